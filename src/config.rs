@@ -1,0 +1,415 @@
+//! Config validation: raw user input to a validated, normalized config.
+//!
+//! [`check_config`] implements the rules of `configFields` (spec section 1) and
+//! reports EVERY bad field at once; [`ClientConfig::new`] validates what the HTTP
+//! client needs (origin, token, limits) for the constructor path, where the token
+//! may be a plain string.
+
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::error::{FieldIssue, OktaError};
+
+/// The rejection message for a host that is not a bare org host (spec section 1).
+pub const HOST_MESSAGE: &str =
+  "Use the org host only (e.g. \"acme.okta.com\"), without the protocol or path.";
+
+/// Default share of each endpoint's rate limit the connector may spend.
+pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
+/// Default per-request timeout: System Log queries can take up to 30 s server-side.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 30_000;
+/// Bounds for `requestTimeoutMs`.
+pub const REQUEST_TIMEOUT_RANGE_MS: (u64, u64) = (1_000, 300_000);
+
+/// A resource the connector syncs, in phase order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Resource {
+  /// Okta users -> `okta_user` entities.
+  Users,
+  /// Okta groups -> `okta_group` entities.
+  Groups,
+  /// System Log sign-in events -> `okta_auth_event` events.
+  AuthEvents,
+}
+
+impl Resource {
+  /// All resources in phase order.
+  pub const ALL: [Resource; 3] = [Resource::Users, Resource::Groups, Resource::AuthEvents];
+
+  /// The name used in `settings.resources` and in cursors' `phase`.
+  pub fn setting_name(self) -> &'static str {
+    match self {
+      Resource::Users => "users",
+      Resource::Groups => "groups",
+      Resource::AuthEvents => "auth_events",
+    }
+  }
+
+  /// The rawdash resource name (`options.resources`, `fetchSpecs` keys, logs).
+  pub fn resource_name(self) -> &'static str {
+    match self {
+      Resource::Users => "okta_user",
+      Resource::Groups => "okta_group",
+      Resource::AuthEvents => "okta_auth_event",
+    }
+  }
+
+  /// The Okta API path of the resource's list endpoint.
+  pub fn path(self) -> &'static str {
+    match self {
+      Resource::Users => "/api/v1/users",
+      Resource::Groups => "/api/v1/groups",
+      Resource::AuthEvents => "/api/v1/logs",
+    }
+  }
+
+  /// Okta's rate-limit bucket name for the endpoint.
+  pub fn bucket(self) -> &'static str {
+    match self {
+      Resource::Users => "users",
+      Resource::Groups => "groups",
+      Resource::AuthEvents => "logs",
+    }
+  }
+
+  /// Page size requested (the endpoint's maximum the TypeScript package uses).
+  pub fn page_limit(self) -> u32 {
+    match self {
+      Resource::Users | Resource::Groups => 200,
+      Resource::AuthEvents => 1000,
+    }
+  }
+
+  /// Parses a settings name (`users`, `groups`, `auth_events`).
+  pub fn from_setting(name: &str) -> Option<Resource> {
+    Resource::ALL.into_iter().find(|r| r.setting_name() == name)
+  }
+
+  /// Parses a rawdash resource name (`okta_user`, ...).
+  pub fn from_resource_name(name: &str) -> Option<Resource> {
+    Resource::ALL.into_iter().find(|r| r.resource_name() == name)
+  }
+}
+
+/// Is `host` a bare org host (`^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$`, case-insensitive)?
+pub fn is_valid_host(host: &str) -> bool {
+  let Some((prefix, tld)) = host.rsplit_once('.') else {
+    return false;
+  };
+  let mut prefix_chars = prefix.chars();
+  let first_ok = prefix_chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+  first_ok
+    && prefix_chars.all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    && tld.len() >= 2
+    && tld.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+/// Checks a token for header safety: visible ASCII only, so it cannot inject headers.
+pub fn check_token(token: &str) -> Result<(), String> {
+  if token.trim().is_empty() {
+    return Err("The API token is empty.".into());
+  }
+  if !token.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+    return Err("The API token contains spaces, line breaks or non-ASCII characters; paste it again without them.".into());
+  }
+  Ok(())
+}
+
+/// Validates user config against the `configFields` rules, returning the normalized
+/// config (known keys only, host trimmed) or every bad field.
+pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
+  let mut issues = Vec::new();
+  let Some(obj) = input.as_object() else {
+    return Err(vec![FieldIssue::new("(config)", "Expected an object with host and apiToken.")]);
+  };
+  let mut out = Map::new();
+
+  match obj.get("host") {
+    Some(Value::String(raw)) => {
+      let host = raw.trim();
+      if host.is_empty() {
+        issues.push(FieldIssue::new("host", "Required: the Okta org host, e.g. \"acme.okta.com\"."));
+      } else if !is_valid_host(host) {
+        issues.push(FieldIssue::new("host", HOST_MESSAGE));
+      } else {
+        out.insert("host".into(), Value::String(host.to_string()));
+      }
+    }
+    None | Some(Value::Null) => {
+      issues.push(FieldIssue::new("host", "Required: the Okta org host, e.g. \"acme.okta.com\"."))
+    }
+    Some(_) => issues.push(FieldIssue::new("host", "Expected a string such as \"acme.okta.com\".")),
+  }
+
+  match obj.get("apiToken") {
+    Some(Value::Object(secret)) => match secret.get("$secret") {
+      Some(Value::String(name)) if !name.is_empty() => {
+        let mut reference = Map::new();
+        reference.insert("$secret".into(), Value::String(name.clone()));
+        out.insert("apiToken".into(), Value::Object(reference));
+      }
+      _ => issues.push(FieldIssue::new(
+        "apiToken",
+        "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" } with a non-empty name.",
+      )),
+    },
+    None | Some(Value::Null) => issues.push(FieldIssue::new(
+      "apiToken",
+      "Required: a secret reference such as { $secret: \"OKTA_API_TOKEN\" }.",
+    )),
+    Some(_) => issues.push(FieldIssue::new(
+      "apiToken",
+      "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" }, not a plain value: keep the token out of the config.",
+    )),
+  }
+
+  match obj.get("resources") {
+    None | Some(Value::Null) => {}
+    Some(Value::Array(items)) if items.is_empty() => issues.push(FieldIssue::new(
+      "resources",
+      "Expected at least one of \"users\", \"groups\", \"auth_events\" (omit the field for all).",
+    )),
+    Some(Value::Array(items)) => {
+      let mut ok = true;
+      for (i, item) in items.iter().enumerate() {
+        if item.as_str().and_then(Resource::from_setting).is_none() {
+          ok = false;
+          issues.push(FieldIssue::new(
+            format!("resources[{i}]"),
+            "Expected \"users\", \"groups\" or \"auth_events\".",
+          ));
+        }
+      }
+      if ok {
+        out.insert("resources".into(), Value::Array(items.clone()));
+      }
+    }
+    Some(_) => issues.push(FieldIssue::new(
+      "resources",
+      "Expected an array of \"users\", \"groups\", \"auth_events\".",
+    )),
+  }
+
+  match obj.get("rateLimitShare") {
+    None | Some(Value::Null) => {}
+    Some(v) => match v.as_f64() {
+      Some(share) if share > 0.0 && share <= 1.0 => {
+        out.insert("rateLimitShare".into(), v.clone());
+      }
+      _ => issues.push(FieldIssue::new(
+        "rateLimitShare",
+        "Expected a number greater than 0 and at most 1 (the share of each endpoint's rate limit to use; default 0.5).",
+      )),
+    },
+  }
+
+  match obj.get("requestTimeoutMs") {
+    None | Some(Value::Null) => {}
+    Some(v) => match v.as_u64() {
+      Some(ms) if (REQUEST_TIMEOUT_RANGE_MS.0..=REQUEST_TIMEOUT_RANGE_MS.1).contains(&ms) => {
+        out.insert("requestTimeoutMs".into(), v.clone());
+      }
+      _ => issues.push(FieldIssue::new(
+        "requestTimeoutMs",
+        format!(
+          "Expected a whole number of milliseconds from {} to {}.",
+          REQUEST_TIMEOUT_RANGE_MS.0, REQUEST_TIMEOUT_RANGE_MS.1
+        ),
+      )),
+    },
+  }
+
+  if issues.is_empty() {
+    Ok(Value::Object(out))
+  } else {
+    Err(issues)
+  }
+}
+
+/// What the HTTP client needs, validated.
+#[derive(Clone)]
+pub struct ClientConfig {
+  /// Every request goes to this origin (`https://{host}`, or the test/proxy base URL).
+  pub origin: Url,
+  /// The resolved API token (never logged or serialized).
+  pub token: String,
+  /// Share of each endpoint's rate limit the connector may spend, in (0, 1].
+  pub rate_limit_share: f64,
+  /// Per-request timeout.
+  pub request_timeout_ms: u64,
+  /// `User-Agent` sent with every request.
+  pub user_agent: String,
+}
+
+impl std::fmt::Debug for ClientConfig {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("ClientConfig")
+      .field("origin", &self.origin.as_str())
+      .field("token", &"[redacted]")
+      .field("rate_limit_share", &self.rate_limit_share)
+      .field("request_timeout_ms", &self.request_timeout_ms)
+      .finish()
+  }
+}
+
+/// Raw client options as the JS layer passes them.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientOptions {
+  /// Org host (`acme.okta.com`).
+  pub host: Option<String>,
+  /// Replaces `https://{host}` for every request (tests, simulators, proxies).
+  pub base_url: Option<String>,
+  /// The resolved token.
+  pub token: Option<String>,
+  /// See [`ClientConfig::rate_limit_share`].
+  pub rate_limit_share: Option<f64>,
+  /// See [`ClientConfig::request_timeout_ms`].
+  pub request_timeout_ms: Option<u64>,
+  /// Overrides the user agent's suffix (the host application).
+  pub user_agent: Option<String>,
+}
+
+impl ClientConfig {
+  /// Validates client options, naming every bad field.
+  pub fn new(opts: &ClientOptions) -> Result<ClientConfig, OktaError> {
+    let mut issues = Vec::new();
+    let host = opts.host.as_deref().map(str::trim).unwrap_or("");
+    if host.is_empty() {
+      issues.push(FieldIssue::new("host", "Required: the Okta org host, e.g. \"acme.okta.com\"."));
+    } else if !is_valid_host(host) {
+      issues.push(FieldIssue::new("host", HOST_MESSAGE));
+    }
+    let token = opts.token.clone().unwrap_or_default();
+    if let Err(msg) = check_token(&token) {
+      issues.push(FieldIssue::new("apiToken", msg));
+    }
+    let origin = match opts.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+      Some(base) => match parse_base_url(base) {
+        Ok(url) => Some(url),
+        Err(msg) => {
+          issues.push(FieldIssue::new("baseUrl", msg));
+          None
+        }
+      },
+      None if issues.is_empty() => Url::parse(&format!("https://{}", host.to_ascii_lowercase())).ok(),
+      None => None,
+    };
+    let share = opts.rate_limit_share.unwrap_or(DEFAULT_RATE_LIMIT_SHARE);
+    if !(share > 0.0 && share <= 1.0) {
+      issues.push(FieldIssue::new("rateLimitShare", "Expected a number greater than 0 and at most 1."));
+    }
+    let timeout = opts.request_timeout_ms.unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
+    if !(REQUEST_TIMEOUT_RANGE_MS.0..=REQUEST_TIMEOUT_RANGE_MS.1).contains(&timeout) {
+      issues.push(FieldIssue::new("requestTimeoutMs", "Expected 1000 to 300000 milliseconds."));
+    }
+    let suffix = opts.user_agent.as_deref().unwrap_or("").trim();
+    if !suffix.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+      issues.push(FieldIssue::new("userAgent", "Expected printable ASCII only."));
+    }
+    match origin {
+      Some(origin) if issues.is_empty() => {
+        let base = concat!("rawdash-connector-okta/", env!("CARGO_PKG_VERSION"), " (native)");
+        let user_agent = if suffix.is_empty() { base.to_string() } else { format!("{base} {suffix}") };
+        Ok(ClientConfig { origin, token, rate_limit_share: share, request_timeout_ms: timeout, user_agent })
+      }
+      _ => Err(OktaError::invalid_config(issues)),
+    }
+  }
+}
+
+/// Parses a base URL override: http(s), no credentials, path, query or fragment.
+fn parse_base_url(raw: &str) -> Result<Url, String> {
+  let url = Url::parse(raw).map_err(|e| format!("Not a URL ({e}); expected e.g. http://127.0.0.1:8123."))?;
+  if !matches!(url.scheme(), "http" | "https") {
+    return Err("Expected an http:// or https:// URL.".into());
+  }
+  if !url.username().is_empty() || url.password().is_some() {
+    return Err("Must not contain credentials.".into());
+  }
+  if url.host_str().is_none() || url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+    return Err("Expected an origin only, e.g. http://127.0.0.1:8123 (no path or query).".into());
+  }
+  Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use serde_json::json;
+
+  #[test]
+  fn host_rule_matches_the_spec_regex() {
+    for ok in ["acme.okta.com", "ACME.OKTA.COM", "a.io", "dev-123.oktapreview.com", "9x.example.org"] {
+      assert!(is_valid_host(ok), "{ok}");
+    }
+    for bad in [
+      "https://acme.okta.com",
+      "acme.okta.com/api",
+      "acme.okta.com:443",
+      "acme",
+      "-acme.okta.com",
+      ".okta.com",
+      "acme.okta.c",
+      "acme.okta.c0m",
+      "acme okta.com",
+      "",
+    ] {
+      assert!(!is_valid_host(bad), "{bad}");
+    }
+  }
+
+  #[test]
+  fn valid_config_is_normalized() {
+    let out = check_config(&json!({
+      "host": "  acme.okta.com ", "apiToken": { "$secret": "OKTA_API_TOKEN" },
+      "resources": ["users", "auth_events"], "extra": 1
+    }))
+    .unwrap();
+    assert_eq!(
+      out,
+      json!({ "host": "acme.okta.com", "apiToken": { "$secret": "OKTA_API_TOKEN" }, "resources": ["users", "auth_events"] })
+    );
+  }
+
+  #[test]
+  fn every_bad_field_is_reported() {
+    let issues = check_config(&json!({ "host": "https://acme.okta.com", "apiToken": "plain", "resources": ["users", "apps"] }))
+      .unwrap_err();
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["host", "apiToken", "resources[1]"]);
+    assert_eq!(issues[0].message, HOST_MESSAGE);
+  }
+
+  #[test]
+  fn tokens_with_header_injection_are_rejected() {
+    assert!(check_token("abc\r\nX-Evil: 1").is_err());
+    assert!(check_token("abc def").is_err());
+    assert!(check_token("").is_err());
+    assert!(check_token("00aBcD-_xyz").is_ok());
+  }
+
+  #[test]
+  fn client_config_uses_base_url_and_names_bad_fields() {
+    let cfg = ClientConfig::new(&ClientOptions {
+      host: Some("acme.okta.com".into()),
+      base_url: Some("http://127.0.0.1:8123".into()),
+      token: Some("t0k".into()),
+      ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(cfg.origin.as_str(), "http://127.0.0.1:8123/");
+    assert!(!format!("{cfg:?}").contains("t0k"));
+    let err = ClientConfig::new(&ClientOptions {
+      host: Some("acme.okta.com".into()),
+      base_url: Some("http://127.0.0.1:8123/path".into()),
+      token: Some("bad token".into()),
+      rate_limit_share: Some(2.0),
+      ..Default::default()
+    })
+    .unwrap_err();
+    let fields: Vec<&str> = err.issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["apiToken", "baseUrl", "rateLimitShare"]);
+    assert!(!err.message.contains("bad token"));
+  }
+}

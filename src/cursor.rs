@@ -1,0 +1,195 @@
+//! The sync cursor: where each phase resumes.
+//!
+//! Two shapes are read:
+//! - the TypeScript package's `{ phase, page, spec? }`: phases before `phase` are
+//!   done, `phase` resumes at `page` (`null` = its start), later phases start fresh;
+//! - ours, a superset: `{ phase, page, v: 2, phases: { users: { page, skip } |
+//!   { done: true }, ... } }`. `skip` counts records of `page` already written, so a
+//!   chunk that stopped mid-page resumes exactly after the last written record
+//!   (exactly-once for appended events). `phase`/`page` name the first unfinished
+//!   phase, so the TypeScript package can resume from our cursor too.
+//!
+//! Every page URL is sanitized against the configured origin and the phase's path;
+//! an invalid cursor is reported and ignored (the sync starts over).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+use url::Url;
+
+use crate::config::Resource;
+use crate::http::paging::sanitize_page_url;
+
+/// Where one phase resumes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+  /// From the phase's first page (full syncs clear the scope first).
+  Start,
+  /// At `page`, after its first `skip` records.
+  At {
+    /// The page to fetch.
+    page: Url,
+    /// Records of that page already written.
+    skip: u64,
+  },
+  /// The phase finished.
+  Done,
+}
+
+/// A decoded cursor: a position per phase (phases not named start fresh).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cursor {
+  /// Positions by phase.
+  pub positions: BTreeMap<Resource, Position>,
+}
+
+impl Cursor {
+  /// The position of `resource` (Start when the cursor does not name it).
+  pub fn position(&self, resource: Resource) -> Position {
+    self.positions.get(&resource).cloned().unwrap_or(Position::Start)
+  }
+}
+
+fn page_of(value: Option<&Value>, resource: Resource, origin: &Url) -> Result<Option<Url>, String> {
+  match value {
+    None | Some(Value::Null) => Ok(None),
+    Some(Value::String(raw)) => sanitize_page_url(raw, origin, resource.path())
+      .map(Some)
+      .ok_or_else(|| format!("page of phase {} is not a URL on the configured origin and endpoint", resource.setting_name())),
+    Some(_) => Err(format!("page of phase {} must be a string or null", resource.setting_name())),
+  }
+}
+
+/// Decodes an incoming cursor. `Ok(None)` for no cursor, `Err(reason)` for an invalid
+/// one (the caller ignores it and starts over).
+pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, String> {
+  let obj = match value {
+    None | Some(Value::Null) => return Ok(None),
+    Some(Value::Object(obj)) => obj,
+    Some(_) => return Err("cursor must be an object".into()),
+  };
+  let phase_name = obj.get("phase").and_then(Value::as_str).ok_or("cursor.phase must be a string")?;
+  let phase = Resource::from_setting(phase_name).ok_or_else(|| format!("unknown cursor phase {phase_name:?}"))?;
+  if let Some(spec) = obj.get("spec") {
+    if !spec.is_null() && spec.as_u64().is_none() {
+      return Err("cursor.spec must be a non-negative integer".into());
+    }
+  }
+  let top_page = page_of(obj.get("page"), phase, origin)?;
+
+  let mut cursor = Cursor::default();
+  if let Some(Value::Object(phases)) = obj.get("phases") {
+    for (name, state) in phases {
+      let resource = Resource::from_setting(name).ok_or_else(|| format!("unknown cursor phase {name:?}"))?;
+      let state = state.as_object().ok_or_else(|| format!("cursor.phases.{name} must be an object"))?;
+      let position = if state.get("done").and_then(Value::as_bool) == Some(true) {
+        Position::Done
+      } else {
+        let skip = match state.get("skip") {
+          None | Some(Value::Null) => 0,
+          Some(v) => v.as_u64().ok_or_else(|| format!("cursor.phases.{name}.skip must be a non-negative integer"))?,
+        };
+        match page_of(state.get("page"), resource, origin)? {
+          Some(page) => Position::At { page, skip },
+          None if skip == 0 => Position::Start,
+          None => return Err(format!("cursor.phases.{name} has skip without a page")),
+        }
+      };
+      cursor.positions.insert(resource, position);
+    }
+    return Ok(Some(cursor));
+  }
+
+  // The TypeScript package's shape.
+  for resource in Resource::ALL {
+    let position = match resource.cmp(&phase) {
+      std::cmp::Ordering::Less => Position::Done,
+      std::cmp::Ordering::Equal => match &top_page {
+        Some(page) => Position::At { page: page.clone(), skip: 0 },
+        None => Position::Start,
+      },
+      std::cmp::Ordering::Greater => Position::Start,
+    };
+    cursor.positions.insert(resource, position);
+  }
+  Ok(Some(cursor))
+}
+
+/// Encodes positions as a cursor readable by both packages; `None` when every
+/// phase is done (the sync is complete).
+pub fn encode(positions: &BTreeMap<Resource, Position>) -> Option<Value> {
+  let first_open = positions.iter().find(|(_, p)| **p != Position::Done)?;
+  let page_json = |p: &Position| match p {
+    Position::At { page, .. } => Value::String(page.to_string()),
+    _ => Value::Null,
+  };
+  let mut phases = Map::new();
+  for (resource, position) in positions {
+    let state = match position {
+      Position::Done => json!({ "done": true }),
+      Position::Start => json!({ "page": null, "skip": 0 }),
+      Position::At { page, skip } => json!({ "page": page.as_str(), "skip": skip }),
+    };
+    phases.insert(resource.setting_name().to_string(), state);
+  }
+  Some(json!({
+    "phase": first_open.0.setting_name(),
+    "page": page_json(first_open.1),
+    "v": 2,
+    "phases": phases,
+  }))
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn origin() -> Url {
+    Url::parse("https://acme.okta.com").unwrap()
+  }
+
+  #[test]
+  fn reads_the_typescript_shape() {
+    let c = decode(Some(&json!({ "phase": "groups", "page": "https://acme.okta.com/api/v1/groups?after=00g5&limit=200" })), &origin())
+      .unwrap()
+      .unwrap();
+    assert_eq!(c.position(Resource::Users), Position::Done);
+    assert!(matches!(c.position(Resource::Groups), Position::At { skip: 0, .. }));
+    assert_eq!(c.position(Resource::AuthEvents), Position::Start);
+    let start = decode(Some(&json!({ "phase": "auth_events", "page": null, "spec": 0 })), &origin()).unwrap().unwrap();
+    assert_eq!(start.position(Resource::AuthEvents), Position::Start);
+  }
+
+  #[test]
+  fn rejects_invalid_cursors() {
+    for bad in [
+      json!("x"),
+      json!({ "phase": "apps", "page": null }),
+      json!({ "phase": "users", "page": 5 }),
+      json!({ "phase": "users", "page": null, "spec": -1 }),
+      json!({ "phase": "users", "page": "https://evil.com/api/v1/users?after=1" }),
+      json!({ "phase": "users", "page": "https://acme.okta.com/api/v1/groups?after=1" }),
+      json!({ "phase": "users", "page": null, "v": 2, "phases": { "users": { "page": null, "skip": 3 } } }),
+    ] {
+      assert!(decode(Some(&bad), &origin()).is_err(), "{bad}");
+    }
+    assert_eq!(decode(None, &origin()), Ok(None));
+  }
+
+  #[test]
+  fn round_trips_our_shape_and_stays_typescript_readable() {
+    let page = Url::parse("https://acme.okta.com/api/v1/logs?after=abc&limit=1000").unwrap();
+    let positions = BTreeMap::from([
+      (Resource::Users, Position::Done),
+      (Resource::Groups, Position::Start),
+      (Resource::AuthEvents, Position::At { page: page.clone(), skip: 17 }),
+    ]);
+    let encoded = encode(&positions).unwrap();
+    assert_eq!(encoded["phase"], "groups");
+    assert_eq!(encoded["page"], Value::Null);
+    let decoded = decode(Some(&encoded), &origin()).unwrap().unwrap();
+    assert_eq!(decoded.positions, positions);
+    let all_done = BTreeMap::from([(Resource::Users, Position::Done)]);
+    assert_eq!(encode(&all_done), None);
+  }
+}

@@ -1,0 +1,408 @@
+//! The Okta HTTP client: one origin, SSWS auth, timeouts, gzip, no redirects,
+//! size-capped bodies, per-bucket pacing and bounded retries.
+//!
+//! [`OktaHttp::get_page`] is the only way the connector talks to Okta. It refuses any
+//! URL outside the configured origin, so the token cannot be sent elsewhere even if a
+//! caller passes a bad URL.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use crate::config::{ClientConfig, Resource};
+use crate::error::{truncate, ErrorCode, OktaError, OktaErrorBody};
+use crate::http::rate_limit::{retry_after_ms, Pacer, RateLimitSnapshot, TooManyRequests};
+use crate::http::retry::{retry_for_status, Retry, RetryPolicy};
+use crate::log::{cut80, Level, LogEvent, LogSink};
+
+/// Largest response body accepted (decompressed). A 1000-event System Log page is
+/// a few MB; anything near this is not an Okta page.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Request counters, shared by every sync of one connector instance.
+#[derive(Debug, Default)]
+pub struct Stats {
+  /// HTTP requests sent (retries included).
+  pub requests: AtomicU64,
+  /// Attempts that were retried.
+  pub retries: AtomicU64,
+  /// 429 responses received.
+  pub rate_limited: AtomicU64,
+  /// Proactive and 429 waits.
+  pub waits: AtomicU64,
+  /// Total milliseconds spent waiting on rate limits.
+  pub wait_ms: AtomicU64,
+  /// Response body bytes received (decompressed).
+  pub bytes: AtomicU64,
+  /// Pages fetched successfully.
+  pub pages: AtomicU64,
+  /// Records mapped.
+  pub records: AtomicU64,
+}
+
+impl Stats {
+  /// A JSON snapshot for JS.
+  pub fn snapshot(&self) -> serde_json::Value {
+    let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    json!({
+      "requests": get(&self.requests),
+      "retries": get(&self.retries),
+      "rateLimited": get(&self.rate_limited),
+      "waits": get(&self.waits),
+      "waitMs": get(&self.wait_ms),
+      "bytes": get(&self.bytes),
+      "pages": get(&self.pages),
+      "records": get(&self.records),
+    })
+  }
+
+  fn add(counter: &AtomicU64, n: u64) {
+    counter.fetch_add(n, Ordering::Relaxed);
+  }
+}
+
+/// A successfully fetched page.
+#[derive(Debug)]
+pub struct FetchedPage {
+  /// The body (decompressed JSON bytes).
+  pub body: Vec<u8>,
+  /// Every `Link` header value, unparsed.
+  pub links: Vec<String>,
+  /// `X-Okta-Request-Id`.
+  pub request_id: Option<String>,
+}
+
+/// Why one attempt failed, and whether to try again.
+struct AttemptFailure {
+  error: OktaError,
+  retry: Retry,
+}
+
+/// The Okta client of one connector instance.
+pub struct OktaHttp {
+  client: reqwest::Client,
+  cfg: ClientConfig,
+  auth: HeaderValue,
+  pacers: Mutex<HashMap<&'static str, Pacer>>,
+  policy: RetryPolicy,
+  /// Counters exposed to JS as `stats()`.
+  pub stats: Stats,
+}
+
+fn now_ms() -> u64 {
+  SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+fn jitter_ms() -> u64 {
+  rand::thread_rng().gen_range(20..150)
+}
+
+/// Sleeps, or returns `Aborted` as soon as `cancel` fires.
+pub async fn sleep_or_cancel(ms: u64, cancel: &CancellationToken) -> Result<(), OktaError> {
+  tokio::select! {
+    _ = cancel.cancelled() => Err(aborted()),
+    _ = tokio::time::sleep(Duration::from_millis(ms)) => Ok(()),
+  }
+}
+
+fn aborted() -> OktaError {
+  OktaError::new(ErrorCode::Aborted, "The sync was aborted.")
+}
+
+impl OktaHttp {
+  /// Builds the client; fails only if the TLS stack cannot initialize.
+  pub fn new(cfg: ClientConfig) -> Result<OktaHttp, OktaError> {
+    Self::with_policy(cfg, RetryPolicy::default())
+  }
+
+  /// Builds the client with a custom retry policy (tests shorten the delays).
+  pub fn with_policy(cfg: ClientConfig, policy: RetryPolicy) -> Result<OktaHttp, OktaError> {
+    let mut auth = HeaderValue::from_str(&format!("SSWS {}", cfg.token))
+      .map_err(|_| OktaError::new(ErrorCode::InvalidConfig, "apiToken: contains characters not allowed in a header."))?;
+    auth.set_sensitive(true);
+    let client = reqwest::Client::builder()
+      .redirect(reqwest::redirect::Policy::none())
+      .connect_timeout(Duration::from_secs(10))
+      .pool_idle_timeout(Duration::from_secs(60))
+      .gzip(true)
+      .build()
+      .map_err(|e| OktaError::new(ErrorCode::Internal, format!("Could not build the HTTP client: {e}")))?;
+    Ok(OktaHttp { client, cfg, auth, pacers: Mutex::new(HashMap::new()), policy, stats: Stats::default() })
+  }
+
+  /// The configured origin every request goes to.
+  pub fn origin(&self) -> &Url {
+    &self.cfg.origin
+  }
+
+  /// The token, for redacting errors that may echo it.
+  pub fn token(&self) -> &str {
+    &self.cfg.token
+  }
+
+  fn with_pacer<T>(&self, bucket: &'static str, f: impl FnOnce(&mut Pacer) -> T) -> T {
+    // A poisoned lock only means another thread panicked mid-update; the pacer's
+    // state is still usable.
+    let mut pacers = self.pacers.lock().unwrap_or_else(|p| p.into_inner());
+    let share = self.cfg.rate_limit_share;
+    f(pacers.entry(bucket).or_insert_with(|| Pacer::new(share)))
+  }
+
+  /// Fetches one page with pacing and retries (policy on [`RetryPolicy`] and in
+  /// `rate_limit`). Honours `cancel` during waits and in-flight requests.
+  ///
+  /// `parse` runs on every successful response; a body it rejects is retried like a
+  /// transient failure (a truncated or garbled page is usually one).
+  pub async fn get_page<T>(
+    &self,
+    resource: Resource,
+    url: &Url,
+    cancel: &CancellationToken,
+    log: &LogSink,
+    parse: impl Fn(&FetchedPage) -> Result<T, OktaError>,
+  ) -> Result<(FetchedPage, T), OktaError> {
+    if url.origin() != self.cfg.origin.origin() {
+      return Err(OktaError::new(ErrorCode::Internal, "Refused to send a request outside the configured origin."));
+    }
+    let started = Instant::now();
+    let mut backoff = self.policy.backoff();
+    let mut attempts = 0u32;
+    let mut rate_waits = 0u32;
+    loop {
+      if cancel.is_cancelled() {
+        return Err(aborted());
+      }
+      if let Some(wait) = self.with_pacer(resource.bucket(), |p| p.delay_ms(now_ms(), jitter_ms())) {
+        self.log_wait(resource, wait, log);
+        sleep_or_cancel(wait, cancel).await?;
+      }
+      attempts += 1;
+      let failure = tokio::select! {
+        _ = cancel.cancelled() => return Err(aborted()),
+        result = self.attempt(resource, url) => match result {
+          Ok(page) => match parse(&page) {
+            Ok(parsed) => return Ok((page, parsed)),
+            Err(mut error) => {
+              error.request_id = page.request_id.clone();
+              AttemptFailure { error, retry: Retry::Backoff }
+            }
+          },
+          Err(f) => f,
+        },
+      };
+      let error = failure.error.at(resource.resource_name(), url.as_str()).redact(&self.cfg.token);
+      let delay = match failure.retry {
+        Retry::Never => None,
+        Retry::After { wait_ms } => {
+          rate_waits += 1;
+          (rate_waits <= self.policy.max_rate_limit_waits).then_some(wait_ms)
+        }
+        Retry::Backoff => (attempts < self.policy.max_attempts)
+          .then(|| backoff.next().map(|d| d.as_millis() as u64))
+          .flatten(),
+      };
+      let delay = delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed);
+      log(LogEvent {
+        level: Level::Warn,
+        event: "fetch page failed",
+        fields: json!({
+          "resource": resource.resource_name(),
+          "page": cut80(url.as_str()),
+          "cursor": cut80(url.as_str()),
+          "error": error.message,
+          "code": error.code.as_str(),
+          "status": error.status,
+          "attempt": attempts,
+          "retry_in_ms": delay,
+        }),
+      });
+      match delay {
+        None => return Err(error),
+        Some(ms) => {
+          Stats::add(&self.stats.retries, 1);
+          if matches!(failure.retry, Retry::After { .. }) {
+            self.log_wait(resource, ms, log);
+          }
+          sleep_or_cancel(ms, cancel).await?;
+        }
+      }
+    }
+  }
+
+  fn log_wait(&self, resource: Resource, wait_ms: u64, log: &LogSink) {
+    Stats::add(&self.stats.waits, 1);
+    Stats::add(&self.stats.wait_ms, wait_ms);
+    let (_, remaining, reset) = self.with_pacer(resource.bucket(), |p| p.last_window()).unwrap_or((0, 0, 0));
+    log(LogEvent {
+      level: Level::Info,
+      event: "rate limit wait",
+      fields: json!({ "resource": resource.resource_name(), "wait_ms": wait_ms, "remaining": remaining, "reset": reset }),
+    });
+  }
+
+  /// One HTTP round trip, classified.
+  async fn attempt(&self, resource: Resource, url: &Url) -> Result<FetchedPage, AttemptFailure> {
+    let timeout = Duration::from_millis(self.cfg.request_timeout_ms);
+    let request = self
+      .client
+      .get(url.clone())
+      .header(AUTHORIZATION, self.auth.clone())
+      .header(ACCEPT, "application/json")
+      .header(USER_AGENT, &self.cfg.user_agent)
+      .timeout(timeout);
+    Stats::add(&self.stats.requests, 1);
+    let mut response = request.send().await.map_err(|e| self.transport_failure(e))?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let request_id = header_text(&headers, "x-okta-request-id");
+    let snapshot = RateLimitSnapshot::from_headers(&headers);
+
+    let mut too_many = None;
+    if status == 429 {
+      Stats::add(&self.stats.rate_limited, 1);
+      too_many = Some(self.with_pacer(resource.bucket(), |p| p.on_too_many_requests(snapshot, now_ms(), jitter_ms())));
+    } else if let Some(snap) = snapshot {
+      self.with_pacer(resource.bucket(), |p| p.observe(snap));
+    }
+
+    let mut body = Vec::new();
+    loop {
+      match response.chunk().await {
+        Ok(Some(chunk)) => {
+          if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(AttemptFailure {
+              error: with_status(
+                OktaError::new(ErrorCode::BadResponse, format!("Response body larger than {MAX_BODY_BYTES} bytes.")),
+                status,
+                request_id,
+              ),
+              retry: Retry::Never,
+            });
+          }
+          body.extend_from_slice(&chunk);
+        }
+        Ok(None) => break,
+        Err(e) => {
+          let mut failure = self.transport_failure(e);
+          failure.error = with_status(failure.error, status, request_id);
+          return Err(failure);
+        }
+      }
+    }
+    Stats::add(&self.stats.bytes, body.len() as u64);
+
+    if (200..300).contains(&status) {
+      let links = headers.get_all("link").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+      return Ok(FetchedPage { body, links, request_id });
+    }
+
+    let okta = OktaErrorBody::parse(&body);
+    let summary = okta
+      .as_ref()
+      .map(|b| {
+        let code = b.error_code.as_deref().unwrap_or("");
+        let text = b.error_summary.as_deref().unwrap_or("");
+        let causes = if b.error_causes.is_empty() { String::new() } else { format!(" ({})", b.error_causes.join("; ")) };
+        format!("{code} {text}{causes}").trim().to_string()
+      })
+      .unwrap_or_else(|| format!("HTTP {status}"));
+    let host = self.cfg.origin.host_str().unwrap_or("").to_string();
+    let path = resource.path();
+    let rid = request_id.as_deref().map(|r| format!(" [X-Okta-Request-Id {r}]")).unwrap_or_default();
+    let (code, message, retry) = match status {
+      401 => (
+        ErrorCode::InvalidToken,
+        format!("Okta rejected the API token for {host}: {summary}{rid}. Create a new API token (Security > API > Tokens) and update apiToken; unused tokens expire after 30 days."),
+        Retry::Never,
+      ),
+      403 => (
+        ErrorCode::Forbidden,
+        format!("The API token may not read {path} on {host}: {summary}{rid}. Use a token created by an admin who can read {} (for example a Read-Only Administrator), or remove \"{}\" from resources.", resource.resource_name(), resource.setting_name()),
+        Retry::Never,
+      ),
+      404 => (
+        ErrorCode::NotFound,
+        format!("{host} answered 404 for {path}: {summary}{rid}. Check that host is your Okta org host (e.g. acme.okta.com)."),
+        Retry::Never,
+      ),
+      429 => {
+        let retry = match (retry_after_ms(&headers), too_many) {
+          (Some(ms), _) => Retry::After { wait_ms: ms },
+          (None, Some(TooManyRequests::WindowSpent { wait_ms })) => Retry::After { wait_ms },
+          (None, _) => Retry::Backoff,
+        };
+        let what = if matches!(too_many, Some(TooManyRequests::Concurrency)) { "concurrency limit" } else { "rate limit" };
+        (
+          ErrorCode::RateLimited,
+          format!("Okta's {what} for {path} on {host} was exceeded: {summary}{rid}. The sync resumes from its cursor once the limit resets; lower rateLimitShare if other integrations are starved."),
+          retry,
+        )
+      }
+      300..=399 => (
+        ErrorCode::RedirectRefused,
+        format!(
+          "{host} answered {status} redirecting to {}; redirects are not followed so the token stays on the configured host. Check that host is the org's Okta domain.",
+          header_text(&headers, "location").map(|l| truncate(&l, 120)).unwrap_or_else(|| "nowhere".into())
+        ),
+        Retry::Never,
+      ),
+      400 => (ErrorCode::BadRequest, format!("Okta rejected the request to {path}: {summary}{rid}."), Retry::Never),
+      408 => (ErrorCode::Timeout, format!("Okta timed out on {path}: {summary}{rid}."), retry_for_status(status)),
+      500..=599 => (ErrorCode::ServerError, format!("Okta failed on {path} with {status}: {summary}{rid}."), retry_for_status(status)),
+      _ => (ErrorCode::HttpError, format!("Okta answered {status} for {path}: {summary}{rid}."), Retry::Never),
+    };
+    let mut error = with_status(OktaError::new(code, message), status, request_id);
+    error.okta = okta;
+    Err(AttemptFailure { error, retry })
+  }
+
+  fn transport_failure(&self, e: reqwest::Error) -> AttemptFailure {
+    let host = self.cfg.origin.host_str().unwrap_or("").to_string();
+    let cause = error_chain(&e);
+    let error = if e.is_timeout() {
+      OktaError::new(
+        ErrorCode::Timeout,
+        format!("Request to {host} timed out after {} ms ({cause}).", self.cfg.request_timeout_ms),
+      )
+    } else if e.is_connect() {
+      OktaError::new(
+        ErrorCode::Network,
+        format!("Could not connect to {host} ({cause}). Check the host setting and the network."),
+      )
+    } else {
+      OktaError::new(ErrorCode::Network, format!("The connection to {host} failed mid-response ({cause})."))
+    };
+    AttemptFailure { error, retry: Retry::Backoff }
+  }
+}
+
+fn with_status(mut error: OktaError, status: u16, request_id: Option<String>) -> OktaError {
+  error.status = Some(status);
+  error.request_id = request_id;
+  error
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+  headers.get(name)?.to_str().ok().map(|s| truncate(s, 200))
+}
+
+/// The error and its sources, without the URL (which carries no token but is noise).
+fn error_chain(e: &reqwest::Error) -> String {
+  let mut parts = Vec::new();
+  let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+  while let Some(s) = source {
+    parts.push(s.to_string());
+    source = s.source();
+  }
+  if parts.is_empty() {
+    parts.push(e.to_string());
+  }
+  truncate(&parts.join(": "), 300)
+}

@@ -1,0 +1,426 @@
+//! Raw Okta JSON to rawdash records (spec section 4), pure.
+//!
+//! [`map_page`] parses one page body and returns the page's records as ONE JSON
+//! array string (the binding hands it to JS as-is: one `JSON.parse` per page is
+//! cheaper than building JS objects field by field). Records the spec cannot map
+//! (no id, unparseable `published`, duplicates in the page) are skipped with a
+//! warning; they never fail the page.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::config::Resource;
+use crate::okta::models::{Obj, RawEvent, RawGroup, RawUser, Text};
+
+/// Parses an Okta timestamp to Unix milliseconds: RFC 3339 (Okta's format), or a
+/// date-only / zone-less ISO string read as UTC. `None` when it does not parse.
+pub fn parse_ms(text: &str) -> Option<i64> {
+  let t = text.trim();
+  if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+    return Some(dt.timestamp_millis());
+  }
+  if let Ok(naive) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
+    return Some(naive.and_utc().timestamp_millis());
+  }
+  NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc().timestamp_millis())
+}
+
+/// Formats Unix milliseconds as Okta's ISO form (`2024-01-01T00:00:00.000Z`).
+pub fn format_ms(ms: i64) -> Option<String> {
+  DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+}
+
+fn ms(t: &Text) -> Option<i64> {
+  t.get().and_then(parse_ms)
+}
+
+/// `updated_at`: the first PRESENT of the candidates, in ms, else 0.
+fn updated_at(candidates: [&Text; 3]) -> i64 {
+  candidates.into_iter().find_map(|t| t.get()).and_then(parse_ms).unwrap_or(0)
+}
+
+fn text<'s>(t: &'s Text) -> Option<&'s str> {
+  t.get()
+}
+
+fn nested<'s, T, R>(o: &'s Obj<T>, f: impl FnOnce(&'s T) -> Option<R>) -> Option<R> {
+  o.get().and_then(f)
+}
+
+#[derive(Serialize)]
+struct Entity<'s, A> {
+  #[serde(rename = "type")]
+  kind: &'static str,
+  id: &'s str,
+  attributes: A,
+  updated_at: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserAttributes<'s> {
+  status: Option<&'s str>,
+  email: Option<&'s str>,
+  login: Option<&'s str>,
+  first_name: Option<&'s str>,
+  last_name: Option<&'s str>,
+  last_login: Option<i64>,
+  created_at: Option<i64>,
+  activated_at: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupAttributes<'s> {
+  name: Option<&'s str>,
+  description: Option<&'s str>,
+  #[serde(rename = "type")]
+  group_type: Option<&'s str>,
+  created_at: Option<i64>,
+  last_membership_updated_at: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Event<A> {
+  name: &'static str,
+  start_ts: i64,
+  end_ts: Option<i64>,
+  attributes: A,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventAttributes<'s> {
+  event_type: Option<&'s str>,
+  result: Option<&'s str>,
+  reason: Option<&'s str>,
+  actor_id: Option<&'s str>,
+  actor_type: Option<&'s str>,
+  actor_display_name: Option<&'s str>,
+  authentication_provider: Option<&'s str>,
+  credential_provider: Option<&'s str>,
+  credential_type: Option<&'s str>,
+  ip_address: Option<&'s str>,
+  country: Option<&'s str>,
+  browser: Option<&'s str>,
+  severity: Option<&'s str>,
+  display_message: Option<&'s str>,
+  uuid: Option<&'s str>,
+}
+
+/// One page, mapped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedPage {
+  /// The records as one JSON array.
+  pub records_json: String,
+  /// How many records `records_json` holds.
+  pub count: usize,
+  /// How many raw items the page had (the System Log phase ends at an empty page).
+  pub raw_items: usize,
+  /// Why records were skipped (at most [`MAX_WARNINGS`], plus a count line).
+  pub warnings: Vec<String>,
+}
+
+/// Warnings kept per page; the rest are counted.
+pub const MAX_WARNINGS: usize = 5;
+
+/// Why a page body could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageParseError(pub String);
+
+/// What mapping needs besides the body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MapOptions {
+  /// Events at or before this instant (ms) are skipped.
+  pub events_after_ms: Option<i64>,
+}
+
+struct Collector {
+  out: Vec<u8>,
+  count: usize,
+  skipped: usize,
+  warnings: Vec<String>,
+  seen: HashSet<String>,
+}
+
+impl Collector {
+  fn new(capacity: usize) -> Self {
+    let mut out = Vec::with_capacity(capacity);
+    out.push(b'[');
+    Collector { out, count: 0, skipped: 0, warnings: Vec::new(), seen: HashSet::new() }
+  }
+
+  fn push<T: Serialize>(&mut self, record: &T) {
+    let mark = self.out.len();
+    if self.count > 0 {
+      self.out.push(b',');
+    }
+    // Serializing plain structs of strings and numbers into a Vec cannot fail, but
+    // if it ever did, drop the partial bytes rather than emit broken JSON.
+    if serde_json::to_writer(&mut self.out, record).is_ok() {
+      self.count += 1;
+    } else {
+      self.out.truncate(mark);
+      self.skip(format!("record {} could not be serialized", self.count + self.skipped));
+    }
+  }
+
+  /// Records `key` as seen; false if it was already in the page.
+  fn first_time(&mut self, key: &str) -> bool {
+    self.seen.insert(key.to_string())
+  }
+
+  fn skip(&mut self, why: String) {
+    self.skipped += 1;
+    if self.warnings.len() < MAX_WARNINGS {
+      self.warnings.push(why);
+    }
+  }
+
+  fn finish(mut self, raw_items: usize) -> MappedPage {
+    self.out.push(b']');
+    if self.skipped > self.warnings.len() {
+      self.warnings.push(format!("{} more records skipped", self.skipped - self.warnings.len()));
+    }
+    // serde_json only writes valid UTF-8.
+    let records_json = String::from_utf8(self.out).unwrap_or_else(|_| "[]".to_string());
+    MappedPage { records_json, count: self.count, raw_items, warnings: self.warnings }
+  }
+}
+
+fn map_user(u: &RawUser, index: usize, c: &mut Collector) {
+  let Some(id) = u.id.get().filter(|id| !id.is_empty()) else {
+    return c.skip(format!("user at index {index} has no id"));
+  };
+  if !c.first_time(id) {
+    return c.skip(format!("user {id} appears twice in the page"));
+  }
+  let p = u.profile.get();
+  c.push(&Entity {
+    kind: "okta_user",
+    id,
+    attributes: UserAttributes {
+      status: text(&u.status),
+      email: p.and_then(|p| text(&p.email)),
+      login: p.and_then(|p| text(&p.login)),
+      first_name: p.and_then(|p| text(&p.first_name)),
+      last_name: p.and_then(|p| text(&p.last_name)),
+      last_login: ms(&u.last_login),
+      created_at: ms(&u.created),
+      activated_at: ms(&u.activated),
+    },
+    updated_at: updated_at([&u.last_updated, &u.status_changed, &u.created]),
+  });
+}
+
+fn map_group(g: &RawGroup, index: usize, c: &mut Collector) {
+  let Some(id) = g.id.get().filter(|id| !id.is_empty()) else {
+    return c.skip(format!("group at index {index} has no id"));
+  };
+  if !c.first_time(id) {
+    return c.skip(format!("group {id} appears twice in the page"));
+  }
+  let p = g.profile.get();
+  c.push(&Entity {
+    kind: "okta_group",
+    id,
+    attributes: GroupAttributes {
+      name: p.and_then(|p| text(&p.name)),
+      description: p.and_then(|p| text(&p.description)),
+      group_type: text(&g.group_type),
+      created_at: ms(&g.created),
+      last_membership_updated_at: ms(&g.last_membership_updated),
+    },
+    updated_at: updated_at([&g.last_updated, &g.last_membership_updated, &g.created]),
+  });
+}
+
+fn map_event(e: &RawEvent, index: usize, opts: MapOptions, c: &mut Collector) {
+  let Some(published) = ms(&e.published) else {
+    return c.skip(format!("event at index {index} has no parseable published time"));
+  };
+  if opts.events_after_ms.is_some_and(|since| published <= since) {
+    return; // Not an anomaly: at or before `since` by design.
+  }
+  if let Some(uuid) = e.uuid.get() {
+    if !c.first_time(uuid) {
+      return c.skip(format!("event {uuid} appears twice in the page"));
+    }
+  }
+  let client = e.client.get();
+  let auth = e.authentication_context.get();
+  let actor = e.actor.get();
+  c.push(&Event {
+    name: "okta_auth_event",
+    start_ts: published,
+    end_ts: None,
+    attributes: EventAttributes {
+      event_type: text(&e.event_type),
+      result: nested(&e.outcome, |o| text(&o.result)),
+      reason: nested(&e.outcome, |o| text(&o.reason)),
+      actor_id: actor.and_then(|a| text(&a.id)),
+      actor_type: actor.and_then(|a| text(&a.actor_type)),
+      actor_display_name: actor.and_then(|a| text(&a.display_name)),
+      authentication_provider: auth.and_then(|a| text(&a.authentication_provider)),
+      credential_provider: auth.and_then(|a| text(&a.credential_provider)),
+      credential_type: auth.and_then(|a| text(&a.credential_type)),
+      ip_address: client.and_then(|cl| text(&cl.ip_address)),
+      country: client.and_then(|cl| nested(&cl.geographical_context, |g| text(&g.country))),
+      browser: client.and_then(|cl| nested(&cl.user_agent, |u| text(&u.browser))),
+      severity: text(&e.severity),
+      display_message: text(&e.display_message),
+      uuid: e.uuid.get(),
+    },
+  });
+}
+
+/// Parses the page as an array of `T` in one pass; if that fails (a duplicate key,
+/// say), falls back to item by item so one bad item cannot sink the page.
+fn for_each_item<'b, T: serde::Deserialize<'b>>(
+  body: &'b [u8],
+  c: &mut Collector,
+  mut f: impl FnMut(&T, usize, &mut Collector),
+) -> Result<usize, PageParseError> {
+  if let Ok(items) = serde_json::from_slice::<Vec<Obj<T>>>(body) {
+    for (i, item) in items.iter().enumerate() {
+      match item.get() {
+        Some(t) => f(t, i, c),
+        None => c.skip(format!("item at index {i} is not an object")),
+      }
+    }
+    return Ok(items.len());
+  }
+  let raw: Vec<&RawValue> = serde_json::from_slice(body).map_err(|e| PageParseError(describe(body, &e)))?;
+  for (i, item) in raw.iter().enumerate() {
+    match serde_json::from_str::<Obj<T>>(item.get()) {
+      Ok(Obj(Some(t))) => f(&t, i, c),
+      Ok(Obj(None)) => c.skip(format!("item at index {i} is not an object")),
+      Err(e) => c.skip(format!("item at index {i} is unreadable: {e}")),
+    }
+  }
+  Ok(raw.len())
+}
+
+fn describe(body: &[u8], e: &serde_json::Error) -> String {
+  let start: String =
+    String::from_utf8_lossy(&body[..body.len().min(60)]).chars().filter(|c| !c.is_control()).collect();
+  if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[') {
+    format!("expected a JSON array, got a body starting with {start:?}")
+  } else {
+    format!("the JSON array does not parse ({e})")
+  }
+}
+
+/// Maps one page body of `resource` to records.
+pub fn map_page(resource: Resource, body: &[u8], opts: MapOptions) -> Result<MappedPage, PageParseError> {
+  // Mapped records are roughly a third of Okta's verbose JSON.
+  let mut c = Collector::new(body.len() / 3 + 16);
+  let raw_items = match resource {
+    Resource::Users => for_each_item::<RawUser>(body, &mut c, map_user)?,
+    Resource::Groups => for_each_item::<RawGroup>(body, &mut c, map_group)?,
+    Resource::AuthEvents => for_each_item::<RawEvent>(body, &mut c, |e, i, c| map_event(e, i, opts, c))?,
+  };
+  Ok(c.finish(raw_items))
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use serde_json::{json, Value};
+
+  fn records(resource: Resource, body: Value, opts: MapOptions) -> (Vec<Value>, MappedPage) {
+    let page = map_page(resource, body.to_string().as_bytes(), opts).unwrap();
+    let parsed: Vec<Value> = serde_json::from_str(&page.records_json).unwrap();
+    assert_eq!(parsed.len(), page.count);
+    (parsed, page)
+  }
+
+  #[test]
+  fn timestamps_parse_like_date_parse() {
+    assert_eq!(parse_ms("2024-01-01T00:00:00.000Z"), Some(1_704_067_200_000));
+    assert_eq!(parse_ms("2024-01-01T01:00:00+01:00"), Some(1_704_067_200_000));
+    assert_eq!(parse_ms("2024-01-01"), Some(1_704_067_200_000));
+    assert_eq!(parse_ms("2024-01-01T00:00:00"), Some(1_704_067_200_000));
+    assert_eq!(parse_ms("yesterday"), None);
+    assert_eq!(format_ms(1_704_067_200_000).as_deref(), Some("2024-01-01T00:00:00.000Z"));
+  }
+
+  #[test]
+  fn maps_a_user_per_spec() {
+    let (recs, _) = records(
+      Resource::Users,
+      json!([{
+        "id": "00u1", "status": "ACTIVE", "created": "2024-01-01T00:00:00.000Z", "activated": null,
+        "statusChanged": "2024-01-02T00:00:00.000Z", "lastLogin": "bad", "lastUpdated": null,
+        "profile": { "email": "a@x.com", "login": "a@x.com", "firstName": "A", "lastName": null }
+      }]),
+      MapOptions::default(),
+    );
+    assert_eq!(
+      recs[0],
+      json!({ "type": "okta_user", "id": "00u1", "attributes": {
+        "status": "ACTIVE", "email": "a@x.com", "login": "a@x.com", "firstName": "A", "lastName": null,
+        "lastLogin": null, "createdAt": 1_704_067_200_000i64, "activatedAt": null
+      }, "updated_at": 1_704_153_600_000i64 })
+    );
+  }
+
+  #[test]
+  fn updated_at_uses_first_present_even_if_unparseable() {
+    let (recs, _) = records(
+      Resource::Groups,
+      json!([{ "id": "00g1", "lastUpdated": "nope", "created": "2024-01-01T00:00:00.000Z" }, { "id": "00g2" }]),
+      MapOptions::default(),
+    );
+    assert_eq!(recs[0]["updated_at"], 0);
+    assert_eq!(recs[1]["updated_at"], 0);
+    assert_eq!(
+      recs[1]["attributes"],
+      json!({ "name": null, "description": null, "type": null, "createdAt": null, "lastMembershipUpdatedAt": null })
+    );
+  }
+
+  #[test]
+  fn maps_events_and_skips_unmappable_ones() {
+    let body = json!([
+      { "uuid": "e1", "published": "2024-01-01T00:00:00.000Z", "eventType": "user.session.start",
+        "outcome": { "result": "FAILURE", "reason": "INVALID_CREDENTIALS" },
+        "actor": { "id": "00u1", "type": "User", "displayName": "A" },
+        "authenticationContext": { "authenticationProvider": "OKTA_AUTHENTICATION_PROVIDER", "credentialProvider": null, "credentialType": "PASSWORD" },
+        "client": { "ipAddress": "1.2.3.4", "geographicalContext": { "country": "France" }, "userAgent": { "browser": "CHROME" } },
+        "severity": "WARN", "displayMessage": "User login to Okta" },
+      { "uuid": "e2", "published": "garbage" },
+      { "uuid": "e1", "published": "2024-01-01T00:00:00.000Z" },
+      { "uuid": "e0", "published": "2023-12-31T00:00:00.000Z" },
+      42
+    ]);
+    let (recs, page) =
+      records(Resource::AuthEvents, body, MapOptions { events_after_ms: Some(parse_ms("2023-12-31T00:00:00.000Z").unwrap()) });
+    assert_eq!(page.raw_items, 5);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["name"], "okta_auth_event");
+    assert_eq!(recs[0]["end_ts"], Value::Null);
+    assert_eq!(recs[0]["attributes"]["country"], "France");
+    assert_eq!(recs[0]["attributes"]["credentialProvider"], Value::Null);
+    assert_eq!(page.warnings.len(), 3, "{:?}", page.warnings);
+  }
+
+  #[test]
+  fn a_duplicate_key_only_skips_its_item() {
+    let body = br#"[{"id":"00u1","id":"00u1"},{"id":"00u2"}]"#;
+    let page = map_page(Resource::Users, body, MapOptions::default()).unwrap();
+    assert_eq!(page.count, 1);
+    assert!(page.records_json.contains("00u2"));
+  }
+
+  #[test]
+  fn non_array_bodies_are_errors_naming_the_body() {
+    let err = map_page(Resource::Users, b"<html>login</html>", MapOptions::default()).unwrap_err();
+    assert!(err.0.contains("expected a JSON array"), "{}", err.0);
+    let err = map_page(Resource::Users, b"[{\"id\":\"00u1\"", MapOptions::default()).unwrap_err();
+    assert!(err.0.contains("does not parse"), "{}", err.0);
+  }
+}
