@@ -1,0 +1,230 @@
+//! The napi binding: the only code that touches Node.
+//!
+//! Each export is a thin shell over one core function. Errors leave as JS errors
+//! whose `code` is the stable [`ErrorCode`] string; the JS layer adds `kind` and the
+//! Okta details. Panics are caught here and become `OKTA_INTERNAL` errors, so a bug
+//! can never take down the host process.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use futures::future::FutureExt;
+use futures::stream::{BoxStream, StreamExt};
+use napi::bindgen_prelude::{within_runtime_if_available, AsyncGenerator};
+use napi_derive::napi;
+use serde_json::Value;
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{self, ClientConfig, ClientOptions, Resource};
+use crate::error::{ErrorCode, OktaError};
+use crate::http::client::OktaHttp;
+use crate::sync::{self, StreamItem, SyncRequest};
+
+
+fn to_js(err: OktaError) -> napi::Error<String> {
+  napi::Error::new(err.code.as_str().to_string(), err.message)
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+  let detail = payload
+    .downcast_ref::<&str>()
+    .map(|s| s.to_string())
+    .or_else(|| payload.downcast_ref::<String>().cloned())
+    .unwrap_or_else(|| "unknown panic".into());
+  format!("Internal error in the Okta connector ({detail}); please report it.")
+}
+
+/// Runs `f`, turning a panic into an `OKTA_INTERNAL` error.
+fn guard<T>(f: impl FnOnce() -> Result<T, OktaError>) -> napi::Result<T, String> {
+  match catch_unwind(AssertUnwindSafe(f)) {
+    Ok(result) => result.map_err(to_js),
+    Err(payload) => Err(to_js(OktaError::new(ErrorCode::Internal, panic_message(payload.as_ref())))),
+  }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, OktaError> {
+  serde_json::from_value(value).map_err(|e| OktaError::invalid_option(what, e.to_string()))
+}
+
+/// The connector's static definition as plain data: `id`, `version`, `doc`,
+/// `configFields` (field metadata), `resources` and the error `code`/`kind` table.
+#[napi]
+pub fn definition() -> napi::Result<Value, String> {
+  guard(|| Ok(crate::definition::definition()))
+}
+
+/// One invalid config field.
+#[napi(object)]
+pub struct ConfigIssue {
+  /// The field at fault, e.g. `host` or `resources[1]`.
+  pub field: String,
+  /// What is wrong and how to fix it.
+  pub message: String,
+}
+
+/// The result of [`check_config`]: the normalized config, or every issue.
+#[napi(object)]
+pub struct ConfigCheck {
+  /// The normalized config (known keys only, host trimmed) when valid.
+  pub config: Option<Value>,
+  /// Every invalid field; empty when valid.
+  pub issues: Vec<ConfigIssue>,
+}
+
+/// Checks user config against the `configFields` rules without throwing.
+#[napi]
+pub fn check_config(input: Value) -> napi::Result<ConfigCheck, String> {
+  guard(|| {
+    Ok(match config::check_config(&input) {
+      Ok(config) => ConfigCheck { config: Some(config), issues: Vec::new() },
+      Err(issues) => ConfigCheck {
+        config: None,
+        issues: issues.into_iter().map(|i| ConfigIssue { field: i.field, message: i.message }).collect(),
+      },
+    })
+  })
+}
+
+/// Validates user config (`{ host, apiToken: { $secret }, resources?, rateLimitShare?,
+/// requestTimeoutMs? }`) and returns it normalized; throws `OKTA_INVALID_CONFIG`
+/// listing every bad field.
+#[napi]
+pub fn validate_config(input: Value) -> napi::Result<Value, String> {
+  guard(|| config::check_config(&input).map_err(OktaError::invalid_config))
+}
+
+/// A connection to one Okta org: HTTP client, per-endpoint pacing and counters.
+/// Keep one per connector instance so pacing spans its syncs.
+#[napi]
+pub struct OktaClient {
+  http: Arc<OktaHttp>,
+}
+
+#[napi]
+impl OktaClient {
+  /// Creates a client from `{ host, token, baseUrl?, rateLimitShare?, requestTimeoutMs?,
+  /// userAgent? }`. Throws `OKTA_INVALID_CONFIG` naming every bad field.
+  #[napi(constructor)]
+  pub fn new(options: Value) -> napi::Result<Self, String> {
+    guard(|| {
+      let opts: ClientOptions = parse(options, "client options")?;
+      let cfg = ClientConfig::new(&opts)?;
+      Ok(OktaClient { http: Arc::new(OktaHttp::new(cfg)?) })
+    })
+  }
+
+  /// Request counters: `{ requests, retries, rateLimited, waits, waitMs, bytes, pages, records }`.
+  #[napi]
+  pub fn stats(&self) -> Value {
+    self.http.stats.snapshot()
+  }
+
+  /// Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
+  /// fetchSpecs?, settingsResources?, eventLookbackMs?, nowMs? }`): the phases to run,
+  /// the writer's starting cursor state and the late-event dedupe window.
+  #[napi]
+  pub fn plan(&self, request: Value) -> napi::Result<Value, String> {
+    guard(|| {
+      let req: SyncRequest = parse(request, "sync options")?;
+      Ok(sync::plan_sync(&req, self.http.origin())?.to_json())
+    })
+  }
+
+  /// Starts a sync: fetches the planned phases concurrently and yields JSON strings,
+  /// one per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
+  /// count, records }`, `{ kind: 'log', level, event, fields }` or
+  /// `{ kind: 'error', phase, error }`. Pages of one phase arrive in order.
+  #[napi]
+  pub fn sync(&self, request: Value) -> napi::Result<PageStream, String> {
+    guard(|| {
+      let req: SyncRequest = parse(request, "sync options")?;
+      let plan = sync::plan_sync(&req, self.http.origin())?;
+      Ok(PageStream::start(self.http.clone(), plan))
+    })
+  }
+
+  /// Streams one resource (`users`, `groups` or `auth_events`) page by page, with
+  /// the same options and items as [`OktaClient::sync`].
+  #[napi]
+  pub fn stream(&self, resource: String, request: Value) -> napi::Result<PageStream, String> {
+    guard(|| {
+      let r = Resource::from_setting(&resource)
+        .or_else(|| Resource::from_resource_name(&resource))
+        .ok_or_else(|| OktaError::invalid_option("resource", "Expected users, groups or auth_events."))?;
+      let mut req: SyncRequest = parse(request, "sync options")?;
+      req.settings_resources = Some(vec![r.setting_name().to_string()]);
+      req.resources = None;
+      let plan = sync::plan_sync(&req, self.http.origin())?;
+      Ok(PageStream::start(self.http.clone(), plan))
+    })
+  }
+
+  /// Encodes the writer's per-phase state (`{ users: { page, skip } | { done: true } }`)
+  /// as a cursor both this package and the TypeScript one can resume from; `null`
+  /// when every phase is done.
+  #[napi]
+  pub fn encode_cursor(&self, state: Value) -> napi::Result<Option<Value>, String> {
+    guard(|| sync::encode_cursor(&state, self.http.origin()))
+  }
+}
+
+/// An async iterator over sync items (JSON strings). `break` out of `for await`, or
+/// `cancel()`, stops every in-flight request and prefetch at once.
+#[napi(async_iterator)]
+pub struct PageStream {
+  items: Arc<Mutex<BoxStream<'static, StreamItem>>>,
+  cancel: CancellationToken,
+}
+
+impl PageStream {
+  fn start(http: Arc<OktaHttp>, plan: sync::SyncPlan) -> PageStream {
+    let cancel = CancellationToken::new();
+    let token = cancel.clone();
+    let items = within_runtime_if_available(move || sync::run(http, plan, token));
+    PageStream { items: Arc::new(Mutex::new(items)), cancel }
+  }
+}
+
+#[napi]
+impl PageStream {
+  /// Cancels the stream: in-flight requests are dropped and the stream ends.
+  #[napi]
+  pub fn cancel(&self) {
+    self.cancel.cancel();
+  }
+}
+
+impl AsyncGenerator for PageStream {
+  type Yield = String;
+  type Next = ();
+  type Return = ();
+
+  fn next(&mut self, _value: Option<()>) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
+    let items = self.items.clone();
+    let cancel = self.cancel.clone();
+    async move {
+      let next = AssertUnwindSafe(async move {
+        let mut items = items.lock().await;
+        tokio::select! {
+          _ = cancel.cancelled() => None,
+          item = items.next() => item.map(|i| i.to_json_string()),
+        }
+      })
+      .catch_unwind()
+      .await;
+      next.map_err(|payload| napi::Error::new(napi::Status::GenericFailure, panic_message(payload.as_ref())))
+    }
+  }
+
+  fn complete(&mut self, _value: Option<()>) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
+    self.cancel.cancel();
+    async move { Ok(None) }
+  }
+}
+
+impl Drop for PageStream {
+  fn drop(&mut self) {
+    self.cancel.cancel();
+  }
+}

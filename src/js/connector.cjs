@@ -1,0 +1,242 @@
+'use strict'
+// The rawdash-facing connector class. It only adapts: Rust plans, fetches, paces
+// and maps; this class resolves the token, hands pages to the storage handle one
+// record at a time, and tracks what was written so the cursor is exact.
+const native = require('./native.cjs')
+const { configFields, resources, schemas, definition } = require('./schemas.cjs')
+const { OktaConnectorError, fromNative, configError } = require('./errors.cjs')
+
+const id = definition.id
+const doc = definition.doc
+const CHUNK_BUDGET_MS = 30_000
+// Okta's System Log is eventually consistent: incremental syncs re-read this much
+// before `since` and skip events already stored (see README, Reliability).
+const EVENT_LOOKBACK_MS = 10 * 60 * 1000
+const SCOPES = {
+  users: (storage) => storage.entities([], { types: ['okta_user'] }),
+  groups: (storage) => storage.entities([], { types: ['okta_group'] }),
+  auth_events: (storage) => storage.events([], { names: ['okta_auth_event'] }),
+}
+const SETTING_KEYS = ['host', 'resources', 'rateLimitShare', 'requestTimeoutMs']
+
+/** `[okta] event key=value ...` lines on stderr, for hosts that pass no logger. */
+const defaultLogger = {
+  info: (event, fields) => writeLine(event, fields),
+  warn: (event, fields) => writeLine(event, fields),
+}
+
+function writeLine(event, fields = {}) {
+  const pairs = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+  process.stderr.write(`[okta] ${event}${pairs.length ? ' ' + pairs.join(' ') : ''}\n`)
+}
+
+function isSecretRef(v) {
+  return v !== null && typeof v === 'object' && typeof v.$secret === 'string'
+}
+
+/** Resolves the token input: a plain string or `{ $secret: NAME }`. */
+async function resolveToken(input, ctx) {
+  if (typeof input === 'string') return input
+  if (!isSecretRef(input) || input.$secret === '') {
+    throw configError([{ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }.' }])
+  }
+  const name = input.$secret
+  let value
+  if (ctx?.secretsResolver && typeof ctx.secretsResolver.resolve === 'function') {
+    value = await ctx.secretsResolver.resolve(name)
+  } else {
+    value = process.env[name]
+    if (typeof value === 'string' && /^[{[]/.test(value)) {
+      try {
+        value = JSON.parse(value)
+      } catch {
+        // Not JSON after all: use the raw string.
+      }
+    }
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new OktaConnectorError({
+      code: 'OKTA_MISSING_SECRET',
+      message: `The API token secret ${name} is not set: set the environment variable ${name} (or provide it through the host's secrets) to an Okta API token.`,
+      issues: [{ field: 'apiToken', message: `secret ${name} is not set` }],
+    })
+  }
+  return value
+}
+
+/** Okta connector for rawdash: users, groups and System Log sign-in events. */
+class OktaConnector {
+  static id = id
+  static resources = resources
+  static schemas = schemas
+  static credentials = { apiToken: { description: 'Okta API token (SSWS).', auth: 'required' } }
+
+  /** Parses `input` with `configFields` and constructs the connector. */
+  static create(input, ctx) {
+    const parsed = configFields.safeParse(input)
+    if (!parsed.success) {
+      throw configError(parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.join('.').replace(/\.(\d+)/g, '[$1]') : '(config)', message: i.message })))
+    }
+    const { apiToken, ...settings } = parsed.data
+    return new OktaConnector(settings, { apiToken }, ctx)
+  }
+
+  #settings
+  #tokenInput
+  #ctx
+  #client = null
+  #logger
+
+  constructor(settings, creds, ctx) {
+    const raw = settings ?? {}
+    this.id = id
+    this.credentials = OktaConnector.credentials
+    // instantiateConnector puts the token in settings when a class has no static
+    // credentials; accept it in either place.
+    this.#tokenInput = creds?.apiToken ?? raw.apiToken
+    this.#settings = Object.fromEntries(SETTING_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]))
+    this.#ctx = ctx ?? {}
+    this.#logger = this.#ctx.logger ?? defaultLogger
+    const probe = native.checkConfig({ ...this.#settings, apiToken: { $secret: 'unchecked' } })
+    const issues = probe.issues.filter((i) => i.field !== 'apiToken')
+    if (typeof this.#tokenInput !== 'string' && !isSecretRef(this.#tokenInput)) {
+      issues.push({ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }.' })
+    }
+    if (issues.length) throw configError(issues)
+    this.#settings = { ...this.#settings, host: probe.config?.host ?? this.#settings.host }
+  }
+
+  /** Settings plus credential inputs as given; a resolved or plain token is never included. */
+  serializeConfig() {
+    const out = { ...this.#settings }
+    if (isSecretRef(this.#tokenInput)) out.apiToken = { $secret: this.#tokenInput.$secret }
+    return JSON.parse(JSON.stringify(out))
+  }
+
+  /** Request counters of this instance (requests, retries, rateLimited, waits, waitMs, bytes, pages, records). */
+  stats() {
+    return this.#client ? this.#client.stats() : { requests: 0, retries: 0, rateLimited: 0, waits: 0, waitMs: 0, bytes: 0, pages: 0, records: 0 }
+  }
+
+  async #getClient() {
+    if (this.#client) return this.#client
+    const token = await resolveToken(this.#tokenInput, this.#ctx)
+    try {
+      this.#client = new native.OktaClient({
+        host: this.#settings.host,
+        token,
+        baseUrl: this.#ctx.baseUrl ?? process.env.OKTA_BASE_URL ?? undefined,
+        rateLimitShare: this.#settings.rateLimitShare,
+        requestTimeoutMs: this.#settings.requestTimeoutMs,
+      })
+    } catch (err) {
+      throw fromNative(err)
+    }
+    return this.#client
+  }
+
+  /**
+   * Syncs users, groups and sign-in events into `storage`. Returns `{ done: true }`,
+   * or `{ done: false, cursor }` to be called again, or with `transientError`.
+   */
+  async sync(options = {}, storage, signal) {
+    const started = Date.now()
+    const logger = this.#logger
+    const client = await this.#getClient()
+    const request = {
+      mode: options.mode,
+      since: options.since ?? null,
+      cursor: options.cursor ?? null,
+      resources: options.resources ? [...options.resources] : null,
+      fetchSpecs: options.fetchSpecs ?? null,
+      settingsResources: this.#settings.resources ?? null,
+      eventLookbackMs: options.mode === 'latest' && options.since && typeof storage.queryEvents === 'function' ? EVENT_LOOKBACK_MS : 0,
+      nowMs: Date.now(),
+    }
+    let plan
+    try {
+      plan = client.plan(request)
+    } catch (err) {
+      throw fromNative(err)
+    }
+    const state = plan.state
+    const cursorNow = () => client.encodeCursor(state)
+    if (plan.phases.length === 0) return { done: true }
+    if (signal?.aborted) return { done: false, cursor: cursorNow() }
+
+    let stored = null
+    if (plan.dedupeWindow) {
+      const { start, end } = plan.dedupeWindow
+      const existing = await storage.queryEvents({ name: 'okta_auth_event', start, end })
+      stored = new Set((existing ?? []).map((e) => e?.attributes?.uuid).filter(Boolean))
+    }
+
+    const budget = this.#ctx.chunkBudgetMs ?? CHUNK_BUDGET_MS
+    const progress = Object.fromEntries(plan.phases.map((p) => [p.phase, { pages: 0, items: 0, started: Date.now() }]))
+    let stream
+    try {
+      stream = client.sync(request)
+    } catch (err) {
+      throw fromNative(err)
+    }
+    const onAbort = () => stream.cancel()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    let failure = null
+    try {
+      for await (const raw of stream) {
+        if (signal?.aborted) break
+        const item = JSON.parse(raw)
+        if (item.kind === 'log') {
+          logger[item.level === 'warn' ? 'warn' : 'info'](item.event, item.fields)
+          continue
+        }
+        if (item.kind === 'error') {
+          failure = new OktaConnectorError(item.error)
+          break
+        }
+        const phase = item.phase
+        if (item.clear) {
+          await SCOPES[phase](storage)
+          state[phase] = { page: item.url, skip: 0 }
+        }
+        const isEvent = phase === 'auth_events'
+        const records = item.records
+        let i = item.skip
+        for (; i < records.length; i++) {
+          if (signal?.aborted) break
+          const record = records[i]
+          if (!(isEvent && stored?.has(record.attributes.uuid))) {
+            await (isEvent ? storage.event(record) : storage.entity(record))
+          }
+          state[phase] = { page: item.url, skip: i + 1 }
+        }
+        if (i < records.length) break
+        state[phase] = item.next ? { page: item.next, skip: 0 } : { done: true }
+        const p = progress[phase]
+        p.pages += 1
+        p.items += records.length - Math.min(item.skip, records.length)
+        if (!item.next) {
+          logger.info('resource done', { resource: item.resource, pages: p.pages, items: p.items, duration_ms: Date.now() - p.started })
+        }
+        if (Date.now() - started >= budget) {
+          logger.info('chunk budget reached', { elapsed_ms: Date.now() - started, budget_ms: budget })
+          break
+        }
+      }
+    } catch (err) {
+      failure = fromNative(err)
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+      stream.cancel()
+    }
+
+    const cursor = cursorNow()
+    if (failure) {
+      if (failure.kind === 'auth' || failure.kind === 'client_bug') throw failure
+      return { done: false, cursor, transientError: failure }
+    }
+    return cursor == null ? { done: true } : { done: false, cursor }
+  }
+}
+
+module.exports = { OktaConnector, id, doc, configFields, resources, schemas, defaultLogger }

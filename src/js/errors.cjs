@@ -1,0 +1,45 @@
+'use strict'
+// Native errors carry a stable `code`; this module is the one place they become
+// OktaConnectorError objects with the host's `kind` and Okta's details.
+const native = require('./native.cjs')
+
+const KIND_BY_CODE = new Map(native.definition().errors.map((e) => [e.code, e.kind]))
+
+/** An error from the Okta connector. Branch on `kind` (host contract) or `code`. */
+class OktaConnectorError extends Error {
+  constructor(payload) {
+    super(payload.message)
+    this.name = 'OktaConnectorError'
+    this.code = payload.code
+    this.kind = payload.kind ?? KIND_BY_CODE.get(payload.code) ?? 'client_bug'
+    this.status = payload.status ?? null
+    this.errorCode = payload.errorCode ?? null
+    this.errorSummary = payload.errorSummary ?? null
+    this.errorId = payload.errorId ?? null
+    this.errorCauses = payload.errorCauses ?? []
+    this.requestId = payload.requestId ?? null
+    this.resource = payload.resource ?? null
+    this.page = payload.page ?? null
+    this.issues = payload.issues ?? []
+  }
+
+  toJSON() {
+    const { name, message, code, kind, status, errorCode, errorSummary, errorId, errorCauses, requestId, resource, page, issues } = this
+    return { name, message, code, kind, status, errorCode, errorSummary, errorId, errorCauses, requestId, resource, page, issues }
+  }
+}
+
+/** Wraps an error thrown by the native addon (its `code` is an OKTA_* string). */
+function fromNative(err) {
+  if (err instanceof OktaConnectorError) return err
+  const code = typeof err?.code === 'string' && KIND_BY_CODE.has(err.code) ? err.code : 'OKTA_INTERNAL'
+  return new OktaConnectorError({ code, message: String(err?.message ?? err) })
+}
+
+/** An error for invalid config, from `{ field, message }` issues. */
+function configError(issues, code = 'OKTA_INVALID_CONFIG') {
+  const listed = issues.map((i) => `${i.field}: ${i.message}`).join('; ')
+  return new OktaConnectorError({ code, message: `Invalid Okta connector config: ${listed}`, issues })
+}
+
+module.exports = { OktaConnectorError, fromNative, configError, KIND_BY_CODE }

@@ -1,0 +1,18 @@
+// ESM entry: rawdash configs are ESM. Re-exports the CommonJS implementation.
+import cjs from './index.cjs'
+
+export default cjs.OktaConnector
+export const {
+  OktaConnector,
+  OktaConnectorError,
+  OktaClient,
+  PageStream,
+  id,
+  doc,
+  configFields,
+  resources,
+  schemas,
+  validateConfig,
+  checkConfig,
+  definition,
+} = cjs

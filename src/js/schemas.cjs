@@ -1,0 +1,92 @@
+'use strict'
+// zod schemas of the rawdash surface: configFields (rules mirror the native
+// validateConfig; a shared table test keeps them in step) and the raw response
+// schemas. Labels, descriptions and resource metadata come from the native
+// definition so there is one source of truth.
+const { z } = require('zod')
+const native = require('./native.cjs')
+
+const definition = native.definition()
+const HOST_RE = /^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i
+const HOST_MESSAGE = 'Use the org host only (e.g. "acme.okta.com"), without the protocol or path.'
+const RESOURCE_SETTINGS = ['users', 'groups', 'auth_events']
+
+const meta = Object.fromEntries(
+  definition.configFields.map((f) => {
+    const m = { label: f.label, description: f.description }
+    if (f.placeholder) m.placeholder = f.placeholder
+    if (f.secret) m.secret = true
+    return [f.name, m]
+  }),
+)
+
+const secretRef = z.object({ $secret: z.string().min(1) })
+
+/** zod v4 schema of the user-facing config. */
+const configFields = z.object({
+  host: z.string().trim().min(1, 'Required: the Okta org host, e.g. "acme.okta.com".').regex(HOST_RE, HOST_MESSAGE).meta(meta.host),
+  apiToken: secretRef.meta(meta.apiToken),
+  resources: z.array(z.enum(RESOURCE_SETTINGS)).min(1).optional().meta(meta.resources),
+  rateLimitShare: z.number().gt(0).lte(1).optional().meta(meta.rateLimitShare),
+  requestTimeoutMs: z.number().int().min(1000).max(300000).optional().meta(meta.requestTimeoutMs),
+})
+
+const ts = z.string().nullish()
+const id = z.string().min(1)
+
+/** Raw Okta responses, only the fields the connector reads. */
+const schemas = {
+  users: z.array(
+    z.looseObject({
+      id,
+      status: ts,
+      created: ts,
+      activated: ts,
+      statusChanged: ts,
+      lastLogin: ts,
+      lastUpdated: ts,
+      profile: z.looseObject({ email: ts, login: ts, firstName: ts, lastName: ts }).nullish(),
+    }),
+  ),
+  groups: z.array(
+    z.looseObject({
+      id,
+      type: ts,
+      created: ts,
+      lastUpdated: ts,
+      lastMembershipUpdated: ts,
+      profile: z.looseObject({ name: ts, description: ts }).nullish(),
+    }),
+  ),
+  auth_events: z.array(
+    z.looseObject({
+      uuid: id,
+      published: z.string(),
+      eventType: ts,
+      severity: ts,
+      displayMessage: ts,
+      outcome: z.looseObject({ result: ts, reason: ts }).nullish(),
+      actor: z.looseObject({ id: ts, type: ts, displayName: ts }).nullish(),
+      authenticationContext: z
+        .looseObject({ authenticationProvider: ts, credentialProvider: ts, credentialType: ts })
+        .nullish(),
+      client: z
+        .looseObject({
+          ipAddress: ts,
+          geographicalContext: z.looseObject({ country: ts }).nullish(),
+          userAgent: z.looseObject({ browser: ts }).nullish(),
+        })
+        .nullish(),
+    }),
+  ),
+}
+
+/** Resource definitions keyed by resource name, with zod response schemas. */
+const resources = Object.fromEntries(
+  Object.entries(definition.resources).map(([name, r]) => {
+    const { responses: tag, ...rest } = r
+    return [name, { ...rest, responses: { [tag]: schemas[tag] } }]
+  }),
+)
+
+module.exports = { configFields, schemas, resources, definition, HOST_MESSAGE }
