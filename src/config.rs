@@ -11,8 +11,7 @@ use url::Url;
 use crate::error::{FieldIssue, OktaError};
 
 /// The rejection message for a host that is not a bare org host (spec section 1).
-pub const HOST_MESSAGE: &str =
-  "Use the org host only (e.g. \"acme.okta.com\"), without the protocol or path.";
+pub const HOST_MESSAGE: &str = "Use the org host only (e.g. \"acme.okta.com\"), without the protocol or path.";
 
 /// Default share of each endpoint's rate limit the connector may spend.
 pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
@@ -91,6 +90,16 @@ impl Resource {
   }
 }
 
+/// A non-negative whole number from JSON, whether it arrived as an integer or, as
+/// numbers from JavaScript do, as a float like `3.0`.
+pub fn whole_number(v: &Value) -> Option<u64> {
+  v.as_u64().or_else(|| {
+    v.as_f64()
+      .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= 9.0e15)
+      .map(|f| f as u64)
+  })
+}
+
 /// Is `host` a bare org host (`^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$`, case-insensitive)?
 pub fn is_valid_host(host: &str) -> bool {
   let Some((prefix, tld)) = host.rsplit_once('.') else {
@@ -110,7 +119,9 @@ pub fn check_token(token: &str) -> Result<(), String> {
     return Err("The API token is empty.".into());
   }
   if !token.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-    return Err("The API token contains spaces, line breaks or non-ASCII characters; paste it again without them.".into());
+    return Err(
+      "The API token contains spaces, line breaks or non-ASCII characters; paste it again without them.".into(),
+    );
   }
   Ok(())
 }
@@ -120,7 +131,10 @@ pub fn check_token(token: &str) -> Result<(), String> {
 pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
   let mut issues = Vec::new();
   let Some(obj) = input.as_object() else {
-    return Err(vec![FieldIssue::new("(config)", "Expected an object with host and apiToken.")]);
+    return Err(vec![FieldIssue::new(
+      "(config)",
+      "Expected an object with host and apiToken.",
+    )]);
   };
   let mut out = Map::new();
 
@@ -128,16 +142,20 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
     Some(Value::String(raw)) => {
       let host = raw.trim();
       if host.is_empty() {
-        issues.push(FieldIssue::new("host", "Required: the Okta org host, e.g. \"acme.okta.com\"."));
+        issues.push(FieldIssue::new(
+          "host",
+          "Required: the Okta org host, e.g. \"acme.okta.com\".",
+        ));
       } else if !is_valid_host(host) {
         issues.push(FieldIssue::new("host", HOST_MESSAGE));
       } else {
         out.insert("host".into(), Value::String(host.to_string()));
       }
     }
-    None | Some(Value::Null) => {
-      issues.push(FieldIssue::new("host", "Required: the Okta org host, e.g. \"acme.okta.com\"."))
-    }
+    None | Some(Value::Null) => issues.push(FieldIssue::new(
+      "host",
+      "Required: the Okta org host, e.g. \"acme.okta.com\".",
+    )),
     Some(_) => issues.push(FieldIssue::new("host", "Expected a string such as \"acme.okta.com\".")),
   }
 
@@ -205,7 +223,7 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
 
   match obj.get("requestTimeoutMs") {
     None | Some(Value::Null) => {}
-    Some(v) => match v.as_u64() {
+    Some(v) => match whole_number(v) {
       Some(ms) if (REQUEST_TIMEOUT_RANGE_MS.0..=REQUEST_TIMEOUT_RANGE_MS.1).contains(&ms) => {
         out.insert("requestTimeoutMs".into(), v.clone());
       }
@@ -264,8 +282,8 @@ pub struct ClientOptions {
   pub token: Option<String>,
   /// See [`ClientConfig::rate_limit_share`].
   pub rate_limit_share: Option<f64>,
-  /// See [`ClientConfig::request_timeout_ms`].
-  pub request_timeout_ms: Option<u64>,
+  /// See [`ClientConfig::request_timeout_ms`] (JS numbers arrive as floats).
+  pub request_timeout_ms: Option<f64>,
   /// Overrides the user agent's suffix (the host application).
   pub user_agent: Option<String>,
 }
@@ -276,7 +294,10 @@ impl ClientConfig {
     let mut issues = Vec::new();
     let host = opts.host.as_deref().map(str::trim).unwrap_or("");
     if host.is_empty() {
-      issues.push(FieldIssue::new("host", "Required: the Okta org host, e.g. \"acme.okta.com\"."));
+      issues.push(FieldIssue::new(
+        "host",
+        "Required: the Okta org host, e.g. \"acme.okta.com\".",
+      ));
     } else if !is_valid_host(host) {
       issues.push(FieldIssue::new("host", HOST_MESSAGE));
     }
@@ -297,11 +318,20 @@ impl ClientConfig {
     };
     let share = opts.rate_limit_share.unwrap_or(DEFAULT_RATE_LIMIT_SHARE);
     if !(share > 0.0 && share <= 1.0) {
-      issues.push(FieldIssue::new("rateLimitShare", "Expected a number greater than 0 and at most 1."));
+      issues.push(FieldIssue::new(
+        "rateLimitShare",
+        "Expected a number greater than 0 and at most 1.",
+      ));
     }
-    let timeout = opts.request_timeout_ms.unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS);
+    let timeout = match opts.request_timeout_ms {
+      None => DEFAULT_REQUEST_TIMEOUT_MS,
+      Some(ms) => whole_number(&Value::from(ms)).unwrap_or(0),
+    };
     if !(REQUEST_TIMEOUT_RANGE_MS.0..=REQUEST_TIMEOUT_RANGE_MS.1).contains(&timeout) {
-      issues.push(FieldIssue::new("requestTimeoutMs", "Expected 1000 to 300000 milliseconds."));
+      issues.push(FieldIssue::new(
+        "requestTimeoutMs",
+        "Expected 1000 to 300000 milliseconds.",
+      ));
     }
     let suffix = opts.user_agent.as_deref().unwrap_or("").trim();
     if !suffix.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
@@ -310,8 +340,18 @@ impl ClientConfig {
     match origin {
       Some(origin) if issues.is_empty() => {
         let base = concat!("rawdash-connector-okta/", env!("CARGO_PKG_VERSION"), " (native)");
-        let user_agent = if suffix.is_empty() { base.to_string() } else { format!("{base} {suffix}") };
-        Ok(ClientConfig { origin, token, rate_limit_share: share, request_timeout_ms: timeout, user_agent })
+        let user_agent = if suffix.is_empty() {
+          base.to_string()
+        } else {
+          format!("{base} {suffix}")
+        };
+        Ok(ClientConfig {
+          origin,
+          token,
+          rate_limit_share: share,
+          request_timeout_ms: timeout,
+          user_agent,
+        })
       }
       _ => Err(OktaError::invalid_config(issues)),
     }
@@ -340,7 +380,13 @@ mod tests {
 
   #[test]
   fn host_rule_matches_the_spec_regex() {
-    for ok in ["acme.okta.com", "ACME.OKTA.COM", "a.io", "dev-123.oktapreview.com", "9x.example.org"] {
+    for ok in [
+      "acme.okta.com",
+      "ACME.OKTA.COM",
+      "a.io",
+      "dev-123.oktapreview.com",
+      "9x.example.org",
+    ] {
       assert!(is_valid_host(ok), "{ok}");
     }
     for bad in [
@@ -374,8 +420,9 @@ mod tests {
 
   #[test]
   fn every_bad_field_is_reported() {
-    let issues = check_config(&json!({ "host": "https://acme.okta.com", "apiToken": "plain", "resources": ["users", "apps"] }))
-      .unwrap_err();
+    let issues =
+      check_config(&json!({ "host": "https://acme.okta.com", "apiToken": "plain", "resources": ["users", "apps"] }))
+        .unwrap_err();
     let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(fields, ["host", "apiToken", "resources[1]"]);
     assert_eq!(issues[0].message, HOST_MESSAGE);

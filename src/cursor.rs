@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use crate::config::Resource;
+use crate::config::{whole_number, Resource};
 use crate::http::paging::sanitize_page_url;
 
 /// Where one phase resumes.
@@ -55,8 +55,16 @@ fn page_of(value: Option<&Value>, resource: Resource, origin: &Url) -> Result<Op
     None | Some(Value::Null) => Ok(None),
     Some(Value::String(raw)) => sanitize_page_url(raw, origin, resource.path())
       .map(Some)
-      .ok_or_else(|| format!("page of phase {} is not a URL on the configured origin and endpoint", resource.setting_name())),
-    Some(_) => Err(format!("page of phase {} must be a string or null", resource.setting_name())),
+      .ok_or_else(|| {
+        format!(
+          "page of phase {} is not a URL on the configured origin and endpoint",
+          resource.setting_name()
+        )
+      }),
+    Some(_) => Err(format!(
+      "page of phase {} must be a string or null",
+      resource.setting_name()
+    )),
   }
 }
 
@@ -68,10 +76,13 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
     Some(Value::Object(obj)) => obj,
     Some(_) => return Err("cursor must be an object".into()),
   };
-  let phase_name = obj.get("phase").and_then(Value::as_str).ok_or("cursor.phase must be a string")?;
+  let phase_name = obj
+    .get("phase")
+    .and_then(Value::as_str)
+    .ok_or("cursor.phase must be a string")?;
   let phase = Resource::from_setting(phase_name).ok_or_else(|| format!("unknown cursor phase {phase_name:?}"))?;
   if let Some(spec) = obj.get("spec") {
-    if !spec.is_null() && spec.as_u64().is_none() {
+    if !spec.is_null() && whole_number(spec).is_none() {
       return Err("cursor.spec must be a non-negative integer".into());
     }
   }
@@ -81,13 +92,17 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
   if let Some(Value::Object(phases)) = obj.get("phases") {
     for (name, state) in phases {
       let resource = Resource::from_setting(name).ok_or_else(|| format!("unknown cursor phase {name:?}"))?;
-      let state = state.as_object().ok_or_else(|| format!("cursor.phases.{name} must be an object"))?;
+      let state = state
+        .as_object()
+        .ok_or_else(|| format!("cursor.phases.{name} must be an object"))?;
       let position = if state.get("done").and_then(Value::as_bool) == Some(true) {
         Position::Done
       } else {
         let skip = match state.get("skip") {
           None | Some(Value::Null) => 0,
-          Some(v) => v.as_u64().ok_or_else(|| format!("cursor.phases.{name}.skip must be a non-negative integer"))?,
+          Some(v) => {
+            whole_number(v).ok_or_else(|| format!("cursor.phases.{name}.skip must be a non-negative integer"))?
+          }
         };
         match page_of(state.get("page"), resource, origin)? {
           Some(page) => Position::At { page, skip },
@@ -105,7 +120,10 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
     let position = match resource.cmp(&phase) {
       std::cmp::Ordering::Less => Position::Done,
       std::cmp::Ordering::Equal => match &top_page {
-        Some(page) => Position::At { page: page.clone(), skip: 0 },
+        Some(page) => Position::At {
+          page: page.clone(),
+          skip: 0,
+        },
         None => Position::Start,
       },
       std::cmp::Ordering::Greater => Position::Start,
@@ -150,13 +168,21 @@ mod tests {
 
   #[test]
   fn reads_the_typescript_shape() {
-    let c = decode(Some(&json!({ "phase": "groups", "page": "https://acme.okta.com/api/v1/groups?after=00g5&limit=200" })), &origin())
-      .unwrap()
-      .unwrap();
+    let c = decode(
+      Some(&json!({ "phase": "groups", "page": "https://acme.okta.com/api/v1/groups?after=00g5&limit=200" })),
+      &origin(),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(c.position(Resource::Users), Position::Done);
     assert!(matches!(c.position(Resource::Groups), Position::At { skip: 0, .. }));
     assert_eq!(c.position(Resource::AuthEvents), Position::Start);
-    let start = decode(Some(&json!({ "phase": "auth_events", "page": null, "spec": 0 })), &origin()).unwrap().unwrap();
+    let start = decode(
+      Some(&json!({ "phase": "auth_events", "page": null, "spec": 0 })),
+      &origin(),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(start.position(Resource::AuthEvents), Position::Start);
   }
 
@@ -182,7 +208,13 @@ mod tests {
     let positions = BTreeMap::from([
       (Resource::Users, Position::Done),
       (Resource::Groups, Position::Start),
-      (Resource::AuthEvents, Position::At { page: page.clone(), skip: 17 }),
+      (
+        Resource::AuthEvents,
+        Position::At {
+          page: page.clone(),
+          skip: 17,
+        },
+      ),
     ]);
     let encoded = encode(&positions).unwrap();
     assert_eq!(encoded["phase"], "groups");

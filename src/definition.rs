@@ -76,8 +76,10 @@ pub fn definition() -> Value {
   for r in Resource::ALL {
     resources.insert(r.resource_name().into(), resource_json(r));
   }
-  let errors: Vec<Value> =
-    ErrorCode::ALL.iter().map(|c| json!({ "code": c.as_str(), "kind": c.kind().as_str() })).collect();
+  let errors: Vec<Value> = ErrorCode::ALL
+    .iter()
+    .map(|c| json!({ "code": c.as_str(), "kind": c.kind().as_str() }))
+    .collect();
   json!({
     "id": CONNECTOR_ID,
     "version": env!("CARGO_PKG_VERSION"),

@@ -46,6 +46,8 @@ pub enum ErrorCode {
   InvalidConfig,
   /// A sync option (`since`, `cursor`, ...) is invalid.
   InvalidOption,
+  /// The `{ $secret }` reference of the token resolved to nothing.
+  MissingSecret,
   /// Okta rejected the API token (401, `E0000011`).
   InvalidToken,
   /// The token lacks the admin permission for this endpoint (403, `E0000006`).
@@ -76,9 +78,10 @@ pub enum ErrorCode {
 
 impl ErrorCode {
   /// Every code, for documentation and tests.
-  pub const ALL: [ErrorCode; 15] = [
+  pub const ALL: [ErrorCode; 16] = [
     ErrorCode::InvalidConfig,
     ErrorCode::InvalidOption,
+    ErrorCode::MissingSecret,
     ErrorCode::InvalidToken,
     ErrorCode::Forbidden,
     ErrorCode::RateLimited,
@@ -99,6 +102,7 @@ impl ErrorCode {
     match self {
       ErrorCode::InvalidConfig => "OKTA_INVALID_CONFIG",
       ErrorCode::InvalidOption => "OKTA_INVALID_OPTION",
+      ErrorCode::MissingSecret => "OKTA_MISSING_SECRET",
       ErrorCode::InvalidToken => "OKTA_INVALID_TOKEN",
       ErrorCode::Forbidden => "OKTA_FORBIDDEN",
       ErrorCode::RateLimited => "OKTA_RATE_LIMITED",
@@ -118,7 +122,7 @@ impl ErrorCode {
   /// The host-facing class of this code.
   pub fn kind(self) -> ErrorKind {
     match self {
-      ErrorCode::InvalidToken | ErrorCode::Forbidden => ErrorKind::Auth,
+      ErrorCode::InvalidToken | ErrorCode::Forbidden | ErrorCode::MissingSecret => ErrorKind::Auth,
       ErrorCode::RateLimited => ErrorKind::RateLimit,
       ErrorCode::Timeout | ErrorCode::Network | ErrorCode::Aborted => ErrorKind::Transient,
       ErrorCode::ServerError | ErrorCode::BadResponse => ErrorKind::UpstreamBug,
@@ -145,7 +149,10 @@ pub struct FieldIssue {
 impl FieldIssue {
   /// Builds an issue for `field`.
   pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-    FieldIssue { field: field.into(), message: message.into() }
+    FieldIssue {
+      field: field.into(),
+      message: message.into(),
+    }
   }
 }
 
@@ -185,7 +192,12 @@ impl OktaErrorBody {
           .collect()
       })
       .unwrap_or_default();
-    Some(OktaErrorBody { error_code, error_summary, error_id: text("errorId"), error_causes })
+    Some(OktaErrorBody {
+      error_code,
+      error_summary,
+      error_id: text("errorId"),
+      error_causes,
+    })
   }
 }
 
@@ -228,8 +240,10 @@ impl OktaError {
   /// A config error listing every bad field.
   pub fn invalid_config(issues: Vec<FieldIssue>) -> Self {
     let listed: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.field, i.message)).collect();
-    let mut err =
-      OktaError::new(ErrorCode::InvalidConfig, format!("Invalid Okta connector config: {}", listed.join("; ")));
+    let mut err = OktaError::new(
+      ErrorCode::InvalidConfig,
+      format!("Invalid Okta connector config: {}", listed.join("; ")),
+    );
     err.issues = issues;
     err
   }
@@ -237,7 +251,10 @@ impl OktaError {
   /// A sync-option error naming the option.
   pub fn invalid_option(field: &str, message: impl Into<String>) -> Self {
     let issue = FieldIssue::new(field, message);
-    let mut err = OktaError::new(ErrorCode::InvalidOption, format!("Invalid sync option {}: {}", field, issue.message));
+    let mut err = OktaError::new(
+      ErrorCode::InvalidOption,
+      format!("Invalid sync option {}: {}", field, issue.message),
+    );
     err.issues = vec![issue];
     err
   }
@@ -266,11 +283,17 @@ impl OktaError {
       }
     };
     scrub(&mut self.message);
-    for s in [&mut self.request_id, &mut self.resource, &mut self.page].into_iter().flatten() {
+    for s in [&mut self.request_id, &mut self.resource, &mut self.page]
+      .into_iter()
+      .flatten()
+    {
       scrub(s);
     }
     if let Some(body) = self.okta.as_mut() {
-      for s in [&mut body.error_code, &mut body.error_summary, &mut body.error_id].into_iter().flatten() {
+      for s in [&mut body.error_code, &mut body.error_summary, &mut body.error_id]
+        .into_iter()
+        .flatten()
+      {
         scrub(s);
       }
       body.error_causes.iter_mut().for_each(scrub);

@@ -25,7 +25,10 @@ pub fn parse_ms(text: &str) -> Option<i64> {
   if let Ok(naive) = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
     return Some(naive.and_utc().timestamp_millis());
   }
-  NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc().timestamp_millis())
+  NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    .ok()
+    .and_then(|d| d.and_hms_opt(0, 0, 0))
+    .map(|d| d.and_utc().timestamp_millis())
 }
 
 /// Formats Unix milliseconds as Okta's ISO form (`2024-01-01T00:00:00.000Z`).
@@ -39,7 +42,11 @@ fn ms(t: &Text) -> Option<i64> {
 
 /// `updated_at`: the first PRESENT of the candidates, in ms, else 0.
 fn updated_at(candidates: [&Text; 3]) -> i64 {
-  candidates.into_iter().find_map(|t| t.get()).and_then(parse_ms).unwrap_or(0)
+  candidates
+    .into_iter()
+    .find_map(|t| t.get())
+    .and_then(parse_ms)
+    .unwrap_or(0)
 }
 
 fn text<'s>(t: &'s Text) -> Option<&'s str> {
@@ -150,7 +157,13 @@ impl Collector {
   fn new(capacity: usize) -> Self {
     let mut out = Vec::with_capacity(capacity);
     out.push(b'[');
-    Collector { out, count: 0, skipped: 0, warnings: Vec::new(), seen: HashSet::new() }
+    Collector {
+      out,
+      count: 0,
+      skipped: 0,
+      warnings: Vec::new(),
+      seen: HashSet::new(),
+    }
   }
 
   fn push<T: Serialize>(&mut self, record: &T) {
@@ -183,11 +196,18 @@ impl Collector {
   fn finish(mut self, raw_items: usize) -> MappedPage {
     self.out.push(b']');
     if self.skipped > self.warnings.len() {
-      self.warnings.push(format!("{} more records skipped", self.skipped - self.warnings.len()));
+      self
+        .warnings
+        .push(format!("{} more records skipped", self.skipped - self.warnings.len()));
     }
     // serde_json only writes valid UTF-8.
     let records_json = String::from_utf8(self.out).unwrap_or_else(|_| "[]".to_string());
-    MappedPage { records_json, count: self.count, raw_items, warnings: self.warnings }
+    MappedPage {
+      records_json,
+      count: self.count,
+      raw_items,
+      warnings: self.warnings,
+    }
   }
 }
 
@@ -305,8 +325,10 @@ fn for_each_item<'b, T: serde::Deserialize<'b>>(
 }
 
 fn describe(body: &[u8], e: &serde_json::Error) -> String {
-  let start: String =
-    String::from_utf8_lossy(&body[..body.len().min(60)]).chars().filter(|c| !c.is_control()).collect();
+  let start: String = String::from_utf8_lossy(&body[..body.len().min(60)])
+    .chars()
+    .filter(|c| !c.is_control())
+    .collect();
   if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[') {
     format!("expected a JSON array, got a body starting with {start:?}")
   } else {
@@ -345,7 +367,10 @@ mod tests {
     assert_eq!(parse_ms("2024-01-01"), Some(1_704_067_200_000));
     assert_eq!(parse_ms("2024-01-01T00:00:00"), Some(1_704_067_200_000));
     assert_eq!(parse_ms("yesterday"), None);
-    assert_eq!(format_ms(1_704_067_200_000).as_deref(), Some("2024-01-01T00:00:00.000Z"));
+    assert_eq!(
+      format_ms(1_704_067_200_000).as_deref(),
+      Some("2024-01-01T00:00:00.000Z")
+    );
   }
 
   #[test]
@@ -397,8 +422,13 @@ mod tests {
       { "uuid": "e0", "published": "2023-12-31T00:00:00.000Z" },
       42
     ]);
-    let (recs, page) =
-      records(Resource::AuthEvents, body, MapOptions { events_after_ms: Some(parse_ms("2023-12-31T00:00:00.000Z").unwrap()) });
+    let (recs, page) = records(
+      Resource::AuthEvents,
+      body,
+      MapOptions {
+        events_after_ms: Some(parse_ms("2023-12-31T00:00:00.000Z").unwrap()),
+      },
+    );
     assert_eq!(page.raw_items, 5);
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0]["name"], "okta_auth_event");

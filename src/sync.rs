@@ -49,9 +49,9 @@ pub struct SyncRequest {
   pub settings_resources: Option<Vec<String>>,
   /// Incremental event syncs re-read this far before `since` to catch late events;
   /// the writer drops the ones already stored (0 = off).
-  pub event_lookback_ms: Option<u64>,
+  pub event_lookback_ms: Option<f64>,
   /// The current time in ms (injected so planning stays pure).
-  pub now_ms: Option<i64>,
+  pub now_ms: Option<f64>,
 }
 
 /// Where and how one phase starts.
@@ -94,7 +94,14 @@ impl SyncPlan {
       .phases
       .iter()
       .map(|p| {
-        let position = if p.clear { Position::Start } else { Position::At { page: p.url.clone(), skip: p.skip } };
+        let position = if p.clear {
+          Position::Start
+        } else {
+          Position::At {
+            page: p.url.clone(),
+            skip: p.skip,
+          }
+        };
         state.insert(p.resource, position);
         json!({
           "phase": p.resource.setting_name(),
@@ -147,16 +154,25 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
   let since_ms = match &req.since {
     None | Some(Value::Null) => None,
     Some(Value::String(s)) => Some(parse_ms(s).ok_or_else(|| {
-      OktaError::invalid_option("since", format!("{:?} is not an ISO timestamp such as 2024-05-01T00:00:00.000Z.", crate::error::truncate(s, 60)))
+      OktaError::invalid_option(
+        "since",
+        format!(
+          "{:?} is not an ISO timestamp such as 2024-05-01T00:00:00.000Z.",
+          crate::error::truncate(s, 60)
+        ),
+      )
     })?),
     Some(_) => return Err(OktaError::invalid_option("since", "Expected an ISO timestamp string.")),
   };
-  let now_ms = req.now_ms.unwrap_or(0);
+  let now_ms = req.now_ms.unwrap_or(0.0) as i64;
 
   let mut warnings = Vec::new();
   let settings: Vec<Resource> = match &req.settings_resources {
     None => Resource::ALL.to_vec(),
-    Some(names) => Resource::ALL.into_iter().filter(|r| names.iter().any(|n| n == r.setting_name())).collect(),
+    Some(names) => Resource::ALL
+      .into_iter()
+      .filter(|r| names.iter().any(|n| n == r.setting_name()))
+      .collect(),
   };
   let wanted = |r: Resource| match &req.resources {
     Some(names) if !names.is_empty() => names.iter().any(|n| n == r.resource_name()),
@@ -171,10 +187,16 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     }
   };
 
-  let lookback = if full { 0 } else { req.event_lookback_ms.unwrap_or(0) as i64 };
+  let lookback = if full {
+    0
+  } else {
+    req.event_lookback_ms.unwrap_or(0.0).max(0.0) as i64
+  };
   let log_floor = (now_ms > 0).then(|| now_ms - LOG_RETENTION_MS);
   let events_since = since_ms.map(|s| s - lookback);
-  let log_since = events_since.map(|s| log_floor.map_or(s, |floor| s.max(floor))).and_then(format_ms);
+  let log_since = events_since
+    .map(|s| log_floor.map_or(s, |floor| s.max(floor)))
+    .and_then(format_ms);
   let dedupe_window = match (since_ms, lookback > 0) {
     (Some(s), true) => Some((s - lookback, s)),
     _ => None,
@@ -188,7 +210,13 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       log_since: log_since.clone(),
       push_down: push_down_value(resource, req.fetch_specs.as_ref()),
     };
-    let map = MapOptions { events_after_ms: if resource == Resource::AuthEvents { events_since } else { None } };
+    let map = MapOptions {
+      events_after_ms: if resource == Resource::AuthEvents {
+        events_since
+      } else {
+        None
+      },
+    };
     match cursor.position(resource) {
       Position::Done => done.push(resource),
       Position::Start => phases.push(PhasePlan {
@@ -198,10 +226,21 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         clear: full,
         map,
       }),
-      Position::At { page, skip } => phases.push(PhasePlan { resource, url: page, skip, clear: false, map }),
+      Position::At { page, skip } => phases.push(PhasePlan {
+        resource,
+        url: page,
+        skip,
+        clear: false,
+        map,
+      }),
     }
   }
-  Ok(SyncPlan { phases, done, dedupe_window, warnings })
+  Ok(SyncPlan {
+    phases,
+    done,
+    dedupe_window,
+    warnings,
+  })
 }
 
 /// One mapped page for the writer.
@@ -270,7 +309,9 @@ impl StreamItem {
   pub fn to_json_string(&self) -> String {
     match self {
       StreamItem::Page(p) => p.to_json_string(),
-      StreamItem::Log(l) => json!({ "kind": "log", "level": l.level, "event": l.event, "fields": l.fields }).to_string(),
+      StreamItem::Log(l) => {
+        json!({ "kind": "log", "level": l.level, "event": l.event, "fields": l.fields }).to_string()
+      }
       StreamItem::Failed { resource, error } => {
         json!({ "kind": "error", "phase": resource.setting_name(), "error": error.to_json() }).to_string()
       }
@@ -295,11 +336,15 @@ pub fn run(http: Arc<OktaHttp>, plan: SyncPlan, cancel: CancellationToken) -> Bo
   }
   drop(log_tx);
   let warnings = plan.warnings.into_iter().map(|reason| {
-    StreamItem::Log(LogEvent { level: Level::Warn, event: "cursor ignored", fields: json!({ "reason": reason }) })
+    StreamItem::Log(LogEvent {
+      level: Level::Warn,
+      event: "cursor ignored",
+      fields: json!({ "reason": reason }),
+    })
   });
-  streams.insert(0, stream::iter(warnings.collect::<Vec<_>>()).boxed());
-  streams.insert(1, unbounded_stream(log_rx));
-  stream::select_all(streams).boxed()
+  let logs = stream::iter(warnings.collect::<Vec<_>>()).chain(unbounded_stream(log_rx));
+  // Logs first, so a page's "fetched page" line precedes the writer's own lines.
+  stream::select_with_strategy(logs, stream::select_all(streams), |_: &mut ()| stream::PollNext::Left).boxed()
 }
 
 fn receiver_stream(rx: mpsc::Receiver<StreamItem>) -> BoxStream<'static, StreamItem> {
@@ -329,7 +374,11 @@ async fn run_phase(
         map_page(resource, &page.body, phase.map).map_err(|e| {
           OktaError::new(
             ErrorCode::BadResponse,
-            format!("Okta returned an unreadable {} page: {}.", resource.resource_name(), e.0),
+            format!(
+              "Okta returned an unreadable {} page: {}.",
+              resource.resource_name(),
+              e.0
+            ),
           )
         })
       })
@@ -344,12 +393,21 @@ async fn run_phase(
       }
     };
     http.stats.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    http.stats.records.fetch_add(mapped.count as u64, std::sync::atomic::Ordering::Relaxed);
+    http
+      .stats
+      .records
+      .fetch_add(mapped.count as u64, std::sync::atomic::Ordering::Relaxed);
 
     // The System Log always links a next page; an empty page is the end.
     let ends_here = resource == Resource::AuthEvents && mapped.raw_items == 0;
-    let raw_next = if ends_here { None } else { next_link(page.links.iter().map(String::as_str)) };
-    let mut next = raw_next.as_deref().and_then(|raw| sanitize_page_url(raw, &origin, resource.path()));
+    let raw_next = if ends_here {
+      None
+    } else {
+      next_link(page.links.iter().map(String::as_str))
+    };
+    let mut next = raw_next
+      .as_deref()
+      .and_then(|raw| sanitize_page_url(raw, &origin, resource.path()));
     if raw_next.is_some() && next.is_none() {
       log(LogEvent {
         level: Level::Warn,
@@ -411,7 +469,11 @@ mod tests {
   }
 
   fn req(mode: &str) -> SyncRequest {
-    SyncRequest { mode: Some(json!(mode)), now_ms: Some(1_717_200_000_000), ..Default::default() }
+    SyncRequest {
+      mode: Some(json!(mode)),
+      now_ms: Some(1_717_200_000_000.0),
+      ..Default::default()
+    }
   }
 
   #[test]
@@ -419,10 +481,16 @@ mod tests {
     let mut r = req("full");
     r.since = Some(json!("2024-05-01T00:00:00.000Z"));
     let plan = plan_sync(&r, &origin()).unwrap();
-    assert_eq!(plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(), Resource::ALL);
+    assert_eq!(
+      plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
+      Resource::ALL
+    );
     assert!(plan.phases.iter().all(|p| p.clear));
     assert!(!plan.phases[0].url.as_str().contains("lastUpdated"));
-    assert!(plan.phases[2].url.as_str().contains("since=2024-05-01T00%3A00%3A00.000Z"));
+    assert!(plan.phases[2]
+      .url
+      .as_str()
+      .contains("since=2024-05-01T00%3A00%3A00.000Z"));
   }
 
   #[test]
@@ -431,7 +499,11 @@ mod tests {
     r.since = Some(json!("2024-05-01T00:00:00Z"));
     let plan = plan_sync(&r, &origin()).unwrap();
     assert!(plan.phases.iter().all(|p| !p.clear));
-    let q: Vec<(String, String)> = plan.phases[0].url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+    let q: Vec<(String, String)> = plan.phases[0]
+      .url
+      .query_pairs()
+      .map(|(k, v)| (k.into(), v.into()))
+      .collect();
     assert_eq!(q[1].1, "lastUpdated gt \"2024-05-01T00:00:00.000Z\"");
   }
 
@@ -441,12 +513,18 @@ mod tests {
     r.settings_resources = Some(vec!["users".into(), "auth_events".into()]);
     r.resources = Some(vec!["okta_auth_event".into(), "okta_group".into()]);
     let plan = plan_sync(&r, &origin()).unwrap();
-    assert_eq!(plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(), [Resource::AuthEvents]);
+    assert_eq!(
+      plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
+      [Resource::AuthEvents]
+    );
   }
 
   #[test]
   fn bad_options_name_the_field() {
-    assert_eq!(plan_sync(&req("sometimes"), &origin()).unwrap_err().issues[0].field, "mode");
+    assert_eq!(
+      plan_sync(&req("sometimes"), &origin()).unwrap_err().issues[0].field,
+      "mode"
+    );
     let mut r = req("latest");
     r.since = Some(json!("last tuesday"));
     let err = plan_sync(&r, &origin()).unwrap_err();
@@ -459,7 +537,13 @@ mod tests {
     let mut r = req("full");
     r.since = Some(json!("2020-01-01T00:00:00.000Z"));
     let plan = plan_sync(&r, &origin()).unwrap();
-    let since = plan.phases[2].url.query_pairs().find(|(k, _)| k == "since").unwrap().1.into_owned();
+    let since = plan.phases[2]
+      .url
+      .query_pairs()
+      .find(|(k, _)| k == "since")
+      .unwrap()
+      .1
+      .into_owned();
     assert_eq!(parse_ms(&since), Some(1_717_200_000_000 - LOG_RETENTION_MS));
   }
 
@@ -481,7 +565,7 @@ mod tests {
   fn lookback_widens_the_event_query_for_incremental_syncs_only() {
     let mut r = req("latest");
     r.since = Some(json!("2024-05-31T00:00:00.000Z"));
-    r.event_lookback_ms = Some(600_000);
+    r.event_lookback_ms = Some(600_000.0);
     let plan = plan_sync(&r, &origin()).unwrap();
     let s = parse_ms("2024-05-31T00:00:00.000Z").unwrap();
     assert_eq!(plan.dedupe_window, Some((s - 600_000, s)));

@@ -21,7 +21,6 @@ use crate::error::{ErrorCode, OktaError};
 use crate::http::client::OktaHttp;
 use crate::sync::{self, StreamItem, SyncRequest};
 
-
 fn to_js(err: OktaError) -> napi::Error<String> {
   napi::Error::new(err.code.as_str().to_string(), err.message)
 }
@@ -39,7 +38,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn guard<T>(f: impl FnOnce() -> Result<T, OktaError>) -> napi::Result<T, String> {
   match catch_unwind(AssertUnwindSafe(f)) {
     Ok(result) => result.map_err(to_js),
-    Err(payload) => Err(to_js(OktaError::new(ErrorCode::Internal, panic_message(payload.as_ref())))),
+    Err(payload) => Err(to_js(OktaError::new(
+      ErrorCode::Internal,
+      panic_message(payload.as_ref()),
+    ))),
   }
 }
 
@@ -77,10 +79,19 @@ pub struct ConfigCheck {
 pub fn check_config(input: Value) -> napi::Result<ConfigCheck, String> {
   guard(|| {
     Ok(match config::check_config(&input) {
-      Ok(config) => ConfigCheck { config: Some(config), issues: Vec::new() },
+      Ok(config) => ConfigCheck {
+        config: Some(config),
+        issues: Vec::new(),
+      },
       Err(issues) => ConfigCheck {
         config: None,
-        issues: issues.into_iter().map(|i| ConfigIssue { field: i.field, message: i.message }).collect(),
+        issues: issues
+          .into_iter()
+          .map(|i| ConfigIssue {
+            field: i.field,
+            message: i.message,
+          })
+          .collect(),
       },
     })
   })
@@ -110,7 +121,9 @@ impl OktaClient {
     guard(|| {
       let opts: ClientOptions = parse(options, "client options")?;
       let cfg = ClientConfig::new(&opts)?;
-      Ok(OktaClient { http: Arc::new(OktaHttp::new(cfg)?) })
+      Ok(OktaClient {
+        http: Arc::new(OktaHttp::new(cfg)?),
+      })
     })
   }
 
@@ -182,7 +195,10 @@ impl PageStream {
     let cancel = CancellationToken::new();
     let token = cancel.clone();
     let items = within_runtime_if_available(move || sync::run(http, plan, token));
-    PageStream { items: Arc::new(Mutex::new(items)), cancel }
+    PageStream {
+      items: Arc::new(Mutex::new(items)),
+      cancel,
+    }
   }
 }
 
@@ -200,7 +216,10 @@ impl AsyncGenerator for PageStream {
   type Next = ();
   type Return = ();
 
-  fn next(&mut self, _value: Option<()>) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
+  fn next(
+    &mut self,
+    _value: Option<()>,
+  ) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
     let items = self.items.clone();
     let cancel = self.cancel.clone();
     async move {
@@ -217,7 +236,10 @@ impl AsyncGenerator for PageStream {
     }
   }
 
-  fn complete(&mut self, _value: Option<()>) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
+  fn complete(
+    &mut self,
+    _value: Option<()>,
+  ) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
     self.cancel.cancel();
     async move { Ok(None) }
   }

@@ -97,7 +97,10 @@ pub struct OktaHttp {
 }
 
 fn now_ms() -> u64 {
-  SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+  SystemTime::now()
+    .duration_since(UNIX_EPOCH)
+    .map(|d| d.as_millis() as u64)
+    .unwrap_or(0)
 }
 
 fn jitter_ms() -> u64 {
@@ -124,8 +127,12 @@ impl OktaHttp {
 
   /// Builds the client with a custom retry policy (tests shorten the delays).
   pub fn with_policy(cfg: ClientConfig, policy: RetryPolicy) -> Result<OktaHttp, OktaError> {
-    let mut auth = HeaderValue::from_str(&format!("SSWS {}", cfg.token))
-      .map_err(|_| OktaError::new(ErrorCode::InvalidConfig, "apiToken: contains characters not allowed in a header."))?;
+    let mut auth = HeaderValue::from_str(&format!("SSWS {}", cfg.token)).map_err(|_| {
+      OktaError::new(
+        ErrorCode::InvalidConfig,
+        "apiToken: contains characters not allowed in a header.",
+      )
+    })?;
     auth.set_sensitive(true);
     let client = reqwest::Client::builder()
       .redirect(reqwest::redirect::Policy::none())
@@ -134,7 +141,14 @@ impl OktaHttp {
       .gzip(true)
       .build()
       .map_err(|e| OktaError::new(ErrorCode::Internal, format!("Could not build the HTTP client: {e}")))?;
-    Ok(OktaHttp { client, cfg, auth, pacers: Mutex::new(HashMap::new()), policy, stats: Stats::default() })
+    Ok(OktaHttp {
+      client,
+      cfg,
+      auth,
+      pacers: Mutex::new(HashMap::new()),
+      policy,
+      stats: Stats::default(),
+    })
   }
 
   /// The configured origin every request goes to.
@@ -169,7 +183,10 @@ impl OktaHttp {
     parse: impl Fn(&FetchedPage) -> Result<T, OktaError>,
   ) -> Result<(FetchedPage, T), OktaError> {
     if url.origin() != self.cfg.origin.origin() {
-      return Err(OktaError::new(ErrorCode::Internal, "Refused to send a request outside the configured origin."));
+      return Err(OktaError::new(
+        ErrorCode::Internal,
+        "Refused to send a request outside the configured origin.",
+      ));
     }
     let started = Instant::now();
     let mut backoff = self.policy.backoff();
@@ -197,7 +214,10 @@ impl OktaHttp {
           Err(f) => f,
         },
       };
-      let error = failure.error.at(resource.resource_name(), url.as_str()).redact(&self.cfg.token);
+      let error = failure
+        .error
+        .at(resource.resource_name(), url.as_str())
+        .redact(&self.cfg.token);
       let delay = match failure.retry {
         Retry::Never => None,
         Retry::After { wait_ms } => {
@@ -239,7 +259,9 @@ impl OktaHttp {
   fn log_wait(&self, resource: Resource, wait_ms: u64, log: &LogSink) {
     Stats::add(&self.stats.waits, 1);
     Stats::add(&self.stats.wait_ms, wait_ms);
-    let (_, remaining, reset) = self.with_pacer(resource.bucket(), |p| p.last_window()).unwrap_or((0, 0, 0));
+    let (_, remaining, reset) = self
+      .with_pacer(resource.bucket(), |p| p.last_window())
+      .unwrap_or((0, 0, 0));
     log(LogEvent {
       level: Level::Info,
       event: "rate limit wait",
@@ -267,7 +289,9 @@ impl OktaHttp {
     let mut too_many = None;
     if status == 429 {
       Stats::add(&self.stats.rate_limited, 1);
-      too_many = Some(self.with_pacer(resource.bucket(), |p| p.on_too_many_requests(snapshot, now_ms(), jitter_ms())));
+      too_many = Some(self.with_pacer(resource.bucket(), |p| {
+        p.on_too_many_requests(snapshot, now_ms(), jitter_ms())
+      }));
     } else if let Some(snap) = snapshot {
       self.with_pacer(resource.bucket(), |p| p.observe(snap));
     }
@@ -279,7 +303,10 @@ impl OktaHttp {
           if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(AttemptFailure {
               error: with_status(
-                OktaError::new(ErrorCode::BadResponse, format!("Response body larger than {MAX_BODY_BYTES} bytes.")),
+                OktaError::new(
+                  ErrorCode::BadResponse,
+                  format!("Response body larger than {MAX_BODY_BYTES} bytes."),
+                ),
                 status,
                 request_id,
               ),
@@ -299,8 +326,17 @@ impl OktaHttp {
     Stats::add(&self.stats.bytes, body.len() as u64);
 
     if (200..300).contains(&status) {
-      let links = headers.get_all("link").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
-      return Ok(FetchedPage { body, links, request_id });
+      let links = headers
+        .get_all("link")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_string)
+        .collect();
+      return Ok(FetchedPage {
+        body,
+        links,
+        request_id,
+      });
     }
 
     let okta = OktaErrorBody::parse(&body);
@@ -309,13 +345,20 @@ impl OktaHttp {
       .map(|b| {
         let code = b.error_code.as_deref().unwrap_or("");
         let text = b.error_summary.as_deref().unwrap_or("");
-        let causes = if b.error_causes.is_empty() { String::new() } else { format!(" ({})", b.error_causes.join("; ")) };
+        let causes = if b.error_causes.is_empty() {
+          String::new()
+        } else {
+          format!(" ({})", b.error_causes.join("; "))
+        };
         format!("{code} {text}{causes}").trim().to_string()
       })
       .unwrap_or_else(|| format!("HTTP {status}"));
     let host = self.cfg.origin.host_str().unwrap_or("").to_string();
     let path = resource.path();
-    let rid = request_id.as_deref().map(|r| format!(" [X-Okta-Request-Id {r}]")).unwrap_or_default();
+    let rid = request_id
+      .as_deref()
+      .map(|r| format!(" [X-Okta-Request-Id {r}]"))
+      .unwrap_or_default();
     let (code, message, retry) = match status {
       401 => (
         ErrorCode::InvalidToken,
@@ -369,7 +412,10 @@ impl OktaHttp {
     let error = if e.is_timeout() {
       OktaError::new(
         ErrorCode::Timeout,
-        format!("Request to {host} timed out after {} ms ({cause}).", self.cfg.request_timeout_ms),
+        format!(
+          "Request to {host} timed out after {} ms ({cause}).",
+          self.cfg.request_timeout_ms
+        ),
       )
     } else if e.is_connect() {
       OktaError::new(
@@ -377,9 +423,15 @@ impl OktaHttp {
         format!("Could not connect to {host} ({cause}). Check the host setting and the network."),
       )
     } else {
-      OktaError::new(ErrorCode::Network, format!("The connection to {host} failed mid-response ({cause})."))
+      OktaError::new(
+        ErrorCode::Network,
+        format!("The connection to {host} failed mid-response ({cause})."),
+      )
     };
-    AttemptFailure { error, retry: Retry::Backoff }
+    AttemptFailure {
+      error,
+      retry: Retry::Backoff,
+    }
   }
 }
 

@@ -23,8 +23,7 @@ pub fn parse_link_values<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<L
   let mut out = Vec::new();
   for value in values {
     let mut rest = value;
-    loop {
-      let Some(start) = rest.find('<') else { break };
+    while let Some(start) = rest.find('<') {
       let after = &rest[start + 1..];
       let Some(end) = after.find('>') else { break };
       let uri = after[..end].trim().to_string();
@@ -99,7 +98,10 @@ fn split_params(mut s: &str) -> (Vec<(String, String)>, &str) {
 
 /// The URI of the first `rel="next"` link, if any.
 pub fn next_link<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String> {
-  parse_link_values(values).into_iter().find(|l| l.rels.iter().any(|r| r == "next")).map(|l| l.uri)
+  parse_link_values(values)
+    .into_iter()
+    .find(|l| l.rels.iter().any(|r| r == "next"))
+    .map(|l| l.uri)
 }
 
 /// Accepts a page URL only if it is absolute, on exactly `origin` (scheme, host,
@@ -131,13 +133,20 @@ mod tests {
       r#"<https://acme.okta.com/api/v1/users?limit=200>; rel="self""#,
       r#"<https://acme.okta.com/api/v1/users?after=00u2&limit=200>; rel="next""#,
     ];
-    assert_eq!(next_link(values).as_deref(), Some("https://acme.okta.com/api/v1/users?after=00u2&limit=200"));
+    assert_eq!(
+      next_link(values).as_deref(),
+      Some("https://acme.okta.com/api/v1/users?after=00u2&limit=200")
+    );
   }
 
   #[test]
   fn reads_next_from_a_comma_joined_header() {
-    let v = r#"<https://acme.okta.com/api/v1/logs?a=1,2>; rel="self", <https://acme.okta.com/api/v1/logs?after=x>; rel=next"#;
-    assert_eq!(next_link([v]).as_deref(), Some("https://acme.okta.com/api/v1/logs?after=x"));
+    let v =
+      r#"<https://acme.okta.com/api/v1/logs?a=1,2>; rel="self", <https://acme.okta.com/api/v1/logs?after=x>; rel=next"#;
+    assert_eq!(
+      next_link([v]).as_deref(),
+      Some("https://acme.okta.com/api/v1/logs?after=x")
+    );
   }
 
   #[test]

@@ -83,7 +83,10 @@ pub struct Pacer {
 impl Pacer {
   /// A pacer that may spend `share` (0, 1] of each window.
   pub fn new(share: f64) -> Pacer {
-    Pacer { share: share.clamp(0.000_001, 1.0), window: None }
+    Pacer {
+      share: share.clamp(0.000_001, 1.0),
+      window: None,
+    }
   }
 
   /// Our request budget for a window of `limit`.
@@ -101,7 +104,14 @@ impl Pacer {
       }
       // An older window's late response must not roll the window back.
       Some(w) if reset_ms < w.reset_ms => {}
-      _ => self.window = Some(Window { limit: snap.limit, remaining: snap.remaining, reset_ms, used: 1 }),
+      _ => {
+        self.window = Some(Window {
+          limit: snap.limit,
+          remaining: snap.remaining,
+          reset_ms,
+          used: 1,
+        })
+      }
     }
   }
 
@@ -121,7 +131,12 @@ impl Pacer {
   }
 
   /// Interprets a 429's headers (see module docs) and records a spent window.
-  pub fn on_too_many_requests(&mut self, snap: Option<RateLimitSnapshot>, now_ms: u64, jitter_ms: u64) -> TooManyRequests {
+  pub fn on_too_many_requests(
+    &mut self,
+    snap: Option<RateLimitSnapshot>,
+    now_ms: u64,
+    jitter_ms: u64,
+  ) -> TooManyRequests {
     let Some(snap) = snap else {
       return TooManyRequests::Concurrency;
     };
@@ -130,7 +145,11 @@ impl Pacer {
       return TooManyRequests::Concurrency;
     }
     self.observe(snap);
-    let wait_ms = snap.reset_ms().saturating_sub(now_ms).saturating_add(jitter_ms).min(MAX_WAIT_MS);
+    let wait_ms = snap
+      .reset_ms()
+      .saturating_sub(now_ms)
+      .saturating_add(jitter_ms)
+      .min(MAX_WAIT_MS);
     TooManyRequests::WindowSpent { wait_ms }
   }
 
@@ -154,16 +173,30 @@ mod tests {
   }
 
   fn snap(limit: u64, remaining: u64, reset: u64) -> RateLimitSnapshot {
-    RateLimitSnapshot { limit, remaining, reset_epoch_s: reset }
+    RateLimitSnapshot {
+      limit,
+      remaining,
+      reset_epoch_s: reset,
+    }
   }
 
   #[test]
   fn parses_literal_headers() {
-    let h = headers(&[("X-Rate-Limit-Limit", "600"), ("X-Rate-Limit-Remaining", "599"), ("X-Rate-Limit-Reset", "1700000060")]);
+    let h = headers(&[
+      ("X-Rate-Limit-Limit", "600"),
+      ("X-Rate-Limit-Remaining", "599"),
+      ("X-Rate-Limit-Reset", "1700000060"),
+    ]);
     assert_eq!(RateLimitSnapshot::from_headers(&h), Some(snap(600, 599, 1_700_000_060)));
-    assert_eq!(RateLimitSnapshot::from_headers(&headers(&[("X-Rate-Limit-Limit", "x")])), None);
+    assert_eq!(
+      RateLimitSnapshot::from_headers(&headers(&[("X-Rate-Limit-Limit", "x")])),
+      None
+    );
     assert_eq!(retry_after_ms(&headers(&[("Retry-After", "3")])), Some(3000));
-    assert_eq!(retry_after_ms(&headers(&[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")])), None);
+    assert_eq!(
+      retry_after_ms(&headers(&[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")])),
+      None
+    );
   }
 
   #[test]
@@ -208,7 +241,10 @@ mod tests {
       TooManyRequests::WindowSpent { wait_ms: 60_010 }
     );
     // Different limit: the concurrency limit.
-    assert_eq!(p.on_too_many_requests(Some(snap(75, 0, 1_060)), now, 0), TooManyRequests::Concurrency);
+    assert_eq!(
+      p.on_too_many_requests(Some(snap(75, 0, 1_060)), now, 0),
+      TooManyRequests::Concurrency
+    );
     assert_eq!(p.on_too_many_requests(None, now, 0), TooManyRequests::Concurrency);
   }
 

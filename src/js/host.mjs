@@ -1,0 +1,2 @@
+import host from './host.cjs'
+export const { MemoryStorage, runSync, instantiateConnector, defineConfig } = host
