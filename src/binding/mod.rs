@@ -21,8 +21,13 @@ use crate::error::{ErrorCode, OktaError};
 use crate::http::client::OktaHttp;
 use crate::sync::{self, StreamItem, SyncRequest};
 
+/// The one conversion of core errors into JS errors: `code` is the stable code and
+/// `cause.message` carries the full structured error as JSON (kind, status, Okta's
+/// error body, request id, field issues) for the JS layer to expose as properties.
 fn to_js(err: OktaError) -> napi::Error<String> {
-  napi::Error::new(err.code.as_str().to_string(), err.message)
+  let mut js = napi::Error::new(err.code.as_str().to_string(), err.message.clone());
+  js.set_cause(napi::Error::new(napi::Status::GenericFailure, err.to_json().to_string()));
+  js
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -32,6 +32,13 @@ class OktaConnectorError extends Error {
 /** Wraps an error thrown by the native addon (its `code` is an OKTA_* string). */
 function fromNative(err) {
   if (err instanceof OktaConnectorError) return err
+  // The binding puts the full structured error, as JSON, in `cause.message`.
+  try {
+    const payload = JSON.parse(err?.cause?.message)
+    if (payload && typeof payload.code === 'string' && KIND_BY_CODE.has(payload.code)) return new OktaConnectorError(payload)
+  } catch {
+    // Not a structured native error: fall through.
+  }
   const code = typeof err?.code === 'string' && KIND_BY_CODE.has(err.code) ? err.code : 'OKTA_INTERNAL'
   return new OktaConnectorError({ code, message: String(err?.message ?? err) })
 }

@@ -1,22 +1,15 @@
 'use strict'
 const native = require('./native.cjs')
 const { OktaConnector, id, doc, configFields, resources, schemas } = require('./connector.cjs')
-const { OktaConnectorError } = require('./errors.cjs')
-const { fromNative } = require('./errors.cjs')
+const { OktaConnectorError, fromNative } = require('./errors.cjs')
 
 /** Validates user config; throws an OktaConnectorError (code OKTA_INVALID_CONFIG) listing every bad field. */
 function validateConfig(input) {
-  const { config, issues } = native.checkConfig(input)
-  if (issues.length) {
-    try {
-      native.validateConfig(input)
-    } catch (err) {
-      const wrapped = fromNative(err)
-      wrapped.issues = issues
-      throw wrapped
-    }
+  try {
+    return native.validateConfig(input)
+  } catch (err) {
+    throw fromNative(err)
   }
-  return config
 }
 
 module.exports = {
