@@ -10,8 +10,16 @@ use crate::config::Resource;
 pub const AUTH_EVENT_FILTER: &str = "eventType eq \"user.session.start\" or eventType eq \"user.authentication.auth_via_mfa\" or eventType eq \"user.authentication.sso\" or eventType eq \"user.session.access_admin_app\" or eventType eq \"user.authentication.auth_unauth_app\"";
 
 /// Okta user statuses (the values `status eq` push-down accepts).
-pub const USER_STATUSES: [&str; 8] =
-  ["STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "LOCKED_OUT", "PASSWORD_EXPIRED", "SUSPENDED", "DEPROVISIONED"];
+pub const USER_STATUSES: [&str; 8] = [
+  "STAGED",
+  "PROVISIONED",
+  "ACTIVE",
+  "RECOVERY",
+  "LOCKED_OUT",
+  "PASSWORD_EXPIRED",
+  "SUSPENDED",
+  "DEPROVISIONED",
+];
 
 /// Okta group types (the values `type eq` push-down accepts).
 pub const GROUP_TYPES: [&str; 3] = ["OKTA_GROUP", "APP_GROUP", "BUILT_IN"];
@@ -33,7 +41,11 @@ pub struct EndpointQuery {
 /// A filter matching every user status: an unfiltered list omits DEPROVISIONED
 /// users, so full syncs use this to get the complete set.
 pub fn all_statuses_filter() -> String {
-  USER_STATUSES.iter().map(|s| format!("status eq \"{s}\"")).collect::<Vec<_>>().join(" or ")
+  USER_STATUSES
+    .iter()
+    .map(|s| format!("status eq \"{s}\""))
+    .collect::<Vec<_>>()
+    .join(" or ")
 }
 
 /// Joins two filter expressions as `(<a>) and (<b>)` (spec section 3).
@@ -111,7 +123,10 @@ mod tests {
   }
 
   fn query(url: &Url) -> Vec<(String, String)> {
-    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url
+      .query_pairs()
+      .map(|(k, v)| (k.into_owned(), v.into_owned()))
+      .collect()
   }
 
   #[test]
@@ -131,14 +146,37 @@ mod tests {
       ..Default::default()
     };
     let url = first_page_url(&origin(), Resource::Users, &q);
-    assert_eq!(query(&url)[1].1, "(lastUpdated gt \"2024-01-01T00:00:00.000Z\") and (status eq \"ACTIVE\")");
-    let groups = first_page_url(&origin(), Resource::Groups, &EndpointQuery { push_down: Some("APP_GROUP".into()), ..Default::default() });
-    assert_eq!(query(&groups), [("limit".into(), "200".into()), ("filter".into(), "type eq \"APP_GROUP\"".into())]);
+    assert_eq!(
+      query(&url)[1].1,
+      "(lastUpdated gt \"2024-01-01T00:00:00.000Z\") and (status eq \"ACTIVE\")"
+    );
+    let groups = first_page_url(
+      &origin(),
+      Resource::Groups,
+      &EndpointQuery {
+        push_down: Some("APP_GROUP".into()),
+        ..Default::default()
+      },
+    );
+    assert_eq!(
+      query(&groups),
+      [
+        ("limit".into(), "200".into()),
+        ("filter".into(), "type eq \"APP_GROUP\"".into())
+      ]
+    );
   }
 
   #[test]
   fn logs_query_is_the_sign_in_poll() {
-    let url = first_page_url(&origin(), Resource::AuthEvents, &EndpointQuery { log_since: Some("2024-05-01T00:00:00.000Z".into()), ..Default::default() });
+    let url = first_page_url(
+      &origin(),
+      Resource::AuthEvents,
+      &EndpointQuery {
+        log_since: Some("2024-05-01T00:00:00.000Z".into()),
+        ..Default::default()
+      },
+    );
     let q = query(&url);
     assert_eq!(q[0].1, "1000");
     assert_eq!(q[1].1, AUTH_EVENT_FILTER);
@@ -152,12 +190,17 @@ mod tests {
     assert_eq!(push_down_value(Resource::Users, Some(&one)).as_deref(), Some("ACTIVE"));
     let two = json!({ "okta_user": [{ "filter": [{ "field": "status", "op": "eq", "value": "ACTIVE" }] }, {}] });
     assert_eq!(push_down_value(Resource::Users, Some(&two)), None);
-    let injected = json!({ "okta_user": [{ "filter": [{ "field": "status", "op": "eq", "value": "ACTIVE\" or id eq \"x" }] }] });
+    let injected =
+      json!({ "okta_user": [{ "filter": [{ "field": "status", "op": "eq", "value": "ACTIVE\" or id eq \"x" }] }] });
     assert_eq!(push_down_value(Resource::Users, Some(&injected)), None);
-    let nested_or = json!({ "okta_group": [{ "filter": [{ "or": [{ "field": "type", "op": "eq", "value": "APP_GROUP" }] }] }] });
+    let nested_or =
+      json!({ "okta_group": [{ "filter": [{ "or": [{ "field": "type", "op": "eq", "value": "APP_GROUP" }] }] }] });
     assert_eq!(push_down_value(Resource::Groups, Some(&nested_or)), None);
     let group = json!({ "okta_group": [{ "filter": [{ "field": "type", "op": "eq", "value": "APP_GROUP" }] }] });
-    assert_eq!(push_down_value(Resource::Groups, Some(&group)).as_deref(), Some("APP_GROUP"));
+    assert_eq!(
+      push_down_value(Resource::Groups, Some(&group)).as_deref(),
+      Some("APP_GROUP")
+    );
     assert_eq!(push_down_value(Resource::AuthEvents, Some(&group)), None);
   }
 }

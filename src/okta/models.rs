@@ -296,8 +296,21 @@ mod tests {
 
   #[test]
   fn escaped_strings_are_owned_and_correct() {
-    let e: RawEvent = serde_json::from_str(r#"{"displayMessage":"a \"quoted\" \u00e9","client":{"geographicalContext":{"country":"Fran\u00e7e"}}}"#).unwrap();
+    let e: RawEvent = serde_json::from_str(
+      r#"{"displayMessage":"a \"quoted\" \u00e9","client":{"geographicalContext":{"country":"Fran\u00e7e"}}}"#,
+    )
+    .unwrap();
     assert_eq!(e.display_message.get(), Some("a \"quoted\" é"));
-    assert_eq!(e.client.get().unwrap().geographical_context.get().unwrap().country.get(), Some("Françe"));
+    assert_eq!(
+      e.client
+        .get()
+        .unwrap()
+        .geographical_context
+        .get()
+        .unwrap()
+        .country
+        .get(),
+      Some("Françe")
+    );
   }
 }
