@@ -1,0 +1,559 @@
+// Tests of the Okta simulator itself (src/simulator): run with
+//   node --test __test__/simulator.test.mjs
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import sim_ from '../src/simulator/index.cjs';
+
+const { startSimulator, generateOrg, SIGN_IN_EVENT_TYPES, parseFilter } = sim_;
+const CLI = fileURLToPath(new URL('../src/simulator/cli.cjs', import.meta.url));
+const DAY = 86400000;
+const AUTH_FILTER = SIGN_IN_EVENT_TYPES.map((t) => `eventType eq "${t}"`).join(' or ');
+
+/**
+ * Raw GET: resolves { status, headers, rawHeaders, links, body (decoded string), json() };
+ * rejects on socket errors (reset, truncation).
+ */
+function get(url, { token = 'test-token', headers = {}, agent } = {}) {
+  return new Promise((resolve, reject) => {
+    const h = { accept: 'application/json', 'user-agent': 'sim-test/1.0', ...headers };
+    if (token != null) h.authorization = `SSWS ${token}`;
+    const req = http.get(url, { headers: h, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('aborted', () => reject(new Error('aborted')));
+      res.on('end', () => {
+        if (!res.complete) return reject(new Error('incomplete response'));
+        let buf = Buffer.concat(chunks);
+        if (res.headers['content-encoding'] === 'gzip') buf = zlib.gunzipSync(buf);
+        const body = buf.toString('utf8');
+        const links = {};
+        const linkLines = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          if (res.rawHeaders[i].toLowerCase() === 'link') linkLines.push(res.rawHeaders[i + 1]);
+        }
+        for (const line of linkLines) {
+          const m = /^<([^>]+)>; rel="(\w+)"$/.exec(line);
+          if (m) links[m[2]] = m[1];
+        }
+        resolve({ status: res.statusCode, headers: res.headers, linkLines, links, body, json: () => JSON.parse(body) });
+      });
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Follows rel="next" until it disappears (or an empty page for polling). */
+async function collect(firstUrl, { stopOnEmpty = false, maxPages = 10000 } = {}) {
+  const items = [];
+  const pages = [];
+  let url = firstUrl;
+  for (let n = 0; url && n < maxPages; n++) {
+    const r = await get(url);
+    assert.equal(r.status, 200, r.body);
+    const page = r.json();
+    pages.push({ url, size: page.length, next: r.links.next });
+    items.push(...page);
+    if (stopOnEmpty && page.length === 0) break;
+    url = r.links.next;
+  }
+  return { items, pages };
+}
+
+describe('generateOrg', () => {
+  const now = Date.parse('2025-03-01T12:00:00.000Z');
+  const org = generateOrg({ users: 300, groups: 30, events: 5000, seed: 7, now });
+
+  test('is deterministic per seed', () => {
+    const again = generateOrg({ users: 300, groups: 30, events: 5000, seed: 7, now });
+    const other = generateOrg({ users: 300, groups: 30, events: 5000, seed: 8, now });
+    assert.deepEqual(again.user(42), org.user(42));
+    assert.deepEqual(again.group(3), org.group(3));
+    assert.deepEqual(again.event(1234), org.event(1234));
+    assert.notEqual(other.user(42).id, org.user(42).id);
+  });
+
+  test('users look like Okta users, with every status and invertible ids', () => {
+    const users = [...org.users()];
+    assert.equal(users.length, 300);
+    assert.equal(new Set(users.map((u) => u.id)).size, 300);
+    const statuses = new Set(users.map((u) => u.status));
+    for (const s of ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED', 'DEPROVISIONED']) {
+      assert.ok(statuses.has(s), `status ${s} present`);
+    }
+    assert.ok(users.filter((u) => u.status === 'ACTIVE').length > 150);
+    for (const [i, u] of users.entries()) {
+      assert.match(u.id, /^00u[0-9A-Za-z]{17}$/);
+      assert.equal(org.userIndex(u.id), i);
+      assert.ok(Date.parse(u.created) <= Date.parse(u.lastUpdated));
+      assert.ok(Date.parse(u.lastUpdated) >= now - 90 * DAY && Date.parse(u.lastUpdated) <= now);
+      assert.ok(Date.parse(u.created) >= now - 731 * DAY);
+      assert.equal(typeof u.profile.login, 'string');
+      assert.equal(u.profile.email, u.profile.login);
+      assert.ok(u._links.self.href.endsWith(`/api/v1/users/${u.id}`));
+      if (u.status === 'STAGED') assert.equal(u.activated, null);
+    }
+    assert.equal(new Set(users.map((u) => u.profile.login)).size, 300);
+    assert.ok(users.some((u) => u.lastLogin === null));
+  });
+
+  test('groups: mostly OKTA_GROUP, some APP_GROUP, Everyone BUILT_IN', () => {
+    const groups = [...org.groups()];
+    assert.equal(groups.length, 30);
+    assert.deepEqual(groups[0].profile.name, 'Everyone');
+    assert.equal(groups[0].type, 'BUILT_IN');
+    const types = groups.map((g) => g.type);
+    assert.ok(types.filter((t) => t === 'OKTA_GROUP').length > 10);
+    assert.ok(types.includes('APP_GROUP'));
+    assert.ok(groups.some((g) => g.profile.description === null));
+    for (const g of groups) assert.match(g.id, /^00g[0-9A-Za-z]{17}$/);
+  });
+
+  test('events: monotonic published inside the window, unique uuids, ~85% sign-in', () => {
+    let prev = 0;
+    const uuids = new Set();
+    let signIn = 0;
+    const results = new Set();
+    const countries = new Set();
+    for (const e of org.events()) {
+      const t = Date.parse(e.published);
+      assert.ok(t >= prev);
+      prev = t;
+      uuids.add(e.uuid);
+      if (SIGN_IN_EVENT_TYPES.includes(e.eventType)) signIn++;
+      results.add(e.outcome.result);
+      countries.add(e.client.geographicalContext?.country ?? null);
+      assert.equal(org.userIndex(e.actor.id) >= 0, true);
+    }
+    assert.equal(uuids.size, 5000);
+    assert.ok(signIn / 5000 > 0.8 && signIn / 5000 < 0.9, `sign-in share ${signIn / 5000}`);
+    for (const r of ['SUCCESS', 'FAILURE', 'ALLOW', 'DENY', 'CHALLENGE']) assert.ok(results.has(r), r);
+    assert.ok(countries.size > 5 && countries.has(null));
+    assert.equal(Date.parse(org.event(0).published), now - 5 * DAY);
+    assert.equal(Date.parse(org.event(4999).published), now - 60000);
+  });
+
+  test('filter parser accepts the connector filters and rejects junk', () => {
+    assert.equal(parseFilter(AUTH_FILTER).type, 'or');
+    assert.equal(parseFilter('(lastUpdated gt "2024-01-01T00:00:00.000Z") and (status eq "ACTIVE")').type, 'and');
+    for (const bad of ['status eq ACTIVE', 'status eq', '(status eq "A"', 'status foo "A"', 'and', 'status eq "A" or']) {
+      assert.throws(() => parseFilter(bad), undefined, bad);
+    }
+  });
+});
+
+describe('HTTP server', () => {
+  let sim;
+  before(async () => {
+    sim = await startSimulator({ users: 450, groups: 25, events: 6000, seed: 3 });
+  });
+  after(() => sim.close());
+
+  test('auth: missing/wrong token is 401 E0000011, with rate-limit headers and request id', async () => {
+    for (const token of [null, 'wrong']) {
+      const r = await get(`${sim.url}/api/v1/users`, { token });
+      assert.equal(r.status, 401);
+      assert.equal(r.json().errorCode, 'E0000011');
+      assert.equal(r.json().errorSummary, 'Invalid token provided');
+      assert.ok(r.headers['x-rate-limit-limit']);
+      assert.ok(r.headers['x-rate-limit-remaining']);
+      assert.ok(r.headers['x-rate-limit-reset']);
+      assert.ok(r.headers['x-okta-request-id']);
+      assert.ok(r.headers.date);
+    }
+    const nf = await get(`${sim.url}/api/v1/nothing`);
+    assert.equal(nf.status, 404);
+    assert.equal(nf.json().errorCode, 'E0000007');
+    assert.match(nf.json().errorSummary, /^Not found: Resource not found: /);
+  });
+
+  test('users: paging with separate Link lines, DEPROVISIONED omitted without a filter', async () => {
+    const first = await get(`${sim.url}/api/v1/users?limit=200`);
+    assert.equal(first.linkLines.length, 2);
+    assert.equal(first.links.self, `${sim.url}/api/v1/users?limit=200`);
+    assert.ok(first.links.next.startsWith(`${sim.url}/api/v1/users?limit=200&after=00u`));
+    const { items, pages } = await collect(`${sim.url}/api/v1/users?limit=200`);
+    const expected = [...sim.org.users()].filter((u) => u.status !== 'DEPROVISIONED');
+    assert.deepEqual(items, expected);
+    assert.equal(pages.at(-1).next, undefined);
+    assert.ok(pages.length === 3);
+
+    const clamped = await get(`${sim.url}/api/v1/users?limit=1000`);
+    assert.equal(clamped.json().length, 200);
+    const bad = await get(`${sim.url}/api/v1/users?limit=abc`);
+    assert.equal(bad.status, 400);
+  });
+
+  test('users: filters (status, lastUpdated, profile, and/or/parens) include DEPROVISIONED', async () => {
+    const all = [...sim.org.users()];
+    const q = (f) => `${sim.url}/api/v1/users?limit=200&filter=${encodeURIComponent(f)}`;
+    const depro = await collect(q('status eq "DEPROVISIONED"'));
+    assert.ok(depro.items.length > 0);
+    assert.deepEqual(depro.items.map((u) => u.id), all.filter((u) => u.status === 'DEPROVISIONED').map((u) => u.id));
+
+    const since = new Date(Date.now() - 30 * DAY).toISOString();
+    const recent = await collect(q(`lastUpdated gt "${since}"`));
+    assert.deepEqual(recent.items.map((u) => u.id), all.filter((u) => Date.parse(u.lastUpdated) > Date.parse(since)).map((u) => u.id));
+    assert.ok(recent.items.some((u) => u.status === 'DEPROVISIONED') || !all.some((u) => u.status === 'DEPROVISIONED' && Date.parse(u.lastUpdated) > Date.parse(since)));
+
+    const combined = await collect(q(`(lastUpdated gt "${since}") and (status eq "ACTIVE" or status eq "SUSPENDED")`));
+    assert.deepEqual(combined.items.map((u) => u.id), all.filter((u) => Date.parse(u.lastUpdated) > Date.parse(since) && ['ACTIVE', 'SUSPENDED'].includes(u.status)).map((u) => u.id));
+
+    const one = await get(q(`profile.login eq "${all[17].profile.login}"`));
+    assert.deepEqual(one.json().map((u) => u.id), [all[17].id]);
+    const byId = await get(q(`id eq "${all[5].id}"`));
+    assert.deepEqual(byId.json().map((u) => u.id), [all[5].id]);
+
+    for (const f of ['status eq ACTIVE', 'status gt "A"', 'profile.title eq "x"', 'lastUpdated gt "yesterday"', '(status eq "ACTIVE"']) {
+      const r = await get(q(f));
+      assert.equal(r.status, 400, f);
+      assert.equal(r.json().errorCode, 'E0000031');
+      assert.equal(r.json().errorSummary, 'Invalid search criteria.');
+    }
+  });
+
+  test('groups: default limit returns everything; type and lastUpdated filters', async () => {
+    const r = await get(`${sim.url}/api/v1/groups`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json(), [...sim.org.groups()]);
+    assert.equal(r.links.next, undefined);
+    const paged = await collect(`${sim.url}/api/v1/groups?limit=10`);
+    assert.equal(paged.items.length, 25);
+    assert.equal(paged.pages.length, 3);
+    const builtIn = await get(`${sim.url}/api/v1/groups?filter=${encodeURIComponent('type eq "BUILT_IN"')}`);
+    assert.ok(builtIn.json().every((g) => g.type === 'BUILT_IN'));
+    assert.ok(builtIn.json().some((g) => g.profile.name === 'Everyone'));
+    const since = new Date(Date.now() - 20 * DAY).toISOString();
+    const recent = await get(`${sim.url}/api/v1/groups?limit=200&filter=${encodeURIComponent(`lastUpdated gt "${since}" and type eq "OKTA_GROUP"`)}`);
+    assert.deepEqual(recent.json().map((g) => g.id), [...sim.org.groups()].filter((g) => g.type === 'OKTA_GROUP' && Date.parse(g.lastUpdated) > Date.parse(since)).map((g) => g.id));
+    const bad = await get(`${sim.url}/api/v1/groups?filter=${encodeURIComponent('profile.name eq "x"')}`);
+    assert.equal(bad.status, 400);
+  });
+
+  test('logs: AUTH filter, ascending paging, polling next link on every page', async () => {
+    const url = `${sim.url}/api/v1/logs?limit=1000&filter=${encodeURIComponent(AUTH_FILTER)}&sortOrder=ASCENDING`;
+    const { items, pages } = await collect(url, { stopOnEmpty: true });
+    const expected = [...sim.org.events()].filter((e) => SIGN_IN_EVENT_TYPES.includes(e.eventType));
+    assert.equal(items.length, expected.length);
+    assert.deepEqual(items.map((e) => e.uuid), expected.map((e) => e.uuid));
+    assert.equal(pages.at(-1).size, 0);
+    assert.ok(pages.every((p) => p.next), 'every polling page has a next link');
+    assert.ok(pages.at(-1).next.includes('filter=eventType%20eq%20%22user.session.start%22'));
+    assert.ok(pages.at(-1).next.includes('sortOrder=ASCENDING'));
+    // An empty polling page repeats its position.
+    const again = await get(pages.at(-1).next);
+    assert.equal(again.json().length, 0);
+    assert.equal(new URL(again.links.next).searchParams.get('after').split('_')[1], new URL(pages.at(-1).next).searchParams.get('after').split('_')[1]);
+
+    // since: binary-searched lower bound on published.
+    const since = sim.org.event(4000).published;
+    const fromSince = await collect(`${url}&since=${encodeURIComponent(since)}`, { stopOnEmpty: true });
+    assert.deepEqual(fromSince.items.map((e) => e.uuid), expected.filter((e) => e.published >= since).map((e) => e.uuid));
+    assert.ok(fromSince.pages[0].next.includes(`since=${encodeURIComponent(since)}`));
+  });
+
+  test('logs: other filters, DESCENDING and bounded queries end without next', async () => {
+    const all = [...sim.org.events()];
+    const f = encodeURIComponent('outcome.result eq "FAILURE" and actor.id eq "' + all[10].actor.id + '"');
+    const r = await collect(`${sim.url}/api/v1/logs?filter=${f}&until=${encodeURIComponent(new Date().toISOString())}`);
+    assert.deepEqual(r.items.map((e) => e.uuid), all.filter((e) => e.outcome.result === 'FAILURE' && e.actor.id === all[10].actor.id).map((e) => e.uuid));
+
+    const desc = await collect(`${sim.url}/api/v1/logs?limit=1000&sortOrder=DESCENDING`);
+    assert.deepEqual(desc.items.map((e) => e.uuid), all.map((e) => e.uuid).reverse());
+    assert.equal(desc.pages.length, 6);
+    assert.equal(desc.pages.at(-1).next, undefined);
+
+    const since = all[100].published;
+    const until = all[300].published;
+    const bounded = await collect(`${sim.url}/api/v1/logs?limit=50&since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}`);
+    assert.deepEqual(bounded.items.map((e) => e.uuid), all.filter((e) => e.published >= since && e.published < until).map((e) => e.uuid));
+    assert.equal(bounded.pages.at(-1).next, undefined);
+
+    // A nested attribute outside the cheap view (full events are built to filter).
+    const chrome = await get(`${sim.url}/api/v1/logs?limit=1000&filter=${encodeURIComponent('client.userAgent.browser eq "FIREFOX"')}`);
+    assert.deepEqual(chrome.json().map((e) => e.uuid), all.filter((e) => e.client.userAgent.browser === 'FIREFOX').slice(0, 1000).map((e) => e.uuid));
+  });
+
+  test('logs: since validation, 90-day cutoff, late-arriving events', async () => {
+    const old = await get(`${sim.url}/api/v1/logs?since=${encodeURIComponent(new Date(Date.now() - 181 * DAY).toISOString())}`);
+    assert.equal(old.status, 400);
+    assert.equal(old.json().errorCode, 'E0000053');
+    assert.match(old.json().errorSummary, /^Invalid date\. 'since' must be/);
+    assert.equal((await get(`${sim.url}/api/v1/logs?since=yesterday`)).status, 400);
+    assert.equal((await get(`${sim.url}/api/v1/logs?filter=${encodeURIComponent('eventType eq')}`)).json().errorCode, 'E0000031');
+
+    // Catch up, then add a late event (published 2 days ago) and an ancient one (> 90 days).
+    const url = `${sim.url}/api/v1/logs?limit=1000&filter=${encodeURIComponent(AUTH_FILTER)}&sortOrder=ASCENDING`;
+    const first = await collect(url, { stopOnEmpty: true });
+    const cursor = first.pages.at(-1).next;
+    const late = new Date(Date.now() - 2 * DAY).toISOString();
+    const [added] = sim.addEvents([
+      { eventType: 'user.session.start', published: late, outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' } },
+      { eventType: 'user.session.start', published: new Date(Date.now() - 100 * DAY).toISOString() },
+      { eventType: 'user.lifecycle.create' },
+    ]);
+    assert.equal(added.published, late);
+    assert.equal(added.outcome.reason, 'INVALID_CREDENTIALS');
+    assert.ok(added.actor.id && added.client.ipAddress && added.uuid);
+    const next = await get(cursor);
+    assert.deepEqual(next.json().map((e) => e.uuid), [added.uuid]);
+    const after = await get(next.links.next);
+    assert.equal(after.json().length, 0);
+    assert.equal(sim.org.eventCount, 6003);
+    assert.deepEqual(sim.org.event(6000), added);
+  });
+
+  test('gzip only when asked for', async () => {
+    const plain = await get(`${sim.url}/api/v1/groups`, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    const gz = await get(`${sim.url}/api/v1/groups`, { headers: { 'accept-encoding': 'gzip, deflate' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gz.body, plain.body);
+    assert.ok(Number(gz.headers['content-length']) < Number(plain.headers['content-length']));
+  });
+
+  test('runtime mutations: addUsers, updateUser, addGroups feed incremental filters', async () => {
+    const t0 = new Date(Date.now() - 1).toISOString();
+    const user = sim.org.user(3);
+    const updated = sim.updateUser(user.id, { status: 'SUSPENDED', profile: { lastName: 'Renamed' } });
+    assert.equal(updated.status, 'SUSPENDED');
+    assert.equal(updated.profile.lastName, 'Renamed');
+    assert.equal(updated.profile.firstName, user.profile.firstName);
+    const [newUser] = sim.addUsers(1);
+    const [newGroup] = sim.addGroups(1);
+    const users = await get(`${sim.url}/api/v1/users?filter=${encodeURIComponent(`lastUpdated gt "${t0}"`)}`);
+    assert.deepEqual(users.json().map((u) => u.id), [user.id, newUser.id]);
+    assert.deepEqual(users.json()[0], sim.org.user(3));
+    const groups = await get(`${sim.url}/api/v1/groups?filter=${encodeURIComponent(`lastUpdated gt "${t0}"`)}`);
+    assert.deepEqual(groups.json().map((g) => g.id), [newGroup.id]);
+    assert.equal(sim.org.userCount, 451);
+  });
+
+  test('request log and stats; control endpoints are not counted', async () => {
+    sim.resetLog();
+    await get(`${sim.url}/api/v1/users?limit=5`, { headers: { 'accept-encoding': 'gzip' } });
+    await get(`${sim.url}/api/v1/logs?limit=5&filter=${encodeURIComponent('eventType eq "user.session.start"')}`);
+    const stats = await get(`${sim.url}/__sim/stats`, { token: null });
+    assert.equal(stats.json().requests, 2);
+    assert.equal(stats.json().byBucket.users.requests, 1);
+    assert.equal(stats.json().byBucket.logs.maxInWindow, 1);
+    assert.equal(sim.requests.length, 2);
+    const [u, l] = sim.requests;
+    assert.equal(u.seq + 1, l.seq);
+    assert.equal(u.method, 'GET');
+    assert.equal(u.path, '/api/v1/users');
+    assert.deepEqual(u.query, { limit: '5' });
+    assert.equal(u.headers.authorization, 'SSWS test-token');
+    assert.equal(u.headers.accept, 'application/json');
+    assert.equal(u.headers['user-agent'], 'sim-test/1.0');
+    assert.equal(u.headers['accept-encoding'], 'gzip');
+    assert.equal(u.bucket, 'users');
+    assert.equal(u.status, 200);
+    assert.ok(u.bytes > 0 && u.endedAt >= u.startedAt && u.inFlightAtStart >= 1);
+    assert.equal(l.query.filter, 'eventType eq "user.session.start"');
+    assert.equal(l.windowStart % 1000, 0);
+    const opt = await fetch(`${sim.url}/__sim/options`, { method: 'POST', body: JSON.stringify({ forbidden: ['groups'] }) });
+    assert.equal(opt.status, 200);
+    const forbidden = await get(`${sim.url}/api/v1/groups`);
+    assert.equal(forbidden.status, 403);
+    assert.equal(forbidden.json().errorCode, 'E0000006');
+    sim.setOptions({ forbidden: [] });
+    await fetch(`${sim.url}/__sim/reset`, { method: 'POST' });
+    assert.equal(sim.stats().requests, 0);
+    assert.equal(sim.requests.length, 0);
+  });
+
+  test('linkOrigin / linkPath override the origin and path of Link URLs', async () => {
+    sim.setOptions({ linkOrigin: 'https://evil.example.com', linkPath: '/api/v1/other' });
+    const r = await get(`${sim.url}/api/v1/users?limit=2`);
+    assert.ok(r.links.next.startsWith('https://evil.example.com/api/v1/other?limit=2&after='));
+    sim.setOptions({ linkOrigin: null, linkPath: null });
+  });
+});
+
+describe('rate limits, concurrency and faults', () => {
+  test('fixed windows: headers count down, then 429 E0000047 (Retry-After on request)', async () => {
+    const sim = await startSimulator({ users: 10, rateLimits: { users: { limit: 3, windowMs: 2000 } }, retryAfter: true });
+    try {
+      const seen = [];
+      for (let i = 0; i < 4; i++) seen.push(await get(`${sim.url}/api/v1/users`));
+      assert.deepEqual(seen.map((r) => r.status), [200, 200, 200, 429]);
+      assert.deepEqual(seen.map((r) => r.headers['x-rate-limit-remaining']), ['2', '1', '0', '0']);
+      assert.ok(seen.every((r) => r.headers['x-rate-limit-limit'] === '3'));
+      const reset = Number(seen[0].headers['x-rate-limit-reset']);
+      assert.ok(reset * 1000 > Date.now() - 100 && reset * 1000 <= Date.now() + 2100);
+      assert.equal((reset * 1000 - sim.requests[0].windowStart), 2000);
+      const body = seen[3].json();
+      assert.equal(body.errorCode, 'E0000047');
+      assert.equal(body.errorSummary, 'API call exceeded rate limit due to too many requests.');
+      assert.match(body.errorId, /^oae/);
+      assert.deepEqual(body.errorCauses, []);
+      assert.ok(Number(seen[3].headers['retry-after']) >= 0);
+      // Other buckets are independent.
+      assert.equal((await get(`${sim.url}/api/v1/groups`)).status, 200);
+      const stats = sim.stats();
+      assert.equal(stats.status429, 1);
+      assert.equal(stats.byBucket.users.status429, 1);
+      assert.equal(stats.byBucket.users.maxInWindow, 4);
+      // Runtime change of the limit.
+      sim.setOptions({ rateLimits: { users: { limit: 100, windowMs: 1000 } } });
+      assert.equal((await get(`${sim.url}/api/v1/users`)).status, 200);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('concurrency limit: excess in-flight requests get 429 describing the concurrency limit', async () => {
+    const sim = await startSimulator({ users: 10, concurrencyLimit: 2, latencyMs: 150 });
+    try {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
+      const results = await Promise.all(Array.from({ length: 5 }, () => get(`${sim.url}/api/v1/users`, { agent })));
+      const limited = results.filter((r) => r.status === 429);
+      assert.equal(limited.length, 3);
+      for (const r of limited) {
+        assert.equal(r.headers['x-rate-limit-limit'], '2');
+        assert.equal(r.headers['x-rate-limit-remaining'], '0');
+        assert.ok(Number(r.headers['x-rate-limit-reset']) >= Math.floor(Date.now() / 1000) + 58);
+        assert.equal(r.json().errorCode, 'E0000047');
+      }
+      assert.equal(sim.stats().concurrency429, 3);
+      assert.ok(sim.stats().maxInFlight >= 5);
+      agent.destroy();
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('latency and seeded jitter delay responses', async () => {
+    const sim = await startSimulator({ users: 5, latencyMs: { logs: 120 }, latencyJitterMs: { logs: 30 } });
+    try {
+      let t = Date.now();
+      await get(`${sim.url}/api/v1/users`);
+      assert.ok(Date.now() - t < 100);
+      t = Date.now();
+      await get(`${sim.url}/api/v1/logs`);
+      assert.ok(Date.now() - t >= 115);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('faults: 5xx, 429, malformed, html, reset, truncate, counted and logged', async () => {
+    const sim = await startSimulator({
+      users: 50,
+      faults: [
+        { type: '500', bucket: 'users', nth: [1] },
+        { type: '503', bucket: 'users', nth: [2] },
+        { type: '429', bucket: 'users', nth: [3] },
+        { type: 'malformed', bucket: 'users', nth: [4] },
+        { type: 'html', bucket: 'users', nth: [5] },
+        { type: 'reset', bucket: 'users', nth: [6] },
+        { type: 'truncate', bucket: 'users', nth: [7] },
+        { type: '502', path: '/api/v1/groups', count: 1 },
+      ],
+    });
+    try {
+      const u = `${sim.url}/api/v1/users`;
+      const r1 = await get(u);
+      assert.equal(r1.status, 500);
+      assert.equal(r1.json().errorCode, 'E0000009');
+      assert.equal(r1.json().errorSummary, 'Internal Server Error');
+      assert.equal((await get(u)).status, 503);
+      const r3 = await get(u);
+      assert.equal(r3.status, 429);
+      assert.equal(r3.headers['x-rate-limit-remaining'], '0');
+      assert.equal(r3.json().errorCode, 'E0000047');
+      const r4 = await get(u);
+      assert.equal(r4.status, 200);
+      assert.throws(() => r4.json());
+      const r5 = await get(u);
+      assert.equal(r5.status, 200);
+      assert.match(r5.headers['content-type'], /^text\/html/);
+      await assert.rejects(get(u));
+      await assert.rejects(get(u, { headers: { 'accept-encoding': 'gzip' } }));
+      assert.equal((await get(u)).status, 200);
+      assert.equal((await get(`${sim.url}/api/v1/groups`)).status, 502);
+      assert.equal((await get(`${sim.url}/api/v1/groups`)).status, 200);
+      await new Promise((r) => setTimeout(r, 20));
+      const log = sim.requests;
+      assert.deepEqual(log.map((e) => e.fault ?? null), ['500', '503', '429', 'malformed', 'html', 'reset', 'truncate', null, '502', null]);
+      assert.equal(log[5].status, 0);
+      assert.ok(log[6].bytes > 0 && log[6].status === 200);
+      assert.equal(sim.stats().byBucket.users.requests, 8);
+      assert.equal(sim.stats().faults, 8);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('faults: seeded rate is deterministic; concurrency429 fault', async () => {
+    const run = async () => {
+      const sim = await startSimulator({ users: 5, seed: 9, faults: [{ type: '500', rate: 0.3 }] });
+      const statuses = [];
+      for (let i = 0; i < 30; i++) statuses.push((await get(`${sim.url}/api/v1/users`)).status);
+      await sim.close();
+      return statuses;
+    };
+    const a = await run();
+    assert.deepEqual(await run(), a);
+    const n500 = a.filter((s) => s === 500).length;
+    assert.ok(n500 > 2 && n500 < 20, String(n500));
+
+    const sim = await startSimulator({ users: 5, concurrencyLimit: 75, faults: [{ type: 'concurrency429', bucket: 'logs', nth: [1] }] });
+    try {
+      const r = await get(`${sim.url}/api/v1/logs`);
+      assert.equal(r.status, 429);
+      assert.equal(r.headers['x-rate-limit-limit'], '75');
+      assert.equal((await get(`${sim.url}/api/v1/logs`)).status, 200);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('slow fault does not keep close() from finishing', async () => {
+    const sim = await startSimulator({ users: 5, faults: [{ type: 'slow', delayMs: 60000 }] });
+    const pending = get(`${sim.url}/api/v1/users`).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(sim.stats().inFlight, 1);
+    const t = Date.now();
+    await sim.close();
+    assert.ok(Date.now() - t < 1000);
+    assert.ok((await pending) instanceof Error);
+  });
+});
+
+describe('cli', () => {
+  test('prints one JSON line, serves, exposes stats, stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, '--port', '0', '--users', '300', '--groups', '20', '--events', '3000',
+      '--seed', '1', '--rate-limit', 'users=100/10000,groups=100/10000,logs=20/10000', '--token', 'T'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      while (!out.includes('\n')) {
+        const [chunk] = await once(child.stdout, 'data');
+        out += chunk;
+      }
+      const info = JSON.parse(out.trim());
+      assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(info.token, 'T');
+      const r = await get(`${info.url}/api/v1/logs?limit=10`, { token: 'T' });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['x-rate-limit-limit'], '20');
+      assert.equal(r.headers['x-rate-limit-remaining'], '19');
+      const expected = generateOrg({ users: 300, groups: 20, events: 3000, seed: 1, now: info.now, origin: info.url });
+      // All events are inside the default 7-day window: the first page starts at event 0.
+      assert.deepEqual(r.json(), Array.from({ length: 10 }, (_, i) => expected.event(i)));
+      const stats = await (await fetch(`${info.url}/__sim/stats`)).json();
+      assert.equal(stats.requests, 1);
+      assert.equal(stats.byBucket.logs.requests, 1);
+    } finally {
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+    }
+  });
+});

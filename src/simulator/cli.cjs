@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the Okta simulator as a separate process (benchmark, demo):
+//   node src/simulator/cli.cjs --port 0 --users 20000 --groups 2000 --events 200000 --seed 1 \
+//     --latency-ms 100 --rate-limit users=100/10000,groups=100/10000,logs=20/10000 --token T
+// Prints one JSON line {"url","token","now"} once listening; runs until SIGTERM/SIGINT.
+// Control endpoints (no auth): GET /__sim/stats, GET /__sim/requests, GET /__sim/org,
+// POST /__sim/options, POST /__sim/reset, POST /__sim/{addUsers,updateUser,addGroups,addEvents}.
+
+const { startSimulator } = require('./index.cjs');
+
+function parseArgs(argv) {
+  const args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const eq = a.indexOf('=');
+    if (eq > 0) args[a.slice(2, eq)] = a.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) args[a.slice(2)] = argv[++i];
+    else args[a.slice(2)] = 'true';
+  }
+  return args;
+}
+
+/** "users=100/10000,logs=20/10000" -> { users: { limit: 100, windowMs: 10000 }, ... } */
+function parseRateLimits(text) {
+  const out = {};
+  for (const part of text.split(',').filter(Boolean)) {
+    const m = /^(\w+)=(\d+)(?:\/(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`bad --rate-limit entry ${part}`);
+    out[m[1]] = { limit: Number(m[2]), windowMs: m[3] ? Number(m[3]) : 60000 };
+  }
+  return out;
+}
+
+/** "100" or "logs=200,users=50" */
+function parsePerBucket(text) {
+  if (/^\d+$/.test(text)) return Number(text);
+  return Object.fromEntries(text.split(',').map((p) => {
+    const [k, v] = p.split('=');
+    return [k.trim(), Number(v)];
+  }));
+}
+
+function optionsFromArgs(args) {
+  const o = args.options ? JSON.parse(args.options) : {};
+  const num = (k) => (args[k] != null ? Number(args[k]) : undefined);
+  const set = (key, value) => { if (value !== undefined) o[key] = value; };
+  set('port', num('port'));
+  set('users', num('users'));
+  set('groups', num('groups'));
+  set('events', num('events'));
+  set('seed', args.seed != null ? (/^-?\d+$/.test(args.seed) ? Number(args.seed) : args.seed) : undefined);
+  set('now', args.now != null ? (/^\d+$/.test(args.now) ? Number(args.now) : Date.parse(args.now)) : undefined);
+  set('eventSpanMs', num('event-span-ms'));
+  set('token', args.token);
+  set('latencyMs', args['latency-ms'] != null ? parsePerBucket(args['latency-ms']) : undefined);
+  set('latencyJitterMs', args['latency-jitter-ms'] != null ? parsePerBucket(args['latency-jitter-ms']) : undefined);
+  set('rateLimits', args['rate-limit'] != null ? parseRateLimits(args['rate-limit']) : undefined);
+  set('concurrencyLimit', num('concurrency-limit'));
+  set('retryAfter', args['retry-after'] != null ? args['retry-after'] === 'true' || Number(args['retry-after']) || false : undefined);
+  set('forbidden', args.forbidden != null ? args.forbidden.split(',').filter(Boolean) : undefined);
+  set('faults', args.faults != null ? JSON.parse(args.faults) : undefined);
+  set('logLimit', num('log-limit'));
+  set('linkOrigin', args['link-origin']);
+  return o;
+}
+
+async function main() {
+  const options = optionsFromArgs(parseArgs(process.argv.slice(2)));
+  const sim = await startSimulator(options);
+  process.stdout.write(`${JSON.stringify({ url: sim.url, token: sim.token, now: sim.org.now })}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    sim.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`okta simulator: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(1);
+});

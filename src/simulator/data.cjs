@@ -1,0 +1,189 @@
+'use strict';
+// Static vocabularies for generated users, groups and System Log events.
+
+const { weightedTable } = require('./rng.cjs');
+
+const FIRST_NAMES = [
+  'Aarav', 'Abigail', 'Adrian', 'Aisha', 'Alejandro', 'Alice', 'Amara', 'Ana', 'Andrei', 'Arjun',
+  'Ben', 'Carlos', 'Chen', 'Chloe', 'Daniel', 'Diego', 'Elena', 'Emeka', 'Emma', 'Fatima',
+  'Freya', 'Gabriel', 'Grace', 'Hana', 'Hiroshi', 'Ines', 'Isaac', 'Ivan', 'Jack', 'Jana',
+  'Javier', 'Jin', 'Julia', 'Kai', 'Karim', 'Laura', 'Leo', 'Lina', 'Lucas', 'Maya',
+  'Mei', 'Mohammed', 'Nadia', 'Noah', 'Olga', 'Omar', 'Priya', 'Rafael', 'Sara', 'Sofia',
+  'Tomás', 'Yuki', 'Zara', 'Zoe',
+];
+const LAST_NAMES = [
+  'Adams', 'Ahmed', 'Andersson', 'Bauer', 'Brown', 'Chen', 'Costa', 'Davis', 'Dubois', 'Evans',
+  'Fernandez', 'Fischer', 'Garcia', 'Gupta', 'Hansen', 'Hernandez', 'Ito', 'Jansen', 'Johnson', 'Kim',
+  'Kowalski', 'Kumar', 'Lee', 'Lopez', 'Martin', 'Müller', 'Nakamura', 'Nguyen', "O'Brien", 'Okafor',
+  'Patel', 'Petrov', 'Rossi', 'Santos', 'Schmidt', 'Silva', 'Singh', 'Smith', 'Sato', 'Tanaka',
+  'Taylor', 'Thompson', 'Walker', 'Wang', 'Weber', 'Williams', 'Wilson', 'Yilmaz', 'Zhang',
+];
+
+// Mostly ACTIVE, every Okta lifecycle status represented.
+const USER_STATUSES = weightedTable([
+  [74, 'ACTIVE'],
+  [4, 'STAGED'],
+  [5, 'PROVISIONED'],
+  [2, 'RECOVERY'],
+  [2, 'LOCKED_OUT'],
+  [3, 'PASSWORD_EXPIRED'],
+  [4, 'SUSPENDED'],
+  [6, 'DEPROVISIONED'],
+]);
+
+const CREDENTIAL_PROVIDERS = weightedTable([
+  [85, { type: 'OKTA', name: 'OKTA' }],
+  [10, { type: 'ACTIVE_DIRECTORY', name: 'corp.example.com' }],
+  [5, { type: 'FEDERATION', name: 'FEDERATION' }],
+]);
+
+const DEPARTMENTS = [
+  'Engineering', 'Sales', 'Marketing', 'Finance', 'Support', 'Legal', 'People', 'IT',
+  'Security', 'Operations', 'Product', 'Design', 'Data', 'Facilities', 'Partners',
+];
+const GROUP_KINDS = ['Team', 'Admins', 'Contractors', 'Managers', 'On-call', 'Readers', 'Approvers', 'Project'];
+const GROUP_TYPES = weightedTable([
+  [80, 'OKTA_GROUP'],
+  [20, 'APP_GROUP'],
+]);
+
+const APPS = [
+  { name: 'salesforce', label: 'Salesforce.com', signOnMode: 'SAML_2_0' },
+  { name: 'slack', label: 'Slack', signOnMode: 'SAML_2_0' },
+  { name: 'google', label: 'Google Workspace', signOnMode: 'SAML_2_0' },
+  { name: 'office365', label: 'Microsoft Office 365', signOnMode: 'WS_FEDERATION' },
+  { name: 'zoomus', label: 'Zoom', signOnMode: 'SAML_2_0' },
+  { name: 'github', label: 'GitHub Enterprise Cloud', signOnMode: 'SAML_2_0' },
+  { name: 'atlassian', label: 'Atlassian Cloud', signOnMode: 'SAML_2_0' },
+  { name: 'oidc_client', label: 'Internal Portal', signOnMode: 'OPENID_CONNECT' },
+  { name: 'bookmark', label: 'Expense Tool', signOnMode: 'BOOKMARK' },
+];
+
+// city, state, country, postalCode, lat, lon, AS number, AS org, ISP, domain.
+const LOCATIONS = [
+  ['San Francisco', 'California', 'United States', '94107', 37.7697, -122.3933, 7922, 'comcast', 'comcast cable communications  llc', 'comcast.net'],
+  ['New York', 'New York', 'United States', '10001', 40.7484, -73.9967, 701, 'verizon', 'verizon business', 'verizon.net'],
+  ['Austin', 'Texas', 'United States', '78701', 30.2711, -97.7437, 7018, 'at&t services  inc.', 'at&t services  inc.', 'att.net'],
+  ['Seattle', 'Washington', 'United States', '98101', 47.6101, -122.3344, 20115, 'charter communications', 'charter communications inc', 'spectrum.com'],
+  ['London', 'England', 'United Kingdom', 'EC1A', 51.5164, -0.093, 2856, 'british telecommunications plc', 'bt public internet service', 'bt.com'],
+  ['Berlin', 'Land Berlin', 'Germany', '10115', 52.5323, 13.3846, 3320, 'deutsche telekom ag', 'deutsche telekom ag', 'telekom.de'],
+  ['Paris', 'Île-de-France', 'France', '75001', 48.8628, 2.3292, 3215, 'orange s.a.', 'orange', 'orange.fr'],
+  ['Amsterdam', 'North Holland', 'Netherlands', '1012', 52.3759, 4.8975, 1136, 'kpn b.v.', 'kpn', 'kpn.com'],
+  ['Bengaluru', 'Karnataka', 'India', '560001', 12.9753, 77.591, 24560, 'bharti airtel ltd.', 'bharti airtel', 'airtel.in'],
+  ['São Paulo', 'Sao Paulo', 'Brazil', '01310', -23.5614, -46.6559, 28573, 'claro nxt telecomunicacoes ltda', 'claro s.a.', 'claro.com.br'],
+  ['Tokyo', 'Tokyo', 'Japan', '100-0001', 35.6893, 139.6899, 2516, 'kddi corporation', 'kddi corporation', 'kddi.com'],
+  ['Toronto', 'Ontario', 'Canada', 'M5H', 43.6547, -79.3623, 812, 'rogers communications canada inc.', 'rogers cable', 'rogers.com'],
+  ['Sydney', 'New South Wales', 'Australia', '2000', -33.8715, 151.2006, 1221, 'telstra corporation ltd', 'telstra internet', 'telstra.com.au'],
+  ['Lagos', 'Lagos', 'Nigeria', '100001', 6.4531, 3.3958, 29465, 'mtn nigeria', 'mtn nigeria communication limited', 'mtnnigeria.net'],
+  ['Ashburn', 'Virginia', 'United States', '20149', 39.0481, -77.4728, 14618, 'amazon.com  inc.', 'amazon.com', 'amazonaws.com'],
+].map(([city, state, country, postalCode, lat, lon, asNumber, asOrg, isp, domain]) => ({
+  city, state, country, postalCode, lat, lon, asNumber, asOrg, isp, domain,
+}));
+
+const USER_AGENTS = weightedTable([
+  [34, { raw: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36', os: 'Mac OS X', browser: 'CHROME', device: 'Computer' }],
+  [22, { raw: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36 Edg/123.0.2420.81', os: 'Windows 10', browser: 'EDGE', device: 'Computer' }],
+  [10, { raw: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0', os: 'Windows 10', browser: 'FIREFOX', device: 'Computer' }],
+  [10, { raw: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1', os: 'iOS', browser: 'SAFARI', device: 'Mobile' }],
+  [7, { raw: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15', os: 'Mac OS X', browser: 'SAFARI', device: 'Computer' }],
+  [6, { raw: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36', os: 'Android', browser: 'CHROME', device: 'Mobile' }],
+  [4, { raw: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36', os: 'Linux', browser: 'CHROME', device: 'Computer' }],
+  [4, { raw: 'OktaVerify/9.14.0 (Macintosh; Mac OS X 14.4.1) DeviceSDK/1.9.0', os: 'Mac OS X', browser: 'UNKNOWN', device: 'Computer' }],
+  [3, { raw: 'python-requests/2.31.0', os: 'Unknown', browser: 'UNKNOWN', device: 'Unknown' }],
+]);
+
+// The five event types the connector asks for with its AUTH filter.
+const SIGN_IN_EVENT_TYPES = [
+  'user.session.start',
+  'user.authentication.auth_via_mfa',
+  'user.authentication.sso',
+  'user.session.access_admin_app',
+  'user.authentication.auth_unauth_app',
+];
+
+const PASSWORD_FAILURES = ['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'VERIFICATION_ERROR', 'LOCKED_OUT', 'PASSWORD_EXPIRED'];
+const MFA_FAILURES = ['INVALID_CREDENTIALS', 'VERIFICATION_ERROR', 'FastPass declined phishing attempt', 'User rejected Okta push verify'];
+
+// Per event type: weight, message, outcome distribution, legacy type, auth context flavour, target kind.
+const EVENT_TYPES = weightedTable([
+  [40, {
+    eventType: 'user.session.start', displayMessage: 'User login to Okta',
+    outcomes: weightedTable([[84, ['SUCCESS', null]], [14, ['FAILURE', PASSWORD_FAILURES]], [2, ['CHALLENGE', null]]]),
+    legacy: { SUCCESS: 'core.user_auth.login_success', FAILURE: 'core.user_auth.login_failed' },
+    auth: 'password', target: 'none',
+  }],
+  [18, {
+    eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA',
+    outcomes: weightedTable([[86, ['SUCCESS', null]], [12, ['FAILURE', MFA_FAILURES]], [2, ['CHALLENGE', null]]]),
+    legacy: { SUCCESS: 'core.user.factor.attempt_success', FAILURE: 'core.user.factor.attempt_fail' },
+    auth: 'mfa', target: 'authenticator',
+  }],
+  [20, {
+    eventType: 'user.authentication.sso', displayMessage: 'User single sign on to app',
+    outcomes: weightedTable([[94, ['SUCCESS', null]], [6, ['FAILURE', ['Sign-on policy evaluation resulted in DENY', 'INVALID_CREDENTIALS']]]]),
+    legacy: { SUCCESS: 'app.auth.sso', FAILURE: 'app.auth.sso' },
+    auth: 'sso', target: 'app',
+  }],
+  [4, {
+    eventType: 'user.session.access_admin_app', displayMessage: 'User accessing Okta admin app',
+    outcomes: weightedTable([[97, ['SUCCESS', null]], [3, ['FAILURE', ['INSUFFICIENT_PERMISSIONS']]]]),
+    legacy: { SUCCESS: 'app.admin.sso.login.success', FAILURE: 'app.admin.sso.login.failure' },
+    auth: 'session', target: 'adminApp',
+  }],
+  [3, {
+    eventType: 'user.authentication.auth_unauth_app', displayMessage: 'User attempted unauthorized access to app',
+    outcomes: weightedTable([[60, ['FAILURE', ['User is not assigned to the client application.']]], [40, ['DENY', ['User is not assigned to the app']]]]),
+    legacy: { FAILURE: 'app.generic.unauth_app_access_attempt', DENY: 'app.generic.unauth_app_access_attempt' },
+    auth: 'session', target: 'app',
+  }],
+  [6, {
+    eventType: 'policy.evaluate_sign_on', displayMessage: 'Evaluation of sign-on policy',
+    outcomes: weightedTable([[70, ['ALLOW', ['Sign-on policy evaluation resulted in ALLOW']]], [20, ['CHALLENGE', ['Sign-on policy evaluation resulted in CHALLENGE']]], [10, ['DENY', ['Sign-on policy evaluation resulted in DENY']]]]),
+    legacy: {}, auth: 'none', target: 'policy',
+  }],
+  [2, {
+    eventType: 'user.session.end', displayMessage: 'User logout from Okta',
+    outcomes: weightedTable([[1, ['SUCCESS', null]]]), legacy: { SUCCESS: 'core.user_auth.logout_success' },
+    auth: 'session', target: 'none',
+  }],
+  [2, {
+    eventType: 'group.user_membership.add', displayMessage: 'Add user to group membership',
+    outcomes: weightedTable([[1, ['SUCCESS', null]]]), legacy: { SUCCESS: 'core.user_group_member.user_add' },
+    auth: 'none', target: 'userAndGroup',
+  }],
+  [1, {
+    eventType: 'user.lifecycle.create', displayMessage: 'Create Okta user',
+    outcomes: weightedTable([[1, ['SUCCESS', null]]]), legacy: { SUCCESS: 'core.user.config.user_creation.success' },
+    auth: 'none', target: 'user',
+  }],
+  [2, {
+    eventType: 'app.oauth2.as.token.grant.access_token', displayMessage: 'OAuth2 access token is granted',
+    outcomes: weightedTable([[1, ['SUCCESS', null]]]), legacy: {}, auth: 'oauth', target: 'token',
+  }],
+  [1, {
+    eventType: 'user.account.update_password', displayMessage: 'User update password for Okta',
+    outcomes: weightedTable([[9, ['SUCCESS', null]], [1, ['FAILURE', ['Password requirements were not met']]]]),
+    legacy: { SUCCESS: 'core.user.config.password_update.success', FAILURE: 'core.user.config.password_update.failure' },
+    auth: 'password', target: 'user',
+  }],
+  [1, {
+    eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded',
+    outcomes: weightedTable([[1, ['SUCCESS', null]]]), legacy: { SUCCESS: 'core.user_auth.account_locked' },
+    auth: 'password', target: 'none',
+  }],
+]);
+
+const MFA_FACTORS = [
+  { credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'OTP', factor: 'Okta Verify' },
+  { credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'ASSERTION', factor: 'Okta FastPass' },
+  { credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'SMS', factor: 'Phone' },
+  { credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'EMAIL', factor: 'Email' },
+  { credentialProvider: 'GOOGLE_OTP', credentialType: 'OTP', factor: 'Google Authenticator' },
+  { credentialProvider: 'DUO', credentialType: 'OTP', factor: 'Duo Security' },
+  { credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'WEBAUTHN', factor: 'Security Key or Biometric' },
+];
+
+module.exports = {
+  FIRST_NAMES, LAST_NAMES, USER_STATUSES, CREDENTIAL_PROVIDERS, DEPARTMENTS, GROUP_KINDS, GROUP_TYPES,
+  APPS, LOCATIONS, USER_AGENTS, SIGN_IN_EVENT_TYPES, EVENT_TYPES, MFA_FACTORS,
+};

@@ -1,0 +1,534 @@
+'use strict';
+// The lazy, deterministic Okta org: users, groups and System Log events are
+// pure functions of (seed, index); only runtime changes (added users/groups/
+// events, user updates) are stored.
+
+const { hash3, seedToUint32, Rng, makeId, idToIndex, hexOf, ALNUM, HEX } = require('./rng.cjs');
+const D = require('./data.cjs');
+
+const MINUTE = 60 * 1000;
+const DAY = 24 * 60 * MINUTE;
+
+// Distinct hash streams per entity kind.
+const K = {
+  user: 1, userId: 2, group: 3, groupId: 4, event: 5, eventKey: 6, app: 7, misc: 8,
+  userAdded: 9, groupAdded: 10, eventAdded: 11, type: 12,
+};
+
+const ORG_DEFAULTS = {
+  users: 250,
+  groups: 40,
+  events: 2000,
+  seed: 1,
+  eventSpanMs: 5 * DAY,
+  origin: 'http://127.0.0.1',
+};
+
+const iso = (ms) => (ms == null ? null : new Date(ms).toISOString());
+
+function asciiSlug(name) {
+  return name.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+}
+
+function isPlainObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep-merges `patch` into a copy of `base`: objects merge, everything else replaces. */
+function deepMerge(base, patch) {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(base[k]) ? deepMerge(base[k], v) : v;
+  }
+  return out;
+}
+
+class Org {
+  constructor(options = {}) {
+    const o = { ...ORG_DEFAULTS, ...stripUndefined(options) };
+    this.seed = o.seed;
+    this.now = o.now ?? Date.now();
+    this.eventSpanMs = o.eventSpanMs;
+    this.origin = o.origin;
+    this.clock = typeof o.clock === 'function' ? o.clock : Date.now;
+    this.initialUsers = nonNegInt(o.users, 'users');
+    this.initialGroups = nonNegInt(o.groups, 'groups');
+    this.initialEvents = nonNegInt(o.events, 'events');
+
+    const s = seedToUint32(o.seed);
+    this.s = s;
+    this.userKey = hash3(s, K.userId, 0);
+    this.groupKey = hash3(s, K.groupId, 0);
+    this.eventKey = hash3(s, K.eventKey, 0);
+    this.userTypeId = makeId('oty', hash3(s, K.type, 0), 0, hash3(s, K.type, 1));
+    this.apps = D.APPS.map((app, i) => ({ ...app, id: makeId('0oa', hash3(s, K.app, 0), i, hash3(s, K.app, i + 1)) }));
+    this.adminAppId = makeId('0oa', hash3(s, K.app, 0), 99, hash3(s, K.app, 999));
+    this.policyId = makeId('00p', hash3(s, K.misc, 1), 0, hash3(s, K.misc, 2));
+    this.policyRuleId = makeId('0pr', hash3(s, K.misc, 3), 0, hash3(s, K.misc, 4));
+
+    // Events are evenly spaced over [now - span, now - 1 minute], monotonic in index.
+    this.tEnd = this.now - MINUTE;
+    this.tStart = Math.min(this.tEnd, this.now - this.eventSpanMs);
+
+    // Runtime changes (the only stored state).
+    this.addedUsers = []; // { addedAt, overrides }
+    this.userOverrides = new Map(); // index -> { status, profile, lastUpdated, statusChanged, activated }
+    this.addedGroups = []; // { addedAt }
+    this.addedEvents = []; // { event, publishedMs, persistedMs }
+  }
+
+  get userCount() { return this.initialUsers + this.addedUsers.length; }
+  get groupCount() { return this.initialGroups + this.addedGroups.length; }
+  get eventCount() { return this.initialEvents + this.addedEvents.length; }
+
+  // ---------------------------------------------------------------- users
+
+  userId(i) { return makeId('00u', this.userKey, i, hash3(this.s, K.userId, i + 1)); }
+
+  /** Index of a user id (or -1 when not a user of this org). */
+  userIndex(id) {
+    const i = idToIndex(id, '00u', this.userKey);
+    return i >= 0 && i < this.userCount && this.userId(i) === id ? i : -1;
+  }
+
+  /** Names and login only: cheap, used for event actors. */
+  userNames(i) {
+    const r = new Rng(hash3(this.s, K.user, i));
+    const firstName = r.pick(D.FIRST_NAMES);
+    const lastName = r.pick(D.LAST_NAMES);
+    const login = `${asciiSlug(firstName)}.${asciiSlug(lastName)}${i === 0 ? '' : i}@example.com`;
+    return { r, firstName, lastName, login };
+  }
+
+  user(i) {
+    if (!(i >= 0 && i < this.userCount)) return undefined;
+    const { r, firstName, lastName, login } = this.userNames(i);
+    let status = r.weighted(D.USER_STATUSES);
+    const provider = r.weighted(D.CREDENTIAL_PROVIDERS);
+    const mobilePhone = r.chance(0.6) ? `+1 ${r.range(201, 990)}-555-${String(r.int(10000)).padStart(4, '0')}` : null;
+    const secondEmail = r.chance(0.3) ? `${asciiSlug(firstName)}${r.int(1000)}@personal.example.net` : null;
+    const now = this.now;
+    let created, activated, statusChanged, lastLogin, lastUpdated, passwordChanged;
+    if (i < this.initialUsers) {
+      const createdAgo = r.range(DAY, 730 * DAY);
+      created = now - createdAgo;
+      lastUpdated = now - r.int(Math.min(90 * DAY, createdAgo));
+      activated = status === 'STAGED' ? null : created + r.int(Math.min(DAY, lastUpdated - created) + 1);
+      statusChanged = status === 'STAGED' ? null
+        : status === 'ACTIVE' && r.chance(0.5) ? activated : activated + r.int(lastUpdated - activated + 1);
+      const neverLoggedIn = status === 'STAGED' || status === 'PROVISIONED' || r.chance(0.08);
+      lastLogin = neverLoggedIn ? null : activated + r.int(now - activated);
+      passwordChanged = status === 'STAGED' || status === 'PROVISIONED' || provider.type === 'FEDERATION'
+        ? null : activated + r.int(lastUpdated - activated + 1);
+    } else {
+      // Users added at runtime: brand new, active, never logged in.
+      const added = this.addedUsers[i - this.initialUsers];
+      status = 'ACTIVE';
+      created = activated = statusChanged = lastUpdated = passwordChanged = added.addedAt;
+      lastLogin = null;
+    }
+    let user = {
+      id: this.userId(i),
+      status,
+      created: iso(created),
+      activated: iso(activated),
+      statusChanged: iso(statusChanged),
+      lastLogin: iso(lastLogin),
+      lastUpdated: iso(lastUpdated),
+      passwordChanged: iso(passwordChanged),
+      type: { id: this.userTypeId },
+      profile: { firstName, lastName, mobilePhone, secondEmail, login, email: login },
+      credentials: provider.type === 'FEDERATION'
+        ? { provider: { ...provider } }
+        : { password: {}, provider: { ...provider } },
+      _links: { self: { href: `${this.origin}/api/v1/users/${this.userId(i)}` } },
+    };
+    if (i >= this.initialUsers) user = applyUserChange(user, this.addedUsers[i - this.initialUsers].overrides);
+    const change = this.userOverrides.get(i);
+    if (change) user = applyUserChange(user, change);
+    return user;
+  }
+
+  *users() {
+    for (let i = 0; i < this.userCount; i++) yield this.user(i);
+  }
+
+  /** Adds n new ACTIVE users (optionally with `{status, profile}` overrides); returns them. */
+  addUsers(n = 1, overrides = {}) {
+    const at = this.clock();
+    const out = [];
+    for (let k = 0; k < n; k++) {
+      this.addedUsers.push({ addedAt: at, overrides: { ...overrides } });
+      out.push(this.user(this.userCount - 1));
+    }
+    return out;
+  }
+
+  /** Changes a user's status and/or profile and bumps lastUpdated; returns the user. */
+  updateUser(id, change = {}) {
+    const i = typeof id === 'number' ? id : this.userIndex(id);
+    if (i < 0 || i >= this.userCount) throw new Error(`updateUser: unknown user ${id}`);
+    const before = this.user(i);
+    const at = Math.max(this.clock(), Date.parse(before.lastUpdated) + 1);
+    const prev = this.userOverrides.get(i) || {};
+    const next = { ...prev, lastUpdated: at };
+    if (change.profile) next.profile = { ...(prev.profile || {}), ...change.profile };
+    if (change.status && change.status !== before.status) {
+      next.status = change.status;
+      next.statusChanged = at;
+      if (before.activated == null && change.status !== 'STAGED') next.activated = at;
+    }
+    this.userOverrides.set(i, next);
+    return this.user(i);
+  }
+
+  // --------------------------------------------------------------- groups
+
+  groupId(i) { return makeId('00g', this.groupKey, i, hash3(this.s, K.groupId, i + 1)); }
+
+  groupIndex(id) {
+    const i = idToIndex(id, '00g', this.groupKey);
+    return i >= 0 && i < this.groupCount && this.groupId(i) === id ? i : -1;
+  }
+
+  group(i) {
+    if (!(i >= 0 && i < this.groupCount)) return undefined;
+    const r = new Rng(hash3(this.s, K.group, i));
+    const id = this.groupId(i);
+    const now = this.now;
+    let type = r.weighted(D.GROUP_TYPES);
+    const dept = r.pick(D.DEPARTMENTS);
+    const kind = r.pick(D.GROUP_KINDS);
+    let name = `${dept} ${kind} ${i}`;
+    let description = r.chance(0.3) ? null : `${kind} of the ${dept} department`;
+    let created, lastUpdated, lastMembershipUpdated;
+    if (i < this.initialGroups) {
+      const createdAgo = r.range(DAY, 730 * DAY);
+      created = now - createdAgo;
+      lastUpdated = now - r.int(Math.min(90 * DAY, createdAgo));
+      lastMembershipUpdated = now - r.int(Math.min(90 * DAY, createdAgo));
+    } else {
+      type = 'OKTA_GROUP';
+      created = lastUpdated = lastMembershipUpdated = this.addedGroups[i - this.initialGroups].addedAt;
+    }
+    if (i === 0 && i < this.initialGroups) {
+      type = 'BUILT_IN';
+      name = 'Everyone';
+      description = 'All users in your organization';
+      created = now - 730 * DAY;
+    } else if (i === 1 && this.initialGroups >= 10) {
+      type = 'BUILT_IN';
+      name = 'Okta Administrators';
+      description = 'Okta manages this group, which contains all administrators in your organization.';
+    }
+    let profile;
+    if (type === 'APP_GROUP') {
+      const sam = `${asciiSlug(dept)}-${asciiSlug(kind)}-${i}`;
+      profile = {
+        name: sam,
+        description,
+        groupType: 'Security',
+        samAccountName: sam,
+        objectSid: `S-1-5-21-${r.range(1e8, 4e9)}-${r.range(1e8, 4e9)}-${r.range(1e8, 4e9)}-${1000 + i}`,
+        groupScope: 'Global',
+        dn: `CN=${sam},OU=Groups,DC=corp,DC=example,DC=com`,
+        windowsDomainQualifiedName: `CORP\\${sam}`,
+        externalId: Buffer.from(hexOf(hash3(this.s, K.group, i + 7), 8) + hexOf(i, 8), 'hex').toString('base64'),
+      };
+    } else {
+      profile = { name, description };
+    }
+    const href = `${this.origin}/api/v1/groups/${id}`;
+    const links = {
+      logo: [
+        { name: 'medium', href: 'https://ok12static.oktacdn.com/assets/img/logos/groups/odyssey/okta-medium.png', type: 'image/png' },
+        { name: 'large', href: 'https://ok12static.oktacdn.com/assets/img/logos/groups/odyssey/okta-large.png', type: 'image/png' },
+      ],
+      users: { href: `${href}/users` },
+      apps: { href: `${href}/apps` },
+    };
+    if (type === 'APP_GROUP') links.source = { href: `${this.origin}/api/v1/apps/${this.apps[0].id}` };
+    return {
+      id,
+      created: iso(created),
+      lastUpdated: iso(lastUpdated),
+      lastMembershipUpdated: iso(lastMembershipUpdated),
+      objectClass: [type === 'APP_GROUP' ? 'okta:windows_security_principal' : 'okta:user_group'],
+      type,
+      profile,
+      _links: links,
+    };
+  }
+
+  *groups() {
+    for (let i = 0; i < this.groupCount; i++) yield this.group(i);
+  }
+
+  addGroups(n = 1) {
+    const at = this.clock();
+    const out = [];
+    for (let k = 0; k < n; k++) {
+      this.addedGroups.push({ addedAt: at });
+      out.push(this.group(this.groupCount - 1));
+    }
+    return out;
+  }
+
+  // --------------------------------------------------------------- events
+
+  /** `published` (ms) of the event at persistence position p. */
+  publishedMs(p) {
+    if (p < this.initialEvents) {
+      const n = this.initialEvents;
+      return n <= 1 ? this.tEnd : this.tStart + Math.floor((p * (this.tEnd - this.tStart)) / (n - 1));
+    }
+    return this.addedEvents[p - this.initialEvents].publishedMs;
+  }
+
+  /** Persistence time (ms): equals `published` for generated events, the add time for added ones. */
+  persistedMs(p) {
+    return p < this.initialEvents ? this.publishedMs(p) : this.addedEvents[p - this.initialEvents].persistedMs;
+  }
+
+  /** First generated position whose published is >= ms (binary search; published is monotonic). */
+  generatedLowerBound(ms) {
+    let lo = 0;
+    let hi = this.initialEvents;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.publishedMs(mid) < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The cheap part of a generated event: type, outcome, actor (enough for most filters). */
+  eventCore(p) {
+    const r = new Rng(hash3(this.s, K.event, p));
+    const type = r.weighted(D.EVENT_TYPES);
+    const [result, reasons] = r.weighted(type.outcomes);
+    const reason = reasons ? r.pick(reasons) : null;
+    const actorIndex = this.initialUsers > 0 ? r.int(this.initialUsers) : -1;
+    return { r, type, result, reason, actorIndex };
+  }
+
+  /** A minimal object with eventType, outcome, actor.id and published, for filter evaluation. */
+  eventView(p) {
+    if (p >= this.initialEvents) return this.addedEvents[p - this.initialEvents].event;
+    const c = this.eventCore(p);
+    return {
+      eventType: c.type.eventType,
+      outcome: { result: c.result, reason: c.reason },
+      actor: { id: c.actorIndex >= 0 ? this.userId(c.actorIndex) : this.adminAppId },
+      published: iso(this.publishedMs(p)),
+    };
+  }
+
+  event(p) {
+    if (!(p >= 0 && p < this.eventCount)) return undefined;
+    if (p >= this.initialEvents) return this.addedEvents[p - this.initialEvents].event;
+    return this.buildEvent(p, this.eventCore(p), this.publishedMs(p));
+  }
+
+  eventUuid(p) {
+    const h = hash3(this.s, K.eventKey + 200, p);
+    const h2 = hash3(this.s, K.eventKey + 100, p);
+    // Last 8 hex digits carry the position: uuids are unique within the org.
+    return `${hexOf(h, 8)}-${hexOf(h2, 4)}-11ef-${hexOf(0x8000 | (h2 >>> 18), 4)}-${hexOf(h >>> 8, 4)}${hexOf((Math.imul(p, 0x2545f491) ^ this.eventKey) >>> 0, 8)}`;
+  }
+
+  buildEvent(p, core, published) {
+    const { r, type, result, reason, actorIndex } = core;
+    let actor;
+    let actorLogin = null;
+    let actorName = null;
+    if (actorIndex >= 0) {
+      const u = this.userNames(actorIndex);
+      actorLogin = u.login;
+      actorName = `${u.firstName} ${u.lastName}`;
+      actor = { id: this.userId(actorIndex), type: 'User', alternateId: actorLogin, displayName: actorName, detailEntry: null };
+    } else {
+      actor = { id: this.adminAppId, type: 'PublicClientApp', alternateId: 'Okta System', displayName: 'Okta System', detailEntry: null };
+    }
+
+    const ua = r.weighted(D.USER_AGENTS);
+    const privateNetwork = r.chance(0.04);
+    const loc = privateNetwork ? null : r.pick(D.LOCATIONS);
+    const ip = privateNetwork ? `10.${r.int(256)}.${r.int(256)}.${r.range(1, 255)}`
+      : `${r.range(11, 223)}.${r.int(256)}.${r.int(256)}.${r.range(1, 255)}`;
+    const geo = loc ? {
+      city: loc.city,
+      state: loc.state,
+      country: loc.country,
+      postalCode: r.chance(0.1) ? null : loc.postalCode,
+      geolocation: { lat: loc.lat, lon: loc.lon },
+    } : null;
+    const requestId = r.chars(27);
+    const externalSessionId = type.auth === 'none' ? null : r.chance(0.5) ? `102${r.chars(22)}` : `idx${r.chars(22)}`;
+
+    let authenticationContext = {
+      authenticationProvider: null, credentialProvider: null, credentialType: null, issuer: null,
+      interface: null, authenticationStep: 0, externalSessionId,
+    };
+    let factor = null;
+    if (type.auth === 'password') {
+      const provider = r.weighted(D.CREDENTIAL_PROVIDERS).type;
+      authenticationContext = {
+        ...authenticationContext,
+        authenticationProvider: provider === 'OKTA' ? 'OKTA_AUTHENTICATION_PROVIDER' : provider,
+        credentialProvider: provider === 'OKTA' ? 'OKTA_CREDENTIAL_PROVIDER' : null,
+        credentialType: provider === 'FEDERATION' ? null : 'PASSWORD',
+      };
+    } else if (type.auth === 'mfa') {
+      factor = r.pick(D.MFA_FACTORS);
+      authenticationContext = {
+        ...authenticationContext,
+        authenticationProvider: 'FACTOR_PROVIDER',
+        credentialProvider: factor.credentialProvider,
+        credentialType: factor.credentialType,
+      };
+    } else if (type.auth === 'oauth') {
+      authenticationContext = {
+        ...authenticationContext,
+        issuer: { id: 'aus1a2b3c4d5e6f7g8h9', type: 'AuthorizationServer' },
+      };
+    }
+
+    const app = r.pick(this.apps);
+    let target;
+    switch (type.target) {
+      case 'authenticator':
+        target = [{ id: `aut${r.chars(17)}`, type: 'AuthenticatorEnrollment', alternateId: 'unknown', displayName: factor ? factor.factor : 'Okta Verify', detailEntry: null }];
+        break;
+      case 'app':
+        target = [
+          { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: { signOnModeType: app.signOnMode } },
+          { id: `0ua${r.chars(17)}`, type: 'AppUser', alternateId: actorLogin || 'unknown', displayName: actorName || 'unknown', detailEntry: null },
+        ];
+        break;
+      case 'adminApp':
+        target = [{ id: this.adminAppId, type: 'AppInstance', alternateId: 'Okta Admin Console', displayName: 'Okta Admin Console', detailEntry: null }];
+        break;
+      case 'policy':
+        target = [
+          { id: this.policyId, type: 'PolicyEntity', alternateId: 'unknown', displayName: 'Default Policy', detailEntry: { policyType: 'OktaSignOn' } },
+          { id: this.policyRuleId, type: 'PolicyRule', alternateId: this.policyId, displayName: 'Default Rule', detailEntry: null },
+        ];
+        break;
+      case 'user':
+      case 'userAndGroup': {
+        target = [];
+        if (this.initialUsers > 0) {
+          const j = r.int(this.initialUsers);
+          const t = this.userNames(j);
+          target.push({ id: this.userId(j), type: 'User', alternateId: t.login, displayName: `${t.firstName} ${t.lastName}`, detailEntry: null });
+        }
+        if (type.target === 'userAndGroup' && this.initialGroups > 0) {
+          const g = this.group(r.int(this.initialGroups));
+          target.push({ id: g.id, type: 'UserGroup', alternateId: 'unknown', displayName: g.profile.name, detailEntry: null });
+        }
+        break;
+      }
+      case 'token':
+        target = [{ id: `AT.${r.chars(43)}`, type: 'access_token', alternateId: 'unknown', displayName: 'Access Token', detailEntry: { expires: iso(published + 3600 * 1000), subject: actor.id, hash: r.chars(22) } }];
+        break;
+      default:
+        target = r.chance(0.6) ? null : [];
+    }
+
+    const requestUri = type.auth === 'mfa' || type.auth === 'password' ? '/idp/idx/challenge/answer'
+      : type.target === 'app' ? `/app/${app.name}/${app.id}/sso/saml` : '/api/v1/authn';
+    const debugData = { requestId, requestUri, url: `${requestUri}?`, threatSuspected: 'false' };
+    if (type.auth !== 'none') {
+      debugData.dtHash = r.chars(64, HEX);
+      if (r.chance(0.3)) debugData.behaviors = '{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}';
+      if (r.chance(0.3)) debugData.risk = r.chance(0.8) ? '{level=LOW}' : '{reasons=Anomalous Location, level=MEDIUM}';
+    }
+    const device = ua.raw.startsWith('OktaVerify') ? {
+      id: `guo${r.chars(17)}`, name: 'MacBook Pro', os_platform: 'OSX', os_version: '14.4.1', managed: false,
+      registered: true, device_integrator: null, disk_encryption_type: 'ALL_INTERNAL_VOLUMES',
+      screen_lock_type: 'BIOMETRIC', jailbreak: null, secure_hardware_present: true,
+    } : null;
+    const warn = result === 'FAILURE' || result === 'DENY' || type.eventType === 'user.account.lock';
+
+    return {
+      actor,
+      client: {
+        userAgent: { rawUserAgent: ua.raw, os: ua.os, browser: ua.browser },
+        zone: r.chance(0.9) ? 'null' : 'OFF_NETWORK',
+        device: ua.device,
+        id: null,
+        ipAddress: ip,
+        geographicalContext: geo,
+      },
+      device,
+      authenticationContext,
+      displayMessage: type.displayMessage,
+      eventType: type.eventType,
+      outcome: { result, reason },
+      published: iso(published),
+      securityContext: loc ? { asNumber: loc.asNumber, asOrg: loc.asOrg, isp: loc.isp, domain: loc.domain, isProxy: r.chance(0.02) }
+        : { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
+      severity: warn ? 'WARN' : 'INFO',
+      debugContext: { debugData },
+      legacyEventType: type.legacy[result] || null,
+      transaction: { type: 'WEB', id: requestId, detail: {} },
+      uuid: this.eventUuid(p),
+      version: '0',
+      request: { ipChain: [{ ip, geographicalContext: geo, version: 'V4', source: null }] },
+      target,
+    };
+  }
+
+  *events() {
+    for (let p = 0; p < this.eventCount; p++) yield this.event(p);
+  }
+
+  /**
+   * Persists events (partial raw events; defaults filled from a generated one,
+   * `published` defaults to now, a fresh uuid unless given) after all existing
+   * ones, like Okta's late-arriving events. Returns the stored events.
+   */
+  addEvents(partials = []) {
+    const list = Array.isArray(partials) ? partials : [partials];
+    const at = this.clock();
+    return list.map((partial) => {
+      const p = this.eventCount;
+      const base = this.buildEvent(p, this.eventCore(p), at);
+      const event = deepMerge(base, partial || {});
+      if (!(partial && partial.uuid)) event.uuid = this.eventUuid(p);
+      const parsed = Date.parse(event.published);
+      this.addedEvents.push({ event, publishedMs: Number.isNaN(parsed) ? at : parsed, persistedMs: at });
+      return event;
+    });
+  }
+}
+
+function applyUserChange(user, change) {
+  if (!change) return user;
+  const out = { ...user };
+  if (change.status) out.status = change.status;
+  if (change.profile) out.profile = { ...user.profile, ...change.profile };
+  if (change.lastUpdated != null) out.lastUpdated = iso(change.lastUpdated);
+  if (change.statusChanged != null) out.statusChanged = iso(change.statusChanged);
+  if (change.activated != null) out.activated = iso(change.activated);
+  return out;
+}
+
+function nonNegInt(v, name) {
+  if (!Number.isInteger(v) || v < 0) throw new TypeError(`${name} must be a non-negative integer`);
+  return v;
+}
+
+function stripUndefined(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** Builds the lazy org (no server). */
+function generateOrg(options = {}) {
+  return new Org(options);
+}
+
+module.exports = { Org, generateOrg, ORG_DEFAULTS, DAY, MINUTE, iso, deepMerge };

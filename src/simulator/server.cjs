@@ -1,0 +1,776 @@
+'use strict';
+// The Okta simulator HTTP server: /api/v1/users, /api/v1/groups, /api/v1/logs
+// over a lazy org, with Okta-style auth, rate limits, paging links, gzip,
+// injectable faults, a bounded request log and /__sim/ control endpoints.
+
+const http = require('http');
+const zlib = require('zlib');
+const { Org, DAY } = require('./org.cjs');
+const { compileFilter, FilterError, parseIsoDate } = require('./filter.cjs');
+const { hash3, seedToUint32, Rng } = require('./rng.cjs');
+
+const BUCKETS = ['users', 'groups', 'logs'];
+const DEFAULT_RATE_LIMITS = {
+  users: { limit: 600, windowMs: 60000 },
+  groups: { limit: 500, windowMs: 60000 },
+  logs: { limit: 120, windowMs: 60000 },
+  // Anything else under the API (unknown paths): Okta's catch-all bucket.
+  other: { limit: 1000, windowMs: 60000 },
+};
+const FAULT_TYPES = new Set(['500', '502', '503', '504', '429', 'concurrency429', 'reset', 'truncate', 'malformed', 'slow', 'html']);
+const DATE_ATTRS = new Set(['lastUpdated', 'created', 'activated', 'statusChanged', 'lastLogin', 'passwordChanged', 'lastMembershipUpdated', 'published']);
+const USER_EQ_ATTRS = new Set(['status', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName', 'type.id']);
+const GROUP_EQ_ATTRS = new Set(['type', 'id']);
+const TIME_OPS = new Set(['eq', 'gt', 'ge', 'lt', 'le']);
+// Attributes of the cheap event view (see Org.eventView): filters on these skip building full events.
+const EVENT_VIEW_ATTRS = new Set(['eventType', 'outcome.result', 'outcome.reason', 'actor.id', 'published']);
+
+const RATE_LIMIT_SUMMARY = 'API call exceeded rate limit due to too many requests.';
+
+class ApiError extends Error {
+  constructor(status, code, summary, causes = []) {
+    super(summary);
+    this.status = status;
+    this.code = code;
+    this.causes = causes;
+  }
+}
+
+function normalizeFaults(faults) {
+  if (faults == null) return [];
+  if (!Array.isArray(faults)) throw new TypeError('faults must be an array');
+  return faults.map((f) => {
+    const rule = { ...f, type: String(f.type) };
+    if (!FAULT_TYPES.has(rule.type)) throw new TypeError(`unknown fault type ${f.type}`);
+    return rule;
+  });
+}
+
+function normalizeRateLimits(base, patch) {
+  const out = { ...base };
+  for (const [bucket, v] of Object.entries(patch || {})) {
+    if (v == null) continue;
+    const limit = v.limit ?? out[bucket]?.limit ?? DEFAULT_RATE_LIMITS.other.limit;
+    const windowMs = v.windowMs ?? out[bucket]?.windowMs ?? 60000;
+    if (!(limit >= 0) || !(windowMs > 0)) throw new TypeError(`invalid rate limit for ${bucket}`);
+    out[bucket] = { limit, windowMs };
+  }
+  return out;
+}
+
+/** Reads a per-bucket option that may be a number or `{users, groups, logs, default}`. */
+function perBucket(value, bucket) {
+  if (value == null) return 0;
+  if (typeof value === 'number') return value;
+  return value[bucket] ?? value.default ?? 0;
+}
+
+function acceptsGzip(req) {
+  const ae = req.headers['accept-encoding'];
+  if (!ae) return false;
+  return ae.split(',').some((part) => {
+    const [name, ...params] = part.trim().split(';');
+    if (name.trim().toLowerCase() !== 'gzip' && name.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
+}
+
+function encodeQuery(entries) {
+  return entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+}
+
+function parseLimit(raw, def, max) {
+  if (raw == null || raw === '') return def;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new ApiError(400, 'E0000001', 'Api validation failed: limit', ['limit: The limit must be a positive integer.']);
+  }
+  return Math.min(Number(raw), max);
+}
+
+class Simulator {
+  constructor(options = {}) {
+    const o = options;
+    this.seed32 = seedToUint32(o.seed ?? 1);
+    this.org = new Org({
+      users: o.users, groups: o.groups, events: o.events, seed: o.seed, now: o.now,
+      eventSpanMs: o.eventSpanMs, clock: o.clock,
+    });
+    this.clock = typeof o.clock === 'function' ? o.clock : Date.now;
+    this.options = {
+      token: 'test-token',
+      rateLimits: normalizeRateLimits(DEFAULT_RATE_LIMITS, {}),
+      retryAfter: false,
+      concurrencyLimit: Infinity,
+      latencyMs: 0,
+      latencyJitterMs: 0,
+      forbidden: [],
+      faults: [],
+      linkOrigin: null,
+      linkPath: null,
+      logLimit: 100000,
+    };
+    this.setOptions(o);
+    this.requestCounter = 0; // never reset: keeps X-Okta-Request-Id unique
+    this.seq = 0;
+    this.inFlight = 0;
+    this.timers = new Set();
+    this.closed = false;
+    this.startedAt = Date.now();
+    // Rate-limit windows are aligned to whole seconds, starting at server start.
+    this.windowBase = Math.floor(this.startedAt / 1000) * 1000;
+    this._resetCounters();
+    this.server = http.createServer((req, res) => this._onRequest(req, res));
+    this.server.keepAliveTimeout = 5000;
+    this.port = null;
+    this.url = null;
+  }
+
+  get token() { return this.options.token; }
+  get requests() { return this.log; }
+
+  listen(port = 0) {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        this.port = this.server.address().port;
+        this.url = `http://127.0.0.1:${this.port}`;
+        this.org.origin = this.url;
+        resolve(this);
+      });
+    });
+  }
+
+  /** Changes runtime behaviour: token, rateLimits, faults, latency, forbidden, concurrency, links, logLimit. */
+  setOptions(partial = {}) {
+    const o = this.options;
+    if (partial.token !== undefined) o.token = String(partial.token);
+    if (partial.rateLimits !== undefined) {
+      o.rateLimits = normalizeRateLimits(o.rateLimits, partial.rateLimits);
+      if (this.bucketStats) for (const b of Object.values(this.bucketStats)) b.current = null;
+    }
+    if (partial.retryAfter !== undefined) o.retryAfter = partial.retryAfter;
+    if (partial.concurrencyLimit !== undefined) o.concurrencyLimit = partial.concurrencyLimit ?? Infinity;
+    if (partial.latencyMs !== undefined) o.latencyMs = partial.latencyMs;
+    if (partial.latencyJitterMs !== undefined) o.latencyJitterMs = partial.latencyJitterMs;
+    if (partial.forbidden !== undefined) o.forbidden = [...(partial.forbidden || [])];
+    if (partial.linkOrigin !== undefined) o.linkOrigin = partial.linkOrigin;
+    if (partial.linkPath !== undefined) o.linkPath = partial.linkPath;
+    if (partial.logLimit !== undefined) o.logLimit = partial.logLimit;
+    if (partial.faults !== undefined) {
+      o.faults = normalizeFaults(partial.faults);
+      this.faultStates = o.faults.map((rule) => ({ rule, matched: 0, fired: 0 }));
+    }
+  }
+
+  /** Clears the request log, stats counters, rate-limit windows and fault counters. */
+  resetLog() {
+    this._resetCounters();
+  }
+
+  _resetCounters() {
+    this.log = [];
+    this.counters = { requests: 0, status429: 0, concurrency429: 0, maxInFlight: this.inFlight, bytes: 0, faults: 0, byStatus: {} };
+    this.bucketStats = {};
+    for (const b of BUCKETS) this._bucket(b);
+    this.faultStates = this.options.faults.map((rule) => ({ rule, matched: 0, fired: 0 }));
+  }
+
+  _bucket(name) {
+    let b = this.bucketStats[name];
+    if (!b) b = this.bucketStats[name] = { requests: 0, status429: 0, maxInWindow: 0, windows: [], current: null };
+    return b;
+  }
+
+  stats() {
+    const byBucket = {};
+    for (const [name, b] of Object.entries(this.bucketStats)) {
+      const lim = this.options.rateLimits[name] || this.options.rateLimits.other;
+      byBucket[name] = {
+        requests: b.requests,
+        status429: b.status429,
+        maxInWindow: b.maxInWindow,
+        limit: lim.limit,
+        windowMs: lim.windowMs,
+        windows: b.windows.map((w) => ({ start: w.start, count: w.count })),
+      };
+    }
+    const c = this.counters;
+    return {
+      requests: c.requests,
+      byBucket,
+      status429: c.status429,
+      concurrency429: c.concurrency429,
+      maxInFlight: c.maxInFlight,
+      inFlight: this.inFlight,
+      bytes: c.bytes,
+      faults: c.faults,
+      byStatus: { ...c.byStatus },
+    };
+  }
+
+  // Runtime org mutations (for incremental-sync tests).
+  addUsers(n, overrides) { return this.org.addUsers(n, overrides); }
+  updateUser(id, change) { return this.org.updateUser(id, change); }
+  addGroups(n) { return this.org.addGroups(n); }
+  addEvents(events) { return this.org.addEvents(events); }
+
+  close() {
+    if (this._closing) return this._closing;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this._closing = new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections(); // also drops slow/hanging responses
+    });
+    return this._closing;
+  }
+
+  _sleep(ms) {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+
+  /** Counts a request in its bucket's fixed window; returns the header values. */
+  _hit(bucket, now) {
+    const lim = this.options.rateLimits[bucket] || this.options.rateLimits.other;
+    const b = this._bucket(bucket);
+    const k = Math.floor((now - this.windowBase) / lim.windowMs);
+    if (!b.current || b.current.k !== k || b.current.windowMs !== lim.windowMs) {
+      const start = this.windowBase + k * lim.windowMs;
+      b.current = { k, windowMs: lim.windowMs, start, count: 0 };
+      b.windows.push(b.current);
+      if (b.windows.length > 10000) b.windows.shift();
+    }
+    const count = ++b.current.count;
+    if (count > b.maxInWindow) b.maxInWindow = count;
+    return {
+      limit: lim.limit,
+      remaining: Math.max(0, lim.limit - count),
+      resetMs: b.current.start + lim.windowMs,
+      reset: Math.ceil((b.current.start + lim.windowMs) / 1000),
+      windowStart: b.current.start,
+      exceeded: count > lim.limit,
+    };
+  }
+
+  _pickFault(entry) {
+    let chosen = null;
+    this.faultStates.forEach((st, idx) => {
+      const { rule } = st;
+      if (rule.bucket && (Array.isArray(rule.bucket) ? !rule.bucket.includes(entry.bucket) : rule.bucket !== entry.bucket)) return;
+      if (rule.path && !(entry.path === rule.path || entry.path.startsWith(rule.path))) return;
+      st.matched++;
+      if (chosen) return;
+      if (rule.count != null && st.fired >= rule.count) return;
+      let fire;
+      if (rule.nth == null && rule.rate == null) fire = true;
+      else {
+        fire = Array.isArray(rule.nth) && rule.nth.includes(st.matched);
+        if (!fire && rule.rate != null) fire = new Rng(hash3(this.seed32, 1000 + idx, st.matched)).next() < rule.rate;
+      }
+      if (fire) {
+        st.fired++;
+        chosen = rule;
+      }
+    });
+    return chosen;
+  }
+
+  _randomId(stream, n, len) {
+    return new Rng(hash3(this.seed32, stream, n)).chars(len);
+  }
+
+  _errorBody(code, summary, causes = []) {
+    return JSON.stringify({
+      errorCode: code,
+      errorSummary: summary,
+      errorLink: code,
+      errorId: `oae${this._randomId(41, this.requestCounter, 19)}`,
+      errorCauses: causes.map((s) => ({ errorSummary: s })),
+    });
+  }
+
+  _onRequest(req, res) {
+    let url;
+    try {
+      url = new URL(req.url, 'http://127.0.0.1');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (url.pathname.startsWith('/__sim/')) {
+      this._control(req, res, url).catch((err) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: String(err && err.message) }));
+      });
+      return;
+    }
+
+    const now = Date.now();
+    const n = ++this.requestCounter;
+    this.inFlight++;
+    if (this.inFlight > this.counters.maxInFlight) this.counters.maxInFlight = this.inFlight;
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const bucket = bucketOf(path);
+    const rl = this._hit(bucket, now);
+    const entry = {
+      seq: ++this.seq,
+      method: req.method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      rawUrl: req.url,
+      headers: {
+        authorization: req.headers.authorization ?? null,
+        accept: req.headers.accept ?? null,
+        'user-agent': req.headers['user-agent'] ?? null,
+        'accept-encoding': req.headers['accept-encoding'] ?? null,
+      },
+      bucket,
+      status: null,
+      startedAt: now,
+      endedAt: null,
+      inFlightAtStart: this.inFlight,
+      windowStart: rl.windowStart,
+      bytes: 0,
+      requestId: `${this._randomId(31, n, 20)}${n.toString(36).padStart(7, '0')}`,
+    };
+    this.log.push(entry);
+    while (this.log.length > this.options.logLimit) this.log.shift();
+    this.counters.requests++;
+    this._bucket(bucket).requests++;
+
+    res.once('close', () => {
+      this.inFlight--;
+      if (entry.endedAt == null) entry.endedAt = Date.now();
+      if (entry.status == null) entry.status = 0; // client went away before we answered
+    });
+    this._respond(req, res, url, entry, rl).catch(() => res.destroy());
+  }
+
+  async _respond(req, res, url, entry, rl) {
+    const o = this.options;
+    const concurrencyExceeded = entry.inFlightAtStart > o.concurrencyLimit;
+    const fault = concurrencyExceeded ? null : this._pickFault(entry);
+    if (fault) {
+      entry.fault = fault.type;
+      this.counters.faults++;
+    }
+    let delay = perBucket(o.latencyMs, entry.bucket);
+    const jitter = perBucket(o.latencyJitterMs, entry.bucket);
+    if (jitter > 0) delay += Math.floor(new Rng(hash3(this.seed32, 51, entry.seq)).next() * jitter);
+    if (fault && fault.type === 'slow') delay += fault.delayMs ?? 60000;
+    if (delay > 0) await this._sleep(delay);
+    if (this.closed || res.destroyed) return;
+
+    const headers = {
+      'Content-Type': 'application/json',
+      'X-Okta-Request-Id': entry.requestId,
+      'X-Rate-Limit-Limit': String(rl.limit),
+      'X-Rate-Limit-Remaining': String(rl.remaining),
+      'X-Rate-Limit-Reset': String(rl.reset),
+    };
+    if (fault && fault.type === 'reset') {
+      entry.status = 0;
+      entry.endedAt = Date.now();
+      req.socket.destroy();
+      return;
+    }
+
+    let out;
+    if (concurrencyExceeded || (fault && fault.type === 'concurrency429')) {
+      out = this._concurrency429(headers);
+    } else if (fault && FAULT_RESPONSES[fault.type]) {
+      out = FAULT_RESPONSES[fault.type].call(this, headers, rl);
+    } else {
+      out = this._normal(req, url, entry, rl, headers);
+    }
+    if (fault && fault.type === 'truncate') out.truncate = true;
+    await this._send(req, res, entry, out);
+  }
+
+  _rateLimited(headers, rl) {
+    const h = { ...headers, 'X-Rate-Limit-Remaining': '0' };
+    if (this.options.retryAfter) {
+      h['Retry-After'] = String(typeof this.options.retryAfter === 'number'
+        ? this.options.retryAfter : Math.max(0, Math.ceil((rl.resetMs - Date.now()) / 1000)));
+    }
+    return { status: 429, headers: h, body: this._errorBody('E0000047', RATE_LIMIT_SUMMARY) };
+  }
+
+  _concurrency429(headers) {
+    // Okta then describes the concurrency limit; the reset is only an estimate.
+    const resetMs = Date.now() + 60000;
+    const h = {
+      ...headers,
+      'X-Rate-Limit-Limit': String(this.options.concurrencyLimit),
+      'X-Rate-Limit-Remaining': '0',
+      'X-Rate-Limit-Reset': String(Math.ceil(resetMs / 1000)),
+    };
+    if (this.options.retryAfter) h['Retry-After'] = String(typeof this.options.retryAfter === 'number' ? this.options.retryAfter : 60);
+    this.counters.concurrency429++;
+    return { status: 429, headers: h, body: this._errorBody('E0000047', RATE_LIMIT_SUMMARY) };
+  }
+
+  _normal(req, url, entry, rl, headers) {
+    const o = this.options;
+    if (rl.exceeded) return this._rateLimited(headers, rl);
+    const error = (status, code, summary, causes) => ({ status, headers, body: this._errorBody(code, summary, causes) });
+    if (req.headers.authorization !== `SSWS ${o.token}`) return error(401, 'E0000011', 'Invalid token provided');
+    if (o.forbidden.includes(entry.bucket)) return error(403, 'E0000006', 'You do not have permission to perform the requested action');
+    if (req.method !== 'GET') return error(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
+    try {
+      const result = this._route(url, entry.path);
+      if (!result) return error(404, 'E0000007', `Not found: Resource not found: ${entry.path} (Path)`);
+      const h = { ...headers };
+      if (result.links) h.Link = result.links;
+      return { status: 200, headers: h, body: result.body };
+    } catch (err) {
+      if (err instanceof FilterError) return error(400, 'E0000031', 'Invalid search criteria.', [err.message]);
+      if (err instanceof ApiError) return error(err.status, err.code, err.message, err.causes);
+      throw err;
+    }
+  }
+
+  _route(url, path) {
+    const m = /^\/api\/v1\/(users|groups|logs)(?:\/([^/]+))?$/.exec(path);
+    if (!m) return null;
+    const [, kind, id] = m;
+    if (id != null) {
+      const key = decodeURIComponent(id);
+      if (kind === 'users') {
+        let i = this.org.userIndex(key);
+        if (i < 0) {
+          // Okta also accepts a login here.
+          for (let j = 0; j < this.org.userCount && i < 0; j++) if (this.org.userNames(j).login === key) i = j;
+        }
+        const user = i >= 0 ? this.org.user(i) : null;
+        if (!user) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${key} (User)`);
+        return { body: JSON.stringify(user) };
+      }
+      if (kind === 'groups') {
+        const i = this.org.groupIndex(key);
+        if (i < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${key} (UserGroup)`);
+        return { body: JSON.stringify(this.org.group(i)) };
+      }
+      return null;
+    }
+    if (kind === 'users') return this._listUsers(url);
+    if (kind === 'groups') return this._listGroups(url);
+    return this._listLogs(url);
+  }
+
+  _links(url, nextAfter) {
+    const origin = this.options.linkOrigin || this.url;
+    const path = this.options.linkPath || url.pathname;
+    const links = [`<${origin}${path}${url.search}>; rel="self"`];
+    if (nextAfter != null) {
+      const entries = [...url.searchParams].filter(([k]) => k !== 'after');
+      entries.push(['after', nextAfter]);
+      links.push(`<${origin}${path}?${encodeQuery(entries)}>; rel="next"`);
+    }
+    return links;
+  }
+
+  /** Generic id-cursor list over users or groups. */
+  _listEntities(url, { count, get, indexOf, limit, predicate }) {
+    let start = 0;
+    const after = url.searchParams.get('after');
+    if (after != null && after !== '') {
+      const i = indexOf(after);
+      if (i < 0) throw new ApiError(400, 'E0000001', 'Api validation failed: after', ['after: Invalid paging cursor.']);
+      start = i + 1;
+    }
+    const items = [];
+    let i = start;
+    for (; i < count && items.length < limit; i++) {
+      const item = get(i);
+      if (predicate(item)) items.push(item);
+    }
+    let more = false;
+    for (let j = i; j < count && !more; j++) more = predicate(get(j));
+    return {
+      body: JSON.stringify(items),
+      links: this._links(url, more ? items[items.length - 1].id : null),
+    };
+  }
+
+  _listUsers(url) {
+    const q = url.searchParams;
+    const limit = parseLimit(q.get('limit'), 200, 200);
+    const filter = q.get('filter');
+    const search = q.get('search');
+    const text = q.get('q');
+    const preds = [];
+    if (filter) {
+      preds.push(compileFilter(filter, {
+        dateAttrs: DATE_ATTRS,
+        allowed: (attr, op) => (USER_EQ_ATTRS.has(attr) && op === 'eq') || (attr === 'lastUpdated' && TIME_OPS.has(op)),
+      }));
+    }
+    if (search) preds.push(compileFilter(search, { dateAttrs: DATE_ATTRS }));
+    // Real Okta quirk: a plain list (no filter/search) omits DEPROVISIONED users.
+    if (!filter && !search) preds.push((u) => u.status !== 'DEPROVISIONED');
+    if (text) {
+      const t = text.toLowerCase();
+      preds.push((u) => [u.profile.firstName, u.profile.lastName, u.profile.email].some((v) => typeof v === 'string' && v.toLowerCase().startsWith(t)));
+    }
+    const org = this.org;
+    return this._listEntities(url, {
+      count: org.userCount,
+      get: (i) => org.user(i),
+      indexOf: (id) => org.userIndex(id),
+      limit,
+      predicate: (u) => preds.every((p) => p(u)),
+    });
+  }
+
+  _listGroups(url) {
+    const q = url.searchParams;
+    const limit = parseLimit(q.get('limit'), 10000, 10000);
+    const filter = q.get('filter');
+    const search = q.get('search');
+    const text = q.get('q');
+    const preds = [];
+    if (filter) {
+      preds.push(compileFilter(filter, {
+        dateAttrs: DATE_ATTRS,
+        allowed: (attr, op) => (GROUP_EQ_ATTRS.has(attr) && op === 'eq')
+          || ((attr === 'lastUpdated' || attr === 'lastMembershipUpdated') && TIME_OPS.has(op)),
+      }));
+    }
+    if (search) preds.push(compileFilter(search, { dateAttrs: DATE_ATTRS }));
+    if (text) {
+      const t = text.toLowerCase();
+      preds.push((g) => typeof g.profile.name === 'string' && g.profile.name.toLowerCase().startsWith(t));
+    }
+    const org = this.org;
+    return this._listEntities(url, {
+      count: org.groupCount,
+      get: (i) => org.group(i),
+      indexOf: (id) => org.groupIndex(id),
+      limit,
+      predicate: (g) => preds.every((p) => p(g)),
+    });
+  }
+
+  _listLogs(url) {
+    const q = url.searchParams;
+    const org = this.org;
+    const now = this.clock();
+    const limit = parseLimit(q.get('limit'), 100, 1000);
+    const sortOrder = (q.get('sortOrder') || 'ASCENDING').toUpperCase();
+    if (sortOrder !== 'ASCENDING' && sortOrder !== 'DESCENDING') {
+      throw new ApiError(400, 'E0000001', 'Api validation failed: sortOrder', ['sortOrder: must be ASCENDING or DESCENDING']);
+    }
+    const sinceRaw = q.get('since');
+    const since = sinceRaw ? parseIsoDate(sinceRaw) : now - 7 * DAY;
+    if (Number.isNaN(since) || since < now - 180 * DAY) {
+      throw new ApiError(400, 'E0000053', "Invalid date. 'since' must be a valid ISO 8601 date-time no more than 180 days in the past.");
+    }
+    const untilRaw = q.get('until');
+    const until = untilRaw ? parseIsoDate(untilRaw) : null;
+    if (Number.isNaN(until)) {
+      throw new ApiError(400, 'E0000053', "Invalid date. 'until' must be a valid ISO 8601 date-time.");
+    }
+    if (until != null && until < since) {
+      throw new ApiError(400, 'E0000001', "Api validation failed: 'since' must be before 'until'");
+    }
+    const filter = q.get('filter');
+    const pred = filter ? compileFilter(filter, { dateAttrs: DATE_ATTRS }) : null;
+    const viewOnly = pred && [...pred.attributes].every((a) => EVENT_VIEW_ATTRS.has(a));
+
+    // A polling request (ascending, no until) bounds `since` on persistence
+    // time, so late-arriving events still show up; bounded ones use published.
+    const polling = sortOrder === 'ASCENDING' && until == null;
+    const cutoff = now - 90 * DAY; // older events are never returned
+    const G = org.initialEvents;
+    const total = org.eventCount;
+    // Generated events: published == persisted and monotonic, so [lo, hi) is the time window.
+    const lo = org.generatedLowerBound(Math.max(since, cutoff));
+    const hi = until != null ? org.generatedLowerBound(until) : G;
+    const matches = (p) => {
+      if (p >= G) {
+        const pub = org.publishedMs(p);
+        if (pub < cutoff) return false;
+        if (polling ? org.persistedMs(p) < since : pub < since || (until != null && pub >= until)) return false;
+      }
+      return !pred || pred(p < G && viewOnly ? org.eventView(p) : org.event(p));
+    };
+
+    let start = null;
+    const after = q.get('after');
+    if (after != null && after !== '') {
+      const m = /^\d+_(\d+)$/.exec(after);
+      if (!m) throw new ApiError(400, 'E0000001', 'Api validation failed: after', ['after: Invalid paging cursor.']);
+      start = Number(m[1]);
+    }
+
+    const items = [];
+    let p;
+    if (sortOrder === 'ASCENDING') {
+      // Next position to look at, skipping generated positions outside [lo, hi).
+      const norm = (x) => {
+        if (x >= G) return x;
+        if (x < lo) x = lo;
+        return x >= hi ? G : x;
+      };
+      p = start ?? 0;
+      while (items.length < limit) {
+        p = norm(p);
+        if (p >= total) break;
+        if (matches(p)) items.push(org.event(p));
+        p++;
+      }
+      p = norm(p); // the cursor: where the next page starts (== total when caught up)
+      let more = polling; // polling requests always get a next link
+      for (let x = p; !more && (x = norm(x)) < total; x++) more = matches(x);
+      return { body: stringifyList(items), links: this._links(url, more ? `${now}_${p}` : null) };
+    }
+    const norm = (x) => (x < G && x >= hi ? hi - 1 : x);
+    p = Math.min(start ?? total - 1, total - 1);
+    while (items.length < limit) {
+      p = norm(p);
+      if (p < 0 || (p < G && p < lo)) break;
+      if (matches(p)) items.push(org.event(p));
+      p--;
+    }
+    let more = false;
+    for (let x = p; !more; x--) {
+      x = norm(x);
+      if (x < 0 || (x < G && x < lo)) break;
+      more = matches(x);
+    }
+    return { body: stringifyList(items), links: this._links(url, more ? `${now}_${p}` : null) };
+  }
+
+  async _send(req, res, entry, out) {
+    let body = Buffer.from(out.body == null ? '' : out.body);
+    const headers = { ...out.headers };
+    if (body.length > 0 && acceptsGzip(req)) {
+      body = await new Promise((resolve, reject) => zlib.gzip(body, { level: 1 }, (err, buf) => (err ? reject(err) : resolve(buf))));
+      headers['Content-Encoding'] = 'gzip';
+    }
+    headers.Vary = 'Accept-Encoding';
+    headers['Content-Length'] = String(body.length);
+    if (this.closed || res.destroyed) return;
+    entry.status = out.status;
+    const c = this.counters;
+    c.byStatus[out.status] = (c.byStatus[out.status] || 0) + 1;
+    if (out.status === 429) {
+      c.status429++;
+      this._bucket(entry.bucket).status429++;
+    }
+    res.once('finish', () => { entry.endedAt = Date.now(); });
+    res.writeHead(out.status, headers);
+    if (out.truncate) {
+      // Promise the full body, deliver half, then drop the connection.
+      const half = body.subarray(0, Math.floor(body.length / 2));
+      entry.bytes = half.length;
+      c.bytes += half.length;
+      res.write(half, () => {
+        entry.endedAt = Date.now();
+        res.destroy();
+      });
+      return;
+    }
+    entry.bytes = body.length;
+    c.bytes += body.length;
+    res.end(body);
+  }
+
+  async _control(req, res, url) {
+    const send = (status, value) => {
+      const body = JSON.stringify(value);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+    const name = url.pathname.slice('/__sim/'.length);
+    let input;
+    if (req.method === 'POST') {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      input = text ? JSON.parse(text) : undefined;
+    }
+    if (req.method === 'GET' && name === 'stats') return send(200, this.stats());
+    if (req.method === 'GET' && name === 'requests') {
+      const since = Number(url.searchParams.get('sinceSeq') || 0);
+      return send(200, this.log.filter((e) => e.seq > since));
+    }
+    if (req.method === 'GET' && name === 'org') {
+      const org = this.org;
+      return send(200, { seed: org.seed, now: org.now, userCount: org.userCount, groupCount: org.groupCount, eventCount: org.eventCount });
+    }
+    if (req.method === 'POST' && name === 'options') {
+      this.setOptions(input || {});
+      return send(200, { ok: true });
+    }
+    if (req.method === 'POST' && name === 'reset') {
+      this.resetLog();
+      return send(200, { ok: true });
+    }
+    // POST /__sim/addUsers etc.: the body is the method's argument list.
+    if (req.method === 'POST' && ['addUsers', 'updateUser', 'addGroups', 'addEvents'].includes(name)) {
+      const args = Array.isArray(input) ? input : input === undefined ? [] : [input];
+      return send(200, { ok: true, result: this[name](...args) });
+    }
+    return send(404, { error: `unknown control endpoint ${req.method} ${url.pathname}` });
+  }
+}
+
+function stringifyList(items) {
+  return JSON.stringify(items);
+}
+
+function bucketOf(path) {
+  if (path === '/api/v1/users' || path.startsWith('/api/v1/users/')) return 'users';
+  if (path === '/api/v1/groups' || path.startsWith('/api/v1/groups/')) return 'groups';
+  if (path === '/api/v1/logs' || path.startsWith('/api/v1/logs/')) return 'logs';
+  return 'other';
+}
+
+// Fault responses that replace the normal one (reset/truncate/slow alter delivery instead).
+const FAULT_RESPONSES = {
+  500(headers) {
+    return { status: 500, headers, body: this._errorBody('E0000009', 'Internal Server Error') };
+  },
+  502(headers) {
+    return { status: 502, headers: { ...headers, 'Content-Type': 'text/html' }, body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n' };
+  },
+  503(headers) {
+    return { status: 503, headers, body: this._errorBody('E0000009', 'Service Unavailable') };
+  },
+  504(headers) {
+    return { status: 504, headers: { ...headers, 'Content-Type': 'text/html' }, body: '<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n' };
+  },
+  429(headers, rl) {
+    return this._rateLimited(headers, rl);
+  },
+  malformed(headers) {
+    return { status: 200, headers, body: '[{"id":"00u1a2b3c4d5e6f7g8h9","status":"ACTIVE","created":"2024-01-0' };
+  },
+  html(headers) {
+    return {
+      status: 200,
+      headers: { ...headers, 'Content-Type': 'text/html;charset=utf-8' },
+      body: '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Sign In</title></head>\n<body><div id="okta-sign-in">Please sign in to continue.</div></body></html>\n',
+    };
+  },
+};
+
+async function startSimulator(options = {}) {
+  const sim = new Simulator(options);
+  await sim.listen(options.port ?? 0);
+  return sim;
+}
+
+module.exports = { Simulator, startSimulator, DEFAULT_RATE_LIMITS, FAULT_TYPES, bucketOf };
