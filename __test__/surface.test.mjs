@@ -1,0 +1,114 @@
+// The package surface a rawdash host reads (contract sections 1-2), both module systems.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { z } from 'zod'
+import OktaConnector, * as esm from '../src/js/index.mjs'
+import { withSim, fullSync } from './helpers.mjs'
+
+const require = createRequire(import.meta.url)
+
+test('ESM default and named exports, and require(), expose the same class', () => {
+  const cjs = require('../src/js/index.cjs')
+  assert.equal(typeof OktaConnector, 'function')
+  assert.equal(esm.OktaConnector, OktaConnector)
+  assert.equal(cjs.OktaConnector, OktaConnector)
+  assert.equal(cjs.default, OktaConnector)
+  for (const name of ['id', 'doc', 'configFields', 'resources', 'schemas', 'validateConfig', 'definition', 'OktaClient']) {
+    assert.ok(esm[name] !== undefined, name)
+    assert.equal(cjs[name], esm[name], name)
+  }
+  const pkg = require('../package.json')
+  assert.equal(pkg.name, '@rawdash/connector-okta')
+  assert.equal(pkg.exports['.'].import, './src/js/index.mjs')
+  assert.equal(pkg.exports['.'].require, './src/js/index.cjs')
+  assert.equal(pkg.exports['.'].types, './index.d.ts')
+})
+
+test('id, doc and statics', () => {
+  assert.equal(esm.id, 'okta')
+  assert.equal(OktaConnector.id, 'okta')
+  for (const k of ['displayName', 'category', 'brandColor', 'tagline', 'vendor', 'rateLimit']) assert.equal(typeof esm.doc[k], 'string', k)
+  assert.equal(typeof esm.doc.auth.summary, 'string')
+  assert.ok(esm.doc.auth.setup.length > 0)
+  assert.ok(esm.doc.limitations.length > 0)
+  assert.equal(OktaConnector.resources, esm.resources)
+  assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['auth_events', 'groups', 'users'])
+  assert.deepEqual(OktaConnector.credentials.apiToken.auth, 'required')
+  const c = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 't' })
+  assert.equal(c.id, 'okta')
+  assert.deepEqual(c.credentials, OktaConnector.credentials)
+  assert.equal(typeof c.sync, 'function')
+  assert.equal(typeof c.serializeConfig, 'function')
+})
+
+test('resources match spec section 2', () => {
+  const r = esm.resources
+  assert.deepEqual(Object.keys(r).sort(), ['okta_auth_event', 'okta_group', 'okta_user'])
+  assert.equal(r.okta_user.shape, 'entity')
+  assert.equal(r.okta_user.endpoint, 'GET /api/v1/users')
+  assert.deepEqual(r.okta_user.filterable, [
+    { field: 'status', ops: ['eq'], values: ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED', 'DEPROVISIONED'] },
+  ])
+  assert.deepEqual(r.okta_user.fields.map((f) => f.name), ['status', 'email', 'login', 'firstName', 'lastName', 'lastLogin', 'createdAt', 'activatedAt'])
+  assert.deepEqual(Object.keys(r.okta_user.responses), ['users'])
+  assert.equal(r.okta_group.shape, 'entity')
+  assert.equal(r.okta_group.endpoint, 'GET /api/v1/groups')
+  assert.deepEqual(r.okta_group.filterable, [{ field: 'type', ops: ['eq'], values: ['OKTA_GROUP', 'APP_GROUP', 'BUILT_IN'] }])
+  assert.deepEqual(r.okta_group.fields.map((f) => f.name), ['name', 'description', 'type', 'createdAt', 'lastMembershipUpdatedAt'])
+  assert.deepEqual(Object.keys(r.okta_group.responses), ['groups'])
+  assert.equal(r.okta_auth_event.shape, 'event')
+  assert.equal(r.okta_auth_event.endpoint, 'GET /api/v1/logs')
+  assert.deepEqual(r.okta_auth_event.filterable, [
+    { field: 'result', ops: ['eq'], values: ['SUCCESS', 'FAILURE', 'ALLOW', 'DENY', 'CHALLENGE'] },
+    { field: 'eventType', ops: ['eq'] },
+  ])
+  assert.deepEqual(r.okta_auth_event.fields.map((f) => f.name), [
+    'eventType', 'result', 'reason', 'actorId', 'actorType', 'authenticationProvider', 'credentialType', 'ipAddress', 'country', 'severity',
+  ])
+  assert.match(r.okta_auth_event.notes, /cleared and rewritten on every full sync/)
+  assert.deepEqual(Object.keys(r.okta_auth_event.responses), ['auth_events'])
+  for (const def of Object.values(r)) assert.ok(def.description.length > 10)
+})
+
+test('response schemas accept real simulator responses and reject missing ids', async () => {
+  await withSim({ users: 30, groups: 5, events: 60 }, async (sim) => {
+    await fullSync(sim)
+    const fetchJson = async (path) => (await fetch(`${sim.url}${path}`, { headers: { authorization: `SSWS ${sim.token}` } })).json()
+    assert.equal(esm.schemas.users.safeParse(await fetchJson('/api/v1/users')).success, true)
+    assert.equal(esm.schemas.groups.safeParse(await fetchJson('/api/v1/groups')).success, true)
+    assert.equal(esm.schemas.auth_events.safeParse(await fetchJson('/api/v1/logs?limit=50')).success, true)
+  })
+  assert.equal(esm.schemas.users.safeParse([{ id: '' }]).success, false)
+  assert.equal(esm.schemas.users.safeParse([{ id: 'x', status: null, profile: null }]).success, true)
+  assert.ok(z.toJSONSchema(esm.schemas.groups))
+})
+
+test('the native definition is plain data and lists every error code with its kind', () => {
+  const def = esm.definition()
+  assert.equal(def.id, 'okta')
+  assert.ok(def.errors.length >= 15)
+  const kinds = new Set(def.errors.map((e) => e.kind))
+  assert.deepEqual([...kinds].sort(), ['auth', 'client_bug', 'rate_limit', 'transient', 'upstream_bug'])
+  assert.deepEqual(def.errors.find((e) => e.code === 'OKTA_INVALID_TOKEN'), { code: 'OKTA_INVALID_TOKEN', kind: 'auth' })
+})
+
+test('the native page stream yields mapped pages with their resume cursor, and break stops it', async () => {
+  await withSim({ users: 450, groups: 5, events: 10 }, async (sim) => {
+    const client = new esm.OktaClient({ host: 'acme.okta.com', token: sim.token, baseUrl: sim.url })
+    const pages = []
+    for await (const raw of client.stream('users', { mode: 'full', nowMs: Date.now() })) {
+      const item = JSON.parse(raw)
+      if (item.kind !== 'page') continue
+      pages.push(item)
+      if (pages.length === 2) break
+    }
+    assert.equal(pages[0].records.length, 200)
+    assert.equal(pages[0].records[0].type, 'okta_user')
+    assert.equal(pages[1].url, pages[0].next, 'each page carries the URL to resume from')
+    await new Promise((r) => setTimeout(r, 100))
+    const users = sim.requests.filter((r) => r.bucket === 'users').length
+    assert.ok(users <= 3, `stopped after break (${users} requests)`)
+    assert.equal(client.stats().pages >= 2, true)
+  })
+})
