@@ -298,6 +298,13 @@ export declare class PageStream {
   cancel(): void
 }
 
+/**
+ * Test hook: panics inside the addon (`'sync'` in this call, `'async'` inside a
+ * page stream's `next()`), to prove a panic surfaces as a JS error
+ * (`OKTA_INTERNAL`) and never crashes the process.
+ */
+export declare function __testPanic(where: string): PageStream | null
+
 /** Checks user config against the `configFields` rules without throwing. */
 export declare function checkConfig(input: any): ConfigCheck
 

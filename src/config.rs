@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::error::{FieldIssue, OktaError};
+use crate::http::retry::RetryPolicy;
 
 /// The rejection message for a host that is not a bare org host (spec section 1).
 pub const HOST_MESSAGE: &str = "Use the org host only (e.g. \"acme.okta.com\"), without the protocol or path.";
@@ -257,6 +258,8 @@ pub struct ClientConfig {
   pub request_timeout_ms: u64,
   /// `User-Agent` sent with every request.
   pub user_agent: String,
+  /// Retry bounds and backoff.
+  pub retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -286,6 +289,24 @@ pub struct ClientOptions {
   pub request_timeout_ms: Option<f64>,
   /// Overrides the user agent's suffix (the host application).
   pub user_agent: Option<String>,
+  /// Retry tuning (tests and unusual networks); defaults are `RetryPolicy::default()`.
+  pub retry: Option<RetryOptions>,
+}
+
+/// Retry tuning from JS (all optional, milliseconds as JS numbers).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryOptions {
+  /// Attempts per page for ordinary failures (1-10).
+  pub max_attempts: Option<f64>,
+  /// 429 waits per page (0-20).
+  pub max_rate_limit_waits: Option<f64>,
+  /// First backoff delay.
+  pub min_delay_ms: Option<f64>,
+  /// Largest backoff delay.
+  pub max_delay_ms: Option<f64>,
+  /// Total retry time per page.
+  pub max_elapsed_ms: Option<f64>,
 }
 
 impl ClientConfig {
@@ -337,6 +358,7 @@ impl ClientConfig {
     if !suffix.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
       issues.push(FieldIssue::new("userAgent", "Expected printable ASCII only."));
     }
+    let retry = retry_policy(opts.retry.as_ref().cloned().unwrap_or_default(), &mut issues);
     match origin {
       Some(origin) if issues.is_empty() => {
         let base = concat!("rawdash-connector-okta/", env!("CARGO_PKG_VERSION"), " (native)");
@@ -351,11 +373,46 @@ impl ClientConfig {
           rate_limit_share: share,
           request_timeout_ms: timeout,
           user_agent,
+          retry,
         })
       }
       _ => Err(OktaError::invalid_config(issues)),
     }
   }
+}
+
+/// Applies retry tuning over the defaults, naming out-of-range fields.
+fn retry_policy(opts: RetryOptions, issues: &mut Vec<FieldIssue>) -> RetryPolicy {
+  let mut policy = RetryPolicy::default();
+  let mut take = |value: Option<f64>, field: &str, range: (u64, u64)| -> Option<u64> {
+    let v = value?;
+    match whole_number(&Value::from(v)).filter(|n| (range.0..=range.1).contains(n)) {
+      Some(n) => Some(n),
+      None => {
+        issues.push(FieldIssue::new(
+          format!("retry.{field}"),
+          format!("Expected a whole number from {} to {}.", range.0, range.1),
+        ));
+        None
+      }
+    }
+  };
+  if let Some(n) = take(opts.max_attempts, "maxAttempts", (1, 10)) {
+    policy.max_attempts = n as u32;
+  }
+  if let Some(n) = take(opts.max_rate_limit_waits, "maxRateLimitWaits", (0, 20)) {
+    policy.max_rate_limit_waits = n as u32;
+  }
+  if let Some(n) = take(opts.min_delay_ms, "minDelayMs", (1, 60_000)) {
+    policy.min_delay = std::time::Duration::from_millis(n);
+  }
+  if let Some(n) = take(opts.max_delay_ms, "maxDelayMs", (1, 300_000)) {
+    policy.max_delay = std::time::Duration::from_millis(n);
+  }
+  if let Some(n) = take(opts.max_elapsed_ms, "maxElapsedMs", (1, 3_600_000)) {
+    policy.max_elapsed = std::time::Duration::from_millis(n);
+  }
+  policy
 }
 
 /// Parses a base URL override: http(s), no credentials, path, query or fragment.

@@ -26,7 +26,10 @@ use crate::sync::{self, StreamItem, SyncRequest};
 /// error body, request id, field issues) for the JS layer to expose as properties.
 fn to_js(err: OktaError) -> napi::Error<String> {
   let mut js = napi::Error::new(err.code.as_str().to_string(), err.message.clone());
-  js.set_cause(napi::Error::new(napi::Status::GenericFailure, err.to_json().to_string()));
+  js.set_cause(napi::Error::new(
+    napi::Status::GenericFailure,
+    err.to_json().to_string(),
+  ));
   js
 }
 
@@ -254,4 +257,24 @@ impl Drop for PageStream {
   fn drop(&mut self) {
     self.cancel.cancel();
   }
+}
+
+/// Test hook: panics inside the addon (`'sync'` in this call, `'async'` inside a
+/// page stream's `next()`), to prove a panic surfaces as a JS error
+/// (`OKTA_INTERNAL`) and never crashes the process.
+#[napi(js_name = "__testPanic")]
+pub fn test_panic(where_: String) -> napi::Result<Option<PageStream>, String> {
+  guard(|| {
+    if where_ == "async" {
+      let stream: BoxStream<'static, StreamItem> = futures::stream::once(async {
+        panic!("deliberate test panic in a stream");
+      })
+      .boxed();
+      return Ok(Some(PageStream {
+        items: Arc::new(Mutex::new(stream)),
+        cancel: CancellationToken::new(),
+      }));
+    }
+    panic!("deliberate test panic");
+  })
 }

@@ -122,11 +122,7 @@ fn aborted() -> OktaError {
 impl OktaHttp {
   /// Builds the client; fails only if the TLS stack cannot initialize.
   pub fn new(cfg: ClientConfig) -> Result<OktaHttp, OktaError> {
-    Self::with_policy(cfg, RetryPolicy::default())
-  }
-
-  /// Builds the client with a custom retry policy (tests shorten the delays).
-  pub fn with_policy(cfg: ClientConfig, policy: RetryPolicy) -> Result<OktaHttp, OktaError> {
+    let policy = cfg.retry.clone();
     let mut auth = HeaderValue::from_str(&format!("SSWS {}", cfg.token)).map_err(|_| {
       OktaError::new(
         ErrorCode::InvalidConfig,
@@ -289,8 +285,9 @@ impl OktaHttp {
     let mut too_many = None;
     if status == 429 {
       Stats::add(&self.stats.rate_limited, 1);
+      let retry_after = retry_after_ms(&headers);
       too_many = Some(self.with_pacer(resource.bucket(), |p| {
-        p.on_too_many_requests(snapshot, now_ms(), jitter_ms())
+        p.on_too_many_requests(snapshot, retry_after, now_ms(), jitter_ms())
       }));
     } else if let Some(snap) = snapshot {
       self.with_pacer(resource.bucket(), |p| p.observe(snap));
@@ -376,10 +373,9 @@ impl OktaHttp {
         Retry::Never,
       ),
       429 => {
-        let retry = match (retry_after_ms(&headers), too_many) {
-          (Some(ms), _) => Retry::After { wait_ms: ms },
-          (None, Some(TooManyRequests::WindowSpent { wait_ms })) => Retry::After { wait_ms },
-          (None, _) => Retry::Backoff,
+        let retry = match too_many {
+          Some(TooManyRequests::WindowSpent { wait_ms }) => Retry::After { wait_ms },
+          _ => Retry::Backoff,
         };
         let what = if matches!(too_many, Some(TooManyRequests::Concurrency)) { "concurrency limit" } else { "rate limit" };
         (

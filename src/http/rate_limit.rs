@@ -134,9 +134,16 @@ impl Pacer {
   pub fn on_too_many_requests(
     &mut self,
     snap: Option<RateLimitSnapshot>,
+    retry_after_ms: Option<u64>,
     now_ms: u64,
     jitter_ms: u64,
   ) -> TooManyRequests {
+    if let Some(wait_ms) = retry_after_ms {
+      // Okta said exactly when to come back: trust that over the window headers,
+      // and relearn the window from the next response.
+      self.window = None;
+      return TooManyRequests::WindowSpent { wait_ms };
+    }
     let Some(snap) = snap else {
       return TooManyRequests::Concurrency;
     };
@@ -237,15 +244,21 @@ mod tests {
     p.observe(snap(600, 300, 1_060));
     // Same limit, nothing remaining: the window is spent.
     assert_eq!(
-      p.on_too_many_requests(Some(snap(600, 0, 1_060)), now, 10),
+      p.on_too_many_requests(Some(snap(600, 0, 1_060)), None, now, 10),
       TooManyRequests::WindowSpent { wait_ms: 60_010 }
     );
     // Different limit: the concurrency limit.
     assert_eq!(
-      p.on_too_many_requests(Some(snap(75, 0, 1_060)), now, 0),
+      p.on_too_many_requests(Some(snap(75, 0, 1_060)), None, now, 0),
       TooManyRequests::Concurrency
     );
-    assert_eq!(p.on_too_many_requests(None, now, 0), TooManyRequests::Concurrency);
+    assert_eq!(p.on_too_many_requests(None, None, now, 0), TooManyRequests::Concurrency);
+    // Retry-After wins, and the spent window no longer blocks after it.
+    assert_eq!(
+      p.on_too_many_requests(Some(snap(600, 0, 1_060)), Some(2_000), now, 0),
+      TooManyRequests::WindowSpent { wait_ms: 2_000 }
+    );
+    assert_eq!(p.delay_ms(now + 2_000, 0), None);
   }
 
   #[test]

@@ -128,6 +128,7 @@ class OktaConnector {
         baseUrl: this.#ctx.baseUrl ?? process.env.OKTA_BASE_URL ?? undefined,
         rateLimitShare: this.#settings.rateLimitShare,
         requestTimeoutMs: this.#settings.requestTimeoutMs,
+        retry: this.#ctx.retry,
       })
     } catch (err) {
       throw fromNative(err)
