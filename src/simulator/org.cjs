@@ -24,10 +24,59 @@ const ORG_DEFAULTS = {
   origin: 'http://127.0.0.1',
 };
 
-const iso = (ms) => (ms == null ? null : new Date(ms).toISOString());
+// ISO 8601 with milliseconds, as Okta writes them. The date part is cached per day
+// because formatting millions of event timestamps is on the serving hot path.
+let isoDay = NaN;
+let isoDayPrefix = '';
+const pad2 = (n) => (n < 10 ? `0${n}` : `${n}`);
+function iso(ms) {
+  if (ms == null) return null;
+  const day = Math.floor(ms / DAY);
+  if (day !== isoDay || !(ms >= 0 && ms < 253402300800000)) {
+    if (!(ms >= 0 && ms < 253402300800000)) return new Date(ms).toISOString();
+    isoDay = day;
+    isoDayPrefix = new Date(day * DAY).toISOString().slice(0, 11);
+  }
+  let rest = ms - day * DAY;
+  const h = Math.floor(rest / 3600000);
+  rest -= h * 3600000;
+  const m = Math.floor(rest / 60000);
+  rest -= m * 60000;
+  const sec = Math.floor(rest / 1000);
+  const milli = rest - sec * 1000;
+  return `${isoDayPrefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
 
+const slugCache = new Map();
 function asciiSlug(name) {
-  return name.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+  let slug = slugCache.get(name);
+  if (slug === undefined) {
+    slug = name.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+    slugCache.set(name, slug);
+  }
+  return slug;
+}
+
+// JSON string literal; most generated strings need no escaping.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+function S(s) {
+  if (s == null) return 'null';
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+// Pre-serialised fragments of the static vocabularies (event JSON is built as text).
+for (const [, ua] of D.USER_AGENTS.items) {
+  ua.json = JSON.stringify({ rawUserAgent: ua.raw, os: ua.os, browser: ua.browser });
+}
+for (const loc of D.LOCATIONS) {
+  const geo = (postalCode) => JSON.stringify({
+    city: loc.city, state: loc.state, country: loc.country, postalCode, geolocation: { lat: loc.lat, lon: loc.lon },
+  });
+  loc.geoJson = geo(loc.postalCode);
+  loc.geoJsonNoPostal = geo(null);
+  const sec = (isProxy) => JSON.stringify({ asNumber: loc.asNumber, asOrg: loc.asOrg, isp: loc.isp, domain: loc.domain, isProxy });
+  loc.secJson = sec(false);
+  loc.secJsonProxy = sec(true);
 }
 
 function isPlainObject(v) {
@@ -63,7 +112,11 @@ class Org {
     this.groupKey = hash3(s, K.groupId, 0);
     this.eventKey = hash3(s, K.eventKey, 0);
     this.userTypeId = makeId('oty', hash3(s, K.type, 0), 0, hash3(s, K.type, 1));
-    this.apps = D.APPS.map((app, i) => ({ ...app, id: makeId('0oa', hash3(s, K.app, 0), i, hash3(s, K.app, i + 1)) }));
+    this.apps = D.APPS.map((app, i) => {
+      const id = makeId('0oa', hash3(s, K.app, 0), i, hash3(s, K.app, i + 1));
+      const targetJson = JSON.stringify({ id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: { signOnModeType: app.signOnMode } });
+      return { ...app, id, targetJson };
+    });
     this.adminAppId = makeId('0oa', hash3(s, K.app, 0), 99, hash3(s, K.app, 999));
     this.policyId = makeId('00p', hash3(s, K.misc, 1), 0, hash3(s, K.misc, 2));
     this.policyRuleId = makeId('0pr', hash3(s, K.misc, 3), 0, hash3(s, K.misc, 4));
@@ -316,7 +369,7 @@ class Org {
 
   /** A minimal object with eventType, outcome, actor.id and published, for filter evaluation. */
   eventView(p) {
-    if (p >= this.initialEvents) return this.addedEvents[p - this.initialEvents].event;
+    if (p >= this.initialEvents) return this.addedEvents[p - this.initialEvents].view;
     const c = this.eventCore(p);
     return {
       eventType: c.type.eventType,
@@ -326,10 +379,16 @@ class Org {
     };
   }
 
+  /** The raw event at persistence position p (a fresh object each call). */
   event(p) {
     if (!(p >= 0 && p < this.eventCount)) return undefined;
-    if (p >= this.initialEvents) return this.addedEvents[p - this.initialEvents].event;
-    return this.buildEvent(p, this.eventCore(p), this.publishedMs(p));
+    return JSON.parse(this.eventJson(p));
+  }
+
+  /** The event as served (JSON text): the server's hot path, no intermediate object. */
+  eventJson(p) {
+    if (p >= this.initialEvents) return this.addedEvents[p - this.initialEvents].json;
+    return this.buildEventJson(p, this.eventCore(p), this.publishedMs(p));
   }
 
   eventUuid(p) {
@@ -339,18 +398,27 @@ class Org {
     return `${hexOf(h, 8)}-${hexOf(h2, 4)}-11ef-${hexOf(0x8000 | (h2 >>> 18), 4)}-${hexOf(h >>> 8, 4)}${hexOf((Math.imul(p, 0x2545f491) ^ this.eventKey) >>> 0, 8)}`;
   }
 
-  buildEvent(p, core, published) {
+  _userRef(i, type) {
+    const u = this.userNames(i);
+    return `{"id":"${this.userId(i)}","type":"${type}","alternateId":${S(u.login)},"displayName":${S(`${u.firstName} ${u.lastName}`)},"detailEntry":null}`;
+  }
+
+  /** Builds a generated event's JSON directly (much faster than building and stringifying objects). */
+  buildEventJson(p, core, published) {
     const { r, type, result, reason, actorIndex } = core;
-    let actor;
-    let actorLogin = null;
-    let actorName = null;
+    let actorJson;
+    let actorLogin = 'unknown';
+    let actorName = 'unknown';
+    let actorId;
     if (actorIndex >= 0) {
       const u = this.userNames(actorIndex);
       actorLogin = u.login;
       actorName = `${u.firstName} ${u.lastName}`;
-      actor = { id: this.userId(actorIndex), type: 'User', alternateId: actorLogin, displayName: actorName, detailEntry: null };
+      actorId = this.userId(actorIndex);
+      actorJson = `{"id":"${actorId}","type":"User","alternateId":${S(actorLogin)},"displayName":${S(actorName)},"detailEntry":null}`;
     } else {
-      actor = { id: this.adminAppId, type: 'PublicClientApp', alternateId: 'Okta System', displayName: 'Okta System', detailEntry: null };
+      actorId = this.adminAppId;
+      actorJson = `{"id":"${actorId}","type":"PublicClientApp","alternateId":"Okta System","displayName":"Okta System","detailEntry":null}`;
     }
 
     const ua = r.weighted(D.USER_AGENTS);
@@ -358,128 +426,95 @@ class Org {
     const loc = privateNetwork ? null : r.pick(D.LOCATIONS);
     const ip = privateNetwork ? `10.${r.int(256)}.${r.int(256)}.${r.range(1, 255)}`
       : `${r.range(11, 223)}.${r.int(256)}.${r.int(256)}.${r.range(1, 255)}`;
-    const geo = loc ? {
-      city: loc.city,
-      state: loc.state,
-      country: loc.country,
-      postalCode: r.chance(0.1) ? null : loc.postalCode,
-      geolocation: { lat: loc.lat, lon: loc.lon },
-    } : null;
+    const geo = loc ? (r.chance(0.1) ? loc.geoJsonNoPostal : loc.geoJson) : 'null';
     const requestId = r.chars(27);
     const externalSessionId = type.auth === 'none' ? null : r.chance(0.5) ? `102${r.chars(22)}` : `idx${r.chars(22)}`;
 
-    let authenticationContext = {
-      authenticationProvider: null, credentialProvider: null, credentialType: null, issuer: null,
-      interface: null, authenticationStep: 0, externalSessionId,
-    };
+    let authenticationProvider = null;
+    let credentialProvider = null;
+    let credentialType = null;
+    let issuer = 'null';
     let factor = null;
     if (type.auth === 'password') {
       const provider = r.weighted(D.CREDENTIAL_PROVIDERS).type;
-      authenticationContext = {
-        ...authenticationContext,
-        authenticationProvider: provider === 'OKTA' ? 'OKTA_AUTHENTICATION_PROVIDER' : provider,
-        credentialProvider: provider === 'OKTA' ? 'OKTA_CREDENTIAL_PROVIDER' : null,
-        credentialType: provider === 'FEDERATION' ? null : 'PASSWORD',
-      };
+      authenticationProvider = provider === 'OKTA' ? 'OKTA_AUTHENTICATION_PROVIDER' : provider;
+      credentialProvider = provider === 'OKTA' ? 'OKTA_CREDENTIAL_PROVIDER' : null;
+      credentialType = provider === 'FEDERATION' ? null : 'PASSWORD';
     } else if (type.auth === 'mfa') {
       factor = r.pick(D.MFA_FACTORS);
-      authenticationContext = {
-        ...authenticationContext,
-        authenticationProvider: 'FACTOR_PROVIDER',
-        credentialProvider: factor.credentialProvider,
-        credentialType: factor.credentialType,
-      };
+      authenticationProvider = 'FACTOR_PROVIDER';
+      credentialProvider = factor.credentialProvider;
+      credentialType = factor.credentialType;
     } else if (type.auth === 'oauth') {
-      authenticationContext = {
-        ...authenticationContext,
-        issuer: { id: 'aus1a2b3c4d5e6f7g8h9', type: 'AuthorizationServer' },
-      };
+      issuer = '{"id":"aus1a2b3c4d5e6f7g8h9","type":"AuthorizationServer"}';
     }
 
     const app = r.pick(this.apps);
     let target;
     switch (type.target) {
       case 'authenticator':
-        target = [{ id: `aut${r.chars(17)}`, type: 'AuthenticatorEnrollment', alternateId: 'unknown', displayName: factor ? factor.factor : 'Okta Verify', detailEntry: null }];
+        target = `[{"id":"aut${r.chars(17)}","type":"AuthenticatorEnrollment","alternateId":"unknown","displayName":${S(factor ? factor.factor : 'Okta Verify')},"detailEntry":null}]`;
         break;
       case 'app':
-        target = [
-          { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: { signOnModeType: app.signOnMode } },
-          { id: `0ua${r.chars(17)}`, type: 'AppUser', alternateId: actorLogin || 'unknown', displayName: actorName || 'unknown', detailEntry: null },
-        ];
+        target = `[${app.targetJson},{"id":"0ua${r.chars(17)}","type":"AppUser","alternateId":${S(actorLogin)},"displayName":${S(actorName)},"detailEntry":null}]`;
         break;
       case 'adminApp':
-        target = [{ id: this.adminAppId, type: 'AppInstance', alternateId: 'Okta Admin Console', displayName: 'Okta Admin Console', detailEntry: null }];
+        target = `[{"id":"${this.adminAppId}","type":"AppInstance","alternateId":"Okta Admin Console","displayName":"Okta Admin Console","detailEntry":null}]`;
         break;
       case 'policy':
-        target = [
-          { id: this.policyId, type: 'PolicyEntity', alternateId: 'unknown', displayName: 'Default Policy', detailEntry: { policyType: 'OktaSignOn' } },
-          { id: this.policyRuleId, type: 'PolicyRule', alternateId: this.policyId, displayName: 'Default Rule', detailEntry: null },
-        ];
+        target = `[{"id":"${this.policyId}","type":"PolicyEntity","alternateId":"unknown","displayName":"Default Policy","detailEntry":{"policyType":"OktaSignOn"}},`
+          + `{"id":"${this.policyRuleId}","type":"PolicyRule","alternateId":"${this.policyId}","displayName":"Default Rule","detailEntry":null}]`;
         break;
       case 'user':
       case 'userAndGroup': {
-        target = [];
-        if (this.initialUsers > 0) {
-          const j = r.int(this.initialUsers);
-          const t = this.userNames(j);
-          target.push({ id: this.userId(j), type: 'User', alternateId: t.login, displayName: `${t.firstName} ${t.lastName}`, detailEntry: null });
-        }
+        const parts = [];
+        if (this.initialUsers > 0) parts.push(this._userRef(r.int(this.initialUsers), 'User'));
         if (type.target === 'userAndGroup' && this.initialGroups > 0) {
           const g = this.group(r.int(this.initialGroups));
-          target.push({ id: g.id, type: 'UserGroup', alternateId: 'unknown', displayName: g.profile.name, detailEntry: null });
+          parts.push(`{"id":"${g.id}","type":"UserGroup","alternateId":"unknown","displayName":${S(g.profile.name)},"detailEntry":null}`);
         }
+        target = `[${parts.join(',')}]`;
         break;
       }
       case 'token':
-        target = [{ id: `AT.${r.chars(43)}`, type: 'access_token', alternateId: 'unknown', displayName: 'Access Token', detailEntry: { expires: iso(published + 3600 * 1000), subject: actor.id, hash: r.chars(22) } }];
+        target = `[{"id":"AT.${r.chars(43)}","type":"access_token","alternateId":"unknown","displayName":"Access Token","detailEntry":{"expires":"${iso(published + 3600 * 1000)}","subject":"${actorId}","hash":"${r.chars(22)}"}}]`;
         break;
       default:
-        target = r.chance(0.6) ? null : [];
+        target = r.chance(0.6) ? 'null' : '[]';
     }
 
     const requestUri = type.auth === 'mfa' || type.auth === 'password' ? '/idp/idx/challenge/answer'
       : type.target === 'app' ? `/app/${app.name}/${app.id}/sso/saml` : '/api/v1/authn';
-    const debugData = { requestId, requestUri, url: `${requestUri}?`, threatSuspected: 'false' };
+    let debugData = `{"requestId":"${requestId}","requestUri":"${requestUri}","url":"${requestUri}?","threatSuspected":"false"`;
     if (type.auth !== 'none') {
-      debugData.dtHash = r.chars(64, HEX);
-      if (r.chance(0.3)) debugData.behaviors = '{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}';
-      if (r.chance(0.3)) debugData.risk = r.chance(0.8) ? '{level=LOW}' : '{reasons=Anomalous Location, level=MEDIUM}';
+      debugData += `,"dtHash":"${r.chars(64, HEX)}"`;
+      if (r.chance(0.3)) debugData += ',"behaviors":"{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}"';
+      if (r.chance(0.3)) debugData += `,"risk":"${r.chance(0.8) ? '{level=LOW}' : '{reasons=Anomalous Location, level=MEDIUM}'}"`;
     }
-    const device = ua.raw.startsWith('OktaVerify') ? {
-      id: `guo${r.chars(17)}`, name: 'MacBook Pro', os_platform: 'OSX', os_version: '14.4.1', managed: false,
-      registered: true, device_integrator: null, disk_encryption_type: 'ALL_INTERNAL_VOLUMES',
-      screen_lock_type: 'BIOMETRIC', jailbreak: null, secure_hardware_present: true,
-    } : null;
+    debugData += '}';
+    const device = ua.raw.startsWith('OktaVerify')
+      ? `{"id":"guo${r.chars(17)}","name":"MacBook Pro","os_platform":"OSX","os_version":"14.4.1","managed":false,"registered":true,"device_integrator":null,"disk_encryption_type":"ALL_INTERNAL_VOLUMES","screen_lock_type":"BIOMETRIC","jailbreak":null,"secure_hardware_present":true}`
+      : 'null';
     const warn = result === 'FAILURE' || result === 'DENY' || type.eventType === 'user.account.lock';
+    const zone = r.chance(0.9) ? '"null"' : '"OFF_NETWORK"';
+    const securityContext = loc ? (r.chance(0.02) ? loc.secJsonProxy : loc.secJson)
+      : '{"asNumber":null,"asOrg":null,"isp":null,"domain":null,"isProxy":null}';
 
-    return {
-      actor,
-      client: {
-        userAgent: { rawUserAgent: ua.raw, os: ua.os, browser: ua.browser },
-        zone: r.chance(0.9) ? 'null' : 'OFF_NETWORK',
-        device: ua.device,
-        id: null,
-        ipAddress: ip,
-        geographicalContext: geo,
-      },
-      device,
-      authenticationContext,
-      displayMessage: type.displayMessage,
-      eventType: type.eventType,
-      outcome: { result, reason },
-      published: iso(published),
-      securityContext: loc ? { asNumber: loc.asNumber, asOrg: loc.asOrg, isp: loc.isp, domain: loc.domain, isProxy: r.chance(0.02) }
-        : { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
-      severity: warn ? 'WARN' : 'INFO',
-      debugContext: { debugData },
-      legacyEventType: type.legacy[result] || null,
-      transaction: { type: 'WEB', id: requestId, detail: {} },
-      uuid: this.eventUuid(p),
-      version: '0',
-      request: { ipChain: [{ ip, geographicalContext: geo, version: 'V4', source: null }] },
-      target,
-    };
+    return `{"actor":${actorJson}`
+      + `,"client":{"userAgent":${ua.json},"zone":${zone},"device":"${ua.device}","id":null,"ipAddress":"${ip}","geographicalContext":${geo}}`
+      + `,"device":${device}`
+      + `,"authenticationContext":{"authenticationProvider":${S(authenticationProvider)},"credentialProvider":${S(credentialProvider)},"credentialType":${S(credentialType)},"issuer":${issuer},"interface":null,"authenticationStep":0,"externalSessionId":${S(externalSessionId)}}`
+      + `,"displayMessage":${S(type.displayMessage)},"eventType":${S(type.eventType)}`
+      + `,"outcome":{"result":${S(result)},"reason":${S(reason)}}`
+      + `,"published":"${iso(published)}"`
+      + `,"securityContext":${securityContext}`
+      + `,"severity":"${warn ? 'WARN' : 'INFO'}"`
+      + `,"debugContext":{"debugData":${debugData}}`
+      + `,"legacyEventType":${S(type.legacy[result] || null)}`
+      + `,"transaction":{"type":"WEB","id":"${requestId}","detail":{}}`
+      + `,"uuid":"${this.eventUuid(p)}","version":"0"`
+      + `,"request":{"ipChain":[{"ip":"${ip}","geographicalContext":${geo},"version":"V4","source":null}]}`
+      + `,"target":${target}}`;
   }
 
   *events() {
@@ -496,12 +531,14 @@ class Org {
     const at = this.clock();
     return list.map((partial) => {
       const p = this.eventCount;
-      const base = this.buildEvent(p, this.eventCore(p), at);
+      const base = JSON.parse(this.buildEventJson(p, this.eventCore(p), at));
       const event = deepMerge(base, partial || {});
       if (!(partial && partial.uuid)) event.uuid = this.eventUuid(p);
       const parsed = Date.parse(event.published);
-      this.addedEvents.push({ event, publishedMs: Number.isNaN(parsed) ? at : parsed, persistedMs: at });
-      return event;
+      const json = JSON.stringify(event);
+      // `view` is a private copy used for filter evaluation.
+      this.addedEvents.push({ json, view: JSON.parse(json), publishedMs: Number.isNaN(parsed) ? at : parsed, persistedMs: at });
+      return JSON.parse(json);
     });
   }
 }

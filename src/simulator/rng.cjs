@@ -115,8 +115,11 @@ function idToIndex(id, prefix, key) {
   return Math.imul((x ^ key) >>> 0, ID_MULT_INV) >>> 0;
 }
 
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Lowest `width` (4 or 8) hex digits of n, zero-padded. */
 function hexOf(n, width) {
-  return (n >>> 0).toString(16).padStart(width, '0').slice(-width);
+  const lo = BYTE_HEX[(n >>> 8) & 255] + BYTE_HEX[n & 255];
+  return width === 4 ? lo : BYTE_HEX[(n >>> 24) & 255] + BYTE_HEX[(n >>> 16) & 255] + lo;
 }
 
 module.exports = { ALNUM, HEX, fmix32, hash3, seedToUint32, Rng, weightedTable, makeId, idToIndex, hexOf };

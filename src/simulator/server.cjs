@@ -603,7 +603,7 @@ class Simulator {
         if (pub < cutoff) return false;
         if (polling ? org.persistedMs(p) < since : pub < since || (until != null && pub >= until)) return false;
       }
-      return !pred || pred(p < G && viewOnly ? org.eventView(p) : org.event(p));
+      return !pred || pred(viewOnly || p >= G ? org.eventView(p) : org.event(p));
     };
 
     let start = null;
@@ -614,7 +614,7 @@ class Simulator {
       start = Number(m[1]);
     }
 
-    const items = [];
+    const items = new JsonArrayWriter();
     let p;
     if (sortOrder === 'ASCENDING') {
       // Next position to look at, skipping generated positions outside [lo, hi).
@@ -627,20 +627,20 @@ class Simulator {
       while (items.length < limit) {
         p = norm(p);
         if (p >= total) break;
-        if (matches(p)) items.push(org.event(p));
+        if (matches(p)) items.push(org.eventJson(p));
         p++;
       }
       p = norm(p); // the cursor: where the next page starts (== total when caught up)
       let more = polling; // polling requests always get a next link
       for (let x = p; !more && (x = norm(x)) < total; x++) more = matches(x);
-      return { body: stringifyList(items), links: this._links(url, more ? `${now}_${p}` : null) };
+      return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null) };
     }
     const norm = (x) => (x < G && x >= hi ? hi - 1 : x);
     p = Math.min(start ?? total - 1, total - 1);
     while (items.length < limit) {
       p = norm(p);
       if (p < 0 || (p < G && p < lo)) break;
-      if (matches(p)) items.push(org.event(p));
+      if (matches(p)) items.push(org.eventJson(p));
       p--;
     }
     let more = false;
@@ -649,11 +649,11 @@ class Simulator {
       if (x < 0 || (x < G && x < lo)) break;
       more = matches(x);
     }
-    return { body: stringifyList(items), links: this._links(url, more ? `${now}_${p}` : null) };
+    return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null) };
   }
 
   async _send(req, res, entry, out) {
-    let body = Buffer.from(out.body == null ? '' : out.body);
+    let body = Buffer.isBuffer(out.body) ? out.body : Buffer.from(out.body == null ? '' : out.body);
     const headers = { ...out.headers };
     if (body.length > 0 && acceptsGzip(req)) {
       body = await new Promise((resolve, reject) => zlib.gzip(body, { level: 1 }, (err, buf) => (err ? reject(err) : resolve(buf))));
@@ -727,8 +727,32 @@ class Simulator {
   }
 }
 
-function stringifyList(items) {
-  return JSON.stringify(items);
+// Pages of events are assembled in one reusable scratch buffer: writing each
+// event's JSON text straight into it is about twice as fast as joining the
+// strings and encoding the result (less flattening, less garbage).
+let scratch = Buffer.allocUnsafe(4 << 20);
+class JsonArrayWriter {
+  constructor() {
+    this.off = 0;
+    this.count = 0;
+    scratch[this.off++] = 0x5b; // [
+  }
+  get length() { return this.count; }
+  push(json) {
+    const need = this.off + json.length * 3 + 2;
+    if (need > scratch.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+      scratch.copy(bigger, 0, 0, this.off);
+      scratch = bigger;
+    }
+    if (this.count++ > 0) scratch[this.off++] = 0x2c; // ,
+    this.off += scratch.utf8Write(json, this.off);
+  }
+  /** A private copy of the page (the scratch buffer is reused by the next page). */
+  finish() {
+    scratch[this.off++] = 0x5d; // ]
+    return Buffer.from(scratch.subarray(0, this.off));
+  }
 }
 
 function bucketOf(path) {
