@@ -1,7 +1,16 @@
 'use strict';
-// Okta simulator: a deterministic fake Okta org served over loopback HTTP.
+// Okta simulator: a deterministic fake Okta org served over loopback HTTP, for
+// tests, the benchmark (via cli.cjs in its own process) and the demo.
+//
 //   const { startSimulator, generateOrg } = require('./src/simulator/index.cjs');
-// See server.cjs (HTTP behaviour), org.cjs (data), filter.cjs (filter language).
+//   const sim = await startSimulator({ users: 250, groups: 40, events: 2000, seed: 1 });
+//   // sim.url, sim.token, sim.org, sim.requests, sim.stats(), sim.setOptions({...}),
+//   // sim.resetLog(), sim.addUsers(n), sim.updateUser(id, {status, profile}),
+//   // sim.addGroups(n), sim.addEvents([partialEvent]), await sim.close()
+//
+// Files: org.cjs (lazy data from (seed, index)), filter.cjs (Okta filter
+// language), server.cjs (HTTP behaviour), data.cjs (vocabularies), rng.cjs
+// (hashing and invertible ids), cli.cjs (separate-process entry point).
 
 const { startSimulator, Simulator, DEFAULT_RATE_LIMITS, FAULT_TYPES } = require('./server.cjs');
 const { generateOrg, Org } = require('./org.cjs');

@@ -15,6 +15,8 @@ const K = {
   userAdded: 9, groupAdded: 10, eventAdded: 11, type: 12,
 };
 
+const USER_ID_CACHE = 100000;
+
 const ORG_DEFAULTS = {
   users: 250,
   groups: 40,
@@ -98,10 +100,13 @@ class Org {
   constructor(options = {}) {
     const o = { ...ORG_DEFAULTS, ...stripUndefined(options) };
     this.seed = o.seed;
-    this.now = o.now ?? Date.now();
+    const createdAt = Date.now();
+    this.now = o.now ?? createdAt;
     this.eventSpanMs = o.eventSpanMs;
     this.origin = o.origin;
-    this.clock = typeof o.clock === 'function' ? o.clock : Date.now;
+    // The org's current time: `now` plus real elapsed time, so a fixed `now`
+    // gives a coherent simulated present (equal to the real clock by default).
+    this.clock = typeof o.clock === 'function' ? o.clock : () => this.now + (Date.now() - createdAt);
     this.initialUsers = nonNegInt(o.users, 'users');
     this.initialGroups = nonNegInt(o.groups, 'groups');
     this.initialEvents = nonNegInt(o.events, 'events');
@@ -125,6 +130,8 @@ class Org {
     this.tEnd = this.now - MINUTE;
     this.tStart = Math.min(this.tEnd, this.now - this.eventSpanMs);
 
+    this.userIdCache = [];
+
     // Runtime changes (the only stored state).
     this.addedUsers = []; // { addedAt, overrides }
     this.userOverrides = new Map(); // index -> { status, profile, lastUpdated, statusChanged, activated }
@@ -138,7 +145,15 @@ class Org {
 
   // ---------------------------------------------------------------- users
 
-  userId(i) { return makeId('00u', this.userKey, i, hash3(this.s, K.userId, i + 1)); }
+  userId(i) {
+    // Event actors reference users constantly: memoise ids of the first users (bounded memory).
+    if (i < USER_ID_CACHE) {
+      const cached = this.userIdCache[i];
+      if (cached !== undefined) return cached;
+      return (this.userIdCache[i] = makeId('00u', this.userKey, i, hash3(this.s, K.userId, i + 1)));
+    }
+    return makeId('00u', this.userKey, i, hash3(this.s, K.userId, i + 1));
+  }
 
   /** Index of a user id (or -1 when not a user of this org). */
   userIndex(id) {
@@ -368,14 +383,15 @@ class Org {
   }
 
   /** A minimal object with eventType, outcome, actor.id and published, for filter evaluation. */
-  eventView(p) {
+  eventView(p, withActor = true, withPublished = true) {
     if (p >= this.initialEvents) return this.addedEvents[p - this.initialEvents].view;
     const c = this.eventCore(p);
+    // actor.id and published cost the most; skip them when the filter does not read them.
     return {
       eventType: c.type.eventType,
       outcome: { result: c.result, reason: c.reason },
-      actor: { id: c.actorIndex >= 0 ? this.userId(c.actorIndex) : this.adminAppId },
-      published: iso(this.publishedMs(p)),
+      actor: withActor ? { id: c.actorIndex >= 0 ? this.userId(c.actorIndex) : this.adminAppId } : undefined,
+      published: withPublished ? iso(this.publishedMs(p)) : undefined,
     };
   }
 
@@ -532,7 +548,15 @@ class Org {
     return list.map((partial) => {
       const p = this.eventCount;
       const base = JSON.parse(this.buildEventJson(p, this.eventCore(p), at));
-      const event = deepMerge(base, partial || {});
+      const patch = { ...(partial || {}) };
+      if (typeof patch.published === 'number') patch.published = iso(patch.published);
+      // An actor given by user id gets that user's login and name unless they are given too.
+      const actorIndex = patch.actor && patch.actor.id ? this.userIndex(patch.actor.id) : -1;
+      if (actorIndex >= 0) {
+        const u = this.userNames(actorIndex);
+        patch.actor = { type: 'User', alternateId: u.login, displayName: `${u.firstName} ${u.lastName}`, ...patch.actor };
+      }
+      const event = deepMerge(base, patch);
       if (!(partial && partial.uuid)) event.uuid = this.eventUuid(p);
       const parsed = Date.parse(event.published);
       const json = JSON.stringify(event);

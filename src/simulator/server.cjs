@@ -96,7 +96,9 @@ class Simulator {
       users: o.users, groups: o.groups, events: o.events, seed: o.seed, now: o.now,
       eventSpanMs: o.eventSpanMs, clock: o.clock,
     });
-    this.clock = typeof o.clock === 'function' ? o.clock : Date.now;
+    // Logs semantics (default since, 90/180-day limits) use the org's clock; rate-limit
+    // windows and headers always use real time.
+    this.clock = () => this.org.clock();
     this.options = {
       token: 'test-token',
       rateLimits: normalizeRateLimits(DEFAULT_RATE_LIMITS, {}),
@@ -587,6 +589,8 @@ class Simulator {
     const filter = q.get('filter');
     const pred = filter ? compileFilter(filter, { dateAttrs: DATE_ATTRS }) : null;
     const viewOnly = pred && [...pred.attributes].every((a) => EVENT_VIEW_ATTRS.has(a));
+    const viewActor = !!pred && pred.attributes.has('actor.id');
+    const viewPublished = !!pred && pred.attributes.has('published');
 
     // A polling request (ascending, no until) bounds `since` on persistence
     // time, so late-arriving events still show up; bounded ones use published.
@@ -603,7 +607,7 @@ class Simulator {
         if (pub < cutoff) return false;
         if (polling ? org.persistedMs(p) < since : pub < since || (until != null && pub >= until)) return false;
       }
-      return !pred || pred(viewOnly || p >= G ? org.eventView(p) : org.event(p));
+      return !pred || pred(viewOnly || p >= G ? org.eventView(p, viewActor, viewPublished) : org.event(p));
     };
 
     let start = null;
