@@ -1,0 +1,128 @@
+// Terminal output helpers for the rawdash-okta command: colours (only on a TTY,
+// honouring NO_COLOR / FORCE_COLOR), number formatting, unicode bars and
+// sparklines, and secret redaction applied to everything the command prints.
+
+const ESC = '\x1b['
+const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], cyan: [36, 39], gray: [90, 39] }
+
+/** Whether `stream` should get ANSI colours. */
+export function wantsColor(stream) {
+  const env = process.env
+  if ('NO_COLOR' in env && env.NO_COLOR !== '') return false
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true
+  return Boolean(stream?.isTTY) && env.TERM !== 'dumb'
+}
+
+/** A palette: `c.red('x')` colours when enabled, returns the text unchanged otherwise. */
+export function palette(enabled) {
+  const c = {}
+  for (const [name, [open, close]] of Object.entries(STYLES)) {
+    c[name] = enabled ? (s) => `${ESC}${open}m${s}${ESC}${close}m` : (s) => String(s)
+  }
+  c.enabled = enabled
+  return c
+}
+
+// ---- secrets: every line the command writes goes through redact().
+const secrets = new Set()
+
+/** Registers a value that must never be printed (the API token). */
+export function addSecret(value) {
+  if (typeof value === 'string' && value.length >= 4) secrets.add(value)
+}
+
+export function redact(text) {
+  let out = String(text)
+  for (const s of secrets) out = out.split(s).join('[redacted]')
+  return out
+}
+
+/** Writes to a stream with redaction. */
+export function writer(stream) {
+  return (text = '') => stream.write(redact(text))
+}
+
+// ---- numbers and time
+const nf = new Intl.NumberFormat('en-US')
+export const num = (n) => nf.format(n)
+export const pct = (part, whole, digits = 1) => (whole > 0 ? `${((100 * part) / whole).toFixed(digits)}%` : 'n/a')
+
+export function duration(ms) {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const m = Math.floor(ms / 60_000)
+  const s = Math.round((ms % 60_000) / 1000)
+  return `${m} min ${s} s`
+}
+
+export function bytes(n) {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${(n / 1024 / 1024).toFixed(1)} MB`
+}
+
+// ---- layout
+// eslint-disable-next-line no-control-regex
+const ANSI_RE = /\x1b\[[0-9;?]*[A-Za-z]/g
+export const stripAnsi = (s) => String(s).replace(ANSI_RE, '')
+export const width = (s) => [...stripAnsi(s)].length
+
+export function padEnd(s, n) {
+  const w = width(s)
+  return w >= n ? s : s + ' '.repeat(n - w)
+}
+
+export function padStart(s, n) {
+  const w = width(s)
+  return w >= n ? s : ' '.repeat(n - w) + s
+}
+
+/** Cuts a (possibly coloured) line to `cols` visible characters. */
+export function truncate(line, cols) {
+  if (width(line) <= cols) return line
+  let out = ''
+  let visible = 0
+  let i = 0
+  const s = String(line)
+  while (i < s.length && visible < cols - 1) {
+    if (s[i] === '\x1b') {
+      const m = /^\x1b\[[0-9;?]*[A-Za-z]/.exec(s.slice(i))
+      if (m) {
+        out += m[0]
+        i += m[0].length
+        continue
+      }
+    }
+    const ch = String.fromCodePoint(s.codePointAt(i))
+    out += ch
+    i += ch.length
+    visible++
+  }
+  return `${out}…${s.includes('\x1b') ? `${ESC}0m` : ''}`
+}
+
+// ---- charts
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉']
+
+/** A horizontal bar of `value / max` over `cells` characters, in eighth-cell steps. */
+export function bar(value, max, cells) {
+  if (!(max > 0) || !(value > 0)) return ''
+  const eighths = Math.max(1, Math.round((value / max) * cells * 8))
+  return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8]
+}
+
+/** A progress bar with a track: `done / total` over `cells`. */
+export function progressBar(done, total, cells) {
+  const filled = bar(Math.min(done, total), total, cells)
+  return filled + '░'.repeat(Math.max(0, cells - width(filled)))
+}
+
+const SPARKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
+
+/** A sparkline of `values`, scaled from 0 to the maximum. */
+export function sparkline(values) {
+  const max = Math.max(0, ...values)
+  return values.map((v) => (max > 0 && v > 0 ? SPARKS[Math.min(7, Math.floor((v / max) * 7.999))] : ' ')).join('')
+}
+
+export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
