@@ -41,7 +41,7 @@ async function checkResource(key, conn) {
   const report = { resource: key, endpoint, readable: false }
   let connector
   try {
-    connector = new OktaConnector(settings, { apiToken: conn.token }, { baseUrl: conn.baseUrl, logger, retry: { maxAttempts: 1 } })
+    connector = new OktaConnector(settings, { apiToken: conn.token }, { baseUrl: conn.baseUrl, logger, retry: { maxAttempts: 1, maxRateLimitWaits: 0 } })
     const since = new Date(Date.now() - 1000).toISOString()
     const result = await connector.sync({ mode: 'latest', since, resources: new Set([resource]) }, NO_STORAGE, abort.signal)
     if (result.transientError) throw result.transientError

@@ -82,8 +82,8 @@ export function explain(err, ctx = {}) {
       }
     case 'OKTA_RATE_LIMITED':
       return {
-        summary: withDetail(`Okta kept rate limiting ${what}`) + requestId,
-        fix: 'other integrations may be using the same rate limit: try again after a minute, or lower --rate-limit-share',
+        summary: withDetail(`Okta rate limited ${what}`) + requestId,
+        fix: "the endpoint's per-minute limit is used up (every integration of the org shares it): try again after a minute, or lower --rate-limit-share",
         exitCode: 1,
       }
     case 'OKTA_SERVER_ERROR':
