@@ -64,6 +64,20 @@ async function resolveToken(input, ctx) {
   return value
 }
 
+/** Adds to `known` the uuids of `records` already in storage (one range query). */
+async function alreadyStored(storage, records, known) {
+  let start = Infinity
+  let end = -Infinity
+  for (const r of records) {
+    if (r.start_ts < start) start = r.start_ts
+    if (r.start_ts > end) end = r.start_ts
+  }
+  const existing = await storage.queryEvents({ name: 'okta_auth_event', start, end })
+  const set = known ?? new Set()
+  for (const e of existing ?? []) if (e?.attributes?.uuid) set.add(e.attributes.uuid)
+  return set
+}
+
 /** Okta connector for rawdash: users, groups and System Log sign-in events. */
 class OktaConnector {
   static id = id
@@ -198,16 +212,26 @@ class OktaConnector {
         const phase = item.phase
         if (item.clear) {
           await SCOPES[phase](storage)
+          // Aborted during the clear: the host may have dropped it, so clear again next time.
+          if (signal?.aborted) break
           state[phase] = { page: item.url, skip: 0 }
         }
         const isEvent = phase === 'auth_events'
         const records = item.records
+        if (isEvent && item.index === 0 && !item.clear && typeof storage.queryEvents === 'function' && records.length > item.skip) {
+          // Resuming inside the event phase: the previous chunk's last write may or may
+          // not have landed (it was cut by an abort), so skip events already stored.
+          stored = await alreadyStored(storage, records.slice(item.skip), stored)
+        }
         let i = item.skip
         for (; i < records.length; i++) {
           if (signal?.aborted) break
           const record = records[i]
           if (!(isEvent && stored?.has(record.attributes.uuid))) {
             await (isEvent ? storage.event(record) : storage.entity(record))
+            // Aborted while writing: the write is uncertain, so it does not count;
+            // the next chunk rewrites it (entities upsert, events are deduplicated).
+            if (signal?.aborted) break
           }
           state[phase] = { page: item.url, skip: i + 1 }
         }
