@@ -142,7 +142,6 @@ export interface StorageHandle {
   entities(list: unknown[], scope?: { types: string[] }): Promise<void> | void
   events(list: unknown[], scope?: { names: string[] }): Promise<void> | void
   queryEvents?(q: { name?: string; start?: number; end?: number }): Promise<Array<{ attributes?: Record<string, unknown> }>> | Array<{ attributes?: Record<string, unknown> }>
-  [key: string]: unknown
 }
 
 export type ErrorKind = 'auth' | 'rate_limit' | 'transient' | 'upstream_bug' | 'client_bug'
@@ -163,6 +162,20 @@ export type ErrorCode =
   | 'OKTA_REDIRECT_REFUSED'
   | 'OKTA_ABORTED'
   | 'OKTA_INTERNAL'
+
+/** Request counters of one connector instance. */
+export interface OktaStats {
+  requests: number
+  retries: number
+  rateLimited: number
+  waits: number
+  waitMs: number
+  bytes: number
+  pages: number
+  records: number
+  /** The last rate-limit window seen per Okta bucket. */
+  rateLimit: Partial<Record<'users' | 'groups' | 'logs', { limit: number; remaining: number; reset: number }>>
+}
 
 /** Every error the connector throws or returns as `transientError`. */
 export declare class OktaConnectorError extends Error {
@@ -232,7 +245,7 @@ export declare class OktaConnector {
   /** Settings plus credential inputs as given; never a resolved token. */
   serializeConfig(): Record<string, unknown>
   /** Request counters of this instance. */
-  stats(): { requests: number; retries: number; rateLimited: number; waits: number; waitMs: number; bytes: number; pages: number; records: number }
+  stats(): OktaStats
   sync(options: SyncOptions, storage: StorageHandle, signal?: AbortSignal): Promise<SyncResult>
 }
 export default OktaConnector
@@ -256,7 +269,10 @@ export declare class OktaClient {
    * userAgent? }`. Throws `OKTA_INVALID_CONFIG` naming every bad field.
    */
   constructor(options: any)
-  /** Request counters: `{ requests, retries, rateLimited, waits, waitMs, bytes, pages, records }`. */
+  /**
+   * Request counters `{ requests, retries, rateLimited, waits, waitMs, bytes, pages,
+   * records }` plus `rateLimit`: the last window seen per bucket `{ limit, remaining, reset }`.
+   */
   stats(): any
   /**
    * Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,

@@ -234,6 +234,9 @@ test('stats count requests, retries, 429s and bytes', async () => {
     assert.equal(s.retries, 1)
     assert.ok(s.bytes > 10_000)
     assert.equal(s.pages, s.requests - 1)
+    assert.deepEqual(Object.keys(s.rateLimit).sort(), ['groups', 'logs', 'users'])
+    assert.equal(s.rateLimit.users.limit, 600)
+    assert.ok(s.rateLimit.logs.remaining < 120 && s.rateLimit.logs.reset > Date.now() / 1000)
   })
 })
 

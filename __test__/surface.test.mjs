@@ -20,9 +20,8 @@ test('ESM default and named exports, and require(), expose the same class', () =
   }
   const pkg = require('../package.json')
   assert.equal(pkg.name, '@rawdash/connector-okta')
-  assert.equal(pkg.exports['.'].import, './src/js/index.mjs')
-  assert.equal(pkg.exports['.'].require, './src/js/index.cjs')
-  assert.equal(pkg.exports['.'].types, './index.d.ts')
+  assert.deepEqual(pkg.exports['.'].import, { types: './src/js/index.d.mts', default: './src/js/index.mjs' })
+  assert.deepEqual(pkg.exports['.'].require, { types: './index.d.ts', default: './src/js/index.cjs' })
 })
 
 test('id, doc and statics', () => {

@@ -64,7 +64,7 @@ fn resource_json(r: Resource) -> Value {
         { "field": "result", "ops": ["eq"], "values": EVENT_RESULTS },
         { "field": "eventType", "ops": ["eq"] }
       ],
-      "notes": "The scope is cleared and rewritten on every full sync; incremental syncs append events whose published is strictly newer than options.since (plus late-arriving events found in a short look-back window, never stored twice).",
+      "notes": "The scope is cleared and rewritten on every full sync; incremental syncs append events whose published is strictly newer than options.since (plus sign-in events Okta indexed late, checked against storage so none is stored twice).",
       "responses": "auth_events"
     }),
   }

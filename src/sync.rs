@@ -47,8 +47,9 @@ pub struct SyncRequest {
   pub fetch_specs: Option<Value>,
   /// `settings.resources` (absent = all).
   pub settings_resources: Option<Vec<String>>,
-  /// Incremental event syncs re-read this far before `since` to catch late events;
-  /// the writer drops the ones already stored (0 = off).
+  /// Incremental syncs re-read this far before `since` (Okta's indexing delay) and
+  /// keep events at or before `since` for the writer to check against storage: late
+  /// events are stored, ones already stored are not (0 = off: the strict rule).
   pub event_lookback_ms: Option<f64>,
   /// The current time in ms (injected so planning stays pure).
   pub now_ms: Option<f64>,
@@ -76,9 +77,9 @@ pub struct SyncPlan {
   pub phases: Vec<PhasePlan>,
   /// Phases the cursor says are finished (kept finished in the next cursor).
   pub done: Vec<Resource>,
-  /// Incremental event syncs: events published in `[start, end]` ms may already
-  /// be stored; the writer skips those whose uuid it finds stored.
-  pub dedupe_window: Option<(i64, i64)>,
+  /// Incremental event syncs: events published at or before this instant (ms) may
+  /// already be stored; the writer skips those whose uuid it finds stored.
+  pub dedupe_before: Option<i64>,
   /// Why a cursor was ignored, etc.
   pub warnings: Vec<String>,
 }
@@ -115,7 +116,7 @@ impl SyncPlan {
     json!({
       "phases": phases,
       "state": cursor_state_json(&state),
-      "dedupeWindow": self.dedupe_window.map(|(s, e)| json!({ "start": s, "end": e })),
+      "dedupeBefore": self.dedupe_before,
       "warnings": self.warnings,
     })
   }
@@ -193,14 +194,14 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     req.event_lookback_ms.unwrap_or(0.0).max(0.0) as i64
   };
   let log_floor = (now_ms > 0).then(|| now_ms - LOG_RETENTION_MS);
-  let events_since = since_ms.map(|s| s - lookback);
-  let log_since = events_since
+  let log_since = since_ms
+    .map(|s| s - lookback)
     .map(|s| log_floor.map_or(s, |floor| s.max(floor)))
     .and_then(format_ms);
-  let dedupe_window = match (since_ms, lookback > 0) {
-    (Some(s), true) => Some((s - lookback, s)),
-    _ => None,
-  };
+  let dedupe_before = since_ms.filter(|_| lookback > 0);
+  // With the look-back on, the writer (which can read storage) decides about events
+  // at or before `since`; otherwise the spec's strict rule drops them here.
+  let events_after_ms = if dedupe_before.is_some() { None } else { since_ms };
 
   let mut phases = Vec::new();
   let mut done = Vec::new();
@@ -212,7 +213,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     };
     let map = MapOptions {
       events_after_ms: if resource == Resource::AuthEvents {
-        events_since
+        events_after_ms
       } else {
         None
       },
@@ -238,7 +239,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
   Ok(SyncPlan {
     phases,
     done,
-    dedupe_window,
+    dedupe_before,
     warnings,
   })
 }
@@ -568,10 +569,16 @@ mod tests {
     r.event_lookback_ms = Some(600_000.0);
     let plan = plan_sync(&r, &origin()).unwrap();
     let s = parse_ms("2024-05-31T00:00:00.000Z").unwrap();
-    assert_eq!(plan.dedupe_window, Some((s - 600_000, s)));
-    assert_eq!(plan.phases[2].map.events_after_ms, Some(s - 600_000));
+    assert_eq!(plan.dedupe_before, Some(s));
+    assert_eq!(plan.phases[2].map.events_after_ms, None);
+    assert!(plan.phases[2]
+      .url
+      .as_str()
+      .contains("since=2024-05-30T23%3A50%3A00.000Z"));
     r.mode = Some(json!("full"));
-    assert_eq!(plan_sync(&r, &origin()).unwrap().dedupe_window, None);
+    let full = plan_sync(&r, &origin()).unwrap();
+    assert_eq!(full.dedupe_before, None);
+    assert_eq!(full.phases[2].map.events_after_ms, Some(s));
   }
 
   #[test]

@@ -135,10 +135,11 @@ impl OktaClient {
     })
   }
 
-  /// Request counters: `{ requests, retries, rateLimited, waits, waitMs, bytes, pages, records }`.
+  /// Request counters `{ requests, retries, rateLimited, waits, waitMs, bytes, pages,
+  /// records }` plus `rateLimit`: the last window seen per bucket `{ limit, remaining, reset }`.
   #[napi]
   pub fn stats(&self) -> Value {
-    self.http.stats.snapshot()
+    self.http.stats_json()
   }
 
   /// Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,

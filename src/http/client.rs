@@ -48,8 +48,8 @@ pub struct Stats {
 }
 
 impl Stats {
-  /// A JSON snapshot for JS.
-  pub fn snapshot(&self) -> serde_json::Value {
+  /// A JSON snapshot of the counters for JS.
+  fn snapshot(&self) -> serde_json::Value {
     let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
     json!({
       "requests": get(&self.requests),
@@ -145,6 +145,25 @@ impl OktaHttp {
       policy,
       stats: Stats::default(),
     })
+  }
+
+  /// Counters plus the last rate-limit window seen per bucket, as JSON for JS:
+  /// `{ requests, ..., rateLimit: { users: { limit, remaining, reset } } }`.
+  pub fn stats_json(&self) -> serde_json::Value {
+    let mut out = self.stats.snapshot();
+    let pacers = self.pacers.lock().unwrap_or_else(|p| p.into_inner());
+    let windows: serde_json::Map<String, serde_json::Value> = pacers
+      .iter()
+      .filter_map(|(bucket, p)| p.last_window().map(|w| (bucket.to_string(), w)))
+      .map(|(bucket, (limit, remaining, reset))| {
+        (
+          bucket,
+          json!({ "limit": limit, "remaining": remaining, "reset": reset }),
+        )
+      })
+      .collect();
+    out["rateLimit"] = serde_json::Value::Object(windows);
+    out
   }
 
   /// The configured origin every request goes to.

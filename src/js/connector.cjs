@@ -11,7 +11,7 @@ const doc = definition.doc
 const CHUNK_BUDGET_MS = 30_000
 // Okta's System Log is eventually consistent: incremental syncs re-read this much
 // before `since` and skip events already stored (see README, Reliability).
-const EVENT_LOOKBACK_MS = 10 * 60 * 1000
+const EVENT_LOOKBACK_MS = 5 * 60 * 1000
 const SCOPES = {
   users: (storage) => storage.entities([], { types: ['okta_user'] }),
   groups: (storage) => storage.entities([], { types: ['okta_group'] }),
@@ -127,9 +127,9 @@ class OktaConnector {
     return JSON.parse(JSON.stringify(out))
   }
 
-  /** Request counters of this instance (requests, retries, rateLimited, waits, waitMs, bytes, pages, records). */
+  /** Request counters of this instance, plus the last rate-limit window seen per Okta bucket. */
   stats() {
-    return this.#client ? this.#client.stats() : { requests: 0, retries: 0, rateLimited: 0, waits: 0, waitMs: 0, bytes: 0, pages: 0, records: 0 }
+    return this.#client ? this.#client.stats() : { requests: 0, retries: 0, rateLimited: 0, waits: 0, waitMs: 0, bytes: 0, pages: 0, records: 0, rateLimit: {} }
   }
 
   async #getClient() {
@@ -179,12 +179,8 @@ class OktaConnector {
     if (plan.phases.length === 0) return { done: true }
     if (signal?.aborted) return { done: false, cursor: cursorNow() }
 
+    // uuids known to be stored already (filled per page from storage range queries).
     let stored = null
-    if (plan.dedupeWindow) {
-      const { start, end } = plan.dedupeWindow
-      const existing = await storage.queryEvents({ name: 'okta_auth_event', start, end })
-      stored = new Set((existing ?? []).map((e) => e?.attributes?.uuid).filter(Boolean))
-    }
 
     const budget = this.#ctx.chunkBudgetMs ?? CHUNK_BUDGET_MS
     const progress = Object.fromEntries(plan.phases.map((p) => [p.phase, { pages: 0, items: 0, started: Date.now() }]))
@@ -218,10 +214,14 @@ class OktaConnector {
         }
         const isEvent = phase === 'auth_events'
         const records = item.records
-        if (isEvent && item.index === 0 && !item.clear && typeof storage.queryEvents === 'function' && records.length > item.skip) {
-          // Resuming inside the event phase: the previous chunk's last write may or may
-          // not have landed (it was cut by an abort), so skip events already stored.
-          stored = await alreadyStored(storage, records.slice(item.skip), stored)
+        if (isEvent && typeof storage.queryEvents === 'function' && records.length > item.skip) {
+          // Resuming inside the event phase, the previous chunk's last write may or may
+          // not have landed (an abort cut it); and in incremental syncs, events at or
+          // before `since` are either late arrivals or already stored. Check storage.
+          const resumed = item.index === 0 && !item.clear
+          const rest = records.slice(item.skip)
+          const candidates = resumed ? rest : plan.dedupeBefore == null ? [] : rest.filter((r) => r.start_ts <= plan.dedupeBefore)
+          if (candidates.length) stored = await alreadyStored(storage, candidates, stored)
         }
         let i = item.skip
         for (; i < records.length; i++) {
