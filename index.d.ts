@@ -281,8 +281,8 @@ export declare class OktaClient {
    */
   plan(request: any): any
   /**
-   * Starts a sync: fetches the planned phases concurrently and yields JSON strings,
-   * one per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
+   * Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
+   * Buffer per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
    * count, records }`, `{ kind: 'log', level, event, fields }` or
    * `{ kind: 'error', phase, error }`. Pages of one phase arrive in order.
    */
@@ -301,7 +301,8 @@ export declare class OktaClient {
 }
 
 /**
- * An async iterator over sync items (JSON strings). `break` out of `for await`, or
+ * An async iterator over sync items, each a Buffer of ASCII JSON (decode it with
+ * `buf.toString('latin1')`, a plain copy, then `JSON.parse`). `break` out of `for await`, or
  * `cancel()`, stops every in-flight request and prefetch at once.
  *
  * This type implements JavaScript's async iterable protocol.

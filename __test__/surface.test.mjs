@@ -97,7 +97,7 @@ test('the native page stream yields mapped pages with their resume cursor, and b
     const client = new esm.OktaClient({ host: 'acme.okta.com', token: sim.token, baseUrl: sim.url })
     const pages = []
     for await (const raw of client.stream('users', { mode: 'full', nowMs: Date.now() })) {
-      const item = JSON.parse(raw)
+      const item = JSON.parse(raw.toString('latin1'))
       if (item.kind !== 'page') continue
       pages.push(item)
       if (pages.length === 2) break

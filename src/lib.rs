@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 #![warn(missing_docs)]
 
+pub mod ascii_json;
 pub mod config;
 pub mod cursor;
 pub mod definition;

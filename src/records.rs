@@ -121,8 +121,8 @@ struct EventAttributes<'s> {
 /// One page, mapped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedPage {
-  /// The records as one JSON array.
-  pub records_json: String,
+  /// The records as one JSON array (ASCII only: see `ascii_json`).
+  pub records_json: Vec<u8>,
   /// How many records `records_json` holds.
   pub count: usize,
   /// How many raw items the page had (the System Log phase ends at an empty page).
@@ -173,7 +173,7 @@ impl Collector {
     }
     // Serializing plain structs of strings and numbers into a Vec cannot fail, but
     // if it ever did, drop the partial bytes rather than emit broken JSON.
-    if serde_json::to_writer(&mut self.out, record).is_ok() {
+    if crate::ascii_json::write(&mut self.out, record).is_ok() {
       self.count += 1;
     } else {
       self.out.truncate(mark);
@@ -200,10 +200,8 @@ impl Collector {
         .warnings
         .push(format!("{} more records skipped", self.skipped - self.warnings.len()));
     }
-    // serde_json only writes valid UTF-8.
-    let records_json = String::from_utf8(self.out).unwrap_or_else(|_| "[]".to_string());
     MappedPage {
-      records_json,
+      records_json: self.out,
       count: self.count,
       raw_items,
       warnings: self.warnings,
@@ -355,7 +353,8 @@ mod tests {
 
   fn records(resource: Resource, body: Value, opts: MapOptions) -> (Vec<Value>, MappedPage) {
     let page = map_page(resource, body.to_string().as_bytes(), opts).unwrap();
-    let parsed: Vec<Value> = serde_json::from_str(&page.records_json).unwrap();
+    assert!(page.records_json.is_ascii());
+    let parsed: Vec<Value> = serde_json::from_slice(&page.records_json).unwrap();
     assert_eq!(parsed.len(), page.count);
     (parsed, page)
   }
@@ -443,7 +442,7 @@ mod tests {
     let body = br#"[{"id":"00u1","id":"00u1"},{"id":"00u2"}]"#;
     let page = map_page(Resource::Users, body, MapOptions::default()).unwrap();
     assert_eq!(page.count, 1);
-    assert!(page.records_json.contains("00u2"));
+    assert!(String::from_utf8_lossy(&page.records_json).contains("00u2"));
   }
 
   #[test]

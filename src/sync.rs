@@ -259,16 +259,16 @@ pub struct PageOut {
   pub clear: bool,
   /// Skip this many leading records (written by an earlier chunk).
   pub skip: u64,
-  /// The records, as a JSON array.
-  pub records_json: String,
+  /// The records, as an ASCII JSON array.
+  pub records_json: Vec<u8>,
   /// Number of records.
   pub count: usize,
 }
 
 impl PageOut {
-  /// The page as one JSON string (records embedded verbatim, not re-serialized).
-  pub fn to_json_string(&self) -> String {
-    let head = json!({
+  /// The page as ASCII JSON bytes (records embedded verbatim, not re-serialized).
+  pub fn to_json_bytes(&self) -> Vec<u8> {
+    let head = crate::ascii_json::to_vec(&json!({
       "kind": "page",
       "phase": self.resource.setting_name(),
       "resource": self.resource.resource_name(),
@@ -278,13 +278,12 @@ impl PageOut {
       "clear": self.clear,
       "skip": self.skip,
       "count": self.count,
-    })
-    .to_string();
-    let mut out = String::with_capacity(head.len() + self.records_json.len() + 16);
-    out.push_str(&head[..head.len() - 1]);
-    out.push_str(",\"records\":");
-    out.push_str(&self.records_json);
-    out.push('}');
+    }));
+    let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
+    out.extend_from_slice(&head[..head.len() - 1]);
+    out.extend_from_slice(b",\"records\":");
+    out.extend_from_slice(&self.records_json);
+    out.push(b'}');
     out
   }
 }
@@ -306,16 +305,16 @@ pub enum StreamItem {
 }
 
 impl StreamItem {
-  /// JSON string for the binding.
-  pub fn to_json_string(&self) -> String {
+  /// ASCII JSON bytes for the binding.
+  pub fn to_json_bytes(&self) -> Vec<u8> {
     match self {
-      StreamItem::Page(p) => p.to_json_string(),
+      StreamItem::Page(p) => p.to_json_bytes(),
       StreamItem::Log(l) => {
-        json!({ "kind": "log", "level": l.level, "event": l.event, "fields": l.fields }).to_string()
+        crate::ascii_json::to_vec(&json!({ "kind": "log", "level": l.level, "event": l.event, "fields": l.fields }))
       }
-      StreamItem::Failed { resource, error } => {
-        json!({ "kind": "error", "phase": resource.setting_name(), "error": error.to_json() }).to_string()
-      }
+      StreamItem::Failed { resource, error } => crate::ascii_json::to_vec(
+        &json!({ "kind": "error", "phase": resource.setting_name(), "error": error.to_json() }),
+      ),
     }
   }
 }
@@ -590,10 +589,10 @@ mod tests {
       index: 0,
       clear: true,
       skip: 0,
-      records_json: "[{\"a\":1}]".into(),
+      records_json: b"[{\"a\":1}]".to_vec(),
       count: 1,
     };
-    let v: Value = serde_json::from_str(&p.to_json_string()).unwrap();
+    let v: Value = serde_json::from_slice(&p.to_json_bytes()).unwrap();
     assert_eq!(v["records"][0]["a"], 1);
     assert_eq!(v["clear"], true);
   }

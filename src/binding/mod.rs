@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use futures::future::FutureExt;
 use futures::stream::{BoxStream, StreamExt};
-use napi::bindgen_prelude::{within_runtime_if_available, AsyncGenerator};
+use napi::bindgen_prelude::{within_runtime_if_available, AsyncGenerator, Buffer};
 use napi_derive::napi;
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -153,8 +153,8 @@ impl OktaClient {
     })
   }
 
-  /// Starts a sync: fetches the planned phases concurrently and yields JSON strings,
-  /// one per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
+  /// Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
+  /// Buffer per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
   /// count, records }`, `{ kind: 'log', level, event, fields }` or
   /// `{ kind: 'error', phase, error }`. Pages of one phase arrive in order.
   #[napi]
@@ -191,7 +191,8 @@ impl OktaClient {
   }
 }
 
-/// An async iterator over sync items (JSON strings). `break` out of `for await`, or
+/// An async iterator over sync items, each a Buffer of ASCII JSON (decode it with
+/// `buf.toString('latin1')`, a plain copy, then `JSON.parse`). `break` out of `for await`, or
 /// `cancel()`, stops every in-flight request and prefetch at once.
 #[napi(async_iterator)]
 pub struct PageStream {
@@ -221,14 +222,14 @@ impl PageStream {
 }
 
 impl AsyncGenerator for PageStream {
-  type Yield = String;
+  type Yield = Buffer;
   type Next = ();
   type Return = ();
 
   fn next(
     &mut self,
     _value: Option<()>,
-  ) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
+  ) -> impl std::future::Future<Output = napi::Result<Option<Buffer>>> + Send + 'static {
     let items = self.items.clone();
     let cancel = self.cancel.clone();
     async move {
@@ -236,7 +237,7 @@ impl AsyncGenerator for PageStream {
         let mut items = items.lock().await;
         tokio::select! {
           _ = cancel.cancelled() => None,
-          item = items.next() => item.map(|i| i.to_json_string()),
+          item = items.next() => item.map(|i| Buffer::from(i.to_json_bytes())),
         }
       })
       .catch_unwind()
@@ -248,7 +249,7 @@ impl AsyncGenerator for PageStream {
   fn complete(
     &mut self,
     _value: Option<()>,
-  ) -> impl std::future::Future<Output = napi::Result<Option<String>>> + Send + 'static {
+  ) -> impl std::future::Future<Output = napi::Result<Option<Buffer>>> + Send + 'static {
     self.cancel.cancel();
     async move { Ok(None) }
   }
@@ -278,4 +279,17 @@ pub fn test_panic(where_: String) -> napi::Result<Option<PageStream>, String> {
     }
     panic!("deliberate test panic");
   })
+}
+
+/// One Tokio worker thread: a sync is bound by Okta's latency and rate limits, not
+/// by parallel CPU, and a single worker avoids cross-thread wake-ups for every page.
+#[napi_derive::module_init]
+fn init_runtime() {
+  if let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
+    .worker_threads(1)
+    .enable_all()
+    .build()
+  {
+    napi::bindgen_prelude::create_custom_tokio_runtime(rt);
+  }
 }

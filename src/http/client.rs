@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, USER_AGENT};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -22,8 +22,8 @@ use crate::http::rate_limit::{retry_after_ms, Pacer, RateLimitSnapshot, TooManyR
 use crate::http::retry::{retry_for_status, Retry, RetryPolicy};
 use crate::log::{cut80, Level, LogEvent, LogSink};
 
-/// Largest response body accepted (decompressed). A 1000-event System Log page is
-/// a few MB; anything near this is not an Okta page.
+/// Largest response body accepted, compressed or decompressed. A 1000-event System
+/// Log page is a few MB; anything near this is not an Okta page.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Request counters, shared by every sync of one connector instance.
@@ -134,7 +134,6 @@ impl OktaHttp {
       .redirect(reqwest::redirect::Policy::none())
       .connect_timeout(Duration::from_secs(10))
       .pool_idle_timeout(Duration::from_secs(60))
-      .gzip(true)
       .build()
       .map_err(|e| OktaError::new(ErrorCode::Internal, format!("Could not build the HTTP client: {e}")))?;
     Ok(OktaHttp {
@@ -293,6 +292,7 @@ impl OktaHttp {
       .header(AUTHORIZATION, self.auth.clone())
       .header(ACCEPT, "application/json")
       .header(USER_AGENT, &self.cfg.user_agent)
+      .header(ACCEPT_ENCODING, "gzip")
       .timeout(timeout);
     Stats::add(&self.stats.requests, 1);
     let mut response = request.send().await.map_err(|e| self.transport_failure(e))?;
@@ -338,6 +338,16 @@ impl OktaHttp {
           return Err(failure);
         }
       }
+    }
+    let gzipped = headers
+      .get(CONTENT_ENCODING)
+      .and_then(|v| v.to_str().ok())
+      .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
+    if gzipped {
+      body = gunzip(&body).map_err(|error| AttemptFailure {
+        error: with_status(error, status, request_id.clone()),
+        retry: Retry::Backoff,
+      })?;
     }
     Stats::add(&self.stats.bytes, body.len() as u64);
 
@@ -448,6 +458,39 @@ impl OktaHttp {
       retry: Retry::Backoff,
     }
   }
+}
+
+/// Decodes a gzip body in one shot, refusing more than [`MAX_BODY_BYTES`] of output
+/// (a decompression bomb is a bad response, not an out-of-memory).
+fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, OktaError> {
+  use std::io::Read;
+  // The gzip trailer's ISIZE is the decoded size (mod 2^32): pre-size the buffer.
+  let hint = compressed
+    .len()
+    .checked_sub(4)
+    .and_then(|at| compressed.get(at..))
+    .and_then(|tail| tail.try_into().ok())
+    .map(|tail: [u8; 4]| u32::from_le_bytes(tail) as usize)
+    .unwrap_or(0)
+    .min(MAX_BODY_BYTES);
+  let mut out = Vec::with_capacity(hint);
+  let limit = MAX_BODY_BYTES as u64 + 1;
+  flate2::bufread::MultiGzDecoder::new(compressed)
+    .take(limit)
+    .read_to_end(&mut out)
+    .map_err(|e| {
+      OktaError::new(
+        ErrorCode::Network,
+        format!("The gzip response body is corrupt or truncated ({e})."),
+      )
+    })?;
+  if out.len() > MAX_BODY_BYTES {
+    return Err(OktaError::new(
+      ErrorCode::BadResponse,
+      format!("Response body larger than {MAX_BODY_BYTES} bytes."),
+    ));
+  }
+  Ok(out)
 }
 
 fn with_status(mut error: OktaError, status: u16, request_id: Option<String>) -> OktaError {

@@ -196,7 +196,8 @@ class OktaConnector {
     try {
       for await (const raw of stream) {
         if (signal?.aborted) break
-        const item = JSON.parse(raw)
+        // Native items are ASCII JSON: a Latin-1 copy makes the string, no UTF-8 decode.
+        const item = JSON.parse(raw.toString('latin1'))
         if (item.kind === 'log') {
           logger[item.level === 'warn' ? 'warn' : 'info'](item.event, item.fields)
           continue
@@ -223,17 +224,22 @@ class OktaConnector {
           const candidates = resumed ? rest : plan.dedupeBefore == null ? [] : rest.filter((r) => r.start_ts <= plan.dedupeBefore)
           if (candidates.length) stored = await alreadyStored(storage, candidates, stored)
         }
+        // Hot loop: one position object per page, mutated per record.
+        const position = { page: item.url, skip: item.skip }
+        state[phase] = position
+        const skipStored = isEvent && stored !== null
         let i = item.skip
         for (; i < records.length; i++) {
           if (signal?.aborted) break
           const record = records[i]
-          if (!(isEvent && stored?.has(record.attributes.uuid))) {
-            await (isEvent ? storage.event(record) : storage.entity(record))
+          if (!(skipStored && stored.has(record.attributes.uuid))) {
+            if (isEvent) await storage.event(record)
+            else await storage.entity(record)
             // Aborted while writing: the write is uncertain, so it does not count;
             // the next chunk rewrites it (entities upsert, events are deduplicated).
             if (signal?.aborted) break
           }
-          state[phase] = { page: item.url, skip: i + 1 }
+          position.skip = i + 1
         }
         if (i < records.length) break
         state[phase] = item.next ? { page: item.next, skip: 0 } : { done: true }

@@ -124,14 +124,14 @@ class MemoryStorage {
   /** A handle for one sync call: same data, but writes drop once `signal` aborts. */
   guarded(signal) {
     const root = this
-    const guard = (method) => (...args) => {
+    const guard = (method) => (a, b) => {
       if (signal?.aborted) {
         root.counts.dropped++
         return Promise.resolve()
       }
-      return root[method](...args)
+      return root[method](a, b)
     }
-    const read = (method) => (...args) => root[method](...args)
+    const read = (method) => (a, b) => root[method](a, b)
     const handle = {}
     for (const m of ['entity', 'event', 'entities', 'events', 'metric', 'metrics', 'edge', 'edges', 'distribution', 'distributions']) handle[m] = guard(m)
     for (const m of ['queryEvents', 'getEntity', 'queryEntities']) handle[m] = read(m)
