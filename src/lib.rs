@@ -24,3 +24,6 @@ pub mod sync;
 
 #[cfg(feature = "napi")]
 pub mod binding;
+
+#[cfg(test)]
+mod proptests;

@@ -1,0 +1,1 @@
+//! Property tests (proptest) over the pure parsers: filled in below.
