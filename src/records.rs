@@ -302,7 +302,13 @@ fn for_each_item<'b, T: serde::Deserialize<'b>>(
   c: &mut Collector,
   mut f: impl FnMut(&T, usize, &mut Collector),
 ) -> Result<usize, PageParseError> {
-  if let Ok(items) = serde_json::from_slice::<Vec<Obj<T>>>(body) {
+  // Validating UTF-8 once for the whole body (ASCII fast path) lets serde_json's
+  // `str` reader skip validating every string it meets.
+  let parsed = match std::str::from_utf8(body) {
+    Ok(text) => serde_json::from_str::<Vec<Obj<T>>>(text),
+    Err(_) => serde_json::from_slice::<Vec<Obj<T>>>(body),
+  };
+  if let Ok(items) = parsed {
     for (i, item) in items.iter().enumerate() {
       match item.get() {
         Some(t) => f(t, i, c),

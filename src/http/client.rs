@@ -463,34 +463,46 @@ impl OktaHttp {
 /// Decodes a gzip body in one shot, refusing more than [`MAX_BODY_BYTES`] of output
 /// (a decompression bomb is a bad response, not an out-of-memory).
 fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, OktaError> {
-  use std::io::Read;
-  // The gzip trailer's ISIZE is the decoded size (mod 2^32): pre-size the buffer.
-  let hint = compressed
+  // The gzip trailer's ISIZE is the decoded size (mod 2^32); libdeflate needs the
+  // output buffer up front. A lying trailer only means a retry with a larger buffer.
+  let isize_hint = compressed
     .len()
     .checked_sub(4)
     .and_then(|at| compressed.get(at..))
-    .and_then(|tail| tail.try_into().ok())
-    .map(|tail: [u8; 4]| u32::from_le_bytes(tail) as usize)
-    .unwrap_or(0)
-    .min(MAX_BODY_BYTES);
-  let mut out = Vec::with_capacity(hint);
-  let limit = MAX_BODY_BYTES as u64 + 1;
-  flate2::bufread::MultiGzDecoder::new(compressed)
-    .take(limit)
-    .read_to_end(&mut out)
-    .map_err(|e| {
-      OktaError::new(
-        ErrorCode::Network,
-        format!("The gzip response body is corrupt or truncated ({e})."),
-      )
-    })?;
-  if out.len() > MAX_BODY_BYTES {
-    return Err(OktaError::new(
+    .and_then(|tail| <[u8; 4]>::try_from(tail).ok())
+    .map(|tail| u32::from_le_bytes(tail) as usize)
+    .unwrap_or(0);
+  let corrupt = |why: &str| {
+    OktaError::new(
+      ErrorCode::Network,
+      format!("The gzip response body is corrupt or truncated ({why})."),
+    )
+  };
+  let too_large = || {
+    OktaError::new(
       ErrorCode::BadResponse,
       format!("Response body larger than {MAX_BODY_BYTES} bytes."),
-    ));
+    )
+  };
+  if isize_hint > MAX_BODY_BYTES {
+    return Err(too_large());
   }
-  Ok(out)
+  let mut decompressor = libdeflater::Decompressor::new();
+  let mut size = isize_hint.max(compressed.len() * 4).max(1024);
+  loop {
+    let mut out = vec![0u8; size];
+    match decompressor.gzip_decompress(compressed, &mut out) {
+      Ok(n) => {
+        out.truncate(n);
+        return Ok(out);
+      }
+      Err(libdeflater::DecompressionError::InsufficientSpace) if size < MAX_BODY_BYTES => {
+        size = (size * 2).min(MAX_BODY_BYTES + 1);
+      }
+      Err(libdeflater::DecompressionError::InsufficientSpace) => return Err(too_large()),
+      Err(libdeflater::DecompressionError::BadData) => return Err(corrupt("bad data")),
+    }
+  }
 }
 
 fn with_status(mut error: OktaError, status: u16, request_id: Option<String>) -> OktaError {

@@ -1,0 +1,38 @@
+// One benchmark run in its own process (so peak RSS is this run's alone): drives the
+// real OktaConnector through the host loop against a simulator started by run.mjs,
+// then prints one JSON line of measurements.
+import OktaConnector from '../../src/js/index.mjs'
+import { MemoryStorage, runSync } from '../../src/js/host.mjs'
+
+const { url, token, keep } = JSON.parse(process.argv[2])
+
+/** Counts records instead of keeping them (scale runs): memory stays the connector's. */
+class CountingStorage extends MemoryStorage {
+  constructor() {
+    super({ keep: false, validate: false })
+  }
+}
+
+const storage = keep ? new MemoryStorage({ validate: false }) : new CountingStorage()
+const connector = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: token }, { baseUrl: url, logger: { info() {}, warn() {} } })
+const rssBefore = process.memoryUsage().rss
+const cpu0 = process.cpuUsage()
+const t0 = process.hrtime.bigint()
+const run = await runSync(connector, storage, { mode: 'full' })
+const wallMs = Number(process.hrtime.bigint() - t0) / 1e6
+const cpu = process.cpuUsage(cpu0)
+const records = storage.counts.entity + storage.counts.event
+process.stdout.write(
+  JSON.stringify({
+    done: run.done,
+    calls: run.calls,
+    records,
+    entities: storage.counts.entity,
+    events: storage.counts.event,
+    wallMs,
+    cpuUs: cpu.user + cpu.system,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    startRssMb: rssBefore / 1024 / 1024,
+    stats: connector.stats(),
+  }) + '\n',
+)

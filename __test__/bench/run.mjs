@@ -1,0 +1,181 @@
+// `npm run bench`: throughput, rate-limited and scale scenarios against the Okta
+// simulator running in its own process (its CPU is not counted). Prints a table and
+// one machine-readable `BENCH {...}` line per scenario, with ratios against the
+// stated floors/targets. Options: --only throughput|rate-limited|scale, --quick.
+import { spawn } from 'node:child_process'
+import readline from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import os from 'node:os'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const SIM = path.join(here, '../../src/simulator/cli.cjs')
+const DRIVER = path.join(here, 'driver.mjs')
+const args = process.argv.slice(2)
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null
+const quick = args.includes('--quick')
+
+// Targets (issue #4) and the TypeScript package's measured figures for reference.
+const TARGET_CPU_US_PER_RECORD = 15
+const TS_CPU_US_PER_RECORD = 41
+const TARGET_RATE_LIMITED_RATIO = 1.15
+const TARGET_SCALE_GROWTH_MB = 20
+const SHARE = 0.5 // the connector's default rateLimitShare
+const UNLIMITED = 'users=100000000/60000,groups=100000000/60000,logs=100000000/60000'
+
+async function startSim(flags) {
+  const child = spawn(process.execPath, [SIM, '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)))
+    readline.createInterface({ input: child.stdout }).once('line', resolve)
+  })
+  const info = JSON.parse(line)
+  return {
+    ...info,
+    stats: async () => (await fetch(`${info.url}/__sim/stats`)).json(),
+    stop: () => new Promise((resolve) => {
+      child.once('exit', resolve)
+      child.kill('SIGTERM')
+    }),
+  }
+}
+
+async function drive(sim, keep) {
+  const child = spawn(process.execPath, [DRIVER, JSON.stringify({ url: sim.url, token: sim.token, keep })], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  const code = await new Promise((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`driver exited with ${code}`)
+  return JSON.parse(out.trim().split('\n').pop())
+}
+
+function table(title, rows) {
+  const width = Math.max(...rows.map(([k]) => k.length))
+  console.log(`\n${title}`)
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`)
+}
+
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL')
+const results = []
+
+async function throughput() {
+  const org = quick ? { users: 4000, groups: 400, events: 40000 } : { users: 20000, groups: 2000, events: 200000 }
+  const sim = await startSim(['--users', org.users, '--groups', org.groups, '--events', org.events, '--rate-limit', UNLIMITED].map(String))
+  try {
+    const r = await drive(sim, true)
+    const usPerRecord = r.cpuUs / r.records
+    const result = {
+      scenario: 'throughput',
+      org,
+      records: r.records,
+      cpuUsPerRecord: +usPerRecord.toFixed(2),
+      targetCpuUsPerRecord: TARGET_CPU_US_PER_RECORD,
+      ratioToTarget: +(usPerRecord / TARGET_CPU_US_PER_RECORD).toFixed(3),
+      speedupVsTypeScript: +(TS_CPU_US_PER_RECORD / usPerRecord).toFixed(2),
+      recordsPerSecond: Math.round(r.records / (r.wallMs / 1000)),
+      wallMs: Math.round(r.wallMs),
+      requests: r.stats.requests,
+      peakRssMb: Math.round(r.peakRssMb),
+      pass: usPerRecord <= TARGET_CPU_US_PER_RECORD && r.done,
+    }
+    table(`throughput: ${org.users} users, ${org.groups} groups, ${org.events} System Log events, no limits, no latency`, [
+      ['records stored', result.records],
+      ['client CPU per record', `${result.cpuUsPerRecord} us  (target <= ${TARGET_CPU_US_PER_RECORD}: ratio ${result.ratioToTarget}; TypeScript package ${TS_CPU_US_PER_RECORD} us: ${result.speedupVsTypeScript}x less)`],
+      ['records per second', result.recordsPerSecond],
+      ['requests', result.requests],
+      ['peak RSS', `${result.peakRssMb} MB (storage keeps every record in memory)`],
+      ['verdict', verdict(result.pass)],
+    ])
+    results.push(result)
+  } finally {
+    await sim.stop()
+  }
+}
+
+async function rateLimited() {
+  const latencyMs = 100
+  const limits = { users: { limit: 100, windowMs: 10000 }, groups: { limit: 100, windowMs: 10000 }, logs: { limit: 20, windowMs: 10000 } }
+  const org = quick ? { users: 4000, groups: 400, events: 12000 } : { users: 10000, groups: 2000, events: 35000 }
+  const rl = Object.entries(limits).map(([b, l]) => `${b}=${l.limit}/${l.windowMs}`).join(',')
+  const sim = await startSim(['--users', org.users, '--groups', org.groups, '--events', org.events, '--rate-limit', rl, '--latency-ms', latencyMs].map(String))
+  try {
+    const r = await drive(sim, true)
+    const s = await sim.stats()
+    // Floor per endpoint: its requests in bursts of its allowed share per window,
+    // the first burst at t=0, plus one latency. The slowest endpoint sets the floor.
+    const floors = Object.fromEntries(
+      Object.entries(limits).map(([bucket, l]) => {
+        const n = s.byBucket[bucket]?.requests ?? 0
+        const budget = Math.max(1, Math.floor(l.limit * SHARE))
+        return [bucket, { requests: n, budgetPerWindow: budget, floorMs: n === 0 ? 0 : (Math.ceil(n / budget) - 1) * l.windowMs + latencyMs }]
+      }),
+    )
+    const floorMs = Math.max(...Object.values(floors).map((f) => f.floorMs))
+    const ratio = r.wallMs / floorMs
+    const maxShare = Math.max(...Object.entries(limits).map(([b, l]) => (s.byBucket[b]?.maxInWindow ?? 0) / l.limit))
+    const result = {
+      scenario: 'rate-limited',
+      org,
+      limits,
+      latencyMs,
+      records: r.records,
+      wallMs: Math.round(r.wallMs),
+      floorMs,
+      ratioToFloor: +ratio.toFixed(3),
+      targetRatio: TARGET_RATE_LIMITED_RATIO,
+      status429: s.status429,
+      maxShareOfAnyWindow: +maxShare.toFixed(2),
+      waits: r.stats.waits,
+      floors,
+      pass: ratio <= TARGET_RATE_LIMITED_RATIO && s.status429 === 0 && r.done,
+    }
+    table(`rate-limited: users/groups 100 and logs 20 requests per 10 s window, ${latencyMs} ms latency, rateLimitShare ${SHARE}`, [
+      ['records stored', result.records],
+      ['wall time', `${(result.wallMs / 1000).toFixed(1)} s`],
+      ['floor (slowest endpoint)', `${(floorMs / 1000).toFixed(1)} s  (${Object.entries(floors).map(([b, f]) => `${b}: ${f.requests} req at ${f.budgetPerWindow}/window`).join(', ')})`],
+      ['ratio to floor', `${result.ratioToFloor}  (target <= ${TARGET_RATE_LIMITED_RATIO})`],
+      ['429 responses', `${result.status429}  (target 0)`],
+      ['largest share of a window used', result.maxShareOfAnyWindow],
+      ['verdict', verdict(result.pass)],
+    ])
+    results.push(result)
+  } finally {
+    await sim.stop()
+  }
+}
+
+async function scale() {
+  const sizes = quick ? [50000, 250000] : [200000, 1000000]
+  const runs = []
+  for (const events of sizes) {
+    const sim = await startSim(['--users', '100', '--groups', '10', '--events', events, '--rate-limit', UNLIMITED].map(String))
+    try {
+      const r = await drive(sim, false)
+      runs.push({ events, records: r.records, peakRssMb: +r.peakRssMb.toFixed(1), wallMs: Math.round(r.wallMs), cpuUsPerRecord: +(r.cpuUs / r.records).toFixed(2) })
+    } finally {
+      await sim.stop()
+    }
+  }
+  const growth = runs[1].peakRssMb - runs[0].peakRssMb
+  const result = {
+    scenario: 'scale',
+    runs,
+    rssGrowthMb: +growth.toFixed(1),
+    targetGrowthMb: TARGET_SCALE_GROWTH_MB,
+    ratioToTarget: +(Math.max(0, growth) / TARGET_SCALE_GROWTH_MB).toFixed(3),
+    pass: growth <= TARGET_SCALE_GROWTH_MB,
+  }
+  table('scale: System Log events into a storage handle that counts instead of keeping', [
+    ...runs.map((x) => [`${x.events} events`, `peak RSS ${x.peakRssMb} MB, ${x.records} records, ${(x.wallMs / 1000).toFixed(1)} s, ${x.cpuUsPerRecord} us CPU/record`]),
+    ['RSS growth', `${result.rssGrowthMb} MB  (target <= ${TARGET_SCALE_GROWTH_MB} MB)`],
+    ['verdict', verdict(result.pass)],
+  ])
+  results.push(result)
+}
+
+console.log(`@rawdash/connector-okta benchmark on ${os.cpus().length} CPUs, Node ${process.version}${quick ? ' (quick)' : ''}`)
+for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale]]) {
+  if (!only || only === name) await fn()
+}
+console.log('')
+for (const r of results) console.log(`BENCH ${JSON.stringify(r)}`)
