@@ -141,6 +141,17 @@ pub fn encode(positions: &BTreeMap<Resource, Position>) -> Option<Value> {
     Position::At { page, .. } => Value::String(page.to_string()),
     _ => Value::Null,
   };
+  Some(json!({
+    "phase": first_open.0.setting_name(),
+    "page": page_json(first_open.1),
+    "v": 2,
+    "phases": phases_json(positions),
+  }))
+}
+
+/// The `phases` part of a cursor: `{ users: { page, skip } | { done: true }, ... }`
+/// (also the writer's starting state).
+pub fn phases_json(positions: &BTreeMap<Resource, Position>) -> Value {
   let mut phases = Map::new();
   for (resource, position) in positions {
     let state = match position {
@@ -150,12 +161,7 @@ pub fn encode(positions: &BTreeMap<Resource, Position>) -> Option<Value> {
     };
     phases.insert(resource.setting_name().to_string(), state);
   }
-  Some(json!({
-    "phase": first_open.0.setting_name(),
-    "page": page_json(first_open.1),
-    "v": 2,
-    "phases": phases,
-  }))
+  Value::Object(phases)
 }
 
 #[cfg(test)]

@@ -115,24 +115,11 @@ impl SyncPlan {
       .collect();
     json!({
       "phases": phases,
-      "state": cursor_state_json(&state),
+      "state": cursor::phases_json(&state),
       "dedupeBefore": self.dedupe_before,
       "warnings": self.warnings,
     })
   }
-}
-
-fn cursor_state_json(state: &BTreeMap<Resource, Position>) -> Value {
-  let mut out = serde_json::Map::new();
-  for (r, p) in state {
-    let v = match p {
-      Position::Done => json!({ "done": true }),
-      Position::Start => json!({ "page": null, "skip": 0 }),
-      Position::At { page, skip } => json!({ "page": page.as_str(), "skip": skip }),
-    };
-    out.insert(r.setting_name().into(), v);
-  }
-  Value::Object(out)
 }
 
 /// Encodes the writer's per-phase state (`{ users: { page, skip } | { done: true } }`)
