@@ -43,7 +43,8 @@ const ms = (s) => {
 }
 const str = (v) => (typeof v === 'string' ? v : null)
 const firstPresentMs = (...vals) => {
-  const v = vals.find((x) => x !== undefined && x !== null)
+  // Present = a string (a wrongly typed value reads as null, as the mapping documents).
+  const v = vals.find((x) => typeof x === 'string')
   return ms(v) ?? 0
 }
 

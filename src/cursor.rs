@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value};
 use url::Url;
 
 use crate::config::{whole_number, Resource};
+use crate::error::truncate;
 use crate::http::paging::sanitize_page_url;
 
 /// Where one phase resumes.
@@ -80,7 +81,8 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
     .get("phase")
     .and_then(Value::as_str)
     .ok_or("cursor.phase must be a string")?;
-  let phase = Resource::from_setting(phase_name).ok_or_else(|| format!("unknown cursor phase {phase_name:?}"))?;
+  let phase =
+    Resource::from_setting(phase_name).ok_or_else(|| format!("unknown cursor phase {:?}", truncate(phase_name, 40)))?;
   if let Some(spec) = obj.get("spec") {
     if !spec.is_null() && whole_number(spec).is_none() {
       return Err("cursor.spec must be a non-negative integer".into());
@@ -91,7 +93,9 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
   let mut cursor = Cursor::default();
   if let Some(Value::Object(phases)) = obj.get("phases") {
     for (name, state) in phases {
-      let resource = Resource::from_setting(name).ok_or_else(|| format!("unknown cursor phase {name:?}"))?;
+      // Names only ever reach error text after being recognized (unknown ones are cut).
+      let resource =
+        Resource::from_setting(name).ok_or_else(|| format!("unknown cursor phase {:?}", truncate(name, 40)))?;
       let state = state
         .as_object()
         .ok_or_else(|| format!("cursor.phases.{name} must be an object"))?;

@@ -1596,7 +1596,6 @@ proptest! {
   /// should at worst become null (README, Security: "parsed tolerantly"); today the
   /// whole record is skipped as unreadable.
   #[test]
-  #[ignore = "core gap: a lone surrogate in one mapped string field drops the whole record"]
   fn a_lone_surrogate_in_a_text_field_does_not_drop_the_record(
     resource in arb_resource(),
     escape in select(vec!["\\ud800", "\\udc00", "a\\ud83d", "\\ude00b"]),
@@ -1619,7 +1618,6 @@ proptest! {
   /// A `records skipped` reason names the duplicate id; a hostile id of any length
   /// must not turn into a log line of that length.
   #[test]
-  #[ignore = "core gap: records.rs embeds a duplicate id/uuid in full in the skip reason"]
   fn skip_reasons_are_bounded(resource in arb_resource(), len in 1_000usize..200_000) {
     let id = "x".repeat(len);
     let item = json!({ "id": id, "uuid": id, "published": "2024-01-01T00:00:00.000Z" });
@@ -1634,7 +1632,6 @@ proptest! {
   /// The reason an invalid cursor is ignored is logged: it must stay short whatever
   /// the cursor holds.
   #[test]
-  #[ignore = "core gap: cursor.rs echoes an unknown phase name in full in the reason"]
   fn cursor_errors_are_bounded(len in 1_000usize..200_000, per_phase in any::<bool>()) {
     let name = "p".repeat(len);
     let cursor = if per_phase {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::config::Resource;
+use crate::error::truncate;
 use crate::okta::models::{Obj, RawEvent, RawGroup, RawUser, Text};
 
 /// Parses an Okta timestamp to Unix milliseconds: RFC 3339 (Okta's format), or a
@@ -214,7 +215,7 @@ fn map_user(u: &RawUser, index: usize, c: &mut Collector) {
     return c.skip(format!("user at index {index} has no id"));
   };
   if !c.first_time(id) {
-    return c.skip(format!("user {id} appears twice in the page"));
+    return c.skip(format!("user {} appears twice in the page", truncate(id, 64)));
   }
   let p = u.profile.get();
   c.push(&Entity {
@@ -239,7 +240,7 @@ fn map_group(g: &RawGroup, index: usize, c: &mut Collector) {
     return c.skip(format!("group at index {index} has no id"));
   };
   if !c.first_time(id) {
-    return c.skip(format!("group {id} appears twice in the page"));
+    return c.skip(format!("group {} appears twice in the page", truncate(id, 64)));
   }
   let p = g.profile.get();
   c.push(&Entity {
@@ -265,7 +266,7 @@ fn map_event(e: &RawEvent, index: usize, opts: MapOptions, c: &mut Collector) {
   }
   if let Some(uuid) = e.uuid.get() {
     if !c.first_time(uuid) {
-      return c.skip(format!("event {uuid} appears twice in the page"));
+      return c.skip(format!("event {} appears twice in the page", truncate(uuid, 64)));
     }
   }
   let client = e.client.get();
@@ -301,7 +302,7 @@ fn for_each_item<'b, T: serde::Deserialize<'b>>(
   body: &'b [u8],
   c: &mut Collector,
   mut f: impl FnMut(&T, usize, &mut Collector),
-) -> Result<usize, PageParseError> {
+) -> Result<usize, Pass> {
   // Validating UTF-8 once for the whole body (ASCII fast path) lets serde_json's
   // `str` reader skip validating every string it meets.
   let parsed = match std::str::from_utf8(body) {
@@ -317,15 +318,66 @@ fn for_each_item<'b, T: serde::Deserialize<'b>>(
     }
     return Ok(items.len());
   }
-  let raw: Vec<&RawValue> = serde_json::from_slice(body).map_err(|e| PageParseError(describe(body, &e)))?;
+  let raw: Vec<&RawValue> =
+    serde_json::from_slice(body).map_err(|e| Pass::Unreadable(PageParseError(describe(body, &e))))?;
+  if let Some(repaired) = std::str::from_utf8(body).ok().and_then(replace_lone_surrogates) {
+    // JSON.parse accepts unpaired surrogate escapes; serde_json does not. Map the
+    // page again with U+FFFD in their place rather than drop those records.
+    return Err(Pass::Repaired(repaired));
+  }
   for (i, item) in raw.iter().enumerate() {
     match serde_json::from_str::<Obj<T>>(item.get()) {
       Ok(Obj(Some(t))) => f(&t, i, c),
       Ok(Obj(None)) => c.skip(format!("item at index {i} is not an object")),
-      Err(e) => c.skip(format!("item at index {i} is unreadable: {e}")),
+      Err(e) => c.skip(format!(
+        "item at index {i} is unreadable: {}",
+        truncate(&e.to_string(), 200)
+      )),
     }
   }
   Ok(raw.len())
+}
+
+/// Rewrites `\uXXXX` escapes of unpaired UTF-16 surrogates as `\ufffd`; `None`
+/// when there are none (the common case, no allocation).
+fn replace_lone_surrogates(json: &str) -> Option<String> {
+  fn escape_at(b: &[u8], i: usize) -> Option<u16> {
+    if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+      return None;
+    }
+    let hex = std::str::from_utf8(b.get(i + 2..i + 6)?).ok()?;
+    u16::from_str_radix(hex, 16).ok()
+  }
+  let b = json.as_bytes();
+  let mut out: Option<String> = None;
+  let mut copied = 0;
+  let mut i = 0;
+  while i < b.len() {
+    if b[i] != b'\\' {
+      i += 1;
+      continue;
+    }
+    match escape_at(b, i) {
+      Some(hi @ 0xD800..=0xDBFF) if matches!(escape_at(b, i + 6), Some(0xDC00..=0xDFFF)) => {
+        let _ = hi;
+        i += 12;
+      }
+      Some(0xD800..=0xDFFF) => {
+        let o = out.get_or_insert_with(String::new);
+        o.push_str(&json[copied..i]);
+        o.push_str("\\ufffd");
+        i += 6;
+        copied = i;
+      }
+      Some(_) => i += 6,
+      // Any other escape is two bytes (`\"`, `\\`, `\n`, ...).
+      None => i += 2,
+    }
+  }
+  out.map(|mut o| {
+    o.push_str(&json[copied..]);
+    o
+  })
 }
 
 fn describe(body: &[u8], e: &serde_json::Error) -> String {
@@ -340,8 +392,27 @@ fn describe(body: &[u8], e: &serde_json::Error) -> String {
   }
 }
 
+/// Why one mapping pass stopped.
+enum Pass {
+  /// The body is not a readable JSON array.
+  Unreadable(PageParseError),
+  /// The body had unpaired surrogate escapes: map this repaired copy instead.
+  Repaired(String),
+}
+
 /// Maps one page body of `resource` to records.
 pub fn map_page(resource: Resource, body: &[u8], opts: MapOptions) -> Result<MappedPage, PageParseError> {
+  match map_page_once(resource, body, opts) {
+    Ok(page) => Ok(page),
+    Err(Pass::Unreadable(e)) => Err(e),
+    Err(Pass::Repaired(text)) => map_page_once(resource, text.as_bytes(), opts).map_err(|pass| match pass {
+      Pass::Unreadable(e) => e,
+      Pass::Repaired(_) => PageParseError("unpaired surrogates could not be repaired".into()),
+    }),
+  }
+}
+
+fn map_page_once(resource: Resource, body: &[u8], opts: MapOptions) -> Result<MappedPage, Pass> {
   // Mapped records are roughly a third of Okta's verbose JSON.
   let mut c = Collector::new(body.len() / 3 + 16);
   let raw_items = match resource {
@@ -449,6 +520,24 @@ mod tests {
     let page = map_page(Resource::Users, body, MapOptions::default()).unwrap();
     assert_eq!(page.count, 1);
     assert!(String::from_utf8_lossy(&page.records_json).contains("00u2"));
+  }
+
+  #[test]
+  fn lone_surrogates_are_replaced_not_fatal() {
+    assert_eq!(replace_lone_surrogates(r#"{"a":"x"}"#), None);
+    assert_eq!(replace_lone_surrogates(r#"{"a":"\ud83d\ude00"}"#), None);
+    assert_eq!(replace_lone_surrogates(r#"{"a":"\\ud800"}"#), None);
+    assert_eq!(
+      replace_lone_surrogates(r#"{"a":"\ud800b"}"#).as_deref(),
+      Some(r#"{"a":"\ufffdb"}"#)
+    );
+    let page = map_page(
+      Resource::Users,
+      br#"[{"id":"00u1","status":"\ud800"}]"#,
+      MapOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(page.count, 1);
   }
 
   #[test]

@@ -315,14 +315,23 @@ pub fn run(http: Arc<OktaHttp>, plan: SyncPlan, cancel: CancellationToken) -> Bo
     // Capacity 1: one page waits for the writer while the next is fetched.
     let (tx, rx) = mpsc::channel::<StreamItem>(1);
     let log_tx = log_tx.clone();
-    let log: LogSink = Arc::new(move |event| {
+    let token = http.token().to_string();
+    let log: LogSink = Arc::new(move |mut event: LogEvent| {
+      // The one place log events leave the core: scrub the token here.
+      crate::log::redact(&mut event.fields, &token);
       let _ = log_tx.send(StreamItem::Log(event));
     });
     tokio::spawn(run_phase(http.clone(), phase, cancel.clone(), tx, log));
     streams.push(receiver_stream(rx));
   }
   drop(log_tx);
+  let token = http.token().to_string();
   let warnings = plan.warnings.into_iter().map(|reason| {
+    let reason = if token.is_empty() {
+      reason
+    } else {
+      reason.replace(&token, "[redacted]")
+    };
     StreamItem::Log(LogEvent {
       level: Level::Warn,
       event: "cursor ignored",
