@@ -9,6 +9,7 @@ import http from 'node:http'
 import util from 'node:util'
 import { OktaConnector } from '../src/js/index.mjs'
 import { MemoryStorage, runSync } from '../src/js/host.mjs'
+import { captureLogger } from './helpers.mjs'
 
 const TOKEN = 'hostileTOKEN-0123456789abcdef'
 const MB = 1 << 20
@@ -64,15 +65,7 @@ after(async () => {
   await evil.close()
 })
 
-function logger() {
-  const events = []
-  return {
-    events,
-    info: (event, fields) => events.push({ level: 'info', event, fields }),
-    warn: (event, fields) => events.push({ level: 'warn', event, fields }),
-    named: (event) => events.filter((e) => e.event === event),
-  }
-}
+const logger = captureLogger
 
 function connector(log, settings = {}) {
   return new OktaConnector({ host: 'acme.okta.com', ...settings }, { apiToken: TOKEN }, { baseUrl: okta.origin, logger: log, retry: { minDelayMs: 5, maxDelayMs: 20 } })
