@@ -30,11 +30,6 @@ pub struct LogEvent {
 /// Where log events go.
 pub type LogSink = Arc<dyn Fn(LogEvent) + Send + Sync>;
 
-/// A sink that drops everything (tests, one-off requests).
-pub fn discard() -> LogSink {
-  Arc::new(|_| {})
-}
-
 /// Cuts a cursor or URL to the host contract's 80 characters for logs.
 pub fn cut80(s: &str) -> String {
   s.chars().take(80).collect()
