@@ -238,6 +238,22 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
     },
   }
 
+  match obj.get("syncBudgetSeconds") {
+    None | Some(Value::Null) => {}
+    Some(v) => match whole_number(v) {
+      Some(s) if (SYNC_BUDGET_RANGE_SECONDS.0..=SYNC_BUDGET_RANGE_SECONDS.1).contains(&s) => {
+        out.insert("syncBudgetSeconds".into(), v.clone());
+      }
+      _ => issues.push(FieldIssue::new(
+        "syncBudgetSeconds",
+        format!(
+          "Expected a whole number of seconds from {} to {} (default {DEFAULT_SYNC_BUDGET_SECONDS}, within rawdash's 300 s run).",
+          SYNC_BUDGET_RANGE_SECONDS.0, SYNC_BUDGET_RANGE_SECONDS.1
+        ),
+      )),
+    },
+  }
+
   if issues.is_empty() {
     Ok(Value::Object(out))
   } else {

@@ -8,6 +8,10 @@
 //!   chunk that stopped mid-page resumes exactly after the last written record
 //!   (exactly-once for appended events). `phase`/`page` name the first unfinished
 //!   phase, so the TypeScript package can resume from our cursor too.
+//! - the System Log phase with a storage-kept backfill state resumes from that
+//!   state, not from a URL: `{ backfill: true, edgeDone }` says whether this host run
+//!   already read the newest edge; `run: { started, covered }` carries the run's
+//!   start (for the run budget) across its `sync()` calls.
 //!
 //! Every page URL is sanitized against the configured origin and the phase's path;
 //! an invalid cursor is reported and ignored (the sync starts over).
@@ -17,6 +21,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 use url::Url;
 
+use crate::backfill::RunInfo;
 use crate::config::{whole_number, Resource};
 use crate::error::truncate;
 use crate::http::paging::sanitize_page_url;
@@ -35,6 +40,11 @@ pub enum Position {
   },
   /// The phase finished.
   Done,
+  /// The System Log backfill resumes from its stored state.
+  Backfill {
+    /// This host run already read the newest edge.
+    edge_done: bool,
+  },
 }
 
 /// A decoded cursor: a position per phase (phases not named start fresh).
@@ -42,6 +52,8 @@ pub enum Position {
 pub struct Cursor {
   /// Positions by phase.
   pub positions: BTreeMap<Resource, Position>,
+  /// The host run this cursor belongs to (absent in older and TypeScript cursors).
+  pub run: Option<RunInfo>,
 }
 
 impl Cursor {
@@ -66,6 +78,20 @@ fn page_of(value: Option<&Value>, resource: Resource, origin: &Url) -> Result<Op
       "page of phase {} must be a string or null",
       resource.setting_name()
     )),
+  }
+}
+
+fn run_of(value: Option<&Value>) -> Result<Option<RunInfo>, String> {
+  let Some(run) = value.filter(|v| !v.is_null()) else {
+    return Ok(None);
+  };
+  let field = |name: &str| run.get(name).and_then(Value::as_i64);
+  match (field("started"), field("covered")) {
+    (Some(started_ms), Some(covered_at_start_ms)) if started_ms > 0 && covered_at_start_ms >= 0 => Ok(Some(RunInfo {
+      started_ms,
+      covered_at_start_ms,
+    })),
+    _ => Err("cursor.run must be { started, covered } in whole ms".into()),
   }
 }
 
@@ -101,6 +127,10 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
         .ok_or_else(|| format!("cursor.phases.{name} must be an object"))?;
       let position = if state.get("done").and_then(Value::as_bool) == Some(true) {
         Position::Done
+      } else if state.get("backfill").and_then(Value::as_bool) == Some(true) {
+        Position::Backfill {
+          edge_done: state.get("edgeDone").and_then(Value::as_bool) == Some(true),
+        }
       } else {
         let skip = match state.get("skip") {
           None | Some(Value::Null) => 0,
@@ -116,6 +146,7 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
       };
       cursor.positions.insert(resource, position);
     }
+    cursor.run = run_of(obj.get("run"))?;
     return Ok(Some(cursor));
   }
 
@@ -139,18 +170,33 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
 
 /// Encodes positions as a cursor readable by both packages; `None` when every
 /// phase is done (the sync is complete).
-pub fn encode(positions: &BTreeMap<Resource, Position>) -> Option<Value> {
+pub fn encode(positions: &BTreeMap<Resource, Position>, run: Option<RunInfo>) -> Option<Value> {
   let first_open = positions.iter().find(|(_, p)| **p != Position::Done)?;
   let page_json = |p: &Position| match p {
     Position::At { page, .. } => Value::String(page.to_string()),
     _ => Value::Null,
   };
-  Some(json!({
+  let mut cursor = json!({
     "phase": first_open.0.setting_name(),
     "page": page_json(first_open.1),
     "v": 2,
     "phases": phases_json(positions),
-  }))
+  });
+  if let Some(run) = run {
+    cursor["run"] = json!({ "started": run.started_ms, "covered": run.covered_at_start_ms });
+  }
+  Some(cursor)
+}
+
+/// One phase's position as cursor JSON (`{ page, skip }`, `{ done: true }` or
+/// `{ backfill: true, edgeDone }`).
+pub fn position_json(position: &Position) -> Value {
+  match position {
+    Position::Done => json!({ "done": true }),
+    Position::Start => json!({ "page": null, "skip": 0 }),
+    Position::At { page, skip } => json!({ "page": page.as_str(), "skip": skip }),
+    Position::Backfill { edge_done } => json!({ "backfill": true, "edgeDone": edge_done }),
+  }
 }
 
 /// The `phases` part of a cursor: `{ users: { page, skip } | { done: true }, ... }`
@@ -158,12 +204,7 @@ pub fn encode(positions: &BTreeMap<Resource, Position>) -> Option<Value> {
 pub fn phases_json(positions: &BTreeMap<Resource, Position>) -> Value {
   let mut phases = Map::new();
   for (resource, position) in positions {
-    let state = match position {
-      Position::Done => json!({ "done": true }),
-      Position::Start => json!({ "page": null, "skip": 0 }),
-      Position::At { page, skip } => json!({ "page": page.as_str(), "skip": skip }),
-    };
-    phases.insert(resource.setting_name().to_string(), state);
+    phases.insert(resource.setting_name().to_string(), position_json(position));
   }
   Value::Object(phases)
 }
@@ -226,12 +267,24 @@ mod tests {
         },
       ),
     ]);
-    let encoded = encode(&positions).unwrap();
+    let run = RunInfo {
+      started_ms: 1_700_000_000_000,
+      covered_at_start_ms: 5,
+    };
+    let encoded = encode(&positions, Some(run)).unwrap();
     assert_eq!(encoded["phase"], "groups");
     assert_eq!(encoded["page"], Value::Null);
     let decoded = decode(Some(&encoded), &origin()).unwrap().unwrap();
     assert_eq!(decoded.positions, positions);
+    assert_eq!(decoded.run, Some(run));
     let all_done = BTreeMap::from([(Resource::Users, Position::Done)]);
-    assert_eq!(encode(&all_done), None);
+    assert_eq!(encode(&all_done, None), None);
+    let backfill = BTreeMap::from([
+      (Resource::Users, Position::Done),
+      (Resource::AuthEvents, Position::Backfill { edge_done: true }),
+    ]);
+    let encoded = encode(&backfill, None).unwrap();
+    assert_eq!(encoded["phase"], "auth_events");
+    assert_eq!(decode(Some(&encoded), &origin()).unwrap().unwrap().positions, backfill);
   }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::config::{Resource, DEFAULT_RATE_LIMIT_SHARE, DEFAULT_REQUEST_TIMEOUT_MS};
+use crate::config::{Resource, DEFAULT_RATE_LIMIT_SHARE, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SYNC_BUDGET_SECONDS};
 use crate::error::ErrorCode;
 use crate::okta::endpoints::{EVENT_RESULTS, GROUP_TYPES, USER_STATUSES};
 
@@ -109,7 +109,8 @@ pub fn definition() -> Value {
       { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created by an admin who can read users, groups and the System Log.", "placeholder": "00aBcD...", "secret": true, "required": true },
       { "name": "resources", "label": "Resources", "description": "Which data to sync: users, groups, auth_events. Defaults to all.", "secret": false, "required": false, "values": ["users", "groups", "auth_events"] },
       { "name": "rateLimitShare", "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false, "required": false },
-      { "name": "requestTimeoutMs", "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false, "required": false }
+      { "name": "requestTimeoutMs", "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false, "required": false },
+      { "name": "syncBudgetSeconds", "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false, "required": false }
     ],
     "resources": resources,
     "errors": errors,

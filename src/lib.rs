@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod ascii_json;
+pub mod backfill;
 pub mod config;
 pub mod cursor;
 pub mod definition;

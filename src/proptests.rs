@@ -1556,7 +1556,7 @@ proptest! {
     };
     let origin = Url::parse(origin).unwrap();
     let positions: BTreeMap<Resource, Position> = positions.into_iter().collect();
-    match encode(&positions) {
+    match encode(&positions, None) {
       None => prop_assert!(positions.values().all(|p| *p == Position::Done)),
       Some(encoded) => {
         // Through text, as the host stores it.

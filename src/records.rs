@@ -130,6 +130,8 @@ pub struct MappedPage {
   pub raw_items: usize,
   /// Why records were skipped (at most [`MAX_WARNINGS`], plus a count line).
   pub warnings: Vec<String>,
+  /// Earliest and latest `published` (ms) among the page's events, mapped or not.
+  pub published_range: Option<(i64, i64)>,
 }
 
 /// Warnings kept per page; the rest are counted.
@@ -152,6 +154,7 @@ struct Collector {
   skipped: usize,
   warnings: Vec<String>,
   seen: HashSet<String>,
+  published_range: Option<(i64, i64)>,
 }
 
 impl Collector {
@@ -164,6 +167,7 @@ impl Collector {
       skipped: 0,
       warnings: Vec::new(),
       seen: HashSet::new(),
+      published_range: None,
     }
   }
 
@@ -206,6 +210,7 @@ impl Collector {
       count: self.count,
       raw_items,
       warnings: self.warnings,
+      published_range: self.published_range,
     }
   }
 }
@@ -261,6 +266,10 @@ fn map_event(e: &RawEvent, index: usize, opts: MapOptions, c: &mut Collector) {
   let Some(published) = ms(&e.published) else {
     return c.skip(format!("event at index {index} has no parseable published time"));
   };
+  c.published_range = Some(match c.published_range {
+    Some((lo, hi)) => (lo.min(published), hi.max(published)),
+    None => (published, published),
+  });
   if opts.events_after_ms.is_some_and(|since| published <= since) {
     return; // Not an anomaly: at or before `since` by design.
   }

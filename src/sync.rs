@@ -18,13 +18,14 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::backfill::{self, BackfillInputs, BackfillPlan, PlanNotes, RunInfo};
 use crate::config::Resource;
 use crate::cursor::{self, Position};
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::OktaHttp;
 use crate::http::paging::{next_link, sanitize_page_url};
 use crate::log::{cut80, Level, LogEvent, LogSink};
-use crate::okta::endpoints::{first_page_url, push_down_value, EndpointQuery};
+use crate::okta::endpoints::{first_page_url, log_range_url, push_down_value, EndpointQuery, AUTH_EVENT_FILTER};
 use crate::records::{format_ms, map_page, parse_ms, MapOptions};
 
 /// Okta returns no System Log data older than 90 days and rejects `since` more than
@@ -53,6 +54,47 @@ pub struct SyncRequest {
   pub event_lookback_ms: Option<f64>,
   /// The current time in ms (injected so planning stays pure).
   pub now_ms: Option<f64>,
+  /// The storage handle can keep the backfill state (`getEntity`): the System Log
+  /// is read as a backfill that spans runs instead of a clear-and-reread.
+  pub backfill: Option<bool>,
+  /// The stored backfill state entity (`null`: none stored yet).
+  pub backfill_state: Option<Value>,
+  /// The run budget in ms (`syncBudgetSeconds`).
+  pub budget_ms: Option<f64>,
+  /// The host's `options.requiredWindowMs` (by resource name).
+  pub required_window_ms: Option<Value>,
+}
+
+/// Default run budget: fits rawdash's 300 s run with room for the writes.
+pub const DEFAULT_BUDGET_MS: i64 = 240_000;
+
+/// The widest window (ms) the host asks for on sign-in events, from
+/// `options.requiredWindowMs` and the widgets' `fetchSpecs`.
+fn widest_window_ms(req: &SyncRequest) -> Option<i64> {
+  let name = Resource::AuthEvents.resource_name();
+  let direct = req.required_window_ms.as_ref().and_then(|w| w.get(name)).and_then(Value::as_f64);
+  let specs = req
+    .fetch_specs
+    .as_ref()
+    .and_then(|s| s.get(name))
+    .and_then(Value::as_array)
+    .into_iter()
+    .flatten()
+    .filter_map(|spec| spec.get("requiredWindowMs").and_then(Value::as_f64));
+  direct
+    .into_iter()
+    .chain(specs)
+    .filter(|w| w.is_finite() && *w > 0.0)
+    .map(|w| w as i64)
+    .max()
+}
+
+/// The state record's notion of "the org host": host and port of the origin.
+fn origin_key(origin: &Url) -> String {
+  match origin.port() {
+    Some(port) => format!("{}:{port}", origin.host_str().unwrap_or_default()),
+    None => origin.host_str().unwrap_or_default().to_string(),
+  }
 }
 
 /// Where and how one phase starts.
@@ -68,6 +110,8 @@ pub struct PhasePlan {
   pub clear: bool,
   /// Mapping options.
   pub map: MapOptions,
+  /// The System Log read as a storage-kept backfill (instead of one Link chain).
+  pub backfill: Option<BackfillPlan>,
 }
 
 /// What [`plan_sync`] decided.
@@ -80,8 +124,10 @@ pub struct SyncPlan {
   /// Incremental event syncs: events published at or before this instant (ms) may
   /// already be stored; the writer skips those whose uuid it finds stored.
   pub dedupe_before: Option<i64>,
-  /// Why a cursor was ignored, etc.
-  pub warnings: Vec<String>,
+  /// Warnings for the host log: `(event, fields)`.
+  pub warnings: Vec<(&'static str, Value)>,
+  /// The host run (backfill syncs only).
+  pub run: Option<RunInfo>,
 }
 
 impl SyncPlan {
@@ -95,41 +141,51 @@ impl SyncPlan {
       .phases
       .iter()
       .map(|p| {
-        let position = if p.clear {
-          Position::Start
-        } else {
-          Position::At {
+        let position = match (&p.backfill, p.clear) {
+          (Some(b), _) => Position::Backfill {
+            edge_done: b.edge_since.is_none(),
+          },
+          (None, true) => Position::Start,
+          (None, false) => Position::At {
             page: p.url.clone(),
             skip: p.skip,
-          }
+          },
         };
         state.insert(p.resource, position);
         json!({
           "phase": p.resource.setting_name(),
           "resource": p.resource.resource_name(),
           "clear": p.clear,
+          "backfill": p.backfill.is_some(),
           "url": p.url.as_str(),
           "skip": p.skip,
         })
       })
       .collect();
+    let warnings: Vec<Value> = self
+      .warnings
+      .iter()
+      .map(|(event, fields)| json!({ "event": event, "fields": fields }))
+      .collect();
     json!({
       "phases": phases,
       "state": cursor::phases_json(&state),
+      "run": self.run.map(|r| json!({ "started": r.started_ms, "covered": r.covered_at_start_ms })),
       "dedupeBefore": self.dedupe_before,
-      "warnings": self.warnings,
+      "warnings": warnings,
     })
   }
 }
 
-/// Encodes the writer's per-phase state (`{ users: { page, skip } | { done: true } }`)
-/// as the cursor to return; `None` when every phase is done.
+/// Encodes the writer's state (`{ phases: { users: { page, skip } | { done: true } |
+/// { backfill, edgeDone } }, run }`) as the cursor to return; `None` when every
+/// phase is done.
 pub fn encode_cursor(state: &Value, origin: &Url) -> Result<Option<Value>, OktaError> {
-  let wrapped = json!({ "phase": "users", "page": null, "v": 2, "phases": state });
+  let wrapped = json!({ "phase": "users", "page": null, "v": 2, "phases": state.get("phases"), "run": state.get("run") });
   let decoded = cursor::decode(Some(&wrapped), origin)
     .map_err(|e| OktaError::new(ErrorCode::Internal, format!("invalid writer state: {e}")))?
     .unwrap_or_default();
-  Ok(cursor::encode(&decoded.positions))
+  Ok(cursor::encode(&decoded.positions, decoded.run))
 }
 
 /// Plans a sync (pure): phase selection, start URLs, cursor resume, clearing.
@@ -170,10 +226,29 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
   let cursor = match cursor::decode(req.cursor.as_ref(), origin) {
     Ok(c) => c.unwrap_or_default(),
     Err(reason) => {
-      warnings.push(format!("cursor ignored, starting over: {reason}"));
+      warnings.push((
+        "cursor ignored",
+        json!({ "reason": format!("cursor ignored, starting over: {reason}") }),
+      ));
       Default::default()
     }
   };
+  // A since in the future selects nothing: say so once instead of silently
+  // syncing nothing (latest mode filters every phase by it, full mode the log).
+  let future_since = since_ms.filter(|s| now_ms > 0 && *s > now_ms);
+  if let Some(since) = future_since {
+    warnings.push((
+      "since in the future",
+      json!({
+        "since": backfill::iso(since),
+        "now": backfill::iso(now_ms),
+        "reason": "nothing newer than since can exist yet; check the host's clock and the since option",
+      }),
+    ));
+  }
+  let backfill_on = req.backfill == Some(true);
+  let budget_ms = req.budget_ms.map(|b| b as i64).unwrap_or(DEFAULT_BUDGET_MS);
+  let mut run = None;
 
   let lookback = if full {
     0
@@ -193,6 +268,52 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
   let mut phases = Vec::new();
   let mut done = Vec::new();
   for resource in settings.into_iter().filter(|r| wanted(*r)) {
+    if future_since.is_some() && (!full || resource == Resource::AuthEvents) {
+      done.push(resource);
+      continue;
+    }
+    if resource == Resource::AuthEvents && backfill_on {
+      let edge_done = match cursor.position(resource) {
+        Position::Done => {
+          done.push(resource);
+          continue;
+        }
+        Position::Backfill { edge_done } => edge_done,
+        Position::Start | Position::At { .. } => false,
+      };
+      let mut notes = PlanNotes::default();
+      let planned = backfill::plan_backfill(
+        &BackfillInputs {
+          now_ms,
+          full,
+          since_ms,
+          widest_window_ms: widest_window_ms(req),
+          record: req.backfill_state.as_ref(),
+          host: &origin_key(origin),
+          filter: AUTH_EVENT_FILTER,
+          run: cursor.run,
+          edge_done,
+          budget_ms,
+        },
+        &mut notes,
+      );
+      warnings.extend(notes.warnings);
+      match planned {
+        Some(plan) => {
+          run = Some(plan.run);
+          phases.push(PhasePlan {
+            resource,
+            url: first_page_url(origin, resource, &EndpointQuery::default()),
+            skip: 0,
+            clear: false,
+            map: MapOptions::default(),
+            backfill: Some(plan),
+          });
+        }
+        None => done.push(resource),
+      }
+      continue;
+    }
     let query = EndpointQuery {
       updated_since: if full { None } else { since_ms.and_then(format_ms) },
       log_since: log_since.clone(),
@@ -213,6 +334,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         skip: 0,
         clear: full,
         map,
+        backfill: None,
       }),
       Position::At { page, skip } => phases.push(PhasePlan {
         resource,
@@ -220,6 +342,16 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         skip,
         clear: false,
         map,
+        backfill: None,
+      }),
+      // A backfill position without a backfill-capable storage: start the phase.
+      Position::Backfill { .. } => phases.push(PhasePlan {
+        resource,
+        url: first_page_url(origin, resource, &query),
+        skip: 0,
+        clear: full,
+        map,
+        backfill: None,
       }),
     }
   }
@@ -228,6 +360,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     done,
     dedupe_before,
     warnings,
+    run,
   })
 }
 
@@ -250,6 +383,14 @@ pub struct PageOut {
   pub records_json: Vec<u8>,
   /// Number of records.
   pub count: usize,
+  /// The phase's cursor position while this page is being written.
+  pub at: Position,
+  /// The phase's cursor position once this page is written.
+  pub after: Position,
+  /// Entity to write after the page's records (the backfill state that covers them).
+  pub state_record: Option<Value>,
+  /// Some of these events may be stored already: check every one against storage.
+  pub dedupe: bool,
 }
 
 impl PageOut {
@@ -265,6 +406,10 @@ impl PageOut {
       "clear": self.clear,
       "skip": self.skip,
       "count": self.count,
+      "at": cursor::position_json(&self.at),
+      "after": cursor::position_json(&self.after),
+      "state": self.state_record,
+      "dedupe": self.dedupe,
     }));
     let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
     out.extend_from_slice(&head[..head.len() - 1]);
@@ -308,7 +453,15 @@ impl StreamItem {
 
 /// Runs the plan's phases concurrently. Must be called inside a Tokio runtime.
 /// The stream ends when every phase finished or failed, or after `cancel`.
-pub fn run(http: Arc<OktaHttp>, plan: SyncPlan, cancel: CancellationToken) -> BoxStream<'static, StreamItem> {
+/// `stop` ends it gracefully: no new request starts, pages already in flight are
+/// still delivered (the chunk budget). The System Log backfill also stops by
+/// itself at the run budget's deadline.
+pub fn run(
+  http: Arc<OktaHttp>,
+  plan: SyncPlan,
+  cancel: CancellationToken,
+  stop: CancellationToken,
+) -> BoxStream<'static, StreamItem> {
   let (log_tx, log_rx) = mpsc::unbounded_channel::<StreamItem>();
   let mut streams: Vec<BoxStream<'static, StreamItem>> = Vec::new();
   for phase in plan.phases {
@@ -321,24 +474,39 @@ pub fn run(http: Arc<OktaHttp>, plan: SyncPlan, cancel: CancellationToken) -> Bo
       crate::log::redact(&mut event.fields, &token);
       let _ = log_tx.send(StreamItem::Log(event));
     });
-    tokio::spawn(run_phase(http.clone(), phase, cancel.clone(), tx, log));
+    let ctx = PhaseCtx {
+      http: http.clone(),
+      cancel: cancel.clone(),
+      stop: stop.child_token(),
+      tx,
+      log,
+    };
+    match phase.backfill {
+      Some(backfill) => {
+        stop_at_deadline(&ctx.stop, backfill.deadline_ms);
+        tokio::spawn(run_backfill(ctx, backfill));
+      }
+      None => {
+        tokio::spawn(run_phase(ctx, phase));
+      }
+    }
     streams.push(receiver_stream(rx));
   }
   drop(log_tx);
   let token = http.token().to_string();
-  let warnings = plan.warnings.into_iter().map(|reason| {
-    let reason = if token.is_empty() {
-      reason
-    } else {
-      reason.replace(&token, "[redacted]")
-    };
-    StreamItem::Log(LogEvent {
-      level: Level::Warn,
-      event: "cursor ignored",
-      fields: json!({ "reason": reason }),
+  let warnings: Vec<StreamItem> = plan
+    .warnings
+    .into_iter()
+    .map(|(event, mut fields)| {
+      crate::log::redact(&mut fields, &token);
+      StreamItem::Log(LogEvent {
+        level: Level::Warn,
+        event,
+        fields,
+      })
     })
-  });
-  let logs = stream::iter(warnings.collect::<Vec<_>>()).chain(unbounded_stream(log_rx));
+    .collect();
+  let logs = stream::iter(warnings).chain(unbounded_stream(log_rx));
   // Logs first, so a page's "fetched page" line precedes the writer's own lines.
   stream::select_with_strategy(logs, stream::select_all(streams), |_: &mut ()| stream::PollNext::Left).boxed()
 }
@@ -351,23 +519,60 @@ fn unbounded_stream(rx: mpsc::UnboundedReceiver<StreamItem>) -> BoxStream<'stati
   stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }).boxed()
 }
 
-async fn run_phase(
+fn wall_ms() -> i64 {
+  std::time::SystemTime::now()
+    .duration_since(std::time::UNIX_EPOCH)
+    .map(|d| d.as_millis() as i64)
+    .unwrap_or(0)
+}
+
+/// Fires `stop` at `deadline_ms` (wall clock), unless it fired before.
+fn stop_at_deadline(stop: &CancellationToken, deadline_ms: i64) {
+  let stop = stop.clone();
+  let wait = std::time::Duration::from_millis((deadline_ms - wall_ms()).max(0) as u64);
+  tokio::spawn(async move {
+    tokio::select! {
+      _ = stop.cancelled() => {}
+      _ = tokio::time::sleep(wait) => stop.cancel(),
+    }
+  });
+}
+
+/// What every phase task holds.
+struct PhaseCtx {
   http: Arc<OktaHttp>,
-  phase: PhasePlan,
   cancel: CancellationToken,
+  stop: CancellationToken,
   tx: mpsc::Sender<StreamItem>,
   log: LogSink,
-) {
-  let resource = phase.resource;
-  let origin = http.origin().clone();
-  let mut url = phase.url;
-  let mut clear = phase.clear;
-  let mut skip = phase.skip;
-  let mut index = 0u64;
-  loop {
-    let fetched = http
-      .get_page(resource, &url, &cancel, &log, |page| {
-        map_page(resource, &page.body, phase.map).map_err(|e| {
+}
+
+/// One fetched and mapped page of a Link chain.
+struct ChainPage {
+  mapped: crate::records::MappedPage,
+  /// The sanitized next link (None: the chain ends here, or its link was unsafe).
+  next: Option<Url>,
+  /// The chain ended by Okta's own signal (an empty log page, no next link), not
+  /// because a next link was dropped.
+  finished: bool,
+}
+
+enum Fetch {
+  Page(ChainPage),
+  /// Cancelled or stopped before a page arrived.
+  Stopped,
+  /// Failed after retries (already reported to the writer).
+  Failed,
+}
+
+impl PhaseCtx {
+  /// Fetches `url` of `resource`, maps it, and works out its next link; logs the
+  /// page. Failures are sent to the writer.
+  async fn fetch(&self, resource: Resource, url: &Url, map: MapOptions, index: u64) -> Fetch {
+    let fetched = self
+      .http
+      .get_page(resource, url, &self.cancel, &self.stop, &self.log, |page| {
+        map_page(resource, &page.body, map).map_err(|e| {
           OktaError::new(
             ErrorCode::BadResponse,
             format!(
@@ -381,20 +586,20 @@ async fn run_phase(
       .await;
     let (page, mapped) = match fetched {
       Ok(ok) => ok,
-      Err(error) if error.code == ErrorCode::Aborted => return,
+      Err(error) if error.code == ErrorCode::Aborted => return Fetch::Stopped,
       Err(error) => {
-        let error = error.at(resource.resource_name(), url.as_str()).redact(http.token());
-        let _ = tx.send(StreamItem::Failed { resource, error }).await;
-        return;
+        let error = error.at(resource.resource_name(), url.as_str()).redact(self.http.token());
+        let _ = self.tx.send(StreamItem::Failed { resource, error }).await;
+        return Fetch::Failed;
       }
     };
-    http.stats.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    http
-      .stats
+    let stats = &self.http.stats;
+    stats.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    stats
       .records
       .fetch_add(mapped.count as u64, std::sync::atomic::Ordering::Relaxed);
 
-    // The System Log always links a next page; an empty page is the end.
+    // The System Log always links a next page when polling; an empty page is the end.
     let ends_here = resource == Resource::AuthEvents && mapped.raw_items == 0;
     let raw_next = if ends_here {
       None
@@ -403,19 +608,21 @@ async fn run_phase(
     };
     let mut next = raw_next
       .as_deref()
-      .and_then(|raw| sanitize_page_url(raw, &origin, resource.path()));
+      .and_then(|raw| sanitize_page_url(raw, self.http.origin(), resource.path()));
+    let mut finished = raw_next.is_none();
     if raw_next.is_some() && next.is_none() {
-      log(LogEvent {
+      (self.log)(LogEvent {
         level: Level::Warn,
         event: "next link dropped",
         fields: json!({ "resource": resource.resource_name(), "page": index, "reason": "not on the configured origin and endpoint" }),
       });
     }
-    if next.as_ref() == Some(&url) && mapped.raw_items > 0 {
+    if next.as_ref() == Some(url) && mapped.raw_items > 0 {
       // A server repeating the same non-empty page would loop forever.
       next = None;
+      finished = false;
     }
-    log(LogEvent {
+    (self.log)(LogEvent {
       level: Level::Info,
       event: "fetched page",
       fields: json!({
@@ -427,26 +634,59 @@ async fn run_phase(
       }),
     });
     if !mapped.warnings.is_empty() {
-      log(LogEvent {
+      (self.log)(LogEvent {
         level: Level::Warn,
         event: "records skipped",
         fields: json!({ "resource": resource.resource_name(), "page": index, "reasons": mapped.warnings }),
       });
     }
+    Fetch::Page(ChainPage { mapped, next, finished })
+  }
+
+  /// Hands a page to the writer; false when the writer is gone.
+  async fn send(&self, page: PageOut) -> bool {
+    self.tx.send(StreamItem::Page(page)).await.is_ok()
+  }
+}
+
+/// One Link chain from the plan's URL (users, groups, or the System Log without a
+/// backfill-capable storage).
+async fn run_phase(ctx: PhaseCtx, phase: PhasePlan) {
+  let resource = phase.resource;
+  let mut url = phase.url;
+  let mut clear = phase.clear;
+  let mut skip = phase.skip;
+  let mut index = 0u64;
+  loop {
+    let page = match ctx.fetch(resource, &url, phase.map, index).await {
+      Fetch::Page(page) => page,
+      Fetch::Stopped | Fetch::Failed => return,
+    };
+    let after = match &page.next {
+      Some(next) => Position::At {
+        page: next.clone(),
+        skip: 0,
+      },
+      None => Position::Done,
+    };
     let out = PageOut {
       resource,
       url: url.to_string(),
-      next: next.as_ref().map(Url::to_string),
+      next: page.next.as_ref().map(Url::to_string),
       index,
       clear,
       skip,
-      count: mapped.count,
-      records_json: mapped.records_json,
+      count: page.mapped.count,
+      records_json: page.mapped.records_json,
+      at: Position::At { page: url.clone(), skip },
+      after,
+      state_record: None,
+      dedupe: false,
     };
-    if tx.send(StreamItem::Page(out)).await.is_err() {
-      return; // The writer is gone.
+    if !ctx.send(out).await {
+      return;
     }
-    match next {
+    match page.next {
       Some(n) => url = n,
       None => return,
     }
@@ -454,6 +694,140 @@ async fn run_phase(
     clear = false;
     skip = 0;
   }
+}
+
+/// One read of the backfill: the polling edge, or a bounded gap read newest first.
+#[derive(Debug, Clone, Copy)]
+enum Chain {
+  Edge { since: i64 },
+  Gap { from: i64, to: i64 },
+}
+
+/// The System Log as a backfill: the edge, then the gaps newest first, each page
+/// handed over with the state record that covers it. Stops at the run budget's
+/// deadline with a `backfill incomplete` log, or quietly at the chunk budget.
+async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
+  let resource = Resource::AuthEvents;
+  let origin = ctx.http.origin().clone();
+  let host = origin_key(&origin);
+  let had_gaps = !plan.gaps.is_empty();
+  let mut edge_done = plan.edge_since.is_none();
+  let chains: Vec<Chain> = plan
+    .edge_since
+    .map(|since| Chain::Edge { since })
+    .into_iter()
+    .chain(plan.gaps.iter().map(|&(from, to)| Chain::Gap { from, to }))
+    .collect();
+  let mut index = 0u64;
+  for chain in chains {
+    let (since, until) = match chain {
+      Chain::Edge { since } => (since, None),
+      Chain::Gap { from, to } => (from, Some(to)),
+    };
+    let (Some(since_text), Ok(until_text)) = (format_ms(since), until.map(format_ms).map(|u| u.ok_or(())).transpose())
+    else {
+      continue;
+    };
+    let mut url = log_range_url(&origin, &since_text, until_text.as_deref());
+    loop {
+      let requested_at = wall_ms();
+      let page = match ctx.fetch(resource, &url, MapOptions::default(), index).await {
+        Fetch::Page(page) => page,
+        Fetch::Failed => return,
+        Fetch::Stopped => return finish_backfill(&ctx, &plan, edge_done, index, false).await,
+      };
+      let at = Position::Backfill { edge_done };
+      let range = page.mapped.published_range;
+      let covered = &mut plan.state.covered;
+      match chain {
+        Chain::Edge { since } if page.finished => {
+          covered.add(since, requested_at.max(since));
+          edge_done = true;
+        }
+        Chain::Edge { since } => {
+          if let Some((_, newest)) = range {
+            covered.add(since, newest + 1);
+          }
+        }
+        Chain::Gap { from, to } if page.finished => covered.add(from, to),
+        Chain::Gap { to, .. } => {
+          // Newest first: everything after the page's oldest instant is read (events
+          // at that very instant may continue on the next page).
+          if let Some((oldest, _)) = range {
+            covered.add(oldest + 1, to);
+          }
+        }
+      }
+      let out = PageOut {
+        resource,
+        url: url.to_string(),
+        next: page.next.as_ref().map(Url::to_string),
+        index,
+        clear: false,
+        skip: 0,
+        count: page.mapped.count,
+        records_json: page.mapped.records_json,
+        at,
+        after: Position::Backfill { edge_done },
+        state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
+        dedupe: true,
+      };
+      if !ctx.send(out).await {
+        return;
+      }
+      index += 1;
+      match page.next {
+        Some(next) => url = next,
+        None => break,
+      }
+    }
+  }
+  if had_gaps {
+    (ctx.log)(LogEvent {
+      level: Level::Info,
+      event: "backfill complete",
+      fields: backfill::progress(&plan, wall_ms()),
+    });
+  }
+  finish_backfill(&ctx, &plan, edge_done, index, true).await
+}
+
+/// Ends the backfill for this run (all read, or the run budget is used up: the
+/// phase is done until the next run) or for this chunk (the position stays).
+async fn finish_backfill(ctx: &PhaseCtx, plan: &BackfillPlan, edge_done: bool, index: u64, complete: bool) {
+  if ctx.cancel.is_cancelled() {
+    return;
+  }
+  let now = wall_ms();
+  if !complete {
+    if now < plan.deadline_ms {
+      return; // The chunk budget: the next chunk re-plans from the stored state.
+    }
+    let mut fields = backfill::progress(plan, now);
+    fields["budget_ms"] = json!(plan.deadline_ms - plan.run.started_ms);
+    (ctx.log)(LogEvent {
+      level: Level::Info,
+      event: "backfill incomplete",
+      fields,
+    });
+  }
+  let resource = Resource::AuthEvents;
+  let _ = ctx
+    .send(PageOut {
+      resource,
+      url: String::new(),
+      next: None,
+      index,
+      clear: false,
+      skip: 0,
+      count: 0,
+      records_json: b"[]".to_vec(),
+      at: Position::Backfill { edge_done },
+      after: Position::Done,
+      state_record: None,
+      dedupe: false,
+    })
+    .await;
 }
 
 #[cfg(test)]
@@ -587,9 +961,14 @@ mod tests {
       skip: 0,
       records_json: b"[{\"a\":1}]".to_vec(),
       count: 1,
+      at: Position::Start,
+      after: Position::Done,
+      state_record: None,
+      dedupe: false,
     };
     let v: Value = serde_json::from_slice(&p.to_json_bytes()).unwrap();
     assert_eq!(v["records"][0]["a"], 1);
     assert_eq!(v["clear"], true);
+    assert_eq!(v["after"], json!({ "done": true }));
   }
 }

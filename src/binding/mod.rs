@@ -143,8 +143,9 @@ impl OktaClient {
   }
 
   /// Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
-  /// fetchSpecs?, settingsResources?, eventLookbackMs?, nowMs? }`): the phases to run,
-  /// the writer's starting cursor state and the late-event dedupe window.
+  /// fetchSpecs?, requiredWindowMs?, settingsResources?, eventLookbackMs?, nowMs?,
+  /// backfill?, backfillState?, budgetMs? }`): the phases to run, the writer's
+  /// starting cursor state, the host run, the late-event dedupe window and warnings.
   #[napi]
   pub fn plan(&self, request: Value) -> napi::Result<Value, String> {
     guard(|| {
@@ -155,8 +156,10 @@ impl OktaClient {
 
   /// Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
   /// Buffer per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
-  /// count, records }`, `{ kind: 'log', level, event, fields }` or
-  /// `{ kind: 'error', phase, error }`. Pages of one phase arrive in order.
+  /// count, at, after, state, dedupe, records }`, `{ kind: 'log', level, event,
+  /// fields }` or `{ kind: 'error', phase, error }`. Pages of one phase arrive in
+  /// order; `at`/`after` are the phase's cursor position while and after writing
+  /// the page, `state` an entity to write after the page's records.
   #[napi]
   pub fn sync(&self, request: Value) -> napi::Result<PageStream, String> {
     guard(|| {
@@ -182,9 +185,9 @@ impl OktaClient {
     })
   }
 
-  /// Encodes the writer's per-phase state (`{ users: { page, skip } | { done: true } }`)
-  /// as a cursor both this package and the TypeScript one can resume from; `null`
-  /// when every phase is done.
+  /// Encodes the writer's state (`{ phases: { users: { page, skip } | { done: true }
+  /// | { backfill, edgeDone } }, run }`) as a cursor both this package and the
+  /// TypeScript one can resume from; `null` when every phase is done.
   #[napi]
   pub fn encode_cursor(&self, state: Value) -> napi::Result<Option<Value>, String> {
     guard(|| sync::encode_cursor(&state, self.http.origin()))
@@ -198,16 +201,19 @@ impl OktaClient {
 pub struct PageStream {
   items: Arc<Mutex<BoxStream<'static, StreamItem>>>,
   cancel: CancellationToken,
+  stop: CancellationToken,
 }
 
 impl PageStream {
   fn start(http: Arc<OktaHttp>, plan: sync::SyncPlan) -> PageStream {
     let cancel = CancellationToken::new();
-    let token = cancel.clone();
-    let items = within_runtime_if_available(move || sync::run(http, plan, token));
+    let stop = CancellationToken::new();
+    let (token, stop_token) = (cancel.clone(), stop.clone());
+    let items = within_runtime_if_available(move || sync::run(http, plan, token, stop_token));
     PageStream {
       items: Arc::new(Mutex::new(items)),
       cancel,
+      stop,
     }
   }
 }
@@ -218,6 +224,13 @@ impl PageStream {
   #[napi]
   pub fn cancel(&self) {
     self.cancel.cancel();
+  }
+
+  /// Ends the stream gracefully: no new request starts, pages already in flight
+  /// are still yielded, then the stream ends (the chunk budget).
+  #[napi]
+  pub fn finish(&self) {
+    self.stop.cancel();
   }
 }
 
@@ -275,6 +288,7 @@ pub fn test_panic(where_: String) -> napi::Result<Option<PageStream>, String> {
       return Ok(Some(PageStream {
         items: Arc::new(Mutex::new(stream)),
         cancel: CancellationToken::new(),
+        stop: CancellationToken::new(),
       }));
     }
     panic!("deliberate test panic");

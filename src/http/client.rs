@@ -107,10 +107,11 @@ fn jitter_ms() -> u64 {
   rand::thread_rng().gen_range(20..150)
 }
 
-/// Sleeps, or returns `Aborted` as soon as `cancel` fires.
-pub async fn sleep_or_cancel(ms: u64, cancel: &CancellationToken) -> Result<(), OktaError> {
+/// Sleeps, or returns `Aborted` as soon as `cancel` or `stop` fires.
+pub async fn sleep_or_cancel(ms: u64, cancel: &CancellationToken, stop: &CancellationToken) -> Result<(), OktaError> {
   tokio::select! {
     _ = cancel.cancelled() => Err(aborted()),
+    _ = stop.cancelled() => Err(aborted()),
     _ = tokio::time::sleep(Duration::from_millis(ms)) => Ok(()),
   }
 }
@@ -184,7 +185,10 @@ impl OktaHttp {
   }
 
   /// Fetches one page with pacing and retries (policy on [`RetryPolicy`] and in
-  /// `rate_limit`). Honours `cancel` during waits and in-flight requests.
+  /// `rate_limit`). Honours `cancel` during waits and in-flight requests. `stop`
+  /// means "start no new request": it ends waits and prevents the next attempt, but
+  /// lets a request already in flight finish, so a page paid for is not thrown away
+  /// (both end the call with `Aborted`).
   ///
   /// `parse` runs on every successful response; a body it rejects is retried like a
   /// transient failure (a truncated or garbled page is usually one).
@@ -193,6 +197,7 @@ impl OktaHttp {
     resource: Resource,
     url: &Url,
     cancel: &CancellationToken,
+    stop: &CancellationToken,
     log: &LogSink,
     parse: impl Fn(&FetchedPage) -> Result<T, OktaError>,
   ) -> Result<(FetchedPage, T), OktaError> {
@@ -207,12 +212,12 @@ impl OktaHttp {
     let mut attempts = 0u32;
     let mut rate_waits = 0u32;
     loop {
-      if cancel.is_cancelled() {
+      if cancel.is_cancelled() || stop.is_cancelled() {
         return Err(aborted());
       }
       if let Some(wait) = self.with_pacer(resource.bucket(), |p| p.delay_ms(now_ms(), jitter_ms())) {
         self.log_wait(resource, wait, log);
-        sleep_or_cancel(wait, cancel).await?;
+        sleep_or_cancel(wait, cancel, stop).await?;
       }
       attempts += 1;
       let failure = tokio::select! {
@@ -264,7 +269,7 @@ impl OktaHttp {
           if matches!(failure.retry, Retry::After { .. }) {
             self.log_wait(resource, ms, log);
           }
-          sleep_or_cancel(ms, cancel).await?;
+          sleep_or_cancel(ms, cancel, stop).await?;
         }
       }
     }

@@ -29,6 +29,7 @@ const configFields = z.object({
   resources: z.array(z.enum(RESOURCE_SETTINGS)).min(1).optional().meta(meta.resources),
   rateLimitShare: z.number().gt(0).lte(1).optional().meta(meta.rateLimitShare),
   requestTimeoutMs: z.number().int().min(1000).max(300000).optional().meta(meta.requestTimeoutMs),
+  syncBudgetSeconds: z.number().int().min(10).max(3600).optional().meta(meta.syncBudgetSeconds),
 })
 
 const ts = z.string().nullish()

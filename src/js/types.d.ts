@@ -22,6 +22,12 @@ export interface OktaSettings {
   rateLimitShare?: number
   /** Per-request timeout in ms (1000-300000). Default 30000. */
   requestTimeoutMs?: number
+  /**
+   * Seconds one host run may spend on the System Log (10-3600). Default 240, inside
+   * rawdash's 300 s run. When used up, the run ends with `{ done: true }` and what it
+   * stored; the next run continues the sign-in history where it stopped.
+   */
+  syncBudgetSeconds?: number
 }
 
 /** User-facing config, as validated by `configFields`. */
@@ -43,6 +49,8 @@ export interface OktaContext {
   baseUrl?: string
   /** Chunk budget per `sync()` call in ms (default 30000). */
   chunkBudgetMs?: number
+  /** Run budget in ms, overriding `syncBudgetSeconds` (harnesses that scale time). */
+  syncBudgetMs?: number
 }
 
 export interface ConnectorLogger {
@@ -225,6 +233,7 @@ export declare const configFields: z.ZodObject<{
   resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events' }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
+  syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name. */
 export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event', ResourceDefinition>

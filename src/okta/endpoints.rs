@@ -93,6 +93,25 @@ pub fn first_page_url(origin: &Url, resource: Resource, q: &EndpointQuery) -> Ur
   url
 }
 
+/// A System Log query of sign-in events from `since` (inclusive): a polling query
+/// (ascending, no `until`: Okta keeps linking `next`, late events included) when
+/// `until` is None, else a bounded one up to `until` (exclusive), newest first.
+pub fn log_range_url(origin: &Url, since: &str, until: Option<&str>) -> Url {
+  let mut url = origin.clone();
+  url.set_path(Resource::AuthEvents.path());
+  {
+    let mut pairs = url.query_pairs_mut();
+    pairs.append_pair("limit", &Resource::AuthEvents.page_limit().to_string());
+    pairs.append_pair("filter", AUTH_EVENT_FILTER);
+    pairs.append_pair("since", since);
+    match until {
+      None => pairs.append_pair("sortOrder", "ASCENDING"),
+      Some(until) => pairs.append_pair("until", until).append_pair("sortOrder", "DESCENDING"),
+    };
+  }
+  url
+}
+
 /// The push-down value for `resource` from `fetchSpecs`: only when there is exactly
 /// one spec and its filter has a top-level `<field> eq "<known value>"` clause.
 /// Unknown values are not pushed down (they could inject filter syntax).

@@ -1,0 +1,527 @@
+//! The System Log backfill: which time ranges of the sign-in window are completely
+//! stored, and the plan that fills the rest newest first across host runs.
+//!
+//! rawdash's server gives a run 300 s and throws the cursor away when a run times
+//! out, so progress cannot live in the cursor. It lives in storage, as one state
+//! entity (`okta_sync_state` / `auth_events`) whose attributes list the covered
+//! time ranges. The writer stores it after the events it covers, so it never claims
+//! more than storage holds; a lost state write only costs a re-read page, whose
+//! events the writer finds already stored.
+//!
+//! A run reads, in this order:
+//! 1. the **edge**: Okta's polling pattern (`since`, no `until`, ascending, follow
+//!    `next` until an empty page) from [`LOOKBACK_MS`] before the covered top, at
+//!    most [`EDGE_MAX_MS`] back, so events Okta indexed late are still picked up;
+//! 2. the **gaps** of the target window, newest first, each one bounded
+//!    `since`/`until` query read in descending order, so a run that runs out of
+//!    budget has stored a contiguous stretch back from now.
+//!
+//! Everything here is pure: the clock and the stored record are passed in.
+
+use serde_json::{json, Value};
+
+use crate::records::format_ms;
+
+/// Entity type of the state record.
+pub const STATE_TYPE: &str = "okta_sync_state";
+/// Entity id of the System Log state record (one per connector instance: the host
+/// namespaces storage by connector name).
+pub const STATE_ID: &str = "auth_events";
+/// Version of the state record's layout. Records of other versions are ignored.
+pub const STATE_VERSION: u64 = 1;
+/// How far before the covered top the edge re-reads: Okta indexes events late.
+pub const LOOKBACK_MS: i64 = 5 * 60_000;
+/// The edge reads at most this far back in polling order; anything older is a gap
+/// read newest first, so a long pause does not turn into an oldest-first read.
+pub const EDGE_MAX_MS: i64 = 3_600_000;
+/// The window when nothing names one: Okta's own default for `since` (7 days).
+pub const DEFAULT_WINDOW_MS: i64 = 7 * DAY_MS;
+/// Okta keeps 90 days of System Log; nothing older can be fetched.
+pub const RETENTION_MS: i64 = 90 * DAY_MS;
+/// Covered ranges kept in the record; older fragments beyond this are dropped (they
+/// are only re-read if a window asks for them again).
+pub const MAX_RANGES: usize = 64;
+/// A covered top later than now by more than this means the clock went back.
+pub const CLOCK_SKEW_TOLERANCE_MS: i64 = 60_000;
+const DAY_MS: i64 = 24 * 3_600_000;
+
+/// Half-open time ranges `[from, to)` in Unix ms, sorted, disjoint and not touching.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage(Vec<(i64, i64)>);
+
+impl Coverage {
+  /// The ranges, oldest first.
+  pub fn ranges(&self) -> &[(i64, i64)] {
+    &self.0
+  }
+
+  /// Adds `[from, to)`, merging with what it overlaps or touches.
+  pub fn add(&mut self, from: i64, to: i64) {
+    if from >= to {
+      return;
+    }
+    let (mut lo, mut hi) = (from, to);
+    let mut kept = Vec::with_capacity(self.0.len() + 1);
+    for &(a, b) in &self.0 {
+      if b < lo || a > hi {
+        kept.push((a, b));
+      } else {
+        lo = lo.min(a);
+        hi = hi.max(b);
+      }
+    }
+    kept.push((lo, hi));
+    kept.sort_unstable();
+    self.0 = kept;
+  }
+
+  /// The latest covered instant (exclusive), if anything is covered.
+  pub fn top(&self) -> Option<i64> {
+    self.0.last().map(|r| r.1)
+  }
+
+  /// The parts of `[from, to)` not covered, oldest first.
+  pub fn gaps(&self, from: i64, to: i64) -> Vec<(i64, i64)> {
+    let mut gaps = Vec::new();
+    let mut at = from;
+    for &(a, b) in &self.0 {
+      if b <= at {
+        continue;
+      }
+      if a >= to {
+        break;
+      }
+      if a > at {
+        gaps.push((at, a.min(to)));
+      }
+      at = b;
+      if at >= to {
+        break;
+      }
+    }
+    if at < to {
+      gaps.push((at, to));
+    }
+    gaps
+  }
+
+  /// How many ms of `[from, to)` are covered.
+  pub fn covered_ms(&self, from: i64, to: i64) -> i64 {
+    self
+      .0
+      .iter()
+      .map(|&(a, b)| (b.min(to) - a.max(from)).max(0))
+      .sum()
+  }
+
+  /// Keeps only what lies within `[lo, hi)`.
+  pub fn clamp(&mut self, lo: i64, hi: i64) {
+    self.0 = self
+      .0
+      .iter()
+      .filter_map(|&(a, b)| {
+        let (a, b) = (a.max(lo), b.min(hi));
+        (a < b).then_some((a, b))
+      })
+      .collect();
+  }
+
+  /// Drops the oldest ranges beyond [`MAX_RANGES`].
+  fn bound(&mut self) {
+    if self.0.len() > MAX_RANGES {
+      let extra = self.0.len() - MAX_RANGES;
+      self.0.drain(..extra);
+    }
+  }
+}
+
+/// What the state record says, once validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackfillState {
+  /// The start of the last target window (used when no widget names one).
+  pub window_start: Option<i64>,
+  /// Completely stored ranges.
+  pub covered: Coverage,
+}
+
+impl BackfillState {
+  /// The state entity to write: `{ type, id, attributes, updated_at }`.
+  pub fn to_record(&self, host: &str, filter: &str, now_ms: i64) -> Value {
+    let ranges: Vec<Value> = self.covered.ranges().iter().map(|&(a, b)| json!([a, b])).collect();
+    json!({
+      "type": STATE_TYPE,
+      "id": STATE_ID,
+      "attributes": {
+        "version": STATE_VERSION,
+        "host": host,
+        "filter": filter,
+        "windowStart": self.window_start,
+        "covered": ranges,
+        "coveredText": self.covered.ranges().iter()
+          .map(|&(a, b)| format!("{}..{}", iso(a), iso(b)))
+          .collect::<Vec<_>>()
+          .join(", "),
+      },
+      "updated_at": now_ms,
+    })
+  }
+
+  /// Reads a stored state entity. `Ok(None)` when there is none; `Err(reason)` when
+  /// it cannot be used (unreadable, another org host, another filter, another
+  /// version): the caller starts from nothing and says why. The record holds no
+  /// URLs, only times, so nothing in it can redirect a request.
+  pub fn from_record(record: Option<&Value>, host: &str, filter: &str) -> Result<Option<BackfillState>, String> {
+    let record = match record {
+      None | Some(Value::Null) => return Ok(None),
+      Some(r) => r,
+    };
+    let attrs = record
+      .get("attributes")
+      .and_then(Value::as_object)
+      .ok_or("the state record has no attributes object")?;
+    match attrs.get("version").and_then(Value::as_u64) {
+      Some(STATE_VERSION) => {}
+      Some(v) => return Err(format!("the state record is version {v}, this package reads version {STATE_VERSION}")),
+      None => return Err("the state record has no version".into()),
+    }
+    if attrs.get("host").and_then(Value::as_str) != Some(host) {
+      return Err("the state record was made for another Okta org host".into());
+    }
+    if attrs.get("filter").and_then(Value::as_str) != Some(filter) {
+      return Err("the state record was made for a different System Log filter".into());
+    }
+    let window_start = match attrs.get("windowStart") {
+      None | Some(Value::Null) => None,
+      Some(v) => Some(v.as_i64().ok_or("windowStart is not a whole number of ms")?),
+    };
+    let list = attrs
+      .get("covered")
+      .and_then(Value::as_array)
+      .ok_or("covered is not a list of [from, to] ranges")?;
+    let mut covered = Coverage::default();
+    for range in list.iter().take(MAX_RANGES * 4) {
+      let pair = range.as_array().filter(|p| p.len() == 2);
+      let bounds = pair.and_then(|p| Some((p[0].as_i64()?, p[1].as_i64()?)));
+      match bounds {
+        Some((a, b)) if a < b => covered.add(a, b),
+        _ => return Err("covered holds a range that is not [from, to] in ms with from < to".into()),
+      }
+    }
+    covered.bound();
+    Ok(Some(BackfillState { window_start, covered }))
+  }
+}
+
+/// ISO form of a ms instant for logs (`?` when out of range).
+pub fn iso(ms: i64) -> String {
+  format_ms(ms).unwrap_or_else(|| "?".into())
+}
+
+/// Where this host run stands (carried in the cursor between its `sync()` calls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunInfo {
+  /// When the run's first `sync()` call started (Unix ms).
+  pub started_ms: i64,
+  /// Covered ms of the target window when the run started (for the rate estimate).
+  pub covered_at_start_ms: i64,
+}
+
+/// What the backfill planner needs.
+#[derive(Debug, Clone)]
+pub struct BackfillInputs<'a> {
+  /// Now (Unix ms).
+  pub now_ms: i64,
+  /// Full mode?
+  pub full: bool,
+  /// The host's `since` (ms).
+  pub since_ms: Option<i64>,
+  /// The widest `requiredWindowMs` the host named for sign-in events.
+  pub widest_window_ms: Option<i64>,
+  /// The stored state entity (None: none stored).
+  pub record: Option<&'a Value>,
+  /// The configured org host (a record from another host is ignored).
+  pub host: &'a str,
+  /// The System Log filter (a record made for another filter is ignored).
+  pub filter: &'a str,
+  /// This run, when the cursor carried it (None: a new run starts now).
+  pub run: Option<RunInfo>,
+  /// Whether this run already read the edge.
+  pub edge_done: bool,
+  /// The run budget.
+  pub budget_ms: i64,
+}
+
+/// The System Log part of a sync.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackfillPlan {
+  /// Start of the target window (ms).
+  pub target_start: i64,
+  /// `since` of the edge's polling read; None when this run already read it.
+  pub edge_since: Option<i64>,
+  /// Bounded ranges to read, newest first.
+  pub gaps: Vec<(i64, i64)>,
+  /// The state at plan time; updated as pages are read.
+  pub state: BackfillState,
+  /// This run.
+  pub run: RunInfo,
+  /// When the run budget ends (Unix ms): no System Log request starts after it.
+  pub deadline_ms: i64,
+}
+
+/// What [`plan_backfill`] adds to the log.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanNotes {
+  /// Warnings (state ignored, clock skew, since in the future).
+  pub warnings: Vec<(&'static str, Value)>,
+}
+
+/// Plans the System Log read: target window, edge and gaps. `None` when there is
+/// nothing to read (a window that lies in the future).
+pub fn plan_backfill(input: &BackfillInputs<'_>, notes: &mut PlanNotes) -> Option<BackfillPlan> {
+  let now = input.now_ms;
+  let state = match BackfillState::from_record(input.record, input.host, input.filter) {
+    Ok(state) => state,
+    Err(reason) => {
+      notes.warnings.push(("sync state ignored", json!({ "reason": reason })));
+      None
+    }
+  };
+  let had_state = state.is_some();
+  let mut state = state.unwrap_or_default();
+  if let Some(top) = state.covered.top().filter(|top| *top > now + CLOCK_SKEW_TOLERANCE_MS) {
+    notes.warnings.push((
+      "clock skew",
+      json!({ "reason": "the stored sync state reaches past this machine's clock; ranges after now are read again", "covered_to": iso(top), "now": iso(now) }),
+    ));
+  }
+  let floor = now - RETENTION_MS;
+  state.covered.clamp(floor, now);
+
+  if let Some(since) = input.since_ms.filter(|s| *s > now) {
+    notes.warnings.push((
+      "since in the future",
+      json!({ "since": iso(since), "now": iso(now), "reason": "nothing to fetch from the System Log; check the clock of the host or the since option" }),
+    ));
+    return None;
+  }
+  let window_start = if input.full {
+    input.since_ms.or(input.widest_window_ms.map(|w| now - w))
+  } else {
+    input.widest_window_ms.map(|w| now - w)
+  };
+  let window_start = window_start
+    .or(state.window_start)
+    .or(if had_state { None } else { input.since_ms })
+    .unwrap_or(now - DEFAULT_WINDOW_MS)
+    .max(floor);
+  state.window_start = Some(window_start);
+
+  let top = state.covered.top();
+  let edge_since = if input.edge_done {
+    None
+  } else {
+    let from_top = top.map(|t| t - LOOKBACK_MS).unwrap_or(i64::MIN);
+    Some(from_top.max(now - EDGE_MAX_MS).max(window_start).min(now))
+  };
+  // Gaps end where the edge starts, or, once the edge is read, at the covered top.
+  let gaps_end = edge_since.or(top).unwrap_or(now);
+  let mut gaps = state.covered.gaps(window_start, gaps_end);
+  gaps.reverse();
+  let run = input.run.unwrap_or(RunInfo {
+    started_ms: now,
+    covered_at_start_ms: state.covered.covered_ms(window_start, now),
+  });
+  Some(BackfillPlan {
+    target_start: window_start,
+    edge_since,
+    gaps,
+    state,
+    run,
+    deadline_ms: run.started_ms.saturating_add(input.budget_ms),
+  })
+}
+
+/// Progress of the target window, for the `backfill incomplete` / `complete` logs.
+pub fn progress(plan: &BackfillPlan, now_ms: i64) -> Value {
+  let window = (plan.target_start, now_ms);
+  let span = (window.1 - window.0).max(1);
+  let covered = plan.state.covered.covered_ms(window.0, window.1);
+  let remaining = (span - covered).max(0);
+  let filled_this_run = covered - plan.run.covered_at_start_ms;
+  let runs = (remaining > 0 && filled_this_run > 0).then(|| (remaining + filled_this_run - 1) / filled_this_run);
+  let newest = plan.state.covered.ranges().last().copied();
+  json!({
+    "window_from": iso(window.0),
+    "covered_from": newest.map(|r| iso(r.0)),
+    "covered_to": newest.map(|r| iso(r.1)),
+    "covered_percent": (covered as f64 * 1000.0 / span as f64).round() / 10.0,
+    "remaining_percent": (remaining as f64 * 1000.0 / span as f64).round() / 10.0,
+    "estimated_runs_left": runs,
+  })
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  const NOW: i64 = 1_800_000_000_000;
+  const H: i64 = 3_600_000;
+  const HOST: &str = "acme.okta.com";
+
+  fn inputs<'a>(record: Option<&'a Value>) -> BackfillInputs<'a> {
+    BackfillInputs {
+      now_ms: NOW,
+      full: true,
+      since_ms: Some(NOW - 31 * 24 * H),
+      widest_window_ms: Some(30 * 24 * H),
+      record,
+      host: HOST,
+      filter: "f",
+      run: None,
+      edge_done: false,
+      budget_ms: 240_000,
+    }
+  }
+
+  #[test]
+  fn coverage_merges_and_finds_gaps() {
+    let mut c = Coverage::default();
+    c.add(10, 20);
+    c.add(30, 40);
+    c.add(20, 25);
+    assert_eq!(c.ranges(), &[(10, 25), (30, 40)]);
+    assert_eq!(c.gaps(0, 50), vec![(0, 10), (25, 30), (40, 50)]);
+    assert_eq!(c.gaps(12, 35), vec![(25, 30)]);
+    assert_eq!(c.gaps(30, 40), vec![]);
+    assert_eq!(c.covered_ms(0, 35), 20);
+    c.add(5, 45);
+    assert_eq!(c.ranges(), &[(5, 45)]);
+    c.add(7, 7);
+    assert_eq!(c.ranges(), &[(5, 45)]);
+    c.clamp(10, 20);
+    assert_eq!(c.ranges(), &[(10, 20)]);
+    assert_eq!(c.top(), Some(20));
+  }
+
+  #[test]
+  fn first_run_reads_the_last_hour_then_the_window_newest_first() {
+    let mut notes = PlanNotes::default();
+    let plan = plan_backfill(&inputs(None), &mut notes).unwrap();
+    assert_eq!(plan.target_start, NOW - 31 * 24 * H);
+    assert_eq!(plan.edge_since, Some(NOW - H));
+    assert_eq!(plan.gaps, vec![(NOW - 31 * 24 * H, NOW - H)]);
+    assert_eq!(plan.deadline_ms, NOW + 240_000);
+    assert!(notes.warnings.is_empty());
+  }
+
+  #[test]
+  fn state_round_trips_and_later_runs_poll_from_the_covered_top() {
+    let mut state = BackfillState::default();
+    state.covered.add(NOW - 10 * 24 * H, NOW - 2 * H);
+    state.covered.add(NOW - 40 * H, NOW - 30 * H); // merges
+    let record = state.to_record(HOST, "f", NOW);
+    let mut notes = PlanNotes::default();
+    let plan = plan_backfill(&inputs(Some(&record)), &mut notes).unwrap();
+    assert_eq!(plan.state.covered.ranges(), &[(NOW - 10 * 24 * H, NOW - 2 * H)]);
+    // Covered top is 2 h ago: older than the edge's reach, so the edge starts 1 h ago
+    // and the hour between is a gap, read first.
+    assert_eq!(plan.edge_since, Some(NOW - H));
+    assert_eq!(
+      plan.gaps,
+      vec![(NOW - 2 * H, NOW - H), (NOW - 31 * 24 * H, NOW - 10 * 24 * H)]
+    );
+    let mut recent = BackfillState::default();
+    recent.covered.add(NOW - 31 * 24 * H, NOW - 10 * 60_000);
+    let record = recent.to_record(HOST, "f", NOW);
+    let plan = plan_backfill(&inputs(Some(&record)), &mut notes).unwrap();
+    assert_eq!(plan.edge_since, Some(NOW - 10 * 60_000 - LOOKBACK_MS));
+    assert!(plan.gaps.is_empty());
+  }
+
+  #[test]
+  fn a_run_that_read_its_edge_continues_with_gaps_below_the_covered_top() {
+    let mut state = BackfillState::default();
+    state.covered.add(NOW - 3 * H, NOW - 60_000);
+    let record = state.to_record(HOST, "f", NOW);
+    let mut i = inputs(Some(&record));
+    i.edge_done = true;
+    i.run = Some(RunInfo {
+      started_ms: NOW - 100_000,
+      covered_at_start_ms: 0,
+    });
+    let plan = plan_backfill(&i, &mut PlanNotes::default()).unwrap();
+    assert_eq!(plan.edge_since, None);
+    assert_eq!(plan.gaps, vec![(NOW - 31 * 24 * H, NOW - 3 * H)]);
+    assert_eq!(plan.deadline_ms, NOW + 140_000);
+  }
+
+  #[test]
+  fn foreign_corrupt_and_future_records_are_ignored_with_a_reason() {
+    let good = BackfillState::default().to_record(HOST, "f", NOW);
+    let mut other_host = good.clone();
+    other_host["attributes"]["host"] = json!("evil.okta.com");
+    let mut other_filter = good.clone();
+    other_filter["attributes"]["filter"] = json!("eventType eq \"x\"");
+    let mut future = good.clone();
+    future["attributes"]["version"] = json!(2);
+    let mut corrupt = good.clone();
+    corrupt["attributes"]["covered"] = json!([[5, 1]]);
+    for (bad, why) in [
+      (other_host, "another Okta org host"),
+      (other_filter, "different System Log filter"),
+      (future, "version 2"),
+      (corrupt, "from < to"),
+      (json!("garbage"), "no attributes"),
+    ] {
+      let mut notes = PlanNotes::default();
+      let plan = plan_backfill(&inputs(Some(&bad)), &mut notes).unwrap();
+      assert_eq!(plan.gaps, vec![(NOW - 31 * 24 * H, NOW - H)], "{why}");
+      assert_eq!(notes.warnings.len(), 1);
+      assert!(notes.warnings[0].1["reason"].as_str().unwrap().contains(why), "{why}");
+    }
+  }
+
+  #[test]
+  fn window_rules_retention_future_since_and_clock_skew() {
+    // Latest mode without a widget window keeps the stored window.
+    let state = BackfillState {
+      window_start: Some(NOW - 20 * 24 * H),
+      covered: Coverage::default(),
+    };
+    let record = state.to_record(HOST, "f", NOW);
+    let mut i = inputs(Some(&record));
+    i.full = false;
+    i.widest_window_ms = None;
+    i.since_ms = Some(NOW - H);
+    assert_eq!(plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start, NOW - 20 * 24 * H);
+    // Never older than retention.
+    let mut i = inputs(None);
+    i.since_ms = Some(NOW - 200 * 24 * H);
+    assert_eq!(plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start, NOW - RETENTION_MS);
+    // A since in the future reads nothing and says so.
+    let mut i = inputs(None);
+    i.since_ms = Some(NOW + H);
+    let mut notes = PlanNotes::default();
+    assert!(plan_backfill(&i, &mut notes).is_none());
+    assert_eq!(notes.warnings[0].0, "since in the future");
+    // A covered top after now (the clock went back) is trimmed and reported.
+    let mut skewed = BackfillState::default();
+    skewed.covered.add(NOW - 5 * H, NOW + 2 * H);
+    let record = skewed.to_record(HOST, "f", NOW);
+    let mut notes = PlanNotes::default();
+    let plan = plan_backfill(&inputs(Some(&record)), &mut notes).unwrap();
+    assert_eq!(notes.warnings[0].0, "clock skew");
+    assert_eq!(plan.state.covered.top(), Some(NOW));
+    assert_eq!(plan.edge_since, Some(NOW - LOOKBACK_MS));
+  }
+
+  #[test]
+  fn progress_estimates_runs_left_from_this_runs_rate() {
+    let mut plan = plan_backfill(&inputs(None), &mut PlanNotes::default()).unwrap();
+    plan.state.covered.add(NOW - 3 * 24 * H, NOW);
+    let p = progress(&plan, NOW);
+    // 3 of 31 days covered in this run: 28 days left at 3 a run = 10 runs.
+    assert_eq!(p["estimated_runs_left"], 10);
+    assert_eq!(p["remaining_percent"], 90.3);
+  }
+}
