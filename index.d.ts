@@ -22,6 +22,12 @@ export interface OktaSettings {
   rateLimitShare?: number
   /** Per-request timeout in ms (1000-300000). Default 30000. */
   requestTimeoutMs?: number
+  /**
+   * Seconds one host run may spend on the System Log (10-3600). Default 240, inside
+   * rawdash's 300 s run. When used up, the run ends with `{ done: true }` and what it
+   * stored; the next run continues the sign-in history where it stopped.
+   */
+  syncBudgetSeconds?: number
 }
 
 /** User-facing config, as validated by `configFields`. */
@@ -43,6 +49,8 @@ export interface OktaContext {
   baseUrl?: string
   /** Chunk budget per `sync()` call in ms (default 30000). */
   chunkBudgetMs?: number
+  /** Run budget in ms, overriding `syncBudgetSeconds` (harnesses that scale time). */
+  syncBudgetMs?: number
 }
 
 export interface ConnectorLogger {
@@ -225,6 +233,7 @@ export declare const configFields: z.ZodObject<{
   resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events' }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
+  syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name. */
 export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event', ResourceDefinition>
@@ -276,15 +285,18 @@ export declare class OktaClient {
   stats(): any
   /**
    * Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
-   * fetchSpecs?, settingsResources?, eventLookbackMs?, nowMs? }`): the phases to run,
-   * the writer's starting cursor state and the late-event dedupe window.
+   * fetchSpecs?, requiredWindowMs?, settingsResources?, eventLookbackMs?, nowMs?,
+   * backfill?, backfillState?, budgetMs? }`): the phases to run, the writer's
+   * starting cursor state, the host run, the late-event dedupe window and warnings.
    */
   plan(request: any): any
   /**
    * Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
    * Buffer per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
-   * count, records }`, `{ kind: 'log', level, event, fields }` or
-   * `{ kind: 'error', phase, error }`. Pages of one phase arrive in order.
+   * count, at, after, state, dedupe, records }`, `{ kind: 'log', level, event,
+   * fields }` or `{ kind: 'error', phase, error }`. Pages of one phase arrive in
+   * order; `at`/`after` are the phase's cursor position while and after writing
+   * the page, `state` an entity to write after the page's records.
    */
   sync(request: any): PageStream
   /**
@@ -293,9 +305,9 @@ export declare class OktaClient {
    */
   stream(resource: string, request: any): PageStream
   /**
-   * Encodes the writer's per-phase state (`{ users: { page, skip } | { done: true } }`)
-   * as a cursor both this package and the TypeScript one can resume from; `null`
-   * when every phase is done.
+   * Encodes the writer's state (`{ phases: { users: { page, skip } | { done: true }
+   * | { backfill, edgeDone } }, run }`) as a cursor both this package and the
+   * TypeScript one can resume from; `null` when every phase is done.
    */
   encodeCursor(state: any): any | null
 }
@@ -313,6 +325,11 @@ export declare class OktaClient {
 export declare class PageStream {
   /** Cancels the stream: in-flight requests are dropped and the stream ends. */
   cancel(): void
+  /**
+   * Ends the stream gracefully: no new request starts, pages already in flight
+   * are still yielded, then the stream ends (the chunk budget).
+   */
+  finish(): void
 }
 
 /**

@@ -141,3 +141,14 @@ export async function fullSync(sim, settings = {}, options = {}, ctx = {}) {
   const run = await runSync(connector, storage, { mode: 'full', ...options })
   return { connector, logger, storage, run }
 }
+
+/**
+ * A handle on `storage` without `getEntity`: the connector cannot keep the backfill
+ * state there and falls back to the spec's clear-and-reread of the sign-in window.
+ */
+export function withoutBackfill(storage) {
+  const handle = {}
+  for (const m of ['entity', 'event', 'entities', 'events', 'queryEvents', 'queryEntities']) handle[m] = (a, b) => storage[m](a, b)
+  handle.guarded = (signal) => withoutBackfill(storage.guarded(signal))
+  return handle
+}

@@ -13,6 +13,7 @@ import {
   runSync,
   OktaConnector,
   captureLogger,
+  withoutBackfill,
 } from './helpers.mjs'
 import { instantiateConnector, defineConfig } from '../src/js/host.mjs'
 
@@ -76,13 +77,24 @@ test('first-page URLs follow the spec: limits, all-status user filter, sign-in l
       assert.ok(users.query.filter.includes(`status eq "${s}"`), s)
     }
     assert.deepEqual(groups.query, { limit: '200' })
-    assert.deepEqual(logs.query, { limit: '1000', filter: AUTH_FILTER, sortOrder: 'ASCENDING' })
+    // The backfill reads the newest hour with Okta's polling pattern first, then the
+    // rest of the window as bounded queries, newest first.
+    const edgeSince = Date.parse(logs.query.since)
+    assert.ok(Math.abs(edgeSince - (Date.now() - 3600_000)) < 60_000, logs.query.since)
+    assert.deepEqual({ ...logs.query, since: undefined }, { limit: '1000', filter: AUTH_FILTER, sortOrder: 'ASCENDING', since: undefined })
+    const firstGapPage = byBucket(sim, 'logs').find((r) => r.query.until && !r.query.after)
+    assert.equal(firstGapPage.query.sortOrder, 'DESCENDING')
+    assert.equal(firstGapPage.query.until, logs.query.since, 'the gap ends where the edge starts')
+    // A storage handle that cannot keep the backfill state gets the spec's single poll.
+    sim.resetLog()
+    await runSync(connectorFor(sim).connector, withoutBackfill(new MemoryStorage()), { mode: 'full' })
+    assert.deepEqual(byBucket(sim, 'logs')[0].query, { limit: '1000', filter: AUTH_FILTER, sortOrder: 'ASCENDING' })
   })
 })
 
 test('paging follows Link rel="next" to the end, and the log phase stops at the first empty page', async () => {
   await withSim(ORG, async (sim) => {
-    await fullSync(sim)
+    await runSync(connectorFor(sim).connector, withoutBackfill(new MemoryStorage()), { mode: 'full' })
     const users = byBucket(sim, 'users')
     assert.equal(users.length, Math.ceil(ORG.users / 200))
     assert.ok(users.slice(1).every((r) => r.query.after), 'later pages come from next links')
@@ -108,7 +120,7 @@ test('a next link to another origin or path is dropped: the phase ends and nothi
   })
 })
 
-test('full mode clears each scope once, before that phase writes', async () => {
+test('full mode clears each entity scope once, before that phase writes; events are kept', async () => {
   await withSim(ORG, async (sim) => {
     const { connector } = connectorFor(sim)
     const storage = new MemoryStorage()
@@ -117,11 +129,16 @@ test('full mode clears each scope once, before that phase writes', async () => {
     await storage.event({ name: 'okta_auth_event', start_ts: 1, end_ts: null, attributes: { uuid: 'old' } })
     await runSync(connector, storage, { mode: 'full' })
     assert.equal(await storage.getEntity('okta_user', 'gone'), null)
-    assert.ok(!storage.eventList.some((e) => e.attributes.uuid === 'old'))
-    assert.deepEqual(
-      storage.calls.map((c) => c.types?.[0] ?? c.names?.[0]).sort(),
-      ['okta_auth_event', 'okta_group', 'okta_user'],
-    )
+    // Okta events are immutable: a full sync fills what is missing, it clears nothing.
+    assert.ok(storage.eventList.some((e) => e.attributes.uuid === 'old'))
+    const clears = (s) => s.calls.filter((c) => (c.types ?? c.names).length > 0)
+    assert.deepEqual(clears(storage).map((c) => c.types?.[0] ?? c.names?.[0]).sort(), ['okta_group', 'okta_user'])
+    // Without a backfill-capable handle, the spec's clear-and-rewrite of all three.
+    const legacy = new MemoryStorage()
+    await legacy.event({ name: 'okta_auth_event', start_ts: 1, end_ts: null, attributes: { uuid: 'old' } })
+    await runSync(connectorFor(sim).connector, withoutBackfill(legacy), { mode: 'full' })
+    assert.ok(!legacy.eventList.some((e) => e.attributes.uuid === 'old'))
+    assert.deepEqual(clears(legacy).map((c) => c.types?.[0] ?? c.names?.[0]).sort(), ['okta_auth_event', 'okta_group', 'okta_user'])
   })
 })
 
@@ -136,7 +153,7 @@ test('latest mode never clears, filters entities by lastUpdated and appends only
     const latest = new MemoryStorage()
     const writeOnly = { entity: (e) => latest.entity(e), event: (e) => latest.event(e), entities: (l, s) => latest.entities(l, s), events: (l, s) => latest.events(l, s), guarded() { return this } }
     await runSync(connector, writeOnly, { mode: 'latest', since })
-    assert.equal(latest.calls.length, 0, 'no clears')
+    assert.equal(latest.calls.filter((c) => (c.types ?? c.names).length > 0).length, 0, 'no clears')
     const [users] = byBucket(sim, 'users')
     assert.equal(users.query.filter, `lastUpdated gt "${new Date(since).toISOString()}"`)
     const sinceMs = Date.parse(since)
@@ -162,8 +179,9 @@ test('full mode with since rewrites the COMPLETE user and group sets (difference
     const want = expectedRecords(sim.org, { since })
     assert.equal(got.users.length, ORG.users)
     assert.deepEqual(got, want)
-    const [logs] = byBucket(sim, 'logs')
-    assert.equal(logs.query.since, since)
+    // The window starts at since: the oldest gap's bounded query starts there.
+    assert.ok(byBucket(sim, 'logs').some((r) => r.query.since === since && r.query.until))
+    assert.ok(byBucket(sim, 'logs').every((r) => r.query.since >= since))
     assert.ok(!byBucket(sim, 'users')[0].query.filter.includes('lastUpdated'))
   })
 })

@@ -20,7 +20,13 @@
 
 use serde_json::{json, Value};
 
+use crate::config::whole_number;
 use crate::records::format_ms;
+
+/// A whole number of ms as JS hands it over (JSON numbers from JS arrive as floats).
+pub fn ms_of(v: &Value) -> Option<i64> {
+  v.as_i64().or_else(|| whole_number(v).and_then(|n| i64::try_from(n).ok()))
+}
 
 /// Entity type of the state record.
 pub const STATE_TYPE: &str = "okta_sync_state";
@@ -179,7 +185,7 @@ impl BackfillState {
       .get("attributes")
       .and_then(Value::as_object)
       .ok_or("the state record has no attributes object")?;
-    match attrs.get("version").and_then(Value::as_u64) {
+    match attrs.get("version").and_then(whole_number) {
       Some(STATE_VERSION) => {}
       Some(v) => return Err(format!("the state record is version {v}, this package reads version {STATE_VERSION}")),
       None => return Err("the state record has no version".into()),
@@ -192,7 +198,7 @@ impl BackfillState {
     }
     let window_start = match attrs.get("windowStart") {
       None | Some(Value::Null) => None,
-      Some(v) => Some(v.as_i64().ok_or("windowStart is not a whole number of ms")?),
+      Some(v) => Some(ms_of(v).ok_or("windowStart is not a whole number of ms")?),
     };
     let list = attrs
       .get("covered")
@@ -201,7 +207,7 @@ impl BackfillState {
     let mut covered = Coverage::default();
     for range in list.iter().take(MAX_RANGES * 4) {
       let pair = range.as_array().filter(|p| p.len() == 2);
-      let bounds = pair.and_then(|p| Some((p[0].as_i64()?, p[1].as_i64()?)));
+      let bounds = pair.and_then(|p| Some((ms_of(&p[0])?, ms_of(&p[1])?)));
       match bounds {
         Some((a, b)) if a < b => covered.add(a, b),
         _ => return Err("covered holds a range that is not [from, to] in ms with from < to".into()),
@@ -247,6 +253,8 @@ pub struct BackfillInputs<'a> {
   pub run: Option<RunInfo>,
   /// Whether this run already read the edge.
   pub edge_done: bool,
+  /// Where this run's edge read continues, when an earlier chunk began it.
+  pub edge_from: Option<i64>,
   /// The run budget.
   pub budget_ms: i64,
 }
@@ -319,6 +327,8 @@ pub fn plan_backfill(input: &BackfillInputs<'_>, notes: &mut PlanNotes) -> Optio
   let top = state.covered.top();
   let edge_since = if input.edge_done {
     None
+  } else if let Some(from) = input.edge_from {
+    Some(from.clamp(window_start, now))
   } else {
     let from_top = top.map(|t| t - LOOKBACK_MS).unwrap_or(i64::MIN);
     Some(from_top.max(now - EDGE_MAX_MS).max(window_start).min(now))
@@ -379,8 +389,18 @@ mod tests {
       filter: "f",
       run: None,
       edge_done: false,
+      edge_from: None,
       budget_ms: 240_000,
     }
+  }
+
+  #[test]
+  fn records_written_by_js_read_back() {
+    // JS numbers cross as floats.
+    let record = json!({ "attributes": { "version": 1.0, "host": HOST, "filter": "f", "windowStart": 5.0, "covered": [[1.0, 2.0]] } });
+    let state = BackfillState::from_record(Some(&record), HOST, "f").unwrap().unwrap();
+    assert_eq!(state.window_start, Some(5));
+    assert_eq!(state.covered.ranges(), &[(1, 2)]);
   }
 
   #[test]

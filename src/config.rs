@@ -20,6 +20,10 @@ pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
 pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 30_000;
 /// Bounds for `requestTimeoutMs`.
 pub const REQUEST_TIMEOUT_RANGE_MS: (u64, u64) = (1_000, 300_000);
+/// Default run budget (`syncBudgetSeconds`): fits rawdash's 300 s server run.
+pub const DEFAULT_SYNC_BUDGET_SECONDS: u64 = 240;
+/// Bounds for `syncBudgetSeconds`.
+pub const SYNC_BUDGET_RANGE_SECONDS: (u64, u64) = (10, 3600);
 
 /// A resource the connector syncs, in phase order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

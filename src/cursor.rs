@@ -44,6 +44,8 @@ pub enum Position {
   Backfill {
     /// This host run already read the newest edge.
     edge_done: bool,
+    /// Where this run's edge read continues (Unix ms), once it has begun.
+    edge_from: Option<i64>,
   },
 }
 
@@ -85,7 +87,7 @@ fn run_of(value: Option<&Value>) -> Result<Option<RunInfo>, String> {
   let Some(run) = value.filter(|v| !v.is_null()) else {
     return Ok(None);
   };
-  let field = |name: &str| run.get(name).and_then(Value::as_i64);
+  let field = |name: &str| run.get(name).and_then(crate::backfill::ms_of);
   match (field("started"), field("covered")) {
     (Some(started_ms), Some(covered_at_start_ms)) if started_ms > 0 && covered_at_start_ms >= 0 => Ok(Some(RunInfo {
       started_ms,
@@ -130,6 +132,7 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
       } else if state.get("backfill").and_then(Value::as_bool) == Some(true) {
         Position::Backfill {
           edge_done: state.get("edgeDone").and_then(Value::as_bool) == Some(true),
+          edge_from: state.get("edgeFrom").and_then(crate::backfill::ms_of),
         }
       } else {
         let skip = match state.get("skip") {
@@ -195,7 +198,9 @@ pub fn position_json(position: &Position) -> Value {
     Position::Done => json!({ "done": true }),
     Position::Start => json!({ "page": null, "skip": 0 }),
     Position::At { page, skip } => json!({ "page": page.as_str(), "skip": skip }),
-    Position::Backfill { edge_done } => json!({ "backfill": true, "edgeDone": edge_done }),
+    Position::Backfill { edge_done, edge_from } => {
+      json!({ "backfill": true, "edgeDone": edge_done, "edgeFrom": edge_from })
+    }
   }
 }
 
@@ -281,7 +286,13 @@ mod tests {
     assert_eq!(encode(&all_done, None), None);
     let backfill = BTreeMap::from([
       (Resource::Users, Position::Done),
-      (Resource::AuthEvents, Position::Backfill { edge_done: true }),
+      (
+        Resource::AuthEvents,
+        Position::Backfill {
+          edge_done: false,
+          edge_from: Some(1_700_000_000_000),
+        },
+      ),
     ]);
     let encoded = encode(&backfill, None).unwrap();
     assert_eq!(encoded["phase"], "auth_events");

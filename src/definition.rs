@@ -114,5 +114,8 @@ pub fn definition() -> Value {
     ],
     "resources": resources,
     "errors": errors,
+    // Where the System Log backfill keeps its progress in storage (see backfill.rs).
+    "backfillState": { "type": crate::backfill::STATE_TYPE, "id": crate::backfill::STATE_ID },
+    "defaultSyncBudgetSeconds": DEFAULT_SYNC_BUDGET_SECONDS,
   })
 }

@@ -144,6 +144,7 @@ impl SyncPlan {
         let position = match (&p.backfill, p.clear) {
           (Some(b), _) => Position::Backfill {
             edge_done: b.edge_since.is_none(),
+            edge_from: b.edge_since,
           },
           (None, true) => Position::Start,
           (None, false) => Position::At {
@@ -273,13 +274,13 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       continue;
     }
     if resource == Resource::AuthEvents && backfill_on {
-      let edge_done = match cursor.position(resource) {
+      let (edge_done, edge_from) = match cursor.position(resource) {
         Position::Done => {
           done.push(resource);
           continue;
         }
-        Position::Backfill { edge_done } => edge_done,
-        Position::Start | Position::At { .. } => false,
+        Position::Backfill { edge_done, edge_from } => (edge_done, edge_from),
+        Position::Start | Position::At { .. } => (false, None),
       };
       let mut notes = PlanNotes::default();
       let planned = backfill::plan_backfill(
@@ -293,6 +294,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
           filter: AUTH_EVENT_FILTER,
           run: cursor.run,
           edge_done,
+          edge_from,
           budget_ms,
         },
         &mut notes,
@@ -478,12 +480,13 @@ pub fn run(
       http: http.clone(),
       cancel: cancel.clone(),
       stop: stop.child_token(),
+      deadline: CancellationToken::new(),
       tx,
       log,
     };
     match phase.backfill {
       Some(backfill) => {
-        stop_at_deadline(&ctx.stop, backfill.deadline_ms);
+        stop_at_deadline(&ctx, backfill.deadline_ms);
         tokio::spawn(run_backfill(ctx, backfill));
       }
       None => {
@@ -526,14 +529,19 @@ fn wall_ms() -> i64 {
     .unwrap_or(0)
 }
 
-/// Fires `stop` at `deadline_ms` (wall clock), unless it fired before.
-fn stop_at_deadline(stop: &CancellationToken, deadline_ms: i64) {
-  let stop = stop.clone();
-  let wait = std::time::Duration::from_millis((deadline_ms - wall_ms()).max(0) as u64);
+/// Fires the phase's `deadline` (and so `stop`) at `deadline_ms` (wall clock).
+fn stop_at_deadline(ctx: &PhaseCtx, deadline_ms: i64) {
+  let (stop, deadline) = (ctx.stop.clone(), ctx.deadline.clone());
+  // Capped so an effectively unlimited budget (the CLI) cannot overflow the timer.
+  const MAX_WAIT_MS: i64 = 30 * 24 * 3_600_000;
+  let wait = std::time::Duration::from_millis((deadline_ms - wall_ms()).clamp(0, MAX_WAIT_MS) as u64);
   tokio::spawn(async move {
     tokio::select! {
-      _ = stop.cancelled() => {}
-      _ = tokio::time::sleep(wait) => stop.cancel(),
+      _ = deadline.cancelled() => {}
+      _ = tokio::time::sleep(wait) => {
+        deadline.cancel();
+        stop.cancel();
+      }
     }
   });
 }
@@ -542,7 +550,11 @@ fn stop_at_deadline(stop: &CancellationToken, deadline_ms: i64) {
 struct PhaseCtx {
   http: Arc<OktaHttp>,
   cancel: CancellationToken,
+  /// Start no new request: the chunk budget (or the run deadline).
   stop: CancellationToken,
+  /// The run budget's deadline alone. A chunk's first request of a phase only
+  /// waits for this one, so every chunk makes progress, however small its budget.
+  deadline: CancellationToken,
   tx: mpsc::Sender<StreamItem>,
   log: LogSink,
 }
@@ -569,9 +581,10 @@ impl PhaseCtx {
   /// Fetches `url` of `resource`, maps it, and works out its next link; logs the
   /// page. Failures are sent to the writer.
   async fn fetch(&self, resource: Resource, url: &Url, map: MapOptions, index: u64) -> Fetch {
+    let stop = if index == 0 { &self.deadline } else { &self.stop };
     let fetched = self
       .http
-      .get_page(resource, url, &self.cancel, &self.stop, &self.log, |page| {
+      .get_page(resource, url, &self.cancel, stop, &self.log, |page| {
         map_page(resource, &page.body, map).map_err(|e| {
           OktaError::new(
             ErrorCode::BadResponse,
@@ -712,6 +725,7 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
   let host = origin_key(&origin);
   let had_gaps = !plan.gaps.is_empty();
   let mut edge_done = plan.edge_since.is_none();
+  let mut edge_from = plan.edge_since;
   let chains: Vec<Chain> = plan
     .edge_since
     .map(|since| Chain::Edge { since })
@@ -734,9 +748,9 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       let page = match ctx.fetch(resource, &url, MapOptions::default(), index).await {
         Fetch::Page(page) => page,
         Fetch::Failed => return,
-        Fetch::Stopped => return finish_backfill(&ctx, &plan, edge_done, index, false).await,
+        Fetch::Stopped => return finish_backfill(&ctx, &plan, (edge_done, edge_from), index, false).await,
       };
-      let at = Position::Backfill { edge_done };
+      let at = Position::Backfill { edge_done, edge_from };
       let range = page.mapped.published_range;
       let covered = &mut plan.state.covered;
       match chain {
@@ -747,6 +761,8 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         Chain::Edge { since } => {
           if let Some((_, newest)) = range {
             covered.add(since, newest + 1);
+            // A later chunk of this run continues after what this page held.
+            edge_from = edge_from.map(|from| from.max(newest + 1));
           }
         }
         Chain::Gap { from, to } if page.finished => covered.add(from, to),
@@ -768,7 +784,7 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         count: page.mapped.count,
         records_json: page.mapped.records_json,
         at,
-        after: Position::Backfill { edge_done },
+        after: Position::Backfill { edge_done, edge_from },
         state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
         dedupe: true,
       };
@@ -789,12 +805,18 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       fields: backfill::progress(&plan, wall_ms()),
     });
   }
-  finish_backfill(&ctx, &plan, edge_done, index, true).await
+  finish_backfill(&ctx, &plan, (edge_done, edge_from), index, true).await
 }
 
 /// Ends the backfill for this run (all read, or the run budget is used up: the
 /// phase is done until the next run) or for this chunk (the position stays).
-async fn finish_backfill(ctx: &PhaseCtx, plan: &BackfillPlan, edge_done: bool, index: u64, complete: bool) {
+async fn finish_backfill(
+  ctx: &PhaseCtx,
+  plan: &BackfillPlan,
+  (edge_done, edge_from): (bool, Option<i64>),
+  index: u64,
+  complete: bool,
+) {
   if ctx.cancel.is_cancelled() {
     return;
   }
@@ -822,7 +844,7 @@ async fn finish_backfill(ctx: &PhaseCtx, plan: &BackfillPlan, edge_done: bool, i
       skip: 0,
       count: 0,
       records_json: b"[]".to_vec(),
-      at: Position::Backfill { edge_done },
+      at: Position::Backfill { edge_done, edge_from },
       after: Position::Done,
       state_record: None,
       dedupe: false,

@@ -1,7 +1,7 @@
 'use strict'
 // The rawdash-facing connector class. It only adapts: Rust plans, fetches, paces
 // and maps; this class resolves the token, hands pages to the storage handle one
-// record at a time, and tracks what was written so the cursor is exact.
+// batch at a time, and tracks what was written so the cursor is exact.
 const native = require('./native.cjs')
 const { configFields, resources, schemas, definition } = require('./schemas.cjs')
 const { OktaConnectorError, fromNative, configError } = require('./errors.cjs')
@@ -12,12 +12,13 @@ const CHUNK_BUDGET_MS = 30_000
 // Okta's System Log is eventually consistent: incremental syncs re-read this much
 // before `since` and skip events already stored (see README, Reliability).
 const EVENT_LOOKBACK_MS = 5 * 60 * 1000
-const SCOPES = {
-  users: (storage) => storage.entities([], { types: ['okta_user'] }),
-  groups: (storage) => storage.entities([], { types: ['okta_group'] }),
-  auth_events: (storage) => storage.events([], { names: ['okta_auth_event'] }),
-}
-const SETTING_KEYS = ['host', 'resources', 'rateLimitShare', 'requestTimeoutMs']
+// Storage scopes of the phases (a full sync clears the entity scopes).
+const EVENT_NAME = 'okta_auth_event'
+const ENTITY_TYPE = { users: 'okta_user', groups: 'okta_group' }
+// Records per plural write: rawdash's SQLite adapter binds every value of a batch,
+// and SQLite refuses statements with too many variables (20,000 rows fail).
+const MAX_BATCH = 5000
+const SETTING_KEYS = ['host', 'resources', 'rateLimitShare', 'requestTimeoutMs', 'syncBudgetSeconds']
 
 /** `[okta] event key=value ...` lines on stderr, for hosts that pass no logger. */
 const defaultLogger = {
@@ -100,6 +101,7 @@ class OktaConnector {
   #ctx
   #client = null
   #logger
+  #warnedNoBackfill = false
 
   constructor(settings, creds, ctx) {
     const raw = settings ?? {}
@@ -158,15 +160,28 @@ class OktaConnector {
     const started = Date.now()
     const logger = this.#logger
     const client = await this.#getClient()
+    // The System Log backfill keeps its progress in storage; without getEntity it
+    // cannot, and the sync falls back to the clear-and-reread of earlier versions.
+    const backfill = typeof storage?.getEntity === 'function'
+    if (!backfill && !this.#warnedNoBackfill) {
+      this.#warnedNoBackfill = true
+      logger.warn('backfill unavailable', {
+        reason: 'the storage handle has no getEntity: full syncs clear and re-read the sign-in window, and progress does not survive a host timeout',
+      })
+    }
     const request = {
       mode: options.mode,
       since: options.since ?? null,
       cursor: options.cursor ?? null,
       resources: options.resources ? [...options.resources] : null,
       fetchSpecs: options.fetchSpecs ?? null,
+      requiredWindowMs: options.requiredWindowMs ?? null,
       settingsResources: this.#settings.resources ?? null,
       eventLookbackMs: options.mode === 'latest' && options.since && typeof storage.queryEvents === 'function' ? EVENT_LOOKBACK_MS : 0,
       nowMs: Date.now(),
+      backfill,
+      backfillState: backfill ? await readBackfillState(storage, logger) : null,
+      budgetMs: this.#ctx.syncBudgetMs ?? (this.#settings.syncBudgetSeconds ?? definition.defaultSyncBudgetSeconds) * 1000,
     }
     let plan
     try {
@@ -175,12 +190,17 @@ class OktaConnector {
       throw fromNative(err)
     }
     const state = plan.state
-    const cursorNow = () => client.encodeCursor(state)
-    if (plan.phases.length === 0) return { done: true }
+    const run = plan.run
+    const cursorNow = () => client.encodeCursor({ phases: state, run })
+    if (plan.phases.length === 0) {
+      for (const w of plan.warnings) logger.warn(w.event, w.fields)
+      return { done: true }
+    }
     if (signal?.aborted) return { done: false, cursor: cursorNow() }
 
     // uuids known to be stored already (filled per page from storage range queries).
     let stored = null
+    const canQuery = typeof storage.queryEvents === 'function'
 
     const budget = this.#ctx.chunkBudgetMs ?? CHUNK_BUDGET_MS
     const progress = Object.fromEntries(plan.phases.map((p) => [p.phase, { pages: 0, items: 0, started: Date.now() }]))
@@ -192,9 +212,19 @@ class OktaConnector {
     }
     const onAbort = () => stream.cancel()
     signal?.addEventListener('abort', onAbort, { once: true })
+    // The chunk budget ends the stream gracefully: no new request, but pages already
+    // paid for are still written (a timer, so a long rate-limit wait ends it too).
+    const finish = () => {
+      if (finishing) return
+      finishing = true
+      logger.info('chunk budget reached', { elapsed_ms: Date.now() - started, budget_ms: budget })
+      stream.finish()
+    }
+    let finishing = false
+    const chunkTimer = setTimeout(finish, Math.max(0, budget - (Date.now() - started)))
     let failure = null
     try {
-      for await (const raw of stream) {
+      pages: for await (const raw of stream) {
         if (signal?.aborted) break
         // Native items are ASCII JSON: a Latin-1 copy makes the string, no UTF-8 decode.
         const item = JSON.parse(raw.toString('latin1'))
@@ -207,56 +237,55 @@ class OktaConnector {
           break
         }
         const phase = item.phase
-        if (item.clear) {
-          await SCOPES[phase](storage)
-          // Aborted during the clear: the host may have dropped it, so clear again next time.
-          if (signal?.aborted) break
-          state[phase] = { page: item.url, skip: 0 }
-        }
-        const isEvent = phase === 'auth_events'
+        const isEvent = item.resource === EVENT_NAME
         const records = item.records
-        if (isEvent && typeof storage.queryEvents === 'function' && records.length > item.skip) {
-          // Resuming inside the event phase, the previous chunk's last write may or may
-          // not have landed (an abort cut it); and in incremental syncs, events at or
-          // before `since` are either late arrivals or already stored. Check storage.
+        if (isEvent && canQuery && records.length > item.skip) {
+          // Events may be stored already: a backfill page can overlap what an earlier
+          // run stored (late-event look-back, an uncertain batch cut by an abort,
+          // events written before the state record); a resumed page's last batch may
+          // or may not have landed; incremental syncs re-read a look-back window.
           const resumed = item.index === 0 && !item.clear
           const rest = records.slice(item.skip)
-          const candidates = resumed ? rest : plan.dedupeBefore == null ? [] : rest.filter((r) => r.start_ts <= plan.dedupeBefore)
+          const candidates = item.dedupe || resumed ? rest : plan.dedupeBefore == null ? [] : rest.filter((r) => r.start_ts <= plan.dedupeBefore)
           if (candidates.length) stored = await alreadyStored(storage, candidates, stored)
         }
-        // Hot loop: one position object per page, mutated per record.
-        const position = { page: item.url, skip: item.skip }
-        state[phase] = position
-        const skipStored = isEvent && stored !== null
-        let i = item.skip
-        for (; i < records.length; i++) {
-          if (signal?.aborted) break
-          const record = records[i]
-          if (!(skipStored && stored.has(record.attributes.uuid))) {
-            if (isEvent) await storage.event(record)
-            else await storage.entity(record)
-            // Aborted while writing: the write is uncertain, so it does not count;
-            // the next chunk rewrites it (entities upsert, events are deduplicated).
-            if (signal?.aborted) break
+        // A full sync's first page clears the scope in the same batch that writes it;
+        // until that batch lands the phase still starts from scratch.
+        if (!item.clear) state[phase] = item.at
+        const position = item.at.page === undefined ? null : { ...item.at }
+        for (let i = item.skip; i < records.length || (item.clear && i === 0); i += MAX_BATCH) {
+          const slice = records.slice(i, i + MAX_BATCH)
+          const batch = stored && isEvent ? slice.filter((r) => !stored.has(r.attributes.uuid)) : slice
+          const clearScope = item.clear && i === 0
+          if (batch.length || clearScope) {
+            if (isEvent) await storage.events(batch, { names: clearScope ? [EVENT_NAME] : [] })
+            else await storage.entities(batch, { types: clearScope ? [ENTITY_TYPE[phase]] : [] })
+            // Aborted while writing: the batch is uncertain, so it does not count; the
+            // next chunk writes it again (entities upsert, events are deduplicated).
+            if (signal?.aborted) break pages
           }
-          position.skip = i + 1
+          if (position) {
+            position.skip = i + slice.length
+            state[phase] = position
+          }
+          if (slice.length === 0) break
         }
-        if (i < records.length) break
-        state[phase] = item.next ? { page: item.next, skip: 0 } : { done: true }
+        if (item.state) {
+          await storage.entity(item.state)
+          if (signal?.aborted) break
+        }
+        state[phase] = item.after
         const p = progress[phase]
         p.pages += 1
         p.items += records.length - Math.min(item.skip, records.length)
-        if (!item.next) {
+        if (item.after.done) {
           logger.info('resource done', { resource: item.resource, pages: p.pages, items: p.items, duration_ms: Date.now() - p.started })
-        }
-        if (Date.now() - started >= budget) {
-          logger.info('chunk budget reached', { elapsed_ms: Date.now() - started, budget_ms: budget })
-          break
         }
       }
     } catch (err) {
       failure = fromNative(err)
     } finally {
+      clearTimeout(chunkTimer)
       signal?.removeEventListener('abort', onAbort)
       stream.cancel()
     }
@@ -267,6 +296,17 @@ class OktaConnector {
       return { done: false, cursor, transientError: failure }
     }
     return cursor == null ? { done: true } : { done: false, cursor }
+  }
+}
+
+/** The stored backfill state entity, or null (none, or the read failed: say so). */
+async function readBackfillState(storage, logger) {
+  const { type, id } = definition.backfillState
+  try {
+    return (await storage.getEntity(type, id)) ?? null
+  } catch (err) {
+    logger.warn('sync state ignored', { reason: `reading it failed: ${String(err?.message ?? err).slice(0, 200)}` })
+    return null
   }
 }
 

@@ -4,6 +4,8 @@
 // semantics, the server's sync loop, and instantiateConnector. Used by the tests,
 // the benchmark and the `rawdash-okta` command.
 
+const HOUR_MS = 3_600_000
+
 function assertJsonValue(value, where) {
   if (value === undefined) throw new TypeError(`${where} is undefined (attributes must be JSON values; use null)`)
   if (value === null || typeof value !== 'object') return
@@ -16,16 +18,21 @@ function assertJsonValue(value, where) {
  * - `entities(list, scope)` / `events(list, scope)` REPLACE the scope.
  * - After `signal` aborts, writes are silently dropped (the host's guard).
  * Options: `keep: false` counts records instead of keeping them (benchmarks);
- * `signal`; `validate` (default true) checks record shapes.
+ * `signal`; `validate` (default true) checks record shapes; `getEntity: false`
+ * emulates an older host handle without `getEntity` (no backfill state).
  * It also records how many writes were in flight at once (`maxInFlight`).
  */
 class MemoryStorage {
-  constructor({ keep = true, signal, validate = true } = {}) {
+  constructor({ keep = true, signal, validate = true, getEntity = true } = {}) {
+    if (!getEntity) this.getEntity = undefined
     this.keep = keep
     this.signal = signal
     this.validate = validate
     this.entityMap = new Map()
     this.eventList = []
+    // Events by hour of start_ts, so range queries (the connector's duplicate checks)
+    // stay cheap at a million events.
+    this.eventIndex = new Map()
     this.counts = { entity: 0, event: 0, cleared: 0, dropped: 0 }
     this.inFlight = 0
     this.maxInFlight = 0
@@ -51,13 +58,23 @@ class MemoryStorage {
     }
   }
 
+  _checkEntity(e) {
+    if (!this.validate) return
+    if (!e || typeof e.type !== 'string' || typeof e.id !== 'string' || e.id === '') throw new TypeError('entity needs type and id')
+    if (typeof e.updated_at !== 'number') throw new TypeError('entity.updated_at must be a number')
+    assertJsonValue(e.attributes, `entity ${e.id} attributes`)
+  }
+
+  _checkEvent(e) {
+    if (!this.validate) return
+    if (!e || typeof e.name !== 'string' || typeof e.start_ts !== 'number') throw new TypeError('event needs name and start_ts')
+    assertJsonValue(e.attributes, `event attributes`)
+    if (e.end_ts === undefined) throw new TypeError('event.end_ts is undefined')
+  }
+
   async entity(e) {
     if (this._dropped()) return
-    if (this.validate) {
-      if (!e || typeof e.type !== 'string' || typeof e.id !== 'string' || e.id === '') throw new TypeError('entity needs type and id')
-      if (typeof e.updated_at !== 'number') throw new TypeError('entity.updated_at must be a number')
-      assertJsonValue(e.attributes, `entity ${e.id} attributes`)
-    }
+    this._checkEntity(e)
     return this._track(() => {
       this.counts.entity++
       if (!this.keep) return
@@ -69,24 +86,35 @@ class MemoryStorage {
 
   async event(e) {
     if (this._dropped()) return
-    if (this.validate) {
-      if (!e || typeof e.name !== 'string' || typeof e.start_ts !== 'number') throw new TypeError('event needs name and start_ts')
-      assertJsonValue(e.attributes, `event attributes`)
-      if (e.end_ts === undefined) throw new TypeError('event.end_ts is undefined')
-    }
+    this._checkEvent(e)
     return this._track(() => {
       this.counts.event++
-      if (this.keep) this.eventList.push(e)
+      if (this.keep) this._append(e)
     })
+  }
+
+  _append(e) {
+    this.eventList.push(e)
+    this._index(e)
+  }
+
+  _index(e) {
+    const hour = Math.floor(e.start_ts / HOUR_MS)
+    const bucket = this.eventIndex.get(hour)
+    if (bucket) bucket.push(e)
+    else this.eventIndex.set(hour, [e])
   }
 
   async entities(list, scope) {
     if (this._dropped()) return
+    for (const e of list) this._checkEntity(e)
     return this._track(() => {
       const types = scope?.types ?? [...new Set(list.map((e) => e.type))]
       for (const t of types) this.entityMap.delete(t)
-      this.counts.cleared++
-      this.calls.push({ op: 'entities', types })
+      if (types.length) this.counts.cleared++
+      this.counts.entity += list.length
+      this.calls.push({ op: 'entities', types, count: list.length })
+      if (!this.keep) return
       for (const e of list) {
         let byId = this.entityMap.get(e.type)
         if (!byId) this.entityMap.set(e.type, (byId = new Map()))
@@ -97,19 +125,29 @@ class MemoryStorage {
 
   async events(list, scope) {
     if (this._dropped()) return
+    for (const e of list) this._checkEvent(e)
     return this._track(() => {
       const names = new Set(scope?.names ?? list.map((e) => e.name))
-      this.eventList = this.eventList.filter((e) => !names.has(e.name))
-      this.counts.cleared++
-      this.calls.push({ op: 'events', names: [...names] })
-      this.eventList.push(...list)
+      if (names.size > 0) {
+        this.eventList = this.eventList.filter((e) => !names.has(e.name))
+        this.eventIndex = new Map()
+        for (const e of this.eventList) this._index(e)
+        this.counts.cleared++
+      }
+      this.counts.event += list.length
+      this.calls.push({ op: 'events', names: [...names], count: list.length })
+      if (this.keep) for (const e of list) this._append(e)
     })
   }
 
   async queryEvents({ name, start, end } = {}) {
-    return this.eventList.filter(
-      (e) => (name === undefined || e.name === name) && (start === undefined || e.start_ts >= start) && (end === undefined || e.start_ts <= end),
-    )
+    const match = (e) => (name === undefined || e.name === name) && (start === undefined || e.start_ts >= start) && (end === undefined || e.start_ts <= end)
+    if (start === undefined || end === undefined || end - start > 31 * 24 * HOUR_MS) return this.eventList.filter(match)
+    const out = []
+    for (let hour = Math.floor(start / HOUR_MS); hour <= Math.floor(end / HOUR_MS); hour++) {
+      for (const e of this.eventIndex.get(hour) ?? []) if (match(e)) out.push(e)
+    }
+    return out
   }
 
   async getEntity(type, id) {
@@ -134,7 +172,7 @@ class MemoryStorage {
     const read = (method) => (a, b) => root[method](a, b)
     const handle = {}
     for (const m of ['entity', 'event', 'entities', 'events', 'metric', 'metrics', 'edge', 'edges', 'distribution', 'distributions']) handle[m] = guard(m)
-    for (const m of ['queryEvents', 'getEntity', 'queryEntities']) handle[m] = read(m)
+    for (const m of ['queryEvents', 'getEntity', 'queryEntities']) if (typeof root[m] === 'function') handle[m] = read(m)
     return handle
   }
 
