@@ -98,8 +98,11 @@ test('demo (not a TTY): plain progress lines, and dashboard numbers that match t
   assert.ok(mfa > 0)
   assert.match(out, new RegExp(`${mfa.toLocaleString('en-US')} of ${events.length.toLocaleString('en-US')} events used a second factor`))
   assert.match(out, /MFA = eventType user\.authentication\.auth_via_mfa, or a credentialType other than PASSWORD/)
-  const pages = 2 + 1 + Math.ceil(events.length / 1000) + 1 // users, groups, logs + the empty last log page
-  assert.equal(count(out, /requests ([\d,]+) · 429s/), pages)
+  // users, groups, the log pages, and the newest hour's poll ending on an empty page
+  // (it may split a page with the older, newest-first part of the window).
+  const pages = 2 + 1 + Math.ceil(events.length / 1000) + 1
+  const requests = count(out, /requests ([\d,]+) · 429s/)
+  assert.ok(requests >= pages && requests <= pages + 1, `${requests} requests, ${pages} pages`)
   assert.equal(count(out, /429s ([\d,]+)/), 0)
 })
 

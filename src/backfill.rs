@@ -25,7 +25,8 @@ use crate::records::format_ms;
 
 /// A whole number of ms as JS hands it over (JSON numbers from JS arrive as floats).
 pub fn ms_of(v: &Value) -> Option<i64> {
-  v.as_i64().or_else(|| whole_number(v).and_then(|n| i64::try_from(n).ok()))
+  v.as_i64()
+    .or_else(|| whole_number(v).and_then(|n| i64::try_from(n).ok()))
 }
 
 /// Entity type of the state record.
@@ -113,11 +114,7 @@ impl Coverage {
 
   /// How many ms of `[from, to)` are covered.
   pub fn covered_ms(&self, from: i64, to: i64) -> i64 {
-    self
-      .0
-      .iter()
-      .map(|&(a, b)| (b.min(to) - a.max(from)).max(0))
-      .sum()
+    self.0.iter().map(|&(a, b)| (b.min(to) - a.max(from)).max(0)).sum()
   }
 
   /// Keeps only what lies within `[lo, hi)`.
@@ -187,7 +184,11 @@ impl BackfillState {
       .ok_or("the state record has no attributes object")?;
     match attrs.get("version").and_then(whole_number) {
       Some(STATE_VERSION) => {}
-      Some(v) => return Err(format!("the state record is version {v}, this package reads version {STATE_VERSION}")),
+      Some(v) => {
+        return Err(format!(
+          "the state record is version {v}, this package reads version {STATE_VERSION}"
+        ))
+      }
       None => return Err("the state record has no version".into()),
     }
     if attrs.get("host").and_then(Value::as_str) != Some(host) {
@@ -513,11 +514,17 @@ mod tests {
     i.full = false;
     i.widest_window_ms = None;
     i.since_ms = Some(NOW - H);
-    assert_eq!(plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start, NOW - 20 * 24 * H);
+    assert_eq!(
+      plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start,
+      NOW - 20 * 24 * H
+    );
     // Never older than retention.
     let mut i = inputs(None);
     i.since_ms = Some(NOW - 200 * 24 * H);
-    assert_eq!(plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start, NOW - RETENTION_MS);
+    assert_eq!(
+      plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start,
+      NOW - RETENTION_MS
+    );
     // A since in the future reads nothing and says so.
     let mut i = inputs(None);
     i.since_ms = Some(NOW + H);

@@ -72,7 +72,11 @@ pub const DEFAULT_BUDGET_MS: i64 = 240_000;
 /// `options.requiredWindowMs` and the widgets' `fetchSpecs`.
 fn widest_window_ms(req: &SyncRequest) -> Option<i64> {
   let name = Resource::AuthEvents.resource_name();
-  let direct = req.required_window_ms.as_ref().and_then(|w| w.get(name)).and_then(Value::as_f64);
+  let direct = req
+    .required_window_ms
+    .as_ref()
+    .and_then(|w| w.get(name))
+    .and_then(Value::as_f64);
   let specs = req
     .fetch_specs
     .as_ref()
@@ -182,7 +186,8 @@ impl SyncPlan {
 /// { backfill, edgeDone } }, run }`) as the cursor to return; `None` when every
 /// phase is done.
 pub fn encode_cursor(state: &Value, origin: &Url) -> Result<Option<Value>, OktaError> {
-  let wrapped = json!({ "phase": "users", "page": null, "v": 2, "phases": state.get("phases"), "run": state.get("run") });
+  let wrapped =
+    json!({ "phase": "users", "page": null, "v": 2, "phases": state.get("phases"), "run": state.get("run") });
   let decoded = cursor::decode(Some(&wrapped), origin)
     .map_err(|e| OktaError::new(ErrorCode::Internal, format!("invalid writer state: {e}")))?
     .unwrap_or_default();
@@ -601,7 +606,9 @@ impl PhaseCtx {
       Ok(ok) => ok,
       Err(error) if error.code == ErrorCode::Aborted => return Fetch::Stopped,
       Err(error) => {
-        let error = error.at(resource.resource_name(), url.as_str()).redact(self.http.token());
+        let error = error
+          .at(resource.resource_name(), url.as_str())
+          .redact(self.http.token());
         let _ = self.tx.send(StreamItem::Failed { resource, error }).await;
         return Fetch::Failed;
       }
@@ -691,7 +698,10 @@ async fn run_phase(ctx: PhaseCtx, phase: PhasePlan) {
       skip,
       count: page.mapped.count,
       records_json: page.mapped.records_json,
-      at: Position::At { page: url.clone(), skip },
+      at: Position::At {
+        page: url.clone(),
+        skip,
+      },
       after,
       state_record: None,
       dedupe: false,
@@ -753,9 +763,21 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       let at = Position::Backfill { edge_done, edge_from };
       let range = page.mapped.published_range;
       let covered = &mut plan.state.covered;
+      // While older gaps wait, a short edge page means the edge has caught up with
+      // what Okta had: skip the confirming empty page and claim only up to the
+      // newest event seen (the next run's look-back re-reads from there).
+      let short_edge_page = !plan.gaps.is_empty()
+        && page.mapped.raw_items > 0
+        && page.mapped.raw_items < Resource::AuthEvents.page_limit() as usize;
       match chain {
         Chain::Edge { since } if page.finished => {
           covered.add(since, requested_at.max(since));
+          edge_done = true;
+        }
+        Chain::Edge { since } if short_edge_page => {
+          if let Some((_, newest)) = range {
+            covered.add(since, newest + 1);
+          }
           edge_done = true;
         }
         Chain::Edge { since } => {
@@ -793,8 +815,8 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       }
       index += 1;
       match page.next {
-        Some(next) => url = next,
-        None => break,
+        Some(next) if !(short_edge_page && matches!(chain, Chain::Edge { .. })) => url = next,
+        _ => break,
       }
     }
   }

@@ -254,4 +254,6 @@ function defineConfig(config) {
   return config
 }
 
-module.exports = { MemoryStorage, runSync, instantiateConnector, defineConfig }
+const { ServerRunner } = require('./server-loop.cjs')
+
+module.exports = { MemoryStorage, runSync, instantiateConnector, defineConfig, ServerRunner }

@@ -1,2 +1,2 @@
 import host from './host.cjs'
-export const { MemoryStorage, runSync, instantiateConnector, defineConfig } = host
+export const { MemoryStorage, runSync, instantiateConnector, defineConfig, ServerRunner } = host
