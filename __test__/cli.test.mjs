@@ -254,3 +254,14 @@ test('progress on a TTY redraws one block in place', () => {
   assert.match(last, /waiting|1 wait/)
   assert.match(last, /requests 2 · 429s 0/)
 })
+
+test('sync --max-seconds stops reading the System Log at the budget, keeps what it stored and says how far it got', async () => {
+  await withSim({ users: 20, groups: 2, events: 30_000, rateLimits: { logs: { limit: 4, windowMs: 1000 } } }, async (sim) => {
+    const r = await cli(['sync', '--base-url', sim.url, '--max-seconds', '1', '--resources', 'auth_events'], { OKTA_API_TOKEN: TOKEN, OKTA_HOST: 'acme.okta.com' })
+    assert.equal(r.code, 0, r.all)
+    assert.match(r.stderr, /sign-ins: stopped at the time budget with [\d.]+% of the window stored .*% left, about \d+ more runs?/)
+    const signIns = [...sim.org.events()].filter((e) => SIGN_IN_EVENT_TYPES.includes(e.eventType)).length
+    const shown = count(r.stdout, /^Sign-in events\s+([\d,]+)/m)
+    assert.ok(shown > 0 && shown < signIns, `${shown} of ${signIns}`)
+  })
+})

@@ -105,7 +105,9 @@ Options:
                        (90m, 24h, 7d). Without it Okta returns 7 days of sign-ins.
   --out FILE           write every stored record as JSON lines ("-" = stdout;
                        the dashboard then goes to stderr)
-  --max-seconds N      abort the sync loop after N seconds (default 300, as rawdash's server)
+  --max-seconds N      stop reading the System Log after N seconds and keep what
+                       was stored, as syncBudgetSeconds does on a rawdash server
+                       (default: run to completion)
   --quiet              no progress display
   -h, --help           this help
 `,

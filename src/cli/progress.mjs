@@ -84,6 +84,11 @@ export class Progress {
         p.note = `${fields.status ? `HTTP ${fields.status} ` : ''}${fields.code ?? ''}`.trim()
         this.plain(p, `${p.label}: request failed (${p.note || 'error'})${fields.retry_in_ms == null ? '' : `, retrying in ${duration(fields.retry_in_ms)}`}`, true)
         break
+      case 'backfill incomplete':
+        this.plainLine(
+          `sign-ins: stopped at the time budget with ${fields.covered_percent}% of the window stored (${fields.covered_from ?? '?'} to ${fields.covered_to ?? '?'}); ${fields.remaining_percent}% left, about ${fields.estimated_runs_left ?? '?'} more run${fields.estimated_runs_left === 1 ? '' : 's'} like this one`,
+        )
+        break
       case 'chunk budget reached':
         this.plainLine(`sync chunk budget reached after ${duration(fields.elapsed_ms ?? 0)}; resuming from the cursor`)
         break

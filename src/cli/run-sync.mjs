@@ -9,6 +9,10 @@ import { explain } from './explain.mjs'
 import { computeDashboard, renderDashboard } from './dashboard.mjs'
 import { palette, wantsColor, writer } from './ui.mjs'
 
+// setTimeout's largest delay (about 24.8 days): "no timeout".
+const MAX_TIMER_MS = 2 ** 31 - 1
+const UNLIMITED_MS = 10 * 365 * 24 * 3600 * 1000
+
 /**
  * Runs a full host-loop sync with live progress.
  * opts: { settings, token, baseUrl, resources (keys), options (SyncOptions), totals?, title,
@@ -27,7 +31,9 @@ export async function syncWithProgress(opts) {
     stats: () => connector?.stats(),
   })
   try {
-    connector = new OktaConnector(opts.settings, { apiToken: opts.token }, { baseUrl: opts.baseUrl, logger: progress.logger() })
+    // No --max-seconds: no run budget, the backfill runs to completion.
+    const syncBudgetMs = opts.maxSeconds ? opts.maxSeconds * 1000 : UNLIMITED_MS
+    connector = new OktaConnector(opts.settings, { apiToken: opts.token }, { baseUrl: opts.baseUrl, logger: progress.logger(), syncBudgetMs })
   } catch (err) {
     throw toCliError(err, opts)
   }
@@ -43,7 +49,8 @@ export async function syncWithProgress(opts) {
   let run
   try {
     run = await runSync(connector, storage, opts.options, {
-      timeoutMs: (opts.maxSeconds ?? 300) * 1000,
+      // The budget stops the log reads; the loop gets a minute more to write and finish.
+      timeoutMs: opts.maxSeconds ? (opts.maxSeconds + 60) * 1000 : MAX_TIMER_MS,
       maxTransient: 2,
       onResult: (r) => progress.onResult(r),
     })
@@ -56,8 +63,8 @@ export async function syncWithProgress(opts) {
   progress.stop(run.done)
   if (!run.done) {
     if (run.timedOut) {
-      throw new CliError(`the sync did not finish within ${opts.maxSeconds ?? 300} s (rawdash's server aborts its sync loop after 300 s)`, {
-        fix: 'raise --max-seconds to see how long it takes, or sync less: --resources, or a later --since',
+      throw new CliError(`the sync did not finish within ${opts.maxSeconds + 60} s`, {
+        fix: 'raise --max-seconds, or sync less: --resources, or a later --since',
       })
     }
     if (run.error) throw toCliError(run.error, opts)

@@ -13,7 +13,9 @@ export async function sync(argv, io) {
   const mode = values.mode ?? 'full'
   if (mode !== 'full' && mode !== 'latest') throw new UsageError(`--mode must be full or latest (got "${mode}")`)
   const since = parseSince(values.since)
-  const maxSeconds = intFlag(values, 'max-seconds', 300, 1, 86_400)
+  // Without --max-seconds the sync runs to completion; with it, the System Log
+  // budget is N s, as syncBudgetSeconds bounds a run on a rawdash server.
+  const maxSeconds = values['max-seconds'] === undefined ? null : intFlag(values, 'max-seconds', 240, 1, 86_400)
   const conn = connection(values)
   addSecret(conn.token)
   const toStdout = values.out === '-'
