@@ -116,7 +116,7 @@ test('import and require: the default export is the class; named exports and sub
   assert.deepEqual(e.resources, ['okta_auth_event', 'okta_group', 'okta_user'])
   assert.deepEqual(e.schemas, ['auth_events', 'groups', 'users'])
   assert.equal(e.staticResourcesSame, true)
-  assert.deepEqual(e.host, ['MemoryStorage', 'defineConfig', 'instantiateConnector', 'runSync'])
+  assert.deepEqual(e.host, ['MemoryStorage', 'ServerRunner', 'defineConfig', 'instantiateConnector', 'runSync'])
 
   const cjs = await node('exports-cjs.cjs', { cwd: project })
   assert.equal(cjs.code, 0, cjs.stderr)
@@ -126,7 +126,7 @@ test('import and require: the default export is the class; named exports and sub
   assert.equal(c.staticId, 'okta')
   assert.equal(c.configFields, true)
   assert.deepEqual(c.resources, ['okta_auth_event', 'okta_group', 'okta_user'])
-  assert.deepEqual(c.host, ['MemoryStorage', 'defineConfig', 'instantiateConnector', 'runSync'])
+  assert.deepEqual(c.host, ['MemoryStorage', 'ServerRunner', 'defineConfig', 'instantiateConnector', 'runSync'])
   assert.equal(c.simulator, true)
   assert.equal(c.version, packed.version)
 })
