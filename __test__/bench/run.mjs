@@ -1,7 +1,7 @@
 // `npm run bench`: throughput, rate-limited and scale scenarios against the Okta
 // simulator running in its own process (its CPU is not counted). Prints a table and
 // one machine-readable `BENCH {...}` line per scenario, with ratios against the
-// stated floors/targets. Options: --only throughput|rate-limited|scale, --quick.
+// stated floors/targets. Options: --only throughput|rate-limited|scale|backfill, --quick.
 import { spawn } from 'node:child_process'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,7 @@ import os from 'node:os'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const SIM = path.join(here, '../../src/simulator/cli.cjs')
 const DRIVER = path.join(here, 'driver.mjs')
+const BACKFILL_DRIVER = path.join(here, 'backfill-driver.mjs')
 const args = process.argv.slice(2)
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null
 const quick = args.includes('--quick')
@@ -20,6 +21,10 @@ const TARGET_CPU_US_PER_RECORD = 15
 const TS_CPU_US_PER_RECORD = 41
 const TARGET_RATE_LIMITED_RATIO = 1.15
 const TARGET_SCALE_GROWTH_MB = 20
+// Backfill targets (issue #9): runs <= floor + 1, log pages <= 1.15 x the pages in
+// the window, at least 20,000 events/s written into SQLite.
+const TARGET_PAGES_RATIO = 1.15
+const TARGET_EVENTS_PER_SECOND = 20000
 const SHARE = 0.5 // the connector's default rateLimitShare
 const UNLIMITED = 'users=100000000/60000,groups=100000000/60000,logs=100000000/60000'
 
@@ -40,8 +45,8 @@ async function startSim(flags) {
   }
 }
 
-async function drive(sim, keep) {
-  const child = spawn(process.execPath, [DRIVER, JSON.stringify({ url: sim.url, token: sim.token, keep })], { stdio: ['ignore', 'pipe', 'inherit'] })
+async function drive(sim, keep, driver = DRIVER, extra = {}) {
+  const child = spawn(process.execPath, [driver, JSON.stringify({ url: sim.url, token: sim.token, keep, ...extra })], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   const code = await new Promise((resolve) => child.once('exit', resolve))
@@ -173,8 +178,58 @@ async function scale() {
   results.push(result)
 }
 
+async function backfill() {
+  // The issue's scaled scenario, scaled once more in time: the System Log allows 5
+  // requests a second (the connector uses half), a run's budget is 8 s inside a
+  // 10 s host timeout (rawdash: 240 s in 300 s), about 122,000 sign-in events in 29 days.
+  const DAY = 24 * 3600 * 1000
+  const org = quick ? { events: 60000 } : { events: 152000 }
+  const logs = { limit: 5, windowMs: 1000 }
+  const budgetMs = 8000
+  const sim = await startSim(['--users', '2000', '--groups', '100', '--events', org.events, '--event-span-ms', 29 * DAY, '--rate-limit', `logs=${logs.limit}/${logs.windowMs}`].map(String))
+  try {
+    const r = await drive(sim, false, BACKFILL_DRIVER, { budgetMs, timeoutMs: 10000, windowMs: 30 * DAY, maxRuns: 30 })
+    const s = await sim.stats()
+    const minPages = Math.ceil(r.distinct / 1000)
+    const pagesPerRun = (budgetMs / 1000) * (logs.limit / (logs.windowMs / 1000)) * SHARE
+    const floorRuns = Math.ceil(minPages / pagesPerRun)
+    const logPages = s.byBucket.logs?.requests ?? 0
+    const result = {
+      scenario: 'backfill',
+      org,
+      signInEvents: r.distinct,
+      runs: r.runs.length,
+      floorRuns,
+      allRunsSucceeded: r.runs.every((x) => x.ok),
+      newestDayAfterFirstRun: r.newestDayAfterFirst,
+      duplicates: r.duplicates,
+      logPages,
+      minPages,
+      pagesRatio: +(logPages / minPages).toFixed(3),
+      batchedEventsPerSecond: r.batchedPerSecond,
+      singleEventsPerSecond: r.singlePerSecond,
+      status429: s.status429,
+      wallMs: r.wallMs,
+      pass: r.runs.length <= floorRuns + 1 && r.runs.every((x) => x.ok) && r.duplicates === 0 && logPages / minPages <= TARGET_PAGES_RATIO && r.batchedPerSecond >= TARGET_EVENTS_PER_SECOND,
+    }
+    table(`backfill: rawdash's server loop over SQLite, logs ${logs.limit} requests per ${logs.windowMs} ms (share ${SHARE}), run budget ${budgetMs / 1000} s in a 10 s host timeout`, [
+      ['sign-in events in the window', result.signInEvents],
+      ['runs to complete', `${result.runs}  (rate-limit floor ${floorRuns}; target <= ${floorRuns + 1}); every run succeeded: ${result.allRunsSucceeded}`],
+      ['newest day after run 1', `${result.newestDayAfterFirstRun} events stored`],
+      ['log pages fetched', `${logPages}  (minimum ${minPages}: ratio ${result.pagesRatio}, target <= ${TARGET_PAGES_RATIO})`],
+      ['duplicates', result.duplicates],
+      ['events written per second', `batched ${result.batchedEventsPerSecond}  vs per-record ${result.singleEventsPerSecond}  (target >= ${TARGET_EVENTS_PER_SECOND})`],
+      ['429 responses', result.status429],
+      ['verdict', verdict(result.pass)],
+    ])
+    results.push(result)
+  } finally {
+    await sim.stop()
+  }
+}
+
 console.log(`@rawdash/connector-okta benchmark on ${os.cpus().length} CPUs, Node ${process.version}${quick ? ' (quick)' : ''}`)
-for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale]]) {
+for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale], ['backfill', backfill]]) {
   if (!only || only === name) await fn()
 }
 console.log('')
