@@ -333,34 +333,24 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         None
       },
     };
-    match cursor.position(resource) {
-      Position::Done => done.push(resource),
-      Position::Start => phases.push(PhasePlan {
-        resource,
-        url: first_page_url(origin, resource, &query),
-        skip: 0,
-        clear: full,
-        map,
-        backfill: None,
-      }),
-      Position::At { page, skip } => phases.push(PhasePlan {
-        resource,
-        url: page,
-        skip,
-        clear: false,
-        map,
-        backfill: None,
-      }),
-      // A backfill position without a backfill-capable storage: start the phase.
-      Position::Backfill { .. } => phases.push(PhasePlan {
-        resource,
-        url: first_page_url(origin, resource, &query),
-        skip: 0,
-        clear: full,
-        map,
-        backfill: None,
-      }),
-    }
+    let (url, skip, clear) = match cursor.position(resource) {
+      Position::Done => {
+        done.push(resource);
+        continue;
+      }
+      Position::At { page, skip } => (page, skip, false),
+      // A backfill position reaching a handle that cannot keep the backfill state
+      // starts the phase over, like a fresh one.
+      Position::Start | Position::Backfill { .. } => (first_page_url(origin, resource, &query), 0, full),
+    };
+    phases.push(PhasePlan {
+      resource,
+      url,
+      skip,
+      clear,
+      map,
+      backfill: None,
+    });
   }
   Ok(SyncPlan {
     phases,
