@@ -64,7 +64,7 @@ fn resource_json(r: Resource) -> Value {
         { "field": "result", "ops": ["eq"], "values": EVENT_RESULTS },
         { "field": "eventType", "ops": ["eq"] }
       ],
-      "notes": "The scope is cleared and rewritten on every full sync; incremental syncs append events whose published is strictly newer than options.since (plus sign-in events Okta indexed late, checked against storage so none is stored twice).",
+      "notes": "Events are never cleared: full and incremental syncs fill what storage lacks in the sign-in window, newest first, with progress kept in storage (an okta_sync_state entity) so a history larger than one host run completes over several runs. Sign-in events Okta indexed late are picked up by the next run; none is stored twice.",
       "responses": "auth_events"
     }),
   }
