@@ -191,7 +191,9 @@ async function backfill() {
     const r = await drive(sim, false, BACKFILL_DRIVER, { budgetMs, timeoutMs: 10000, windowMs: 30 * DAY, maxRuns: 30 })
     const s = await sim.stats()
     const minPages = Math.ceil(r.distinct / 1000)
-    const pagesPerRun = (budgetMs / 1000) * (logs.limit / (logs.windowMs / 1000)) * SHARE
+    // The connector spends floor(limit x share) requests of each window (as in the
+    // rate-limited scenario's floor).
+    const pagesPerRun = (budgetMs / logs.windowMs) * Math.max(1, Math.floor(logs.limit * SHARE))
     const floorRuns = Math.ceil(minPages / pagesPerRun)
     const logPages = s.byBucket.logs?.requests ?? 0
     const result = {
