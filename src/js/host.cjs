@@ -199,8 +199,9 @@ async function runSync(connector, storage, options = {}, host = {}) {
  * class declares no credentials), then constructs.
  */
 function instantiateConnector(entry, registry, secretsResolver, logger) {
-  const Cls = registry[entry.connector ?? entry.type ?? entry.id]
-  if (!Cls) throw new Error(`Unknown connector ${entry.connector ?? entry.type ?? entry.id}`)
+  const key = entry.connectorId ?? entry.connector ?? entry.type ?? entry.id
+  const Cls = registry[key]
+  if (!Cls) throw new Error(`Unknown connector ${key}`)
   const credKeys = Object.keys(Cls.credentials ?? {})
   const settings = {}
   const creds = {}

@@ -203,15 +203,31 @@ export interface ResourceDefinition {
   responses?: Record<string, z.ZodTypeAny>
 }
 
+/** rawdash's connector catalog categories (`connectorDocSchema`). */
+export type ConnectorCategory =
+  | 'engineering'
+  | 'product'
+  | 'analytics'
+  | 'marketing'
+  | 'sales'
+  | 'support'
+  | 'finance'
+  | 'infrastructure'
+  | 'security'
+  | 'hr'
+  | 'mobile'
+
+/** Documentation metadata in the shape of rawdash's `connectorDocSchema`. */
 export interface ConnectorDoc {
   displayName: string
-  category: string
-  brandColor: string
+  category: ConnectorCategory
   tagline: string
-  vendor: string
+  /** `#RRGGBB`. */
+  brandColor?: string
+  vendor: { name: string; domain: string; apiDocs?: string; website?: string }
   auth: { summary: string; setup: string[] }
-  rateLimit: string
-  limitations: string[]
+  rateLimit?: string
+  limitations?: string[]
 }
 
 /** The connector id: `'okta'`. */
@@ -231,13 +247,23 @@ export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_e
 /** zod schemas of the raw API responses by tag. */
 export declare const schemas: Record<'users' | 'groups' | 'auth_events', z.ZodTypeAny>
 
+/**
+ * Validates user config with the `configFields` rules and returns it normalized
+ * (known keys only, host trimmed). Throws an `OktaConnectorError` with code
+ * `OKTA_INVALID_CONFIG` whose `issues` name every bad field.
+ */
+export declare function validateConfig(input: unknown): OktaConfig
+
 /** Okta connector for rawdash: users, groups and System Log sign-in events. */
 export declare class OktaConnector {
   static readonly id: 'okta'
   static readonly resources: typeof resources
   static readonly schemas: typeof schemas
   static readonly credentials: { apiToken: { description: string; auth: 'required' } }
-  /** Parses `input` with `configFields` and constructs the connector. */
+  /**
+   * Validates `input` with the `configFields` rules and constructs the connector; bad
+   * input throws an `OktaConnectorError` (`OKTA_INVALID_CONFIG`) naming every field.
+   */
   static create(input: unknown, ctx?: OktaContext): OktaConnector
   constructor(settings: OktaSettings & { apiToken?: string | SecretRef }, creds?: OktaCredentials, ctx?: OktaContext)
   readonly id: 'okta'
