@@ -36,6 +36,16 @@ async function readmeExample() {
   return { config: blocks[0], registry: blocks[1] }
 }
 
+/** The README's testing-utilities example (the `js` block of "Testing utilities"). */
+async function readmeTestingExample() {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+  const start = readme.indexOf('## Testing utilities')
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 5))
+  const block = /```js\n([\s\S]*?)```/.exec(section)
+  assert.ok(block, 'the README shows a testing-utilities example')
+  return block[1]
+}
+
 const tsc = (project, cwd, extra = []) => run(process.execPath, [join(cwd, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, ...extra], { cwd })
 
 /** Known causes of type errors in this package's typings, with the fix. */
@@ -201,4 +211,15 @@ test('rawdash.config.ts, compiled, runs through the host harness against the sim
   } finally {
     await sim.close()
   }
+})
+
+test('the README testing-utilities example runs as printed against the installed package', async () => {
+  // Needs dist/ from the previous test (the compiled README config and registry).
+  await writeFile(join(project, 'dist', 'testing.mjs'), await readmeTestingExample())
+  const r = await node(join('dist', 'testing.mjs'), { cwd: project })
+  assert.equal(r.code, 0, `${r.stdout}${r.stderr}`)
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1))
+  const { generateOrg } = createRequire(join(project, 'package.json'))('@rawdash/connector-okta/simulator')
+  const active = [...generateOrg({ users: 200, groups: 10, events: 2000, seed: 1 }).users()].filter((u) => u.status === 'ACTIVE').length
+  assert.deepEqual(out, { done: true, activeUsers: active })
 })

@@ -79,8 +79,9 @@ export async function check(argv, io) {
   }
   const c = palette(wantsColor(process.stdout))
   const lines = []
-  lines.push(`${c.bold('Checking')} ${conn.host}${conn.baseUrl ? c.dim(` via ${conn.baseUrl}`) : ''}: ${plural(conn.resources.length, 'resource')}, one request each`)
+  lines.push(`${c.bold('Checking')} ${conn.host}${conn.baseUrl ? c.dim(` via ${conn.baseUrl}`) : ''}`)
   lines.push(c.dim(`config ok: host ${conn.host}, resources ${conn.resources.join(', ')}`))
+  lines.push(c.dim(`${plural(conn.resources.length, 'resource')}, one request each`))
   if (/-admin\.(okta|oktapreview|okta-emea)\.com$/i.test(conn.host)) {
     lines.push(c.yellow(`note: ${conn.host} looks like the admin console host; the API lives on ${conn.host.replace('-admin.', '.')}`))
   }
