@@ -45,19 +45,24 @@ export interface OktaContext {
   chunkBudgetMs?: number
 }
 
+/** The logger a host passes in `ctx.logger` (host contract section 6). */
 export interface ConnectorLogger {
   info(event: string, fields?: Record<string, unknown>): void
   warn(event: string, fields?: Record<string, unknown>): void
 }
 
+/** A filter operator of a widget filter. */
 export type FilterOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains'
+/** One widget filter condition, e.g. `{ field: 'status', op: 'eq', value: 'ACTIVE' }`. */
 export interface FilterCondition {
   field: string
   op: FilterOp
   value: unknown
 }
+/** A condition, or any of several. */
 export type FilterClause = FilterCondition | { or: FilterCondition[] }
 
+/** What the host passes to `sync()` (host contract section 3). */
 export interface SyncOptions {
   mode: 'full' | 'latest'
   since?: string
@@ -68,6 +73,7 @@ export interface SyncOptions {
   fetchSpecs?: Record<string, Array<{ filter?: FilterClause[]; requiredWindowMs?: number }>>
 }
 
+/** What `sync()` returns: done, or a cursor to call again with (and a transient error, if any). */
 export interface SyncResult {
   done: boolean
   cursor?: unknown
@@ -83,6 +89,7 @@ export interface OktaCursor {
   phases?: Partial<Record<OktaResource, { page: string | null; skip: number } | { done: true }>>
 }
 
+/** An `okta_user` entity as stored. */
 export interface OktaUserRecord {
   type: 'okta_user'
   id: string
@@ -99,6 +106,7 @@ export interface OktaUserRecord {
   updated_at: number
 }
 
+/** An `okta_group` entity as stored. */
 export interface OktaGroupRecord {
   type: 'okta_group'
   id: string
@@ -112,6 +120,7 @@ export interface OktaGroupRecord {
   updated_at: number
 }
 
+/** An `okta_auth_event` event as stored. */
 export interface OktaAuthEventRecord {
   name: 'okta_auth_event'
   start_ts: number
@@ -144,7 +153,9 @@ export interface StorageHandle {
   queryEvents?(q: { name?: string; start?: number; end?: number }): Promise<Array<{ attributes?: Record<string, unknown> }>> | Array<{ attributes?: Record<string, unknown> }>
 }
 
+/** The host's error kinds: branch on these, never on message text. */
 export type ErrorKind = 'auth' | 'rate_limit' | 'transient' | 'upstream_bug' | 'client_bug'
+/** The connector's stable error codes (see the README's Errors table). */
 export type ErrorCode =
   | 'OKTA_INVALID_CONFIG'
   | 'OKTA_INVALID_OPTION'
@@ -193,6 +204,7 @@ export declare class OktaConnectorError extends Error {
   issues: Array<{ field: string; message: string }>
 }
 
+/** A resource definition of the `resources` export. */
 export interface ResourceDefinition {
   shape: 'entity' | 'event'
   description: string
