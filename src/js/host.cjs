@@ -194,7 +194,8 @@ async function runSync(connector, storage, options = {}, host = {}) {
 }
 
 /**
- * rawdash's instantiateConnector: splits `entry.config` into creds (the keys the
+ * rawdash's instantiateConnector: picks `registry[entry.connectorId]` (entries are
+ * `{ name, connectorId, config }`), splits `entry.config` into creds (the keys the
  * class's STATIC `credentials` names) and settings (the rest; everything when the
  * class declares no credentials), then constructs.
  */
