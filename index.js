@@ -837,7 +837,5 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.OktaClient = nativeBinding.OktaClient
 module.exports.PageStream = nativeBinding.PageStream
-module.exports.__testPanic = nativeBinding.__testPanic
 module.exports.checkConfig = nativeBinding.checkConfig
 module.exports.definition = nativeBinding.definition
-module.exports.validateConfig = nativeBinding.validateConfig

@@ -1,8 +1,8 @@
 // The rawdash-okta command, run as a child process against the Okta simulator.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, access } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +35,13 @@ async function withSim(options, fn) {
   }
 }
 
+/** Output with wrapped lines joined back (every line fits 80 columns; see fitsColumns). */
+const flat = (out) => out.replace(/\n {2,}/g, ' ')
+/** Every line fits an 80-column terminal. */
+const fitsColumns = (out) => {
+  const wide = out.split('\n').filter((l) => [...l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')].length > 80)
+  assert.deepEqual(wide, [], 'lines wider than 80 columns')
+}
 const noStack = (out) => assert.doesNotMatch(out, /\n\s+at .+:\d+:\d+/, 'no stack trace')
 const noAnsi = (out) => assert.doesNotMatch(out, /\x1b\[/, 'no ANSI escapes when not on a TTY')
 const count = (text, re) => {
@@ -97,7 +104,7 @@ test('demo (not a TTY): plain progress lines, and dashboard numbers that match t
   const mfa = attrs.filter(isMfa).length
   assert.ok(mfa > 0)
   assert.match(out, new RegExp(`${mfa.toLocaleString('en-US')} of ${events.length.toLocaleString('en-US')} events used a second factor`))
-  assert.match(out, /MFA = eventType user\.authentication\.auth_via_mfa, or a credentialType other than PASSWORD/)
+  assert.match(out, /MFA = eventType user\.authentication\.auth_via_mfa,\n\s+or a credentialType other than PASSWORD/)
   // users, groups, the log pages, and the newest hour's poll ending on an empty page
   // (it may split a page with the older, newest-first part of the window).
   const pages = 2 + 1 + Math.ceil(events.length / 1000) + 1
@@ -142,7 +149,8 @@ test('check with a wrong token: exit 1, E0000011 and the fix, the token is not p
     const r = await cli(['check', '--host', 'acme.okta.com', '--base-url', sim.url, '--token', wrong])
     assert.equal(r.code, 1, r.all)
     assert.match(r.stdout, /E0000011/)
-    assert.match(r.stdout, /fix: the token is invalid, expired or revoked.*Security > API > Tokens/)
+    assert.match(flat(r.stdout), /fix: the token is invalid, expired or revoked.*Security > API > Tokens/)
+    fitsColumns(r.all)
     assert.ok(!r.all.includes(wrong), 'token printed')
     assert.ok(!r.all.includes(TOKEN))
     assert.equal((r.stdout.match(/^FAIL\s+/gm) ?? []).length, 3)
@@ -157,8 +165,9 @@ test('check with forbidden logs: exit 1 naming auth_events and /api/v1/logs, wit
     assert.equal(r.code, 1, r.all)
     assert.match(r.stdout, /^OK\s+users/m)
     assert.match(r.stdout, /^OK\s+groups/m)
-    assert.match(r.stdout, /^FAIL\s+auth_events\s+GET \/api\/v1\/logs\s+.*403 E0000006/m)
-    assert.match(r.stdout, /fix: the admin who created the token lacks permission to read the System Log.*Read-Only Administrator/)
+    assert.match(flat(r.stdout), /^FAIL\s+auth_events\s+GET \/api\/v1\/logs\s+.*403 E0000006/m)
+    assert.match(flat(r.stdout), /fix: the admin who created the token lacks permission to read the System Log.*Read-Only Administrator/)
+    fitsColumns(r.all)
     assert.match(r.stdout, /1 of 3 resources not readable/)
   })
 })
@@ -167,9 +176,10 @@ test('check with a bad host: exit 2 with the host message, no request made', asy
   await withSim({ users: 10, groups: 2, events: 10 }, async (sim) => {
     const r = await cli(['check', '--host', 'https://acme.okta.com/', '--base-url', sim.url], { OKTA_API_TOKEN: TOKEN })
     assert.equal(r.code, 2, r.all)
-    assert.match(r.stderr, /host: Use the org host only \(e\.g\. "acme\.okta\.com"\), without the protocol or path\./)
+    assert.match(flat(r.stderr), /host: Use the org host only \(e\.g\. "acme\.okta\.com"\), without the protocol or path\./)
     assert.match(r.stderr, /fix: did you mean --host acme\.okta\.com\?/)
-    assert.equal(r.stderr.trim().split('\n').length, 2, 'one line plus the fix')
+    assert.equal(flat(r.stderr).trim().split('\n').length, 2, 'one message plus the fix')
+    fitsColumns(r.all)
     assert.equal(sim.requests.length, 0)
     noStack(r.all)
   })
@@ -191,8 +201,10 @@ test('check when the host is unreachable: exit 1, "could not reach" and the host
   })
   const r = await cli(['check', '--host', 'acme.okta.com', '--base-url', `http://127.0.0.1:${port}`, '--resources', 'users'], { OKTA_API_TOKEN: TOKEN })
   assert.equal(r.code, 1, r.all)
-  assert.match(r.stdout, /could not reach/)
-  assert.match(r.stdout, /fix: check the host is your Okta org domain/)
+  assert.match(r.stdout, new RegExp(`could not reach http://127\\.0\\.0\\.1:${port}`))
+  // The base URL was the bad part, so the fix names it, not the host.
+  assert.match(flat(r.stdout), new RegExp(`fix: nothing answers at http://127\\.0\\.0\\.1:${port}: check --base-url`))
+  fitsColumns(r.all)
 })
 
 test('sync --out writes one JSON line per stored user, group and sign-in event', async () => {
@@ -255,11 +267,225 @@ test('progress on a TTY redraws one block in place', () => {
   assert.match(last, /requests 2 · 429s 0/)
 })
 
+/** A port nothing listens on (connection refused). */
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port
+      s.close(() => resolve(p))
+    })
+  })
+}
+
+/** Spawns the CLI; `onStderr(text, child)` sees the stderr so far. Resolves on exit. */
+function cliSpawn(args, env, { cwd, onStderr, onStdout } = {}) {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OKTA_') && k !== 'FORCE_COLOR'))
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, ...env }, cwd })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+      onStdout?.(stdout, child)
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+      onStderr?.(stderr, child)
+    })
+    child.stdout.on('error', () => {})
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000)
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr, all: stdout + stderr })
+    })
+  })
+}
+
+test('sync validates everything before the first request and reports every problem at once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rawdash-okta-cli-'))
+  try {
+    const r = await cli(['sync', '--host', 'acme', '--base-url', 'http://127.0.0.1:1/okta', '--resources', 'users,apps', '--since', 'yesterday', '--mode', 'sometimes', '--out', join(dir, 'missing', 'okta.jsonl')])
+    assert.equal(r.code, 2, r.all)
+    noStack(r.all)
+    fitsColumns(r.all)
+    const text = flat(r.stderr)
+    assert.match(text, /7 problems with the settings \(nothing was sent to Okta\)/)
+    assert.match(text, /host: "acme" is not a full host name; an Okta org host looks like acme\.okta\.com/)
+    assert.match(text, /fix: did you mean --host acme\.okta\.com\?/)
+    assert.doesNotMatch(text, /without the protocol or path/, '"acme" has no protocol or path')
+    assert.match(text, /baseUrl: .*origin.*\[--base-url \(or OKTA_BASE_URL\)\]/)
+    assert.match(text, /resources\[1\]: Expected "users", "groups" or "auth_events"/)
+    assert.match(text, /--since must be an ISO time/)
+    assert.match(text, /--mode must be full or latest/)
+    assert.match(text, new RegExp(`--out .*: the directory ${join(dir, 'missing').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`))
+    assert.match(text, /no API token given/)
+    assert.doesNotMatch(r.all, /config ok|\.tmp/)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  // One problem alone: the message and its fix.
+  const single = await cli(['check', '--host', 'acme'], { OKTA_API_TOKEN: TOKEN })
+  assert.equal(single.code, 2)
+  assert.match(flat(single.stderr), /^rawdash-okta check: invalid config: host: "acme" is not a full host name/)
+  assert.match(flat(single.stderr), /fix: did you mean --host acme\.okta\.com\?/)
+})
+
+test('check and sync with a bad --base-url fail before printing "config ok" or making a request', async () => {
+  await withSim({ users: 10, groups: 2, events: 10 }, async (sim) => {
+    const r = await cli(['check', '--base-url', `${sim.url}/api`], { OKTA_API_TOKEN: TOKEN, OKTA_HOST: 'acme.okta.com' })
+    assert.equal(r.code, 2, r.all)
+    assert.match(flat(r.stderr), /invalid config: baseUrl: /)
+    assert.doesNotMatch(r.all, /config ok|FAIL/)
+    const s = await cli(['sync', '--base-url', `${sim.url}?x=1`], { OKTA_API_TOKEN: TOKEN, OKTA_HOST: 'acme.okta.com' })
+    assert.equal(s.code, 2, s.all)
+    assert.equal(sim.requests.length, 0)
+  })
+})
+
+test('sync --out into a missing directory fails at once, naming the directory, with no request made', async () => {
+  await withSim({ users: 10, groups: 2, events: 10 }, async (sim) => {
+    const file = join(tmpdir(), `no-such-dir-${process.pid}`, 'okta.jsonl')
+    const r = await cli(['sync', '--base-url', sim.url, '--out', file], { OKTA_API_TOKEN: TOKEN })
+    assert.equal(r.code, 2, r.all)
+    assert.match(flat(r.stderr), /--out .*okta\.jsonl: the directory .*no-such-dir-\d+ does not exist/)
+    assert.match(flat(r.stderr), /fix: create it first/)
+    assert.doesNotMatch(r.all, /\.tmp/)
+    assert.equal(sim.requests.length, 0)
+  })
+})
+
+test('sync --out - | head -1: a closed pipe ends quietly with exit code 0', async () => {
+  await withSim({ users: 600, groups: 20, events: 3000 }, async (sim) => {
+    let first = null
+    const r = await cliSpawn(['sync', '--base-url', sim.url, '--out', '-', '--quiet'], { OKTA_API_TOKEN: TOKEN }, {
+      onStdout(text, child) {
+        if (first === null && text.includes('\n')) {
+          first = text.slice(0, text.indexOf('\n'))
+          child.stdout.destroy() // what `head -1` does after its line
+        }
+      },
+    })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(JSON.parse(first).type, 'okta_user')
+    assert.doesNotMatch(r.stderr, /unexpected error|EPIPE|bug/)
+  })
+})
+
+test('a --since in the future warns that nothing will be synced', async () => {
+  await withSim({ users: 20, groups: 2, events: 50 }, async (sim) => {
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString()
+    const r = await cli(['sync', '--base-url', sim.url, '--since', future, '--resources', 'auth_events'], { OKTA_API_TOKEN: TOKEN })
+    assert.equal(r.code, 0, r.all)
+    assert.match(flat(r.stderr), new RegExp(`warning: --since ${future.replace(/\./g, '\\.')} is in the future.*no sign-in events`))
+    assert.equal(count(r.stdout, /^Sign-in events\s+([\d,]+)/m), 0)
+    fitsColumns(r.all)
+  })
+})
+
+test('sync with a refused connection fails fast, naming the URL used and --base-url in the fix', async () => {
+  const port = await freePort()
+  const started = Date.now()
+  const r = await cli(['sync', '--base-url', `http://127.0.0.1:${port}`], { OKTA_API_TOKEN: TOKEN })
+  const elapsed = Date.now() - started
+  assert.equal(r.code, 1, r.all)
+  assert.ok(elapsed < 5000, `took ${elapsed} ms (retries would take 15 s)`)
+  assert.match(flat(r.stderr), new RegExp(`rawdash-okta sync: could not connect to http://127\\.0\\.0\\.1:${port}: .*Connection refused`))
+  assert.match(flat(r.stderr), new RegExp(`fix: nothing answers at http://127\\.0\\.0\\.1:${port}: check --base-url`))
+  noStack(r.all)
+  fitsColumns(r.all)
+  // A host that does not resolve: the URL is https://HOST and the fix names --host.
+  const dns = await cli(['sync', '--host', 'no-such-org.invalid', '--resources', 'users'], { OKTA_API_TOKEN: TOKEN })
+  assert.equal(dns.code, 1, dns.all)
+  assert.match(flat(dns.stderr), /could not connect to https:\/\/no-such-org\.invalid: .*dns error/)
+  assert.match(flat(dns.stderr), /fix: check --host \(or OKTA_HOST\)/)
+})
+
+test('Ctrl-C keeps what was synced and says how far it got; sync --resume finishes without duplicates', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rawdash-okta-resume-'))
+  try {
+    await withSim({ users: 500, groups: 30, events: 6000, latencyMs: 60 }, async (sim) => {
+      const env = { OKTA_API_TOKEN: TOKEN }
+      const first = await cliSpawn(['sync', '--base-url', sim.url], env, {
+        cwd: dir,
+        onStderr(text, child) {
+          // Stop once the first sign-in page has arrived and some users are written.
+          if (!child.sent && /sign-ins: page 1/.test(text) && /users: done/.test(text)) {
+            child.sent = true
+            child.kill('SIGINT')
+          }
+        },
+      })
+      assert.equal(first.code, 130, first.all)
+      const text = flat(first.stderr)
+      const m = /interrupted: ([\d,]+) users, ([\d,]+) groups?, ([\d,]+) sign-in events? synced so far, saved to \.rawdash-okta-resume\.json/.exec(text)
+      assert.ok(m, text)
+      assert.equal(Number(m[1].replace(/,/g, '')), 500)
+      assert.match(text, /To continue without duplicates: rawdash-okta sync --resume/)
+      fitsColumns(first.all)
+      const state = await readFile(join(dir, '.rawdash-okta-resume.json'), 'utf8')
+      assert.ok(!state.includes(TOKEN), 'the resume file holds no token')
+
+      const file = join(dir, 'okta.jsonl')
+      const second = await cliSpawn(['sync', '--resume', '--out', file], env, { cwd: dir })
+      assert.equal(second.code, 0, second.all)
+      assert.match(second.stderr, /resuming the sync interrupted at/)
+      const records = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l))
+      const events = records.filter((x) => x.name === 'okta_auth_event')
+      const signIns = [...sim.org.events()].filter((e) => SIGN_IN_EVENT_TYPES.includes(e.eventType)).length
+      assert.equal(records.filter((x) => x.type === 'okta_user').length, 500)
+      assert.equal(records.filter((x) => x.type === 'okta_group').length, 30)
+      assert.equal(events.length, signIns)
+      assert.equal(new Set(events.map((e) => e.attributes.uuid)).size, signIns, 'no duplicated event')
+      await assert.rejects(access(join(dir, '.rawdash-okta-resume.json')), 'the resume file is removed once done')
+
+      const nothing = await cliSpawn(['sync', '--resume'], env, { cwd: dir })
+      assert.equal(nothing.code, 2)
+      assert.match(nothing.stderr, /nothing to resume/)
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test('the simulator command prints --help instead of starting a server', async () => {
+  const SIM = fileURLToPath(new URL('../src/simulator/cli.cjs', import.meta.url))
+  const r = await new Promise((resolve) => {
+    execFile(process.execPath, [SIM, '--help'], { timeout: 5000 }, (err, stdout, stderr) => resolve({ code: err ? err.code ?? -1 : 0, stdout, stderr, killed: err?.killed }))
+  })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /^Usage: node src\/simulator\/cli\.cjs \[options\]/m)
+  assert.match(r.stdout, /--token T/)
+  assert.doesNotMatch(r.stdout, /"url"\s*:/)
+  fitsColumns(r.stdout)
+})
+
+test('output fits 80 columns, plurals are right, and the demo explains the sign-in share', async () => {
+  const org = { users: 300, groups: 1, events: 2000, days: 3, seed: 4 }
+  const demo = await cli(['demo', '--users', org.users, '--groups', org.groups, '--events', org.events, '--days', org.days, '--seed', org.seed, '--fast'].map(String))
+  assert.equal(demo.code, 0, demo.all)
+  fitsColumns(demo.all)
+  const signIns = count(demo.stdout, /^Sign-in events\s+([\d,]+)/m)
+  assert.match(flat(demo.stdout), new RegExp(`2,000 System Log events over 3 days \\(seed 4\\); ${signIns.toLocaleString('en-US')} of the events are sign-ins \\(\\d+%\\), the only event types the connector syncs`))
+  assert.match(demo.stderr, /groups: done, 1 record in 1 page/)
+  for (const help of [['--help'], ['demo', '--help'], ['check', '--help'], ['sync', '--help']]) fitsColumns((await cli(help)).stdout)
+
+  await withSim({ users: 5, groups: 1, events: 10 }, async (sim) => {
+    const one = await cli(['sync', '--base-url', sim.url, '--resources', 'groups'], { OKTA_API_TOKEN: TOKEN })
+    assert.equal(one.code, 0, one.all)
+    assert.match(one.stderr, /finished: 1 request, 0 rate limited \(429\), 0 waits/)
+    assert.match(one.stdout, /1 sync\(\) call ·/)
+    const check = await cli(['check', '--base-url', sim.url, '--resources', 'groups'], { OKTA_API_TOKEN: TOKEN })
+    assert.match(check.stdout, /^1 resource, one request each/m)
+    assert.match(check.stdout, /The resource is readable/)
+    for (const out of [demo.all, one.all, check.all]) assert.doesNotMatch(out, /\b1 (requests|records|pages|resources|groups|users|waits|calls)\b/)
+  })
+})
+
 test('sync --max-seconds stops reading the System Log at the budget, keeps what it stored and says how far it got', async () => {
   await withSim({ users: 20, groups: 2, events: 30_000, rateLimits: { logs: { limit: 4, windowMs: 1000 } } }, async (sim) => {
     const r = await cli(['sync', '--base-url', sim.url, '--max-seconds', '1', '--resources', 'auth_events'], { OKTA_API_TOKEN: TOKEN, OKTA_HOST: 'acme.okta.com' })
     assert.equal(r.code, 0, r.all)
-    assert.match(r.stderr, /sign-ins: stopped at the time budget with [\d.]+% of the window stored .*% left, about \d+ more runs?/)
+    assert.match(flat(r.stderr), /sign-ins: stopped at the time budget with [\d.]+% of the window stored .*% left, about \d+ more runs?/)
     const signIns = [...sim.org.events()].filter((e) => SIGN_IN_EVENT_TYPES.includes(e.eventType)).length
     const shown = count(r.stdout, /^Sign-in events\s+([\d,]+)/m)
     assert.ok(shown > 0 && shown < signIns, `${shown} of ${signIns}`)

@@ -114,6 +114,38 @@ test('create() parses with configFields and rejects with field names', () => {
   )
 })
 
+test('create() errors are as helpful as validateConfig: same issues, the secret reference explained', () => {
+  const inputs = [
+    { host: 'acme.okta.com', apiToken: 'plain-token' },
+    { host: 'https://acme.okta.com', apiToken: { $secret: '' }, resources: ['users', 'apps'] },
+    { apiToken: token },
+    'acme.okta.com',
+    undefined,
+  ]
+  for (const input of inputs) {
+    let fromValidate
+    let fromCreate
+    try {
+      validateConfig(input)
+    } catch (err) {
+      fromValidate = err
+    }
+    try {
+      OktaConnector.create(input)
+    } catch (err) {
+      fromCreate = err
+    }
+    assert.ok(fromValidate && fromCreate, JSON.stringify(input))
+    assert.equal(fromCreate.code, 'OKTA_INVALID_CONFIG')
+    assert.deepEqual(fromCreate.issues, fromValidate.issues)
+    assert.equal(fromCreate.message, fromValidate.message)
+  }
+  assert.throws(
+    () => OktaConnector.create({ host: 'acme.okta.com', apiToken: 'plain-token' }),
+    (err) => /apiToken: Expected a secret reference \{ \$secret: "OKTA_API_TOKEN" \}, not a plain value/.test(err.message) && !/expected object, received string/i.test(err.message),
+  )
+})
+
 test('serializeConfig keeps secret references and never a token', () => {
   const ref = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: token })
   assert.deepEqual(ref.serializeConfig(), { host: 'acme.okta.com', apiToken: token })

@@ -1,12 +1,13 @@
 // Packaging: `npm pack` the repo, install the tarball into a fresh ESM TypeScript
 // project (with typescript and zod from the npm registry), then use it the way a
-// rawdash user does: import/require, a rawdash.config.ts run through a host
-// harness against the simulator, and a strict type-check against the host
-// contract's structural types. Fixture files: __test__/fixtures/pack/.
+// rawdash user does: import/require, the README's rawdash.config.ts and registry
+// (extracted verbatim) run through a host harness against the simulator, and a
+// strict type-check against the host contract's structural types (a stand-in
+// @rawdash/core). Fixture files: __test__/fixtures/pack/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { cp, mkdtemp, rm, readdir } from 'node:fs/promises'
+import { cp, mkdtemp, rm, readdir, readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,6 +27,25 @@ function run(cmd, args, { cwd, env = {}, timeout = 120_000 } = {}) {
 }
 
 const node = (file, opts) => run(process.execPath, [file], opts)
+/** The README's `ts` blocks of "Use it in rawdash": [rawdash.config.ts, the server's registry]. */
+async function readmeExample() {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('## Use it in rawdash'), readme.indexOf('\n## ', readme.indexOf('## Use it in rawdash') + 5))
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+  assert.equal(blocks.length, 2, 'the README shows rawdash.config.ts and the registry')
+  return { config: blocks[0], registry: blocks[1] }
+}
+
+/** The README's testing-utilities example (the `js` block of "Testing utilities"). */
+async function readmeTestingExample() {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+  const start = readme.indexOf('## Testing utilities')
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 5))
+  const block = /```js\n([\s\S]*?)```/.exec(section)
+  assert.ok(block, 'the README shows a testing-utilities example')
+  return block[1]
+}
+
 const tsc = (project, cwd, extra = []) => run(process.execPath, [join(cwd, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, ...extra], { cwd })
 
 /** Known causes of type errors in this package's typings, with the fix. */
@@ -65,6 +85,11 @@ before(async () => {
     }
     assert.fail(`npm install of the packed tarball failed:\n${out.slice(-4000)}`)
   }
+  // The @rawdash/core stand-in, and the README's example exactly as printed.
+  await cp(join(FIXTURE, 'rawdash-core'), join(project, 'node_modules', '@rawdash', 'core'), { recursive: true })
+  const example = await readmeExample()
+  await writeFile(join(project, 'rawdash.config.ts'), example.config)
+  await writeFile(join(project, 'connectors.ts'), example.registry)
 })
 
 after(async () => {
@@ -131,6 +156,17 @@ test('import and require: the default export is the class; named exports and sub
   assert.equal(c.version, packed.version)
 })
 
+test('the README example is rawdash\'s shape: secret(), { name, connectorId, config }, one dashboard, registry on the server', async () => {
+  const { config, registry } = await readmeExample()
+  assert.match(config, /^import \{ defineConfig, defineDashboard, defineMetric, secret \} from '@rawdash\/core'$/m)
+  assert.match(config, /name: 'okta',\n\s+connectorId: 'okta',/)
+  assert.match(config, /apiToken: secret\('OKTA_API_TOKEN'\)/)
+  assert.doesNotMatch(config, /connectorRegistry|\bid: 'okta'|connector: 'okta'/)
+  assert.equal((config.match(/defineDashboard\(/g) ?? []).length, 1)
+  assert.equal((config.match(/kind: '/g) ?? []).length, 2)
+  assert.match(registry, /connectorRegistry = \{ okta: OktaConnector \}/)
+})
+
 test('rawdash.config.ts type-checks strictly against the host contract (nodenext resolution)', async () => {
   const r = await tsc('tsconfig.json', project, ['--noEmit'])
   assert.equal(r.code, 0, `tsc --noEmit (module/moduleResolution nodenext, strict) failed:\n${r.stdout}${r.stderr}${hints(r.stdout)}`)
@@ -142,8 +178,8 @@ test('rawdash.config.ts type-checks strictly against the host contract (bundler 
 })
 
 test('rawdash.config.ts, compiled, runs through the host harness against the simulator', async () => {
-  // Strip the types of the config and its stand-in core (type errors are the two tests above).
-  const build = await run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '--noCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'ES2022', '--outDir', 'dist', 'rawdash.config.ts'], { cwd: project })
+  // Strip the types of the README's config and registry (type errors are the two tests above).
+  const build = await run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '--noCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'ES2022', '--outDir', 'dist', 'rawdash.config.ts', 'connectors.ts'], { cwd: project })
   assert.equal(build.code, 0, `tsc rawdash.config.ts failed:\n${build.stdout}${build.stderr}`)
   assert.ok((await readdir(join(project, 'dist'))).includes('rawdash.config.js'))
 
@@ -161,6 +197,7 @@ test('rawdash.config.ts, compiled, runs through the host harness against the sim
     assert.deepEqual(h.stored, { users: 230, groups: 12, events: signIns })
     assert.equal(h.resourcesDone, 3)
     assert.deepEqual(h.serialized, { host: 'acme.okta.com', resources: ['users', 'groups', 'auth_events'], apiToken: { $secret: 'OKTA_API_TOKEN' } })
+    assert.deepEqual(h.dashboards, { identity: ['active_users', 'sign_ins_per_day'] })
     assert.ok(!r.stdout.includes(sim.token) && !r.stderr.includes(sim.token), 'token printed')
     assert.ok(sim.requests.every((q) => q.headers.authorization === `SSWS ${sim.token}`))
 
@@ -174,4 +211,15 @@ test('rawdash.config.ts, compiled, runs through the host harness against the sim
   } finally {
     await sim.close()
   }
+})
+
+test('the README testing-utilities example runs as printed against the installed package', async () => {
+  // Needs dist/ from the previous test (the compiled README config and registry).
+  await writeFile(join(project, 'dist', 'testing.mjs'), await readmeTestingExample())
+  const r = await node(join('dist', 'testing.mjs'), { cwd: project })
+  assert.equal(r.code, 0, `${r.stdout}${r.stderr}`)
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1))
+  const { generateOrg } = createRequire(join(project, 'package.json'))('@rawdash/connector-okta/simulator')
+  const active = [...generateOrg({ users: 200, groups: 10, events: 2000, seed: 1 }).users()].filter((u) => u.status === 'ACTIVE').length
+  assert.deepEqual(out, { done: true, activeUsers: active })
 })

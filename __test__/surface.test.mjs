@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { z } from 'zod'
+import { readFile } from 'node:fs/promises'
 import OktaConnector, * as esm from '../src/js/index.mjs'
 import { withSim, fullSync } from './helpers.mjs'
 
@@ -24,10 +25,50 @@ test('ESM default and named exports, and require(), expose the same class', () =
   assert.deepEqual(pkg.exports['.'].require, { types: './index.d.ts', default: './src/js/index.cjs' })
 })
 
+// rawdash core's connectorDocSchema, rule for rule (host contract section 1).
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i
+const connectorDocSchema = z.strictObject({
+  displayName: z.string().min(1),
+  category: z.enum(['engineering', 'product', 'analytics', 'marketing', 'sales', 'support', 'finance', 'infrastructure', 'security', 'hr', 'mobile']),
+  tagline: z.string().min(1),
+  brandColor: z.string().regex(/^#[0-9A-Fa-f]{6}$/).optional(),
+  vendor: z.strictObject({ name: z.string().min(1), domain: z.string().regex(HOSTNAME), apiDocs: z.url().optional(), website: z.url().optional() }),
+  auth: z.strictObject({ summary: z.string().min(1), setup: z.array(z.string().min(1)) }),
+  rateLimit: z.string().optional(),
+  limitations: z.array(z.string()).optional(),
+})
+
+test('doc passes rawdash\'s connectorDocSchema, with the TypeScript package\'s category and vendor', () => {
+  const parsed = connectorDocSchema.safeParse(esm.doc)
+  assert.equal(parsed.success, true, JSON.stringify(parsed.error?.issues))
+  assert.equal(esm.doc.category, 'security')
+  assert.deepEqual(esm.doc.vendor, { name: 'Okta', domain: 'okta.com', apiDocs: 'https://developer.okta.com/docs/reference/', website: 'https://www.okta.com' })
+  // The schema itself rejects what the doc used to be.
+  assert.equal(connectorDocSchema.safeParse({ ...esm.doc, category: 'identity' }).success, false)
+  assert.equal(connectorDocSchema.safeParse({ ...esm.doc, vendor: 'Okta' }).success, false)
+  // The texts tell a user what they get and how to set it up.
+  for (const promise of [/sign-in volume/i, /failure rate/i, /MFA/]) assert.match(esm.doc.tagline, promise)
+  const setup = esm.doc.auth.setup.join(' ')
+  for (const step of [/Read-Only Administrator/, /Security > API > Tokens/, /secret\('OKTA_API_TOKEN'\)/, /\{ \$secret: 'OKTA_API_TOKEN' \}/]) assert.match(setup, step)
+  // Labels and placeholders as the contract gives them.
+  const meta = Object.fromEntries(Object.entries(esm.configFields.shape).map(([k, v]) => [k, v.meta()]))
+  assert.deepEqual([meta.host.label, meta.host.placeholder], ['Org host', 'acme.okta.com'])
+  assert.deepEqual([meta.apiToken.label, meta.apiToken.placeholder, meta.apiToken.secret], ['API token', '00aBcD...', true])
+  assert.equal(meta.resources.label, 'Resources')
+  assert.match(meta.apiToken.description, /Security > API > Tokens/)
+})
+
+test('one version: package.json, Cargo.toml and definition().version agree', async () => {
+  const pkg = require('../package.json')
+  const cargo = await readFile(new URL('../Cargo.toml', import.meta.url), 'utf8')
+  assert.equal(/^version = "([^"]+)"/m.exec(cargo)[1], pkg.version)
+  assert.equal(esm.definition().version, pkg.version)
+})
+
 test('id, doc and statics', () => {
   assert.equal(esm.id, 'okta')
   assert.equal(OktaConnector.id, 'okta')
-  for (const k of ['displayName', 'category', 'brandColor', 'tagline', 'vendor', 'rateLimit']) assert.equal(typeof esm.doc[k], 'string', k)
+  for (const k of ['displayName', 'category', 'brandColor', 'tagline', 'rateLimit']) assert.equal(typeof esm.doc[k], 'string', k)
   assert.equal(typeof esm.doc.auth.summary, 'string')
   assert.ok(esm.doc.auth.setup.length > 0)
   assert.ok(esm.doc.limitations.length > 0)

@@ -15,7 +15,7 @@ fn resource_json(r: Resource) -> Value {
   match r {
     Resource::Users => json!({
       "shape": "entity",
-      "description": "Okta users with status, identity and sign-in timestamps (all statuses, DEPROVISIONED included).",
+      "description": "Every user of the org, deactivated ones included, with lifecycle status, name, login and when they were created, activated and last signed in: for active-user counts and dormant accounts.",
       "endpoint": "GET /api/v1/users",
       "fields": [
         { "name": "status", "description": "Lifecycle status (ACTIVE, SUSPENDED, DEPROVISIONED, ...)." },
@@ -32,7 +32,7 @@ fn resource_json(r: Resource) -> Value {
     }),
     Resource::Groups => json!({
       "shape": "entity",
-      "description": "Okta groups with their type and membership-change time.",
+      "description": "Every group of the org with its name, type (Okta, app-imported or built-in) and when its membership last changed.",
       "endpoint": "GET /api/v1/groups",
       "fields": [
         { "name": "name", "description": "Group name." },
@@ -46,7 +46,7 @@ fn resource_json(r: Resource) -> Value {
     }),
     Resource::AuthEvents => json!({
       "shape": "event",
-      "description": "Sign-in events from the Okta System Log (session starts, MFA, SSO, admin-app access, unauthorized-app attempts) for sign-in volume, failure-rate and MFA analytics.",
+      "description": "One event per sign-in from the Okta System Log (session starts, MFA challenges, SSO into apps, admin-console access, denied app access) with its outcome, factor, client IP and country: for sign-ins per day, failure rate and MFA share.",
       "endpoint": "GET /api/v1/logs",
       "fields": [
         { "name": "eventType", "description": "System Log event type, e.g. user.session.start." },
@@ -85,16 +85,22 @@ pub fn definition() -> Value {
     "version": env!("CARGO_PKG_VERSION"),
     "doc": {
       "displayName": "Okta",
-      "category": "identity",
+      "category": "security",
       "brandColor": "#007DC1",
-      "tagline": "Users, groups and sign-in activity from your Okta org.",
-      "vendor": "Okta",
+      "tagline": "Sign-in volume, failure rate and MFA use from Okta's System Log, next to your users by status and your groups.",
+      "vendor": {
+        "name": "Okta",
+        "domain": "okta.com",
+        "apiDocs": "https://developer.okta.com/docs/reference/",
+        "website": "https://www.okta.com"
+      },
       "auth": {
-        "summary": "An Okta API token (SSWS) from an admin who can read users, groups and the System Log.",
+        "summary": "A read-only admin's Okta API token (SSWS), kept as a secret and never in the config itself.",
         "setup": [
-          "In the Okta Admin Console, open Security > API > Tokens.",
-          "Create a token while signed in as an admin with read access (a Read-Only Administrator is enough).",
-          "Store it as a secret (e.g. OKTA_API_TOKEN) and reference it as apiToken: { $secret: 'OKTA_API_TOKEN' }."
+          "Sign in to the Okta Admin Console as an admin who can read users, groups and the System Log: the Read-Only Administrator role is enough, and the token can do no more than its admin.",
+          "Open Security > API > Tokens, choose Create token, name it (e.g. rawdash) and copy the value: Okta shows it only once.",
+          "Store the value as a secret of your rawdash server, e.g. the environment variable OKTA_API_TOKEN, and reference it in the config as apiToken: secret('OKTA_API_TOKEN') (which is { $secret: 'OKTA_API_TOKEN' }).",
+          "Okta revokes a token after 30 days without use or when its admin is deactivated; if a sync reports an invalid token, create a new one and update the secret."
         ]
       },
       "rateLimit": "Okta limits each endpoint per minute for the whole org (/api/v1/logs can be as low as 20-120 a minute). The connector paces itself from the X-Rate-Limit headers and by default uses at most half of each endpoint's limit (rateLimitShare).",
@@ -105,9 +111,9 @@ pub fn definition() -> Value {
       ]
     },
     "configFields": [
-      { "name": "host", "label": "Org host", "description": "Your Okta org host, without protocol or path (e.g. acme.okta.com).", "placeholder": "acme.okta.com", "secret": false, "required": true },
-      { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created by an admin who can read users, groups and the System Log.", "placeholder": "00aBcD...", "secret": true, "required": true },
-      { "name": "resources", "label": "Resources", "description": "Which data to sync: users, groups, auth_events. Defaults to all.", "secret": false, "required": false, "values": ["users", "groups", "auth_events"] },
+      { "name": "host", "label": "Org host", "description": "The domain your users sign in to, e.g. acme.okta.com or acme.oktapreview.com: the host only, without https:// or a path.", "placeholder": "acme.okta.com", "secret": false, "required": true },
+      { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created under Security > API > Tokens by a read-only admin (Read-Only Administrator is enough). Give it as a secret reference, e.g. secret('OKTA_API_TOKEN'); never paste the token into the config.", "placeholder": "00aBcD...", "secret": true, "required": true },
+      { "name": "resources", "label": "Resources", "description": "What to sync: users, groups and auth_events (sign-in events from the System Log). Leave it out to sync all three.", "secret": false, "required": false, "values": ["users", "groups", "auth_events"] },
       { "name": "rateLimitShare", "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false, "required": false },
       { "name": "requestTimeoutMs", "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false, "required": false },
       { "name": "syncBudgetSeconds", "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false, "required": false }
@@ -118,4 +124,50 @@ pub fn definition() -> Value {
     "backfillState": { "type": crate::backfill::STATE_TYPE, "id": crate::backfill::STATE_ID },
     "defaultSyncBudgetSeconds": DEFAULT_SYNC_BUDGET_SECONDS,
   })
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  /// rawdash's `connectorDocSchema` categories (host contract section 1).
+  const CATEGORIES: [&str; 11] = [
+    "engineering",
+    "product",
+    "analytics",
+    "marketing",
+    "sales",
+    "support",
+    "finance",
+    "infrastructure",
+    "security",
+    "hr",
+    "mobile",
+  ];
+
+  #[test]
+  fn doc_has_the_contract_shape() {
+    let def = definition();
+    let doc = &def["doc"];
+    let category = doc["category"].as_str().unwrap();
+    assert!(CATEGORIES.contains(&category), "category {category}");
+    assert_eq!(category, "security");
+    assert_eq!(doc["vendor"]["name"], "Okta");
+    assert_eq!(doc["vendor"]["domain"], "okta.com");
+    assert!(doc["auth"]["setup"].as_array().is_some_and(|s| !s.is_empty()));
+    let tagline = doc["tagline"].as_str().unwrap();
+    for promise in ["Sign-in volume", "failure rate", "MFA"] {
+      assert!(tagline.contains(promise), "tagline names {promise}");
+    }
+  }
+
+  #[test]
+  fn version_matches_package_json() {
+    let pkg: Value = serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/package.json"))).unwrap();
+    assert_eq!(
+      definition()["version"],
+      pkg["version"],
+      "Cargo.toml and package.json versions differ"
+    );
+  }
 }

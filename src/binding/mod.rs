@@ -105,14 +105,6 @@ pub fn check_config(input: Value) -> napi::Result<ConfigCheck, String> {
   })
 }
 
-/// Validates user config (`{ host, apiToken: { $secret }, resources?, rateLimitShare?,
-/// requestTimeoutMs? }`) and returns it normalized; throws `OKTA_INVALID_CONFIG`
-/// listing every bad field.
-#[napi]
-pub fn validate_config(input: Value) -> napi::Result<Value, String> {
-  guard(|| config::check_config(&input).map_err(OktaError::invalid_config))
-}
-
 /// A connection to one Okta org: HTTP client, per-endpoint pacing and counters.
 /// Keep one per connector instance so pacing spans its syncs.
 #[napi]
@@ -274,9 +266,11 @@ impl Drop for PageStream {
   }
 }
 
-/// Test hook: panics inside the addon (`'sync'` in this call, `'async'` inside a
-/// page stream's `next()`), to prove a panic surfaces as a JS error
-/// (`OKTA_INTERNAL`) and never crashes the process.
+/// Test hook, only in builds with the `test-hooks` cargo feature (never shipped):
+/// panics inside the addon (`'sync'` in this call, `'async'` inside a page stream's
+/// `next()`), to prove a panic surfaces as a JS error (`OKTA_INTERNAL`) and never
+/// crashes the process.
+#[cfg(feature = "test-hooks")]
 #[napi(js_name = "__testPanic")]
 pub fn test_panic(where_: String) -> napi::Result<Option<PageStream>, String> {
   guard(|| {

@@ -1,7 +1,8 @@
 // Argument parsing (node:util parseArgs) and help texts for each subcommand, plus
 // the connection settings shared by `check` and `sync` (flags or environment).
 import { parseArgs } from 'node:util'
-import { checkConfig } from '../js/index.mjs'
+import { checkConfig, OktaClient } from '../js/index.mjs'
+import { fromNative } from '../js/errors.cjs'
 
 /** An expected failure: one clear line, a fix, and an exit code (no stack trace). */
 export class CliError extends Error {
@@ -22,26 +23,29 @@ export class UsageError extends CliError {
 }
 
 const CONNECTION_HELP = `Connection (flags win over the environment):
-  --host HOST          Okta org host, e.g. acme.okta.com        [env OKTA_HOST]
-  --token TOKEN        Okta API token (SSWS). Prefer the env var: a flag
-                       shows up in shell history and process lists. [env OKTA_API_TOKEN]
-  --base-url URL       send requests here instead of https://HOST, e.g. a
-                       simulator (node src/simulator/cli.cjs)       [env OKTA_BASE_URL]
+  --host HOST          Okta org host, e.g. acme.okta.com       [env OKTA_HOST]
+  --token TOKEN        Okta API token (SSWS)              [env OKTA_API_TOKEN]
+                       prefer the env var: a flag shows up in shell history
+  --base-url URL       send requests here instead of https://HOST, e.g. the
+                       simulator (node src/simulator/cli.cjs)
+                                                           [env OKTA_BASE_URL]
   --resources LIST     comma-separated: users,groups,auth_events (default: all)
-  --rate-limit-share N share (0-1] of each endpoint's rate limit to use (default 0.5)
+  --rate-limit-share N share (0-1] of each endpoint's rate limit (default 0.5)
   --timeout-ms N       per-request timeout in ms (1000-300000)`
 
 export const HELP = {
   main: `rawdash-okta: try, check and run the Okta connector for rawdash
 
 Usage:
-  rawdash-okta demo  [options]   sync a simulated Okta org and show a dashboard (no credentials)
-  rawdash-okta check [options]   verify host, token and permissions: one request per resource
-  rawdash-okta sync  [options]   sync a real org (or a simulator) and show a dashboard
-  rawdash-okta help [command]    help for a command (or: rawdash-okta <command> --help)
+  rawdash-okta demo  [options]  sync a simulated org, show a dashboard
+  rawdash-okta check [options]  verify host, token and permissions: one request
+                                per resource
+  rawdash-okta sync  [options]  sync a real org (or simulator), show a dashboard
+  rawdash-okta help [command]   help for a command (or: <command> --help)
 
 Environment: OKTA_HOST, OKTA_API_TOKEN, OKTA_BASE_URL, NO_COLOR.
-Exit codes: 0 success, 1 failure (e.g. a resource is not readable), 2 usage or config error.
+Exit codes: 0 success, 1 failure (e.g. a resource is not readable), 2 usage or
+config error, 130 interrupted (Ctrl-C).
 
 Examples:
   npm run demo
@@ -90,9 +94,10 @@ Exit codes: 0 every configured resource is readable, 1 at least one is not,
 `,
   sync: `rawdash-okta sync: sync an Okta org the way rawdash does, and show a dashboard
 
-Runs the connector through rawdash's host loop (sync() called until done, cursor
-passed back) into in-memory storage, with live progress, then prints the identity
-dashboard. Nothing is stored unless you pass --out.
+Runs the connector through rawdash's host loop (sync() called until done,
+cursor passed back) into in-memory storage, with live progress, then prints
+the identity dashboard. Nothing is stored unless you pass --out. Ctrl-C stops
+after the current write and saves what was synced; --resume continues.
 
 Usage: rawdash-okta sync [options]
 
@@ -102,12 +107,17 @@ Options:
   --mode full|latest   full (default) replaces users, groups and events;
                        latest fetches what changed after --since
   --since WHEN         lower bound: ISO time (2025-01-31T00:00:00Z) or relative
-                       (90m, 24h, 7d). Without it Okta returns 7 days of sign-ins.
+                       (90m, 24h, 7d). Without it Okta returns 7 days of
+                       sign-ins.
   --out FILE           write every stored record as JSON lines ("-" = stdout;
                        the dashboard then goes to stderr)
   --max-seconds N      stop reading the System Log after N seconds and keep what
                        was stored, as syncBudgetSeconds does on a rawdash server
                        (default: run to completion)
+  --resume             continue a sync stopped with Ctrl-C (same settings, no
+                       duplicates)
+  --resume-file FILE   where Ctrl-C saves what was synced and the cursor
+                       (default .rawdash-okta-resume.json; never the token)
   --quiet              no progress display
   -h, --help           this help
 `,
@@ -147,6 +157,8 @@ export const OPTIONS = {
     since: { type: 'string' },
     out: { type: 'string' },
     'max-seconds': { type: 'string' },
+    resume: { type: 'boolean' },
+    'resume-file': { type: 'string' },
     quiet: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -195,30 +207,50 @@ const FIELD_FLAG = {
   requestTimeoutMs: '--timeout-ms',
   apiToken: 'OKTA_API_TOKEN (or --token)',
   baseUrl: '--base-url (or OKTA_BASE_URL)',
+  out: '--out',
 }
 
-/** Turns config issues ({ field, message }) into a usage error naming the flags. */
+const FIELD_FIX = {
+  host: 'pass the org host only, e.g. --host acme.okta.com (or OKTA_HOST=acme.okta.com)',
+  resources: 'use --resources with any of users,groups,auth_events',
+  apiToken: 'set OKTA_API_TOKEN to the token from Security > API > Tokens in the Okta Admin Console',
+  baseUrl: 'give an origin only, e.g. --base-url http://127.0.0.1:8123 (no path, query or credentials)',
+  rateLimitShare: 'use a number above 0 and at most 1, e.g. --rate-limit-share 0.5',
+  requestTimeoutMs: 'use a whole number of ms from 1000 to 300000, e.g. --timeout-ms 30000',
+}
+
+/**
+ * Turns problems (`{ field, message, fix? }`) into one usage error that lists them
+ * all, each with the flag to change and its fix. Nothing has been sent to Okta.
+ */
 export function configIssuesError(issues, extraFix) {
-  const details = issues.map((i) => {
+  const line = (i) => {
     const field = i.field.replace(/\[\d+\]$/, '')
     return `${i.field}: ${i.message}  [${FIELD_FLAG[field] ?? i.field}]`
+  }
+  const fixOf = (i) => i.fix ?? FIELD_FIX[i.field.replace(/\[\d+\]$/, '')]
+  if (issues.length === 1) {
+    const only = issues[0]
+    const message = only.summary ?? `invalid config: ${line(only)}`
+    return new UsageError(message, { fix: extraFix ?? fixOf(only) })
+  }
+  const details = issues.map((i) => {
+    const fix = fixOf(i)
+    return `- ${i.summary ?? line(i)}${fix ? `\n    fix: ${fix}` : ''}`
   })
-  const first = issues[0]
-  let fix = extraFix
-  if (!fix && first?.field === 'host') fix = 'pass the org host only, e.g. --host acme.okta.com (or OKTA_HOST=acme.okta.com)'
-  if (!fix && first?.field.startsWith('resources')) fix = 'use --resources with any of users,groups,auth_events'
-  if (!fix && first?.field === 'apiToken') fix = 'set OKTA_API_TOKEN to the token from Security > API > Tokens in the Okta Admin Console'
-  return new UsageError(issues.length === 1 ? `invalid config: ${details[0]}` : `invalid config (${issues.length} problems)`, {
-    fix,
-    details: issues.length === 1 ? [] : details,
+  return new UsageError(`${issues.length} problems with the settings (nothing was sent to Okta):`, {
+    fix: 'correct all of the above, then run the command again',
+    details,
   })
 }
 
 /**
  * Connection settings from flags and environment, validated with the connector's
- * own rules. Returns `{ settings, token, baseUrl, host, resources }`.
+ * own rules before any request: every problem (host, token, base URL, resources,
+ * limits, plus `extra` problems the command found) is reported at once. Returns
+ * `{ settings, token, baseUrl, host, resources }`.
  */
-export function connection(values, env = process.env) {
+export function connection(values, env = process.env, extra = []) {
   const baseUrl = values['base-url'] ?? (env.OKTA_BASE_URL || undefined)
   let host = values.host ?? (env.OKTA_HOST || undefined)
   if (host === undefined && baseUrl) host = 'simulator.okta.com' // the simulator ignores the host
@@ -240,36 +272,61 @@ export function connection(values, env = process.env) {
   if (values['rate-limit-share'] !== undefined) settings.rateLimitShare = number('rate-limit-share')
   if (values['timeout-ms'] !== undefined) settings.requestTimeoutMs = number('timeout-ms')
 
+  const problems = []
   if (host === undefined) {
-    throw new UsageError('no Okta host given', { fix: 'set OKTA_HOST=acme.okta.com or pass --host acme.okta.com (your org domain, without https://)' })
+    problems.push({
+      field: 'host',
+      summary: 'no Okta host given',
+      fix: 'set OKTA_HOST=acme.okta.com or pass --host acme.okta.com (your org domain, without https://)',
+    })
   }
-  const issues = checkConfig({ ...settings, apiToken: { $secret: 'OKTA_API_TOKEN' } }).issues
-  if (issues.length) {
-    let extraFix
-    const hostIssue = issues.find((i) => i.field === 'host')
-    if (hostIssue) {
+  const configIssues = checkConfig({ ...settings, apiToken: { $secret: 'OKTA_API_TOKEN' } }).issues.filter((i) => host !== undefined || i.field !== 'host')
+  for (const issue of configIssues) {
+    if (issue.field === 'host') {
       const guess = guessHost(host)
-      extraFix = guess ? `did you mean --host ${guess}? Use the org host only, without https:// or a path` : undefined
+      const bare = !String(host).includes('.') && /^[a-z0-9-]+$/i.test(String(host).trim())
+      problems.push({
+        field: 'host',
+        message: bare ? `"${host}" is not a full host name; an Okta org host looks like ${host}.okta.com` : issue.message,
+        fix: guess ? `did you mean --host ${guess}? Use the org host only, without https:// or a path` : FIELD_FIX.host,
+      })
+    } else {
+      problems.push(issue)
     }
-    throw configIssuesError(issues, extraFix)
   }
   if (token === undefined || token.trim() === '') {
-    throw new UsageError('no API token given', {
+    problems.push({
+      field: 'apiToken',
+      summary: 'no API token given',
       fix: 'set OKTA_API_TOKEN to an Okta API token (Admin Console: Security > API > Tokens); --token also works but is visible in shell history',
     })
   }
+  // What only the HTTP client checks: the base URL, and a token with spaces or line breaks.
+  try {
+    new OktaClient({ host: 'acme.okta.com', token: token?.trim() ? token : 'placeholder', baseUrl })
+  } catch (err) {
+    for (const issue of fromNative(err).issues) {
+      if (issue.field === 'baseUrl' || (issue.field === 'apiToken' && token?.trim())) problems.push(issue)
+    }
+  }
+  problems.push(...extra)
+  if (problems.length) throw configIssuesError(problems)
   const resources = settings.resources ?? Object.keys(RESOURCE_NAMES)
   return { settings, token, baseUrl, host, resources: [...new Set(resources)] }
 }
 
-/** "https://acme.okta.com/admin" -> "acme.okta.com" when that would be valid. */
+/** The URL requests actually go to: the base URL, else https://HOST. */
+export const targetUrl = (conn) => conn.baseUrl ?? `https://${conn.host}`
+
+/** "https://acme.okta.com/admin" -> "acme.okta.com", "acme" -> "acme.okta.com", when valid. */
 function guessHost(host) {
-  const stripped = String(host)
+  let stripped = String(host)
     .trim()
     .replace(/^[a-z]+:\/\//i, '')
     .replace(/[/?#].*$/, '')
     .replace(/:\d+$/, '')
     .replace(/-admin(\.(okta|oktapreview|okta-emea)\.com)$/i, '$1')
+  if (/^[a-z0-9-]+$/i.test(stripped)) stripped = `${stripped}.okta.com`
   if (stripped === host) return null
   return checkConfig({ host: stripped, apiToken: { $secret: 'X' } }).issues.length ? null : stripped
 }

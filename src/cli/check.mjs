@@ -11,7 +11,7 @@
 import OktaConnector from '../js/index.mjs'
 import { parse, connection, HELP, RESOURCE_NAMES } from './args.mjs'
 import { explain } from './explain.mjs'
-import { addSecret, palette, wantsColor, padEnd, duration, num } from './ui.mjs'
+import { addSecret, palette, wantsColor, padEnd, duration, num, plural, wrapText } from './ui.mjs'
 
 const NO_STORAGE = {
   entity() {},
@@ -79,34 +79,32 @@ export async function check(argv, io) {
   }
   const c = palette(wantsColor(process.stdout))
   const lines = []
-  lines.push(`${c.bold('Checking')} ${conn.host}${conn.baseUrl ? c.dim(` via ${conn.baseUrl}`) : ''}: ${conn.resources.length} resource${conn.resources.length === 1 ? '' : 's'}, one request each`)
+  lines.push(`${c.bold('Checking')} ${conn.host}${conn.baseUrl ? c.dim(` via ${conn.baseUrl}`) : ''}`)
   lines.push(c.dim(`config ok: host ${conn.host}, resources ${conn.resources.join(', ')}`))
+  lines.push(c.dim(`${plural(conn.resources.length, 'resource')}, one request each`))
   if (/-admin\.(okta|oktapreview|okta-emea)\.com$/i.test(conn.host)) {
     lines.push(c.yellow(`note: ${conn.host} looks like the admin console host; the API lives on ${conn.host.replace('-admin.', '.')}`))
   }
   lines.push('')
   for (const r of reports) {
     const mark = r.readable ? c.green('OK  ') : c.red('FAIL')
-    let text = `${mark}  ${padEnd(r.resource, 12)} ${padEnd(`GET ${r.endpoint}`, 20)} `
-    if (r.readable) {
-      text += `readable ${c.dim(`(${duration(r.ms)})`)}`
-      if (r.rateLimit) {
-        const reset = r.rateLimit.reset ? `, window resets in ${Math.max(0, Math.round(r.rateLimit.reset - Date.now() / 1000))} s` : ''
-        text += c.dim(`  rate limit: ${num(r.rateLimit.remaining)}${r.rateLimit.limit ? `/${num(r.rateLimit.limit)}` : ''} requests left${reset}`)
-      }
-    } else {
-      text += r.summary
-    }
+    let text = `${mark}  ${padEnd(r.resource, 12)} ${padEnd(`GET ${r.endpoint}`, 20)}`
+    if (r.readable) text += ` readable ${c.dim(`(${duration(r.ms)})`)}`
     lines.push(text)
+    if (r.readable && r.rateLimit) {
+      const reset = r.rateLimit.reset ? `, window resets in ${Math.max(0, Math.round(r.rateLimit.reset - Date.now() / 1000))} s` : ''
+      lines.push(c.dim(`      rate limit: ${num(r.rateLimit.remaining)}${r.rateLimit.limit ? ` of ${num(r.rateLimit.limit)}` : ''} requests left${reset}`))
+    }
+    if (!r.readable) lines.push(`      ${r.summary}`)
     if (!r.readable && r.fix) lines.push(`      ${c.yellow('fix:')} ${r.fix}`)
   }
   lines.push('')
   const readable = reports.filter((r) => r.readable).length
   lines.push(
     ok
-      ? c.green(`All ${reports.length} resources are readable: this config will sync.`)
-      : c.red(`${reports.length - readable} of ${reports.length} resources not readable.`),
+      ? c.green(reports.length === 1 ? 'The resource is readable: this config will sync.' : `All ${reports.length} resources are readable: this config will sync.`)
+      : c.red(`${num(reports.length - readable)} of ${plural(reports.length, 'resource')} not readable.`),
   )
-  io.out(`${lines.join('\n')}\n`)
+  io.out(`${wrapText(lines.join('\n'))}\n`)
   return usage ? 2 : ok ? 0 : 1
 }

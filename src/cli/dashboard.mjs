@@ -1,6 +1,6 @@
 // The identity dashboard printed after a sync: computed from what the connector
 // stored (users, groups, sign-in events), rendered with unicode bars.
-import { num, pct, duration, bytes, bar, sparkline, padEnd, padStart } from './ui.mjs'
+import { num, pct, duration, bytes, bar, sparkline, padEnd, padStart, plural, wrap } from './ui.mjs'
 
 const DAY = 86_400_000
 export const MFA_EVENT = 'user.authentication.auth_via_mfa'
@@ -121,7 +121,7 @@ function periods(days) {
 export function renderDashboard(data, info) {
   const { c } = info
   const out = []
-  const rule = c.dim('─'.repeat(72))
+  const rule = c.dim('─'.repeat(78))
   out.push('')
   out.push(c.bold(info.title))
   if (info.subtitle) out.push(c.dim(info.subtitle))
@@ -155,10 +155,11 @@ export function renderDashboard(data, info) {
       out.push('')
       const failColor = e.failures / e.total > 0.2 ? c.red : e.failures / e.total > 0.1 ? c.yellow : c.green
       out.push(`  ${padEnd('Failure rate', 14)} ${failColor(padStart(pct(e.failures, e.total), 6))}  ${c.dim(`${num(e.failures)} of ${num(e.total)} events had result FAILURE or DENY`)}`)
-      if (e.topReasons.length) out.push(c.dim(`  ${' '.repeat(22)}top reasons: ${e.topReasons.map(([r, n]) => `${cut(r, 40)} (${num(n)})`).join(', ')}`))
+      if (e.topReasons.length) out.push(c.dim(`    top reasons: ${e.topReasons.map(([r, n]) => `${cut(r, 32)} (${num(n)})`).join(', ')}`))
       out.push(`  ${padEnd('MFA share', 14)} ${padStart(pct(e.mfa, e.total), 6)}  ${c.dim(`${num(e.mfa)} of ${num(e.total)} events used a second factor`)}`)
-      out.push(c.dim(`  ${' '.repeat(22)}MFA = eventType ${MFA_EVENT}, or a credentialType other than PASSWORD`))
-      if (e.byFactor.length) out.push(c.dim(`  ${' '.repeat(22)}factors: ${e.byFactor.slice(0, 5).map(([f, n]) => `${f} ${pct(n, e.mfa, 0)}`).join(' · ')}`))
+      out.push(c.dim(`    MFA = eventType ${MFA_EVENT},`))
+      out.push(c.dim(`          or a credentialType other than PASSWORD`))
+      if (e.byFactor.length) out.push(c.dim(`    factors: ${e.byFactor.slice(0, 5).map(([f, n]) => `${f} ${pct(n, e.mfa, 0)}`).join(' · ')}`))
       out.push('')
       out.push(`  ${c.bold('Top countries')}`)
       out.push(...barRows(e.byCountry.slice(0, 6), e.total, { c, labelWidth: 18, cells: 24, color: c.cyan }).map((l) => `  ${l}`))
@@ -171,8 +172,9 @@ export function renderDashboard(data, info) {
   out.push(
     `  requests ${num(s.requests ?? 0)} · 429s ${num(s.rateLimited ?? 0)} · rate-limit waits ${num(s.waits ?? 0)} (${duration(s.waitMs ?? 0)}) · retries ${num(s.retries ?? 0)}`,
   )
-  out.push(`  pages ${num(s.pages ?? 0)} · ${bytes(s.bytes ?? 0)} received · ${num(info.calls ?? 0)} sync() call${info.calls === 1 ? '' : 's'} · elapsed ${duration(info.elapsedMs ?? 0)}`)
+  out.push(`  pages ${num(s.pages ?? 0)} · ${bytes(s.bytes ?? 0)} received · ${plural(info.calls ?? 0, 'sync() call')} · elapsed ${duration(info.elapsedMs ?? 0)}`)
   for (const n of info.notes ?? []) out.push(c.dim(`  ${n}`))
   out.push('')
-  return out.join('\n')
+  // Every line fits an 80-column terminal.
+  return out.map((l) => wrap(l)).join('\n')
 }

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module'
 import { parse, intFlag, HELP } from './args.mjs'
 import { syncWithProgress, printDashboard } from './run-sync.mjs'
-import { num } from './ui.mjs'
+import { num, pct, plural } from './ui.mjs'
 
 const require = createRequire(import.meta.url)
 const DAY = 86_400_000
@@ -62,12 +62,12 @@ export async function demo(argv, io) {
     await printDashboard(result, {
       resources: RESOURCES,
       title: `Okta identity dashboard · ${host} (simulated)`,
-      subtitle: `${num(org.users)} users, ${num(org.groups)} groups, ${num(org.events)} System Log events over ${org.days} days, seed ${org.seed}`,
+      subtitle: `${plural(org.users, 'user')}, ${plural(org.groups, 'group')}, ${plural(org.events, 'System Log event')} over ${plural(org.days, 'day')} (seed ${org.seed}); ${num(events)} of the events are sign-ins (${pct(events, org.events, 0)}), the only event types the connector syncs (the rest: sign-outs, policy checks, group and user changes, token grants)`,
       notes: values.fast
         ? ['simulator: no latency, default rate limits']
         : [
             `simulator: 10 requests/s per endpoint (Okta's limits are per minute), 40-150 ms latency, one injected 429 on /api/v1/logs`,
-            `the simulator served ${num(s.requests)} requests and answered ${num(s.status429)} with 429`,
+            `the simulator served ${plural(s.requests, 'request')} and answered ${num(s.status429)} with 429`,
           ],
     })
   } finally {

@@ -52,8 +52,10 @@ export function explain(err, ctx = {}) {
       }
     case 'OKTA_NETWORK':
       return {
-        summary: `could not reach ${ctx.via ?? host}: ${err.message.replace(/\s*Check the host.*$/, '')}`,
-        fix: `check the host is your Okta org domain (e.g. acme.okta.com or acme.oktapreview.com), that it resolves, and that this machine can reach it (proxy, firewall, VPN)`,
+        summary: `could not reach ${ctx.via ?? `https://${host}`}: ${err.message.replace(/\s*Check the host.*$/, '')}`,
+        fix: ctx.via
+          ? `nothing answers at ${ctx.via}: check --base-url (or OKTA_BASE_URL); is the simulator or proxy running there?`
+          : `check the host is your Okta org domain (e.g. acme.okta.com or acme.oktapreview.com), that it resolves, and that this machine can reach it (proxy, firewall, VPN)`,
         exitCode: 1,
       }
     case 'OKTA_TIMEOUT':

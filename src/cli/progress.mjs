@@ -1,7 +1,7 @@
 // Live sync progress from the connector's log events. On a TTY it redraws a block
 // of lines in place (ANSI cursor movement, throttled); otherwise it prints plain,
 // throttled lines. Both read the same per-phase state.
-import { palette, wantsColor, redact, num, duration, padEnd, padStart, progressBar, truncate, SPINNER } from './ui.mjs'
+import { palette, wantsColor, redact, num, duration, padEnd, padStart, progressBar, truncate, plural, wrap, SPINNER } from './ui.mjs'
 import { BY_RESOURCE, RESOURCE_NAMES } from './args.mjs'
 
 const REDRAW_MS = 100
@@ -61,13 +61,13 @@ export class Progress {
         p.status = 'fetching'
         p.waitUntil = 0
         p.note = ''
-        this.plain(p, `${p.label}: page ${p.pages}, ${num(p.records)} records${p.total ? ` of ${num(p.total)}` : ''}`, p.pages === 1)
+        this.plain(p, `${p.label}: page ${p.pages}, ${p.total ? `${num(p.records)} of ${plural(p.total, 'record')}` : plural(p.records, 'record')}`, p.pages === 1)
         break
       case 'resource done':
         if (!p) break
         p.status = 'done'
         p.doneAt = now
-        this.plain(p, `${p.label}: done, ${num(p.records)} records in ${num(p.pages)} page${p.pages === 1 ? '' : 's'} (${duration(now - p.startedAt)})`, true)
+        this.plain(p, `${p.label}: done, ${plural(p.records, 'record')} in ${plural(p.pages, 'page')} (${duration(now - p.startedAt)})`, true)
         break
       case 'rate limit wait':
         if (!p) break
@@ -75,7 +75,7 @@ export class Progress {
         p.waitMs += fields.wait_ms ?? 0
         p.waitUntil = now + (fields.wait_ms ?? 0)
         p.status = 'waiting'
-        this.plain(p, `${p.label}: rate limit, waiting ${duration(fields.wait_ms ?? 0)} (${fields.remaining ?? '?'} requests left in the window)`, p.waits === 1)
+        this.plain(p, `${p.label}: rate limit, waiting ${duration(fields.wait_ms ?? 0)} (${typeof fields.remaining === 'number' ? plural(fields.remaining, 'request') : '? requests'} left in the window)`, p.waits === 1)
         break
       case 'fetch page failed':
         if (!p) break
@@ -115,7 +115,7 @@ export class Progress {
   plainLine(text) {
     if (this.quiet || this.tty) return
     const t = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5)
-    this.stream.write(redact(`[${t}s] ${text}\n`))
+    this.stream.write(redact(`${wrap(`[${t}s] ${text}`)}\n`))
   }
 
   start() {
@@ -145,7 +145,7 @@ export class Progress {
       this.stream.write('\x1b[?25h')
     } else {
       const s = this.stats()
-      if (s) this.plainLine(`${ok ? 'finished' : 'stopped'}: ${num(s.requests)} requests, ${num(s.rateLimited)} rate limited (429), ${num(s.waits)} waits, ${duration(Date.now() - this.started)}`)
+      if (s) this.plainLine(`${ok ? 'finished' : 'stopped'}: ${plural(s.requests, 'request')}, ${num(s.rateLimited)} rate limited (429), ${plural(s.waits, 'wait')}, ${duration(Date.now() - this.started)}`)
     }
   }
 

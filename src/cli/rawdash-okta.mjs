@@ -3,7 +3,7 @@
 // Expected failures print one line and the fix, and exit 1 (or 2 for usage and
 // config errors); anything else is a bug and prints its stack.
 import { CliError, UsageError, HELP } from './args.mjs'
-import { writer, palette, wantsColor, redact } from './ui.mjs'
+import { writer, palette, wantsColor, redact, wrapText } from './ui.mjs'
 
 const COMMANDS = {
   demo: () => import('./demo.mjs').then((m) => m.demo),
@@ -38,7 +38,17 @@ function report(err, command) {
   const lines = [`${c.red(`${name}:`)} ${err.message}`]
   for (const d of err.details ?? []) lines.push(`  ${d}`)
   if (err.fix) lines.push(`${c.yellow('fix:')} ${err.fix}`)
-  process.stderr.write(redact(`${lines.join('\n')}\n`))
+  process.stderr.write(redact(`${wrapText(lines.join('\n'))}\n`))
+}
+
+// A closed pipe (`rawdash-okta sync --out - | head -1`) is a normal way for output to
+// end: stop quietly with exit code 0.
+const isEpipe = (err) => err?.code === 'EPIPE' || err?.code === 'ERR_STREAM_DESTROYED'
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (isEpipe(err)) process.exit(0)
+    throw err
+  })
 }
 
 main(process.argv.slice(2)).then(
@@ -46,6 +56,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (err) => {
+    if (isEpipe(err)) {
+      process.exitCode = 0
+      return
+    }
     if (err instanceof CliError) {
       report(err, process.argv[2])
       process.exitCode = err.exitCode

@@ -1,28 +1,63 @@
 // `rawdash-okta sync`: the demo's sync against a real org (or --base-url), with
-// --mode, --since, --resources and --out FILE.jsonl.
+// --mode, --since, --resources and --out FILE.jsonl. Ctrl-C stops after the current
+// write and saves what was synced plus the cursor to a resume file; `sync --resume`
+// continues from there.
 import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
+import { access, constants, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { once } from 'node:events'
-import { parse, intFlag, parseSince, connection, UsageError, CliError, HELP, RESOURCE_NAMES } from './args.mjs'
+import { dirname, resolve } from 'node:path'
+import { parse, intFlag, parseSince, connection, targetUrl, UsageError, CliError, HELP, RESOURCE_NAMES } from './args.mjs'
 import { syncWithProgress, printDashboard } from './run-sync.mjs'
-import { addSecret, num } from './ui.mjs'
+import { MemoryStorage } from '../js/host.mjs'
+import { addSecret, num, plural, wrapText } from './ui.mjs'
+
+/** Where an interrupted sync is saved (the current directory), unless --resume-file says otherwise. */
+export const RESUME_FILE = '.rawdash-okta-resume.json'
+const RESUME_VERSION = 1
 
 export async function sync(argv, io) {
   const values = parse('sync', argv)
   if (values.help) return io.out(HELP.sync)
+  const resumeFile = values['resume-file'] ?? RESUME_FILE
+  const saved = values.resume ? await loadResume(resumeFile) : null
+  if (saved) applyResume(values, saved, resumeFile)
+
+  // Every problem with the arguments is reported at once, before any request.
+  const problems = []
+  const check = (fn) => {
+    try {
+      return fn()
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err
+      problems.push({ field: 'option', summary: err.message, fix: err.fix })
+      return undefined
+    }
+  }
   const mode = values.mode ?? 'full'
-  if (mode !== 'full' && mode !== 'latest') throw new UsageError(`--mode must be full or latest (got "${mode}")`)
-  const since = parseSince(values.since)
+  if (mode !== 'full' && mode !== 'latest') problems.push({ field: 'option', summary: `--mode must be full or latest (got "${mode}")`, fix: 'use --mode full or --mode latest' })
+  const since = check(() => parseSince(values.since))
   // Without --max-seconds the sync runs to completion; with it, the System Log
   // budget is N s, as syncBudgetSeconds bounds a run on a rawdash server.
-  const maxSeconds = values['max-seconds'] === undefined ? null : intFlag(values, 'max-seconds', 240, 1, 86_400)
-  const conn = connection(values)
+  const maxSeconds = values['max-seconds'] === undefined ? null : check(() => intFlag(values, 'max-seconds', 240, 1, 86_400))
+  const outProblem = values.out === undefined || values.out === '-' ? null : await checkOut(values.out)
+  if (outProblem) problems.push(outProblem)
+  const conn = connection(values, process.env, problems)
   addSecret(conn.token)
   const toStdout = values.out === '-'
+  const err = (text) => process.stderr.write(`${wrapText(text)}\n`)
+  if (since && Date.parse(since) > Date.now()) {
+    err(`warning: --since ${since} is in the future, so nothing has changed after it yet: this sync will store ${mode === 'full' ? 'no sign-in events' : 'nothing'}. For the last 7 days, use --since 7d.`)
+  }
   const where = conn.baseUrl ? `${conn.host} via ${conn.baseUrl}` : conn.host
 
   const options = { mode }
   if (since) options.since = since
+  let storage
+  if (saved) {
+    storage = await restoreStorage(saved)
+    options.cursor = saved.cursor
+    err(`resuming the sync interrupted at ${saved.savedAt} (${describeStored(saved.counts)} already synced)`)
+  }
   const result = await syncWithProgress({
     settings: conn.settings,
     token: conn.token,
@@ -31,25 +66,57 @@ export async function sync(argv, io) {
     via: conn.baseUrl,
     resources: conn.resources,
     options,
-    title: `Syncing ${where} (${mode}${since ? ` since ${since}` : ''})`,
+    storage,
+    title: `${saved ? 'Resuming' : 'Syncing'} ${where} (${mode}${since ? ` since ${since}` : ''})`,
     quiet: values.quiet,
     maxSeconds,
+    interruptible: true,
   })
+
+  if (result.interrupted) {
+    const counts = await storedCounts(result.storage)
+    await saveResume(resumeFile, { values, conn, mode, since, cursor: result.cursor, storage: result.storage, counts })
+    err(
+      `interrupted: ${describeStored(counts)} synced so far, saved to ${resumeFile} (with the cursor to continue from; no token).\n` +
+        `To continue without duplicates: rawdash-okta sync --resume${values['resume-file'] ? ` --resume-file ${resumeFile}` : ''}`,
+    )
+    return 130
+  }
 
   let written = null
   if (values.out !== undefined) written = await writeJsonl(result.storage, values.out, conn.resources)
+  if (saved) await rm(resumeFile, { force: true })
   const notes = []
+  if (saved) notes.push(`resumed from ${resumeFile} (now removed)`)
   if (mode === 'latest') notes.push(`latest mode: the counts above are only the records changed${since ? ` since ${since}` : ''}, not the whole org`)
-  if (written !== null && !toStdout) notes.push(`wrote ${num(written)} records to ${values.out}`)
+  if (written !== null && !toStdout) notes.push(`wrote ${plural(written, 'record')} to ${values.out}`)
   if (!since && conn.resources.includes('auth_events')) notes.push('sign-ins: Okta returns the last 7 days of the System Log when no --since is given')
   await printDashboard(result, {
     stream: toStdout ? process.stderr : process.stdout,
     resources: conn.resources,
     title: `Okta identity dashboard · ${conn.host}`,
-    subtitle: conn.baseUrl ? `via ${conn.baseUrl}` : undefined,
+    subtitle: conn.baseUrl ? `via ${targetUrl(conn)}` : undefined,
     notes,
   })
   return 0
+}
+
+/** A problem with --out FILE found before the sync (so it is not discovered after it). */
+async function checkOut(file) {
+  const target = resolve(file)
+  const dir = dirname(target)
+  const problem = (message, fix) => ({ field: 'out', summary: `--out ${file}: ${message}`, fix })
+  const info = await stat(dir).catch(() => null)
+  if (!info) return problem(`the directory ${dir} does not exist`, `create it first (mkdir -p ${dir}) or choose another path`)
+  if (!info.isDirectory()) return problem(`${dir} is not a directory`, 'choose a path inside a directory')
+  const existing = await stat(target).catch(() => null)
+  if (existing?.isDirectory()) return problem('is a directory', 'give a file name, e.g. --out okta.jsonl')
+  try {
+    await access(dir, constants.W_OK)
+  } catch {
+    return problem(`the directory ${dir} is not writable`, 'choose a directory you can write to')
+  }
+  return null
 }
 
 /** Every stored record as one JSON line: users, then groups, then sign-in events. */
@@ -74,7 +141,83 @@ async function writeJsonl(storage, file, resources) {
   } catch (err) {
     out.destroy()
     await rm(tmp, { force: true })
-    throw new CliError(`could not write ${file}: ${err.message}`, { fix: 'check the directory exists and is writable' })
+    throw new CliError(`could not write ${file} (${err.code ?? 'write failed'})`, { fix: 'check the directory exists, is writable and has space' })
   }
   return records.length
+}
+
+// ---- resume
+
+async function storedCounts(storage) {
+  return {
+    users: (await storage.queryEntities({ type: RESOURCE_NAMES.users.resource })).length,
+    groups: (await storage.queryEntities({ type: RESOURCE_NAMES.groups.resource })).length,
+    auth_events: (await storage.queryEvents({ name: RESOURCE_NAMES.auth_events.resource })).length,
+  }
+}
+
+const describeStored = (counts) => `${plural(counts.users, 'user')}, ${plural(counts.groups, 'group')}, ${plural(counts.auth_events, 'sign-in event')}`
+
+/** Saves what an interrupted sync stored, its settings (never the token) and its cursor. */
+async function saveResume(file, { values, conn, mode, since, cursor, storage, counts }) {
+  const state = {
+    version: RESUME_VERSION,
+    savedAt: new Date().toISOString(),
+    settings: { host: values.host ?? process.env.OKTA_HOST ?? null, baseUrl: conn.baseUrl ?? null, resources: values.resources ?? null, rateLimitShare: values['rate-limit-share'] ?? null, timeoutMs: values['timeout-ms'] ?? null, mode, since: since ?? null },
+    cursor: cursor ?? null,
+    counts,
+    entities: await storage.queryEntities({}),
+    events: await storage.queryEvents({}),
+  }
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, JSON.stringify(state))
+  await rename(tmp, file)
+}
+
+async function loadResume(file) {
+  let text
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    throw new UsageError(`nothing to resume: ${file} does not exist`, { fix: 'run rawdash-okta sync (without --resume); press Ctrl-C to stop it and keep what it synced' })
+  }
+  let state
+  try {
+    state = JSON.parse(text)
+  } catch {
+    state = null
+  }
+  if (state?.version !== RESUME_VERSION || !Array.isArray(state.entities) || !Array.isArray(state.events)) {
+    throw new UsageError(`${file} is not a resume file of this version of rawdash-okta`, { fix: `delete it and run the sync again` })
+  }
+  return state
+}
+
+/** The interrupted run's settings; flags given now must not contradict them. */
+function applyResume(values, saved, file) {
+  const s = saved.settings
+  const pairs = [
+    ['host', s.host],
+    ['base-url', s.baseUrl],
+    ['resources', s.resources],
+    ['rate-limit-share', s.rateLimitShare],
+    ['timeout-ms', s.timeoutMs],
+    ['mode', s.mode],
+  ]
+  for (const [flag, value] of pairs) {
+    if (value === null || value === undefined) continue
+    if (values[flag] !== undefined && values[flag] !== value) {
+      throw new UsageError(`--${flag} ${values[flag]} differs from the interrupted sync's ${value}`, { fix: `leave --${flag} out to resume, or delete ${file} to start a new sync` })
+    }
+    values[flag] = value
+  }
+  if (values.since !== undefined) throw new UsageError('--since cannot change when resuming', { fix: `leave --since out to resume, or delete ${file} to start a new sync` })
+  if (s.since) values.since = s.since
+}
+
+async function restoreStorage(saved) {
+  const storage = new MemoryStorage()
+  for (const e of saved.entities) await storage.entity(e)
+  for (const e of saved.events) await storage.event(e)
+  return storage
 }

@@ -126,3 +126,45 @@ export function sparkline(values) {
 }
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+
+// ---- words and lines
+/** `1 request`, `2 requests` (`plural(n, 'entry', 'entries')` for irregular words). */
+export function plural(n, word, many = `${word}s`) {
+  return `${num(n)} ${n === 1 ? word : many}`
+}
+
+/** The terminal width every line the command prints must fit (an 80-column terminal). */
+export const COLUMNS = 80
+
+/**
+ * Word-wraps one (possibly coloured) line to `cols` visible characters; continuation
+ * lines are indented two more than the line's own indent. Words longer than a line
+ * are left whole (a URL is better unbroken).
+ */
+export function wrap(line, cols = COLUMNS) {
+  if (width(line) <= cols) return String(line).trimEnd()
+  const plain = stripAnsi(line)
+  const indent = ' '.repeat(Math.min(plain.length - plain.trimStart().length + 2, 24))
+  const words = String(line).trimStart().split(' ')
+  const lead = ' '.repeat(plain.length - plain.trimStart().length)
+  const out = []
+  let current = lead
+  for (const w of words) {
+    const next = current.trim() === '' ? current + w : `${current} ${w}`
+    if (width(next) > cols && current.trim() !== '') {
+      out.push(current)
+      current = indent + w
+    } else {
+      current = next
+    }
+  }
+  out.push(current)
+  return out.map((l) => l.trimEnd()).join('\n')
+}
+
+/** Wraps every line of `text` to `cols`. */
+export const wrapText = (text, cols = COLUMNS) =>
+  String(text)
+    .split('\n')
+    .map((l) => wrap(l, cols))
+    .join('\n')

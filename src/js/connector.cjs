@@ -4,7 +4,7 @@
 // batch at a time, and tracks what was written so the cursor is exact.
 const native = require('./native.cjs')
 const { configFields, resources, schemas, definition } = require('./schemas.cjs')
-const { OktaConnectorError, fromNative, configError } = require('./errors.cjs')
+const { OktaConnectorError, fromNative, configError, validateConfig } = require('./errors.cjs')
 
 const id = definition.id
 const doc = definition.doc
@@ -86,13 +86,13 @@ class OktaConnector {
   static schemas = schemas
   static credentials = { apiToken: { description: 'Okta API token (SSWS).', auth: 'required' } }
 
-  /** Parses `input` with `configFields` and constructs the connector. */
+  /**
+   * Validates `input` with the `configFields` rules and constructs the connector. Bad
+   * input throws the same OKTA_INVALID_CONFIG error as `validateConfig`, naming every
+   * field at fault.
+   */
   static create(input, ctx) {
-    const parsed = configFields.safeParse(input)
-    if (!parsed.success) {
-      throw configError(parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.join('.').replace(/\.(\d+)/g, '[$1]') : '(config)', message: i.message })))
-    }
-    const { apiToken, ...settings } = parsed.data
+    const { apiToken, ...settings } = validateConfig(input)
     return new OktaConnector(settings, { apiToken }, ctx)
   }
 

@@ -49,4 +49,20 @@ function configError(issues, code = 'OKTA_INVALID_CONFIG') {
   return new OktaConnectorError({ code, message: `Invalid Okta connector config: ${listed}`, issues })
 }
 
-module.exports = { OktaConnectorError, fromNative, configError, KIND_BY_CODE }
+/**
+ * Validates user config (`configFields` rules) and returns it normalized (known keys
+ * only, host trimmed); throws an OktaConnectorError (code OKTA_INVALID_CONFIG) whose
+ * `issues` name every bad field.
+ */
+function validateConfig(input) {
+  let check
+  try {
+    check = native.checkConfig(input === undefined ? null : input)
+  } catch (err) {
+    throw fromNative(err)
+  }
+  if (check.issues.length) throw configError(check.issues)
+  return check.config
+}
+
+module.exports = { OktaConnectorError, fromNative, configError, validateConfig, KIND_BY_CODE }

@@ -232,13 +232,15 @@ async function runSync(connector, storage, options = {}, host = {}) {
 }
 
 /**
- * rawdash's instantiateConnector: splits `entry.config` into creds (the keys the
+ * rawdash's instantiateConnector: picks `registry[entry.connectorId]` (entries are
+ * `{ name, connectorId, config }`), splits `entry.config` into creds (the keys the
  * class's STATIC `credentials` names) and settings (the rest; everything when the
  * class declares no credentials), then constructs.
  */
 function instantiateConnector(entry, registry, secretsResolver, logger) {
-  const Cls = registry[entry.connector ?? entry.type ?? entry.id]
-  if (!Cls) throw new Error(`Unknown connector ${entry.connector ?? entry.type ?? entry.id}`)
+  const key = entry.connectorId ?? entry.connector ?? entry.type ?? entry.id
+  const Cls = registry[key]
+  if (!Cls) throw new Error(`Unknown connector ${key}`)
   const credKeys = Object.keys(Cls.credentials ?? {})
   const settings = {}
   const creds = {}

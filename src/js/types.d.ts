@@ -53,19 +53,24 @@ export interface OktaContext {
   syncBudgetMs?: number
 }
 
+/** The logger a host passes in `ctx.logger` (host contract section 6). */
 export interface ConnectorLogger {
   info(event: string, fields?: Record<string, unknown>): void
   warn(event: string, fields?: Record<string, unknown>): void
 }
 
+/** A filter operator of a widget filter. */
 export type FilterOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains'
+/** One widget filter condition, e.g. `{ field: 'status', op: 'eq', value: 'ACTIVE' }`. */
 export interface FilterCondition {
   field: string
   op: FilterOp
   value: unknown
 }
+/** A condition, or any of several. */
 export type FilterClause = FilterCondition | { or: FilterCondition[] }
 
+/** What the host passes to `sync()` (host contract section 3). */
 export interface SyncOptions {
   mode: 'full' | 'latest'
   since?: string
@@ -76,6 +81,7 @@ export interface SyncOptions {
   fetchSpecs?: Record<string, Array<{ filter?: FilterClause[]; requiredWindowMs?: number }>>
 }
 
+/** What `sync()` returns: done, or a cursor to call again with (and a transient error, if any). */
 export interface SyncResult {
   done: boolean
   cursor?: unknown
@@ -91,6 +97,7 @@ export interface OktaCursor {
   phases?: Partial<Record<OktaResource, { page: string | null; skip: number } | { done: true }>>
 }
 
+/** An `okta_user` entity as stored. */
 export interface OktaUserRecord {
   type: 'okta_user'
   id: string
@@ -107,6 +114,7 @@ export interface OktaUserRecord {
   updated_at: number
 }
 
+/** An `okta_group` entity as stored. */
 export interface OktaGroupRecord {
   type: 'okta_group'
   id: string
@@ -120,6 +128,7 @@ export interface OktaGroupRecord {
   updated_at: number
 }
 
+/** An `okta_auth_event` event as stored. */
 export interface OktaAuthEventRecord {
   name: 'okta_auth_event'
   start_ts: number
@@ -152,7 +161,9 @@ export interface StorageHandle {
   queryEvents?(q: { name?: string; start?: number; end?: number }): Promise<Array<{ attributes?: Record<string, unknown> }>> | Array<{ attributes?: Record<string, unknown> }>
 }
 
+/** The host's error kinds: branch on these, never on message text. */
 export type ErrorKind = 'auth' | 'rate_limit' | 'transient' | 'upstream_bug' | 'client_bug'
+/** The connector's stable error codes (see the README's Errors table). */
 export type ErrorCode =
   | 'OKTA_INVALID_CONFIG'
   | 'OKTA_INVALID_OPTION'
@@ -201,6 +212,7 @@ export declare class OktaConnectorError extends Error {
   issues: Array<{ field: string; message: string }>
 }
 
+/** A resource definition of the `resources` export. */
 export interface ResourceDefinition {
   shape: 'entity' | 'event'
   description: string
@@ -211,15 +223,31 @@ export interface ResourceDefinition {
   responses?: Record<string, z.ZodTypeAny>
 }
 
+/** rawdash's connector catalog categories (`connectorDocSchema`). */
+export type ConnectorCategory =
+  | 'engineering'
+  | 'product'
+  | 'analytics'
+  | 'marketing'
+  | 'sales'
+  | 'support'
+  | 'finance'
+  | 'infrastructure'
+  | 'security'
+  | 'hr'
+  | 'mobile'
+
+/** Documentation metadata in the shape of rawdash's `connectorDocSchema`. */
 export interface ConnectorDoc {
   displayName: string
-  category: string
-  brandColor: string
+  category: ConnectorCategory
   tagline: string
-  vendor: string
+  /** `#RRGGBB`. */
+  brandColor?: string
+  vendor: { name: string; domain: string; apiDocs?: string; website?: string }
   auth: { summary: string; setup: string[] }
-  rateLimit: string
-  limitations: string[]
+  rateLimit?: string
+  limitations?: string[]
 }
 
 /** The connector id: `'okta'`. */
@@ -240,13 +268,23 @@ export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_e
 /** zod schemas of the raw API responses by tag. */
 export declare const schemas: Record<'users' | 'groups' | 'auth_events', z.ZodTypeAny>
 
+/**
+ * Validates user config with the `configFields` rules and returns it normalized
+ * (known keys only, host trimmed). Throws an `OktaConnectorError` with code
+ * `OKTA_INVALID_CONFIG` whose `issues` name every bad field.
+ */
+export declare function validateConfig(input: unknown): OktaConfig
+
 /** Okta connector for rawdash: users, groups and System Log sign-in events. */
 export declare class OktaConnector {
   static readonly id: 'okta'
   static readonly resources: typeof resources
   static readonly schemas: typeof schemas
   static readonly credentials: { apiToken: { description: string; auth: 'required' } }
-  /** Parses `input` with `configFields` and constructs the connector. */
+  /**
+   * Validates `input` with the `configFields` rules and constructs the connector; bad
+   * input throws an `OktaConnectorError` (`OKTA_INVALID_CONFIG`) naming every field.
+   */
   static create(input: unknown, ctx?: OktaContext): OktaConnector
   constructor(settings: OktaSettings & { apiToken?: string | SecretRef }, creds?: OktaCredentials, ctx?: OktaContext)
   readonly id: 'okta'

@@ -66,8 +66,48 @@ function optionsFromArgs(args) {
   return o;
 }
 
+const HELP = `okta simulator: a fake Okta org on 127.0.0.1 for rawdash-okta and tests
+
+Usage: node src/simulator/cli.cjs [options]
+
+Serves /api/v1/users, /api/v1/groups and /api/v1/logs like Okta (SSWS auth,
+Link paging, filters, X-Rate-Limit headers) until Ctrl-C. Once listening it
+prints one JSON line: {"url", "token", "now"}. Point the connector at it:
+
+  node src/simulator/cli.cjs --port 8123 --token sim-token
+  OKTA_API_TOKEN=sim-token rawdash-okta check --base-url http://127.0.0.1:8123
+
+Options:
+  --port N                  port (default 0: any free port)
+  --token T                 the SSWS token it accepts (default test-token)
+  --users N --groups N      org size (defaults 250, 40)
+  --events N                System Log events, about 85% sign-ins (default 2000)
+  --event-span-ms MS        how far back the events reach
+  --seed S                  same seed, same org (default 1)
+  --now ISO|MS              the org's present (default: the real clock)
+  --latency-ms N|b=N,...    latency, overall or per bucket (users, groups, logs)
+  --latency-jitter-ms N     random extra latency
+  --rate-limit b=N/MS,...   limits, e.g. logs=20/60000 (Okta's default)
+  --concurrency-limit N     concurrent requests before a concurrency 429
+  --retry-after true|N      send Retry-After on 429s
+  --forbidden b,...         buckets answered with 403 E0000006
+  --faults JSON             injected faults, e.g.
+                            '[{"type":"500","bucket":"logs","nth":[2]}]'
+  --options JSON            any startSimulator() options as JSON
+  -h, --help                this help
+
+Control endpoints (no auth): GET /__sim/stats, /__sim/requests, /__sim/org;
+POST /__sim/options, /__sim/reset, /__sim/addUsers, /__sim/updateUser,
+/__sim/addGroups, /__sim/addEvents.
+`;
+
 async function main() {
-  const options = optionsFromArgs(parseArgs(process.argv.slice(2)));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const options = optionsFromArgs(parseArgs(argv));
   const sim = await startSimulator(options);
   process.stdout.write(`${JSON.stringify({ url: sim.url, token: sim.token, now: sim.org.now })}\n`);
   let stopping = false;
@@ -82,6 +122,11 @@ async function main() {
 }
 
 main().catch((err) => {
+  // A bad argument is a usage error: one line and the help pointer, no stack.
+  if (err && /^(unexpected argument|bad --rate-limit)/.test(err.message)) {
+    process.stderr.write(`okta simulator: ${err.message}\nsee node src/simulator/cli.cjs --help\n`);
+    process.exit(2);
+  }
   process.stderr.write(`okta simulator: ${err && err.stack ? err.stack : err}\n`);
   process.exit(1);
 });

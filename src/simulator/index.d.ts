@@ -1,0 +1,121 @@
+// Types of @rawdash/connector-okta/simulator: a deterministic fake Okta org served
+// over loopback HTTP (users, groups, System Log; SSWS auth, paging, filters, rate
+// limits, injectable faults), for testing rawdash configs and dashboards without an
+// Okta org. Point the connector at it with `ctx.baseUrl` or OKTA_BASE_URL.
+
+/** A per-endpoint rate limit: `limit` requests per `windowMs`. */
+export interface SimRateLimit {
+  limit?: number
+  windowMs?: number
+}
+
+/** An Okta rate-limit bucket of the simulator. */
+export type SimBucket = 'users' | 'groups' | 'logs' | 'other'
+
+/** A number for every bucket, or per bucket with a `default`. */
+export type PerBucket = number | Partial<Record<SimBucket | 'default', number>>
+
+/** An injected fault: answer some requests of a bucket with an error. */
+export interface SimFault {
+  type: '500' | '502' | '503' | '504' | '429' | 'concurrency429' | 'reset' | 'truncate' | 'malformed' | 'slow' | 'html'
+  bucket?: SimBucket
+  /** Which matching requests fail (1-based). */
+  nth?: number[]
+  [key: string]: unknown
+}
+
+/** Runtime behaviour, changeable with `sim.setOptions()`. */
+export interface SimulatorBehaviour {
+  /** The SSWS token the simulator accepts (default `test-token`). */
+  token?: string
+  rateLimits?: Partial<Record<SimBucket, SimRateLimit>>
+  /** Send `Retry-After` on 429s. */
+  retryAfter?: boolean | number
+  concurrencyLimit?: number
+  latencyMs?: PerBucket
+  latencyJitterMs?: PerBucket
+  /** Buckets answered with 403 E0000006. */
+  forbidden?: SimBucket[]
+  faults?: SimFault[]
+  /** Serve next links on another origin (to test link sanitizing). */
+  linkOrigin?: string | null
+  linkPath?: string | null
+  /** Most requests kept in `sim.requests`. */
+  logLimit?: number
+}
+
+/** Options of `startSimulator()`: the generated org plus its behaviour. */
+export interface SimulatorOptions extends SimulatorBehaviour {
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  port?: number
+  users?: number
+  groups?: number
+  /** System Log events (about 85% of them sign-in event types). */
+  events?: number
+  /** Seed of the generated org: the same seed gives the same org. */
+  seed?: number | string
+  /** The org's present (Unix ms); default the real clock. */
+  now?: number
+  /** How far back the events reach, in ms. */
+  eventSpanMs?: number
+}
+
+/** One request the simulator served. */
+export interface SimRequest {
+  method: string
+  path: string
+  bucket: SimBucket
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  [key: string]: unknown
+}
+
+/** The generated org (raw Okta JSON objects). */
+export interface SimOrg {
+  readonly now: number
+  readonly eventCount: number
+  users(): IterableIterator<Record<string, any>>
+  groups(): IterableIterator<Record<string, any>>
+  events(): IterableIterator<Record<string, any>>
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** `http://127.0.0.1:PORT`: the base URL to give the connector. */
+  readonly url: string
+  /** The token it accepts. */
+  readonly token: string
+  readonly org: SimOrg
+  /** Every request served since start or `resetLog()`. */
+  readonly requests: SimRequest[]
+  /** Request, 429 and byte counters, overall and per bucket. */
+  stats(): { requests: number; status429: number; concurrency429: number; bytes: number; byBucket: Record<string, unknown>; [key: string]: unknown }
+  setOptions(partial: SimulatorBehaviour): void
+  resetLog(): void
+  addUsers(n: number, overrides?: Record<string, unknown>): unknown
+  updateUser(id: string, change: { status?: string; profile?: Record<string, unknown> }): unknown
+  addGroups(n: number): unknown
+  addEvents(events: Array<Record<string, unknown>>): unknown
+  close(): Promise<void>
+}
+
+/** Starts a simulator on loopback. */
+export declare function startSimulator(options?: SimulatorOptions): Promise<Simulator>
+/** Generates an org without serving it (same seed, same data as a simulator's). */
+export declare function generateOrg(options?: Omit<SimulatorOptions, keyof SimulatorBehaviour | 'port'>): SimOrg
+/** The System Log event types the connector syncs as sign-ins. */
+export declare const SIGN_IN_EVENT_TYPES: readonly string[]
+/** The default per-bucket rate limits (Okta's defaults, per minute). */
+export declare const DEFAULT_RATE_LIMITS: Readonly<Record<SimBucket, Required<SimRateLimit>>>
+/** The fault types `faults` accepts. */
+export declare const FAULT_TYPES: ReadonlySet<string>
+/** The simulator class behind `startSimulator` (call `listen(port)` yourself). */
+export declare const Simulator: new (options?: SimulatorOptions) => Simulator & { listen(port?: number): Promise<Simulator> }
+/** The org generator behind `generateOrg`. */
+export declare const Org: new (options?: Omit<SimulatorOptions, keyof SimulatorBehaviour | 'port'>) => SimOrg
+/** Parses an Okta `filter` expression (as the simulator understands it). */
+export declare function parseFilter(text: string): unknown
+/** Compiles a parsed filter into a predicate over raw Okta objects. */
+export declare function compileFilter(text: string, options?: Record<string, unknown>): (item: Record<string, any>) => boolean
+/** A filter the simulator rejects (answered with 400 E0000031). */
+export declare class FilterError extends Error {}
