@@ -28,6 +28,8 @@ export interface MemoryStorageOptions {
   signal?: AbortSignal
   /** Check record shapes (`undefined` attributes, missing ids): default true. */
   validate?: boolean
+  /** `false` emulates an older host handle without `getEntity` (no backfill state). */
+  getEntity?: boolean
 }
 
 /** The storage handle of one `sync()` call, with the readers the connector may use. */
@@ -44,7 +46,7 @@ export interface GuardedStorage extends StorageHandle {
  */
 export declare class MemoryStorage {
   constructor(options?: MemoryStorageOptions)
-  /** Writes done, scope clears and writes dropped after an abort. */
+  /** Records written (singular and plural writes), scope clears and writes dropped after an abort. */
   readonly counts: { entity: number; event: number; cleared: number; dropped: number }
   /** The most writes that were in flight at once (a connector should keep it at 1). */
   readonly maxInFlight: number
@@ -134,3 +136,59 @@ export declare function instantiateConnector<C extends ConnectorClassLike>(
 
 /** `defineConfig` of @rawdash/core at runtime: returns its argument. */
 export declare function defineConfig<T>(config: T): T
+
+/** A storage handle as rawdash's server hands it to one run (writes dropped after `signal`). */
+export interface GuardableStorage {
+  guarded(signal?: AbortSignal): StorageHandle
+}
+
+/** Options of `new ServerRunner()`: rawdash's server defaults unless set. */
+export interface ServerRunnerOptions {
+  /** One run's whole budget, all its `sync()` calls (default 300000). */
+  timeoutMs?: number
+  /** Most `sync()` calls of a run (default 1000). */
+  maxCalls?: number
+  /** The widest widget window per resource name, e.g. `{ okta_auth_event: 30 * 86400000 }`. */
+  requiredWindowMs?: Record<string, number>
+  /** Widget filters per resource name, passed as `options.fetchSpecs`. */
+  fetchSpecs?: SyncOptions['fetchSpecs']
+  /** Resource names the widgets use, passed as `options.resources`. */
+  resources?: string[]
+  /** A full run again this long after the last successful full run when a widget has a window (default 3600000). */
+  backfillEveryMs?: number
+  /** The clock (default `Date.now`). */
+  now?(): number
+}
+
+/** What the server recorded about one run. */
+export interface ServerRunRecord {
+  mode: 'full' | 'latest'
+  since?: string
+  startedAt: number
+  /** The run finished (`{ done: true }`) within its timeout. */
+  ok: boolean
+  calls: number
+  /** `'timeout'` when the run was aborted and its cursor discarded, or the error thrown. */
+  error: unknown
+  ms: number
+}
+
+/**
+ * rawdash's server sync runner: picks `full` on the first run and, when a widget
+ * declares a window, hourly (with `since` = now - widest window - 1 day), else
+ * `latest` since the last successful run; gives a run one timeout for all its
+ * `sync()` calls, then aborts it, records a failure and discards the cursor.
+ */
+export declare class ServerRunner {
+  constructor(connector: SyncableConnector, storage: GuardableStorage, options?: ServerRunnerOptions)
+  /** One record per run, oldest first. */
+  readonly runs: ServerRunRecord[]
+  /** Start of the last successful run (ms), or null. */
+  lastSuccessAt: number | null
+  /** Start of the last successful full run (ms), or null. */
+  lastFullAt: number | null
+  /** The mode and since the server would choose at `now`. */
+  choose(now: number): { mode: 'full' | 'latest'; since?: string }
+  /** Runs once, as the server's scheduler would. */
+  run(): Promise<ServerRunRecord>
+}
