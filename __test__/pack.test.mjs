@@ -26,7 +26,7 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const NAPI = join(ROOT, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
 const NETWORK_ERROR = /ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENETUNREACH|EHOSTUNREACH|network|socket hang up|request to https?:\/\/\S+ failed/i
 const ROOT_PKG = require('../package.json')
-const { publishedPlatforms, detectedPlatform } = require('../src/js/platform.cjs')
+const { platformOf, publishedPlatforms, detectedPlatform } = require('../src/js/platform.cjs')
 const PLATFORM = detectedPlatform() // e.g. linux-x64-gnu: the platform package this machine can load
 const BINARY = `${ROOT_PKG.napi.binaryName}.${PLATFORM}.node`
 const STAND_IN = 'stand-in: this target is built by the release workflow, not on this machine\n'
@@ -115,13 +115,21 @@ before(async () => {
   // napi pre-publish refuses a release with a platform package missing its binary.
   guard = await run(process.execPath, [NAPI, 'pre-publish', '--skip-optional-publish', '--no-gh-release', '-t', 'npm'], { cwd: stage })
 
-  // This platform's binary goes into its package. The other targets are built by
-  // the release workflow; stand-in files let pre-publish validate their packages.
-  for (const platform of publishedPlatforms) {
-    const dest = join(stage, 'npm', platform, `${ROOT_PKG.napi.binaryName}.${platform}.node`)
+  // The release workflow's publish job: every build job's artifact is downloaded
+  // to artifacts/bindings-<target>/, `napi artifacts` moves each binary into its
+  // platform package, `napi pre-publish` writes optionalDependencies. This
+  // platform's artifact is the binary built here; the other targets are built by
+  // the workflow, and stand-in files let the napi steps run on their packages.
+  for (const triple of ROOT_PKG.napi.targets) {
+    const platform = platformOf(triple)
+    const dir = join(stage, 'artifacts', `bindings-${triple}`)
+    await mkdir(dir, { recursive: true })
+    const dest = join(dir, `${ROOT_PKG.napi.binaryName}.${platform}.node`)
     if (platform === PLATFORM) await cp(built, dest)
     else await writeFile(dest, STAND_IN)
   }
+  const artifacts = await run(process.execPath, [NAPI, 'artifacts'], { cwd: stage })
+  assert.equal(artifacts.code, 0, `napi artifacts failed:\n${artifacts.stdout}${artifacts.stderr}`)
   const prepublish = await run(process.execPath, [NAPI, 'pre-publish', '--skip-optional-publish', '--no-gh-release', '-t', 'npm'], { cwd: stage })
   assert.equal(prepublish.code, 0, `napi pre-publish failed:\n${prepublish.stdout}${prepublish.stderr}`)
 
@@ -161,6 +169,10 @@ test('the install ran with no Rust toolchain on PATH and loads the platform pack
 })
 
 test('release manifests: optionalDependencies pin every platform package to the exact version; the platform package is napi-rs\'s shape', async () => {
+  for (const platform of publishedPlatforms) {
+    const file = join(stage, 'npm', platform, `${ROOT_PKG.napi.binaryName}.${platform}.node`)
+    assert.ok(existsSync(file), `napi artifacts put no binary into npm/${platform}/`)
+  }
   const main = JSON.parse(await readFile(join(stage, 'package.json'), 'utf8'))
   assert.deepEqual(main.optionalDependencies, Object.fromEntries(publishedPlatforms.map((p) => [`${ROOT_PKG.name}-${p}`, ROOT_PKG.version])))
   assert.equal(packed.version, ROOT_PKG.version)
