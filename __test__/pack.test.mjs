@@ -13,7 +13,7 @@ import assert from 'node:assert/strict'
 import { execFile, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, rm, readdir, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm, readdir, readFile, realpath, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
@@ -45,7 +45,9 @@ const NO_RUST = envWithoutRust()
 
 function run(cmd, args, { cwd, env = NO_RUST, timeout = 120_000 } = {}) {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // Windows runs npm.cmd and bin shims only through a shell (Node >= 18.20.2 / 20.12.2).
+    const shell = process.platform === 'win32' && /\.cmd$/i.test(cmd)
+    execFile(cmd, args, { cwd, env, timeout, shell, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr, killed: Boolean(err?.killed) })
     })
   })
@@ -165,7 +167,7 @@ test('the install ran with no Rust toolchain on PATH and loads the platform pack
   const r = await node('binding.cjs', { cwd: project })
   assert.equal(r.code, 0, r.stderr)
   const { loaded } = JSON.parse(r.stdout)
-  assert.deepEqual(loaded, [join(project, 'node_modules', '@rawdash', `connector-okta-${PLATFORM}`, BINARY)])
+  assert.deepEqual(loaded, [join(await realpath(project), 'node_modules', '@rawdash', `connector-okta-${PLATFORM}`, BINARY)])
 })
 
 test('release manifests: optionalDependencies pin every platform package to the exact version; the platform package is napi-rs\'s shape', async () => {

@@ -19,7 +19,7 @@ function loadError(cause) {
         ? `${detected} is one of them: its package @rawdash/connector-okta-${detected} was not installed or did not load. ` +
           'Reinstall without --omit=optional / --no-optional (npm: remove node_modules and package-lock.json, then npm install; https://github.com/npm/cli/issues/4828).'
         : `${detected} has no prebuilt binary.`,
-      'To build from source: install Rust (stable 1.80+, https://rustup.rs) and Node.js 18+, then in a clone of the package\'s repository run `npm install` ' +
+      'To build from source: install Rust (stable 1.80+, https://rustup.rs), a C compiler and Node.js 18+, then in a clone of the package\'s repository run `npm install` ' +
         '(it builds the addon for this platform: `napi build --platform --release --features napi`), then `npm install <path to that clone>` in your project; ' +
         'or point NAPI_RS_NATIVE_LIBRARY_PATH at a built connector-okta.*.node.',
     ].join('\n'),
