@@ -314,7 +314,7 @@ test('sync validates everything before the first request and reports every probl
     assert.match(text, /fix: did you mean --host acme\.okta\.com\?/)
     assert.doesNotMatch(text, /without the protocol or path/, '"acme" has no protocol or path')
     assert.match(text, /baseUrl: .*origin.*\[--base-url \(or OKTA_BASE_URL\)\]/)
-    assert.match(text, /resources\[1\]: Expected "users", "groups" or "auth_events"/)
+    assert.match(text, /resources\[1\]: Expected one of "users", "groups", "auth_events"/)
     assert.match(text, /--since must be an ISO time/)
     assert.match(text, /--mode must be full or latest/)
     assert.match(text, new RegExp(`--out .*: the directory ${join(dir, 'missing').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`))

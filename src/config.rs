@@ -42,46 +42,27 @@ impl Resource {
 
   /// The name used in `settings.resources` and in cursors' `phase`.
   pub fn setting_name(self) -> &'static str {
-    match self {
-      Resource::Users => "users",
-      Resource::Groups => "groups",
-      Resource::AuthEvents => "auth_events",
-    }
+    self.spec().setting
   }
 
   /// The rawdash resource name (`options.resources`, `fetchSpecs` keys, logs).
   pub fn resource_name(self) -> &'static str {
-    match self {
-      Resource::Users => "okta_user",
-      Resource::Groups => "okta_group",
-      Resource::AuthEvents => "okta_auth_event",
-    }
+    self.spec().name
   }
 
   /// The Okta API path of the resource's list endpoint.
   pub fn path(self) -> &'static str {
-    match self {
-      Resource::Users => "/api/v1/users",
-      Resource::Groups => "/api/v1/groups",
-      Resource::AuthEvents => "/api/v1/logs",
-    }
+    self.spec().path
   }
 
   /// Okta's rate-limit bucket name for the endpoint.
   pub fn bucket(self) -> &'static str {
-    match self {
-      Resource::Users => "users",
-      Resource::Groups => "groups",
-      Resource::AuthEvents => "logs",
-    }
+    self.spec().bucket
   }
 
   /// Page size requested (the endpoint's maximum the TypeScript package uses).
   pub fn page_limit(self) -> u32 {
-    match self {
-      Resource::Users | Resource::Groups => 200,
-      Resource::AuthEvents => 1000,
-    }
+    self.spec().page_limit
   }
 
   /// Parses a settings name (`users`, `groups`, `auth_events`).
@@ -129,6 +110,15 @@ pub fn check_token(token: &str) -> Result<(), String> {
     );
   }
   Ok(())
+}
+
+/// The accepted `resources` values, quoted, for messages: `"users", "groups", ...`.
+fn setting_names() -> String {
+  Resource::ALL
+    .iter()
+    .map(|r| format!("\"{}\"", r.setting_name()))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// Validates user config against the `configFields` rules, returning the normalized
@@ -190,7 +180,7 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
     None | Some(Value::Null) => {}
     Some(Value::Array(items)) if items.is_empty() => issues.push(FieldIssue::new(
       "resources",
-      "Expected at least one of \"users\", \"groups\", \"auth_events\" (omit the field for all).",
+      format!("Expected at least one of {} (omit the field for all).", setting_names()),
     )),
     Some(Value::Array(items)) => {
       let mut ok = true;
@@ -199,7 +189,7 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
           ok = false;
           issues.push(FieldIssue::new(
             format!("resources[{i}]"),
-            "Expected \"users\", \"groups\" or \"auth_events\".",
+            format!("Expected one of {}.", setting_names()),
           ));
         }
       }
@@ -209,7 +199,7 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
     }
     Some(_) => issues.push(FieldIssue::new(
       "resources",
-      "Expected an array of \"users\", \"groups\", \"auth_events\".",
+      format!("Expected an array of {}.", setting_names()),
     )),
   }
 

@@ -6,68 +6,49 @@ use serde_json::{json, Value};
 
 use crate::config::{Resource, DEFAULT_RATE_LIMIT_SHARE, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SYNC_BUDGET_SECONDS};
 use crate::error::ErrorCode;
-use crate::okta::endpoints::{EVENT_RESULTS, GROUP_TYPES, USER_STATUSES};
+use crate::resources::Shape;
 
 /// The connector id: a permanent contract, it namespaces stored data.
 pub const CONNECTOR_ID: &str = "okta";
 
+/// A resource's row as rawdash's resource definition, plus the machine-readable
+/// keys the JS layer derives its lists from (`setting`, `scope`, `bucket`, `label`).
 fn resource_json(r: Resource) -> Value {
-  match r {
-    Resource::Users => json!({
-      "shape": "entity",
-      "description": "Every user of the org, deactivated ones included, with lifecycle status, name, login and when they were created, activated and last signed in: for active-user counts and dormant accounts.",
-      "endpoint": "GET /api/v1/users",
-      "fields": [
-        { "name": "status", "description": "Lifecycle status (ACTIVE, SUSPENDED, DEPROVISIONED, ...)." },
-        { "name": "email", "description": "Primary email from the user's profile." },
-        { "name": "login", "description": "Okta login (usually an email address)." },
-        { "name": "firstName", "description": "Given name from the profile." },
-        { "name": "lastName", "description": "Family name from the profile." },
-        { "name": "lastLogin", "description": "Last sign-in time (Unix ms), or null." },
-        { "name": "createdAt", "description": "When the user was created (Unix ms)." },
-        { "name": "activatedAt", "description": "When the user was activated (Unix ms), or null." }
-      ],
-      "filterable": [{ "field": "status", "ops": ["eq"], "values": USER_STATUSES }],
-      "responses": "users"
-    }),
-    Resource::Groups => json!({
-      "shape": "entity",
-      "description": "Every group of the org with its name, type (Okta, app-imported or built-in) and when its membership last changed.",
-      "endpoint": "GET /api/v1/groups",
-      "fields": [
-        { "name": "name", "description": "Group name." },
-        { "name": "description", "description": "Group description, or null." },
-        { "name": "type", "description": "OKTA_GROUP, APP_GROUP or BUILT_IN." },
-        { "name": "createdAt", "description": "When the group was created (Unix ms)." },
-        { "name": "lastMembershipUpdatedAt", "description": "Last membership change (Unix ms), or null." }
-      ],
-      "filterable": [{ "field": "type", "ops": ["eq"], "values": GROUP_TYPES }],
-      "responses": "groups"
-    }),
-    Resource::AuthEvents => json!({
-      "shape": "event",
-      "description": "One event per sign-in from the Okta System Log (session starts, MFA challenges, SSO into apps, admin-console access, denied app access) with its outcome, factor, client IP and country: for sign-ins per day, failure rate and MFA share.",
-      "endpoint": "GET /api/v1/logs",
-      "fields": [
-        { "name": "eventType", "description": "System Log event type, e.g. user.session.start." },
-        { "name": "result", "description": "Outcome: SUCCESS, FAILURE, ALLOW, DENY or CHALLENGE." },
-        { "name": "reason", "description": "Outcome reason, e.g. INVALID_CREDENTIALS." },
-        { "name": "actorId", "description": "Okta id of the acting user." },
-        { "name": "actorType", "description": "Actor type, usually User." },
-        { "name": "authenticationProvider", "description": "OKTA_AUTHENTICATION_PROVIDER, FEDERATION, ..." },
-        { "name": "credentialType", "description": "PASSWORD, OTP, SMS, ... (MFA analytics)." },
-        { "name": "ipAddress", "description": "Client IP address." },
-        { "name": "country", "description": "Client country from geolocation." },
-        { "name": "severity", "description": "DEBUG, INFO, WARN or ERROR." }
-      ],
-      "filterable": [
-        { "field": "result", "ops": ["eq"], "values": EVENT_RESULTS },
-        { "field": "eventType", "ops": ["eq"] }
-      ],
-      "notes": "Events are never cleared: full and incremental syncs fill what storage lacks in the sign-in window, newest first, with progress kept in storage (an okta_sync_state entity) so a history larger than one host run completes over several runs. Sign-in events Okta indexed late are picked up by the next run; none is stored twice.",
-      "responses": "auth_events"
-    }),
+  let spec = r.spec();
+  let fields: Vec<Value> = spec
+    .fields
+    .iter()
+    .map(|(name, description)| json!({ "name": name, "description": description }))
+    .collect();
+  let filterable: Vec<Value> = spec
+    .filterable
+    .iter()
+    .map(|f| match f.values {
+      Some(values) => json!({ "field": f.field, "ops": ["eq"], "values": values }),
+      None => json!({ "field": f.field, "ops": ["eq"] }),
+    })
+    .collect();
+  let scope = match spec.shape {
+    Shape::Entity => json!({ "types": [spec.name] }),
+    Shape::Event => json!({ "names": [spec.name] }),
+  };
+  let mut out = json!({
+    "shape": spec.shape.as_str(),
+    "description": spec.description,
+    "endpoint": format!("GET {}", spec.path),
+    "fields": fields,
+    "filterable": filterable,
+    "responses": spec.responses,
+    "setting": spec.setting,
+    "scope": scope,
+    "bucket": spec.bucket,
+    "label": spec.label,
+    "permission": spec.permission,
+  });
+  if let Some(notes) = spec.notes {
+    out["notes"] = json!(notes);
   }
+  out
 }
 
 /// Everything static about the connector, as plain JSON data.

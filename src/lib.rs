@@ -21,6 +21,7 @@ pub mod http;
 pub mod log;
 pub mod okta;
 pub mod records;
+pub mod resources;
 pub mod sync;
 
 #[cfg(feature = "napi")]

@@ -3,6 +3,9 @@
 import { parseArgs } from 'node:util'
 import { checkConfig, OktaClient } from '../js/index.mjs'
 import { fromNative } from '../js/errors.cjs'
+import schemas from '../js/schemas.cjs'
+
+const { resourceTable } = schemas
 
 /** An expected failure: one clear line, a fix, and an exit code (no stack trace). */
 export class CliError extends Error {
@@ -123,11 +126,10 @@ Options:
 `,
 }
 
-export const RESOURCE_NAMES = {
-  users: { resource: 'okta_user', endpoint: '/api/v1/users', bucket: 'users', label: 'users' },
-  groups: { resource: 'okta_group', endpoint: '/api/v1/groups', bucket: 'groups', label: 'groups' },
-  auth_events: { resource: 'okta_auth_event', endpoint: '/api/v1/logs', bucket: 'logs', label: 'sign-ins' },
-}
+/** The resources by setting name, from the native resource table. */
+export const RESOURCE_NAMES = Object.fromEntries(
+  resourceTable.map((r) => [r.setting, { resource: r.name, endpoint: r.endpoint, bucket: r.bucket, label: r.label, permission: r.permission }]),
+)
 export const BY_RESOURCE = Object.fromEntries(Object.entries(RESOURCE_NAMES).map(([k, v]) => [v.resource, { key: k, ...v }]))
 
 const CONNECTION_OPTIONS = {

@@ -3,7 +3,7 @@
 // and maps; this class resolves the token, hands pages to the storage handle one
 // batch at a time, and tracks what was written so the cursor is exact.
 const native = require('./native.cjs')
-const { configFields, resources, schemas, definition } = require('./schemas.cjs')
+const { configFields, resources, schemas, definition, resourceTable } = require('./schemas.cjs')
 const { OktaConnectorError, fromNative, configError, validateConfig } = require('./errors.cjs')
 
 const id = definition.id
@@ -12,9 +12,8 @@ const CHUNK_BUDGET_MS = 30_000
 // Okta's System Log is eventually consistent: incremental syncs re-read this much
 // before `since` and skip events already stored (see README, Reliability).
 const EVENT_LOOKBACK_MS = 5 * 60 * 1000
-// Storage scopes of the phases (a full sync clears the entity scopes).
-const EVENT_NAME = 'okta_auth_event'
-const ENTITY_TYPE = { users: 'okta_user', groups: 'okta_group' }
+// Each phase's row of the resource table: shape and storage scope.
+const BY_SETTING = Object.fromEntries(resourceTable.map((r) => [r.setting, r]))
 // Records per plural write: rawdash's SQLite adapter binds every value of a batch,
 // and SQLite refuses statements with too many variables (20,000 rows fail).
 const MAX_BATCH = 5000
@@ -237,7 +236,8 @@ class OktaConnector {
           break
         }
         const phase = item.phase
-        const isEvent = item.resource === EVENT_NAME
+        const { shape, scope } = BY_SETTING[phase]
+        const isEvent = shape === 'event'
         const records = item.records
         if (isEvent && canQuery && records.length > item.skip) {
           // Events may be stored already: a backfill page can overlap what an earlier
@@ -258,8 +258,8 @@ class OktaConnector {
           const batch = stored && isEvent ? slice.filter((r) => !stored.has(r.attributes.uuid)) : slice
           const clearScope = item.clear && i === 0
           if (batch.length || clearScope) {
-            if (isEvent) await storage.events(batch, { names: clearScope ? [EVENT_NAME] : [] })
-            else await storage.entities(batch, { types: clearScope ? [ENTITY_TYPE[phase]] : [] })
+            if (isEvent) await storage.events(batch, { names: clearScope ? scope.names : [] })
+            else await storage.entities(batch, { types: clearScope ? scope.types : [] })
             // Aborted while writing: the batch is uncertain, so it does not count; the
             // next chunk writes it again (entities upsert, events are deduplicated).
             if (signal?.aborted) break pages

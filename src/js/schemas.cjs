@@ -9,7 +9,21 @@ const native = require('./native.cjs')
 const definition = native.definition()
 const HOST_RE = /^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i
 const HOST_MESSAGE = 'Use the org host only (e.g. "acme.okta.com"), without the protocol or path.'
-const RESOURCE_SETTINGS = ['users', 'groups', 'auth_events']
+/**
+ * The native resource table, one row per resource: `{ name, setting, shape, scope,
+ * endpoint, bucket, label, permission }`. Every JS list of resources derives from it.
+ */
+const resourceTable = Object.entries(definition.resources).map(([name, r]) => ({
+  name,
+  setting: r.setting,
+  shape: r.shape,
+  scope: r.scope,
+  endpoint: r.endpoint.replace(/^GET /, ''),
+  bucket: r.bucket,
+  label: r.label,
+  permission: r.permission,
+}))
+const RESOURCE_SETTINGS = resourceTable.map((r) => r.setting)
 
 const meta = Object.fromEntries(
   definition.configFields.map((f) => {
@@ -82,12 +96,13 @@ const schemas = {
   ),
 }
 
-/** Resource definitions keyed by resource name, with zod response schemas. */
+/** Resource definitions keyed by resource name (rawdash's shape), with zod response schemas. */
 const resources = Object.fromEntries(
   Object.entries(definition.resources).map(([name, r]) => {
-    const { responses: tag, ...rest } = r
+    // The table's machine keys stay internal (resourceTable).
+    const { responses: tag, setting, scope, bucket, label, permission, ...rest } = r
     return [name, { ...rest, responses: { [tag]: schemas[tag] } }]
   }),
 )
 
-module.exports = { configFields, schemas, resources, definition, HOST_MESSAGE }
+module.exports = { configFields, schemas, resources, resourceTable, definition, HOST_MESSAGE }
