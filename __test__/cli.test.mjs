@@ -304,7 +304,7 @@ function cliSpawn(args, env, { cwd, onStderr, onStdout } = {}) {
 test('sync validates everything before the first request and reports every problem at once', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rawdash-okta-cli-'))
   try {
-    const r = await cli(['sync', '--host', 'acme', '--base-url', 'http://127.0.0.1:1/okta', '--resources', 'users,apps', '--since', 'yesterday', '--mode', 'sometimes', '--out', join(dir, 'missing', 'okta.jsonl')])
+    const r = await cli(['sync', '--host', 'acme', '--base-url', 'http://127.0.0.1:1/okta', '--resources', 'users,members', '--since', 'yesterday', '--mode', 'sometimes', '--out', join(dir, 'missing', 'okta.jsonl')])
     assert.equal(r.code, 2, r.all)
     noStack(r.all)
     fitsColumns(r.all)
@@ -314,7 +314,7 @@ test('sync validates everything before the first request and reports every probl
     assert.match(text, /fix: did you mean --host acme\.okta\.com\?/)
     assert.doesNotMatch(text, /without the protocol or path/, '"acme" has no protocol or path')
     assert.match(text, /baseUrl: .*origin.*\[--base-url \(or OKTA_BASE_URL\)\]/)
-    assert.match(text, /resources\[1\]: Expected one of "users", "groups", "auth_events"/)
+    assert.match(text, /resources\[1\]: Expected one of "users", "groups", "auth_events", "apps"/)
     assert.match(text, /--since must be an ISO time/)
     assert.match(text, /--mode must be full or latest/)
     assert.match(text, new RegExp(`--out .*: the directory ${join(dir, 'missing').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist`))

@@ -38,7 +38,7 @@ const TABLE = [
   ['empty secret name', { host: 'acme.okta.com', apiToken: { $secret: '' } }, ['apiToken']],
   ['missing token', { host: 'acme.okta.com' }, ['apiToken']],
   ['empty resources', { host: 'acme.okta.com', apiToken: token, resources: [] }, ['resources']],
-  ['unknown resource', { host: 'acme.okta.com', apiToken: token, resources: ['users', 'apps'] }, ['resources']],
+  ['unknown resource', { host: 'acme.okta.com', apiToken: token, resources: ['users', 'members'] }, ['resources']],
   ['resources not array', { host: 'acme.okta.com', apiToken: token, resources: 'users' }, ['resources']],
   ['zero share', { host: 'acme.okta.com', apiToken: token, rateLimitShare: 0 }, ['rateLimitShare']],
   ['share above 1', { host: 'acme.okta.com', apiToken: token, rateLimitShare: 1.5 }, ['rateLimitShare']],
@@ -98,7 +98,7 @@ test('constructor rejects bad settings naming the field', () => {
     (err) => err.code === 'OKTA_INVALID_CONFIG' && err.issues[0].field === 'host',
   )
   assert.throws(
-    () => new OktaConnector({ host: 'acme.okta.com', resources: ['apps'] }, { apiToken: 't' }),
+    () => new OktaConnector({ host: 'acme.okta.com', resources: ['members'] }, { apiToken: 't' }),
     (err) => err.issues[0].field === 'resources[0]',
   )
   assert.throws(() => new OktaConnector({ host: 'acme.okta.com' }, {}), (err) => err.issues[0].field === 'apiToken')
@@ -117,7 +117,7 @@ test('create() parses with configFields and rejects with field names', () => {
 test('create() errors are as helpful as validateConfig: same issues, the secret reference explained', () => {
   const inputs = [
     { host: 'acme.okta.com', apiToken: 'plain-token' },
-    { host: 'https://acme.okta.com', apiToken: { $secret: '' }, resources: ['users', 'apps'] },
+    { host: 'https://acme.okta.com', apiToken: { $secret: '' }, resources: ['users', 'members'] },
     { apiToken: token },
     'acme.okta.com',
     undefined,

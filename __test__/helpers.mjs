@@ -42,6 +42,7 @@ const ms = (s) => {
   return Number.isNaN(t) ? null : t
 }
 const str = (v) => (typeof v === 'string' ? v : null)
+const count = (v) => (Number.isInteger(v) && v >= 0 ? v : null)
 const firstPresentMs = (...vals) => {
   // Present = a string (a wrongly typed value reads as null, as the mapping documents).
   const v = vals.find((x) => typeof x === 'string')
@@ -76,6 +77,8 @@ export function expectedGroup(g) {
       type: str(g.type),
       createdAt: ms(g.created),
       lastMembershipUpdatedAt: ms(g.lastMembershipUpdated),
+      usersCount: count(g._embedded?.stats?.usersCount),
+      appsCount: count(g._embedded?.stats?.appsCount),
     },
     updated_at: firstPresentMs(g.lastUpdated, g.lastMembershipUpdated, g.created),
   }

@@ -175,9 +175,9 @@ const GROUPS_PAGE_1 = [
   { type: 'OKTA_GROUP' },
   'group',
 ]
-const nullGroup = { name: null, description: null, type: null, createdAt: null, lastMembershipUpdatedAt: null }
+const nullGroup = { name: null, description: null, type: null, createdAt: null, lastMembershipUpdatedAt: null, usersCount: null, appsCount: null }
 const EXPECTED_GROUPS = [
-  { type: 'okta_group', id: 'g1', attributes: { name: 'Everyone', description: 'All users', type: 'OKTA_GROUP', createdAt: T0, lastMembershipUpdatedAt: T0 + 2 * DAY }, updated_at: T0 + DAY },
+  { type: 'okta_group', id: 'g1', attributes: { name: 'Everyone', description: 'All users', type: 'OKTA_GROUP', createdAt: T0, lastMembershipUpdatedAt: T0 + 2 * DAY, usersCount: null, appsCount: null }, updated_at: T0 + DAY },
   { type: 'okta_group', id: 'g2', attributes: { ...nullGroup, lastMembershipUpdatedAt: T0 + 2 * DAY }, updated_at: T0 + 2 * DAY },
   { type: 'okta_group', id: 'g3', attributes: { ...nullGroup, name: HUGE_UNICODE }, updated_at: 0 },
 ]

@@ -73,7 +73,7 @@ test('id, doc and statics', () => {
   assert.ok(esm.doc.auth.setup.length > 0)
   assert.ok(esm.doc.limitations.length > 0)
   assert.equal(OktaConnector.resources, esm.resources)
-  assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['auth_events', 'groups', 'users'])
+  assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['apps', 'auth_events', 'groups', 'users'])
   assert.deepEqual(OktaConnector.credentials.apiToken.auth, 'required')
   const c = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 't' })
   assert.equal(c.id, 'okta')
@@ -84,7 +84,7 @@ test('id, doc and statics', () => {
 
 test('resources match spec section 2', () => {
   const r = esm.resources
-  assert.deepEqual(Object.keys(r).sort(), ['okta_auth_event', 'okta_group', 'okta_user'])
+  assert.deepEqual(Object.keys(r).sort(), ['okta_app', 'okta_auth_event', 'okta_group', 'okta_user'])
   assert.equal(r.okta_user.shape, 'entity')
   assert.equal(r.okta_user.endpoint, 'GET /api/v1/users')
   assert.deepEqual(r.okta_user.filterable, [
@@ -95,7 +95,7 @@ test('resources match spec section 2', () => {
   assert.equal(r.okta_group.shape, 'entity')
   assert.equal(r.okta_group.endpoint, 'GET /api/v1/groups')
   assert.deepEqual(r.okta_group.filterable, [{ field: 'type', ops: ['eq'], values: ['OKTA_GROUP', 'APP_GROUP', 'BUILT_IN'] }])
-  assert.deepEqual(r.okta_group.fields.map((f) => f.name), ['name', 'description', 'type', 'createdAt', 'lastMembershipUpdatedAt'])
+  assert.deepEqual(r.okta_group.fields.map((f) => f.name), ['name', 'description', 'type', 'createdAt', 'lastMembershipUpdatedAt', 'usersCount', 'appsCount'])
   assert.deepEqual(Object.keys(r.okta_group.responses), ['groups'])
   assert.equal(r.okta_auth_event.shape, 'event')
   assert.equal(r.okta_auth_event.endpoint, 'GET /api/v1/logs')
@@ -108,7 +108,16 @@ test('resources match spec section 2', () => {
   ])
   assert.match(r.okta_auth_event.notes, /never cleared/)
   assert.deepEqual(Object.keys(r.okta_auth_event.responses), ['auth_events'])
-  for (const def of Object.values(r)) assert.ok(def.description.length > 10)
+  assert.equal(r.okta_app.shape, 'entity')
+  assert.equal(r.okta_app.endpoint, 'GET /api/v1/apps')
+  assert.deepEqual(r.okta_app.fields.map((f) => f.name), ['label', 'name', 'status', 'signOnMode', 'createdAt', 'lastUpdatedAt'])
+  assert.deepEqual(r.okta_app.filterable.map((f) => f.field), ['status', 'signOnMode'])
+  assert.deepEqual(Object.keys(r.okta_app.responses), ['apps'])
+  for (const def of Object.values(r)) {
+    assert.ok(def.description.length > 10)
+    // The table's machine keys stay internal: rawdash's resource definition shape only.
+    for (const key of Object.keys(def)) assert.ok(['shape', 'description', 'endpoint', 'fields', 'filterable', 'notes', 'responses'].includes(key), key)
+  }
 })
 
 test('response schemas accept real simulator responses and reject missing ids', async () => {

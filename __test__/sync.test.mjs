@@ -76,7 +76,7 @@ test('first-page URLs follow the spec: limits, all-status user filter, sign-in l
     for (const s of ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED', 'DEPROVISIONED']) {
       assert.ok(users.query.filter.includes(`status eq "${s}"`), s)
     }
-    assert.deepEqual(groups.query, { limit: '200' })
+    assert.deepEqual(groups.query, { limit: '200', expand: 'stats' })
     // The backfill reads the newest hour with Okta's polling pattern first, then the
     // rest of the window as bounded queries, newest first.
     const edgeSince = Date.parse(logs.query.since)
@@ -284,7 +284,7 @@ test('a cursor written by the TypeScript package resumes: earlier phases skipped
 
 test('an invalid cursor is ignored with a warning and the sync starts over', async () => {
   await withSim(ORG, async (sim) => {
-    for (const cursor of [{ phase: 'apps', page: null }, { phase: 'users', page: 'https://evil.example/api/v1/users' }, 'garbage']) {
+    for (const cursor of [{ phase: 'members', page: null }, { phase: 'users', page: 'https://evil.example/api/v1/users' }, 'garbage']) {
       sim.resetLog()
       const { connector, logger } = connectorFor(sim)
       const storage = new MemoryStorage()
@@ -305,8 +305,10 @@ test('auth and client errors are thrown; 5xx returns a transientError with a cur
       (err) =>
         err.kind === 'auth' && err.code === 'OKTA_INVALID_TOKEN' && err.status === 401 && err.errorCode === 'E0000011' && typeof err.requestId === 'string' && !JSON.stringify(err).includes('wrong-token-value') && !err.message.includes('wrong-token-value'),
     )
+    // A 403 on the only resource asked for is thrown (one among several is skipped:
+    // see the next test).
     sim.setOptions({ forbidden: ['logs'] })
-    const { connector } = connectorFor(sim)
+    const { connector } = connectorFor(sim, { resources: ['auth_events'] })
     await assert.rejects(
       () => connector.sync({ mode: 'full' }, new MemoryStorage()),
       (err) => err.kind === 'auth' && err.code === 'OKTA_FORBIDDEN' && err.errorCode === 'E0000006' && err.resource === 'okta_auth_event',
@@ -364,5 +366,29 @@ test('an already-aborted signal returns at once with a cursor and makes no reque
     assert.equal(result.done, false)
     assert.equal(result.cursor.phase, 'users')
     assert.equal(sim.requests.length, 0)
+  })
+})
+
+test('a 403 on one resource skips it with a warning naming the permission; the others finish', async () => {
+  await withSim({ ...ORG, forbidden: ['groups'] }, async (sim) => {
+    const { connector, logger } = connectorFor(sim)
+    const storage = new MemoryStorage()
+    const run = await runSync(connector, storage, { mode: 'full' })
+    assert.equal(run.done, true)
+    const [skipped] = logger.named('resource skipped')
+    assert.equal(skipped.level, 'warn')
+    assert.equal(skipped.fields.resource, 'okta_group')
+    assert.match(skipped.fields.missing_permission, /groups/)
+    assert.equal(skipped.fields.code, 'OKTA_FORBIDDEN')
+    const got = await stored(storage)
+    const want = expectedRecords(sim.org)
+    assert.equal(got.groups.length, 0)
+    assert.deepEqual(got.users, want.users)
+    assert.deepEqual(got.events, want.events)
+  })
+  // Every resource refused: the credential cannot do anything, so it is an auth error.
+  await withSim({ ...ORG, forbidden: ['users', 'groups', 'logs'] }, async (sim) => {
+    const { connector } = connectorFor(sim)
+    await assert.rejects(runSync(connector, new MemoryStorage(), { mode: 'full' }), (err) => err.kind === 'auth' && err.code === 'OKTA_FORBIDDEN')
   })
 })

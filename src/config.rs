@@ -34,11 +34,18 @@ pub enum Resource {
   Groups,
   /// System Log sign-in events -> `okta_auth_event` events.
   AuthEvents,
+  /// Applications -> `okta_app` entities (opt-in: not in [`Resource::DEFAULT`]).
+  Apps,
 }
 
 impl Resource {
-  /// All resources in phase order.
-  pub const ALL: [Resource; 3] = [Resource::Users, Resource::Groups, Resource::AuthEvents];
+  /// All resources in phase order. New resources go last, so a TypeScript-package
+  /// cursor (which knows only the first three) resumes them from their start.
+  pub const ALL: [Resource; 4] = [Resource::Users, Resource::Groups, Resource::AuthEvents, Resource::Apps];
+
+  /// What a sync covers when neither the settings nor the host name resources: the
+  /// TypeScript package's three, so existing users get no requests they did not ask for.
+  pub const DEFAULT: [Resource; 3] = [Resource::Users, Resource::Groups, Resource::AuthEvents];
 
   /// The name used in `settings.resources` and in cursors' `phase`.
   pub fn setting_name(self) -> &'static str {
@@ -488,7 +495,7 @@ mod tests {
   #[test]
   fn every_bad_field_is_reported() {
     let issues =
-      check_config(&json!({ "host": "https://acme.okta.com", "apiToken": "plain", "resources": ["users", "apps"] }))
+      check_config(&json!({ "host": "https://acme.okta.com", "apiToken": "plain", "resources": ["users", "members"] }))
         .unwrap_err();
     let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(fields, ["host", "apiToken", "resources[1]"]);

@@ -246,7 +246,7 @@ mod tests {
   fn rejects_invalid_cursors() {
     for bad in [
       json!("x"),
-      json!({ "phase": "apps", "page": null }),
+      json!({ "phase": "members", "page": null }),
       json!({ "phase": "users", "page": 5 }),
       json!({ "phase": "users", "page": null, "spec": -1 }),
       json!({ "phase": "users", "page": "https://evil.com/api/v1/users?after=1" }),

@@ -44,6 +44,7 @@ fn resource_json(r: Resource) -> Value {
     "bucket": spec.bucket,
     "label": spec.label,
     "permission": spec.permission,
+    "default": Resource::DEFAULT.contains(&r),
   });
   if let Some(notes) = spec.notes {
     out["notes"] = json!(notes);
@@ -53,6 +54,7 @@ fn resource_json(r: Resource) -> Value {
 
 /// Everything static about the connector, as plain JSON data.
 pub fn definition() -> Value {
+  let settings: Vec<&str> = Resource::ALL.iter().map(|r| r.setting_name()).collect();
   let mut resources = serde_json::Map::new();
   for r in Resource::ALL {
     resources.insert(r.resource_name().into(), resource_json(r));
@@ -94,7 +96,7 @@ pub fn definition() -> Value {
     "configFields": [
       { "name": "host", "label": "Org host", "description": "The domain your users sign in to, e.g. acme.okta.com or acme.oktapreview.com: the host only, without https:// or a path.", "placeholder": "acme.okta.com", "secret": false, "required": true },
       { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created under Security > API > Tokens by a read-only admin (Read-Only Administrator is enough). Give it as a secret reference, e.g. secret('OKTA_API_TOKEN'); never paste the token into the config.", "placeholder": "00aBcD...", "secret": true, "required": true },
-      { "name": "resources", "label": "Resources", "description": "What to sync: users, groups and auth_events (sign-in events from the System Log). Leave it out to sync all three.", "secret": false, "required": false, "values": ["users", "groups", "auth_events"] },
+      { "name": "resources", "label": "Resources", "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.", "secret": false, "required": false, "values": settings },
       { "name": "rateLimitShare", "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false, "required": false },
       { "name": "requestTimeoutMs", "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false, "required": false },
       { "name": "syncBudgetSeconds", "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false, "required": false }

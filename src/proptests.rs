@@ -15,7 +15,8 @@ use crate::config::Resource;
 use crate::cursor::{decode, encode, Position};
 use crate::http::paging::{next_link, parse_link_values, sanitize_page_url};
 use crate::okta::endpoints::{
-  all_statuses_filter, first_page_url, push_down_value, EndpointQuery, AUTH_EVENT_FILTER, GROUP_TYPES, USER_STATUSES,
+  all_statuses_filter, first_page_url, push_down_value, EndpointQuery, APP_STATUSES, AUTH_EVENT_FILTER, GROUP_TYPES,
+  USER_STATUSES,
 };
 use crate::records::{format_ms, map_page, parse_ms, MapOptions, MAX_WARNINGS};
 
@@ -731,6 +732,7 @@ fn expected_push_down(resource: Resource, specs: &Value) -> Option<String> {
   let (field, allowed): (&str, &[&str]) = match resource {
     Resource::Users => ("status", &USER_STATUSES),
     Resource::Groups => ("type", &GROUP_TYPES),
+    Resource::Apps => ("status", &APP_STATUSES),
     Resource::AuthEvents => return None,
   };
   let list = specs.get(resource.resource_name())?.as_array()?;
@@ -769,6 +771,7 @@ proptest! {
     match resource {
       Resource::Users => prop_assert!(got.iter().all(|v| USER_STATUSES.contains(&v.as_str()))),
       Resource::Groups => prop_assert!(got.iter().all(|v| GROUP_TYPES.contains(&v.as_str()))),
+      Resource::Apps => prop_assert!(got.iter().all(|v| APP_STATUSES.contains(&v.as_str()))),
       Resource::AuthEvents => prop_assert!(got.is_none()),
     }
     prop_assert_eq!(push_down_value(resource, None), None);
@@ -797,6 +800,7 @@ proptest! {
       let allowed: Vec<&str> = match resource {
         Resource::Users => USER_STATUSES.to_vec(),
         Resource::Groups => GROUP_TYPES.to_vec(),
+        Resource::Apps => APP_STATUSES.to_vec(),
         Resource::AuthEvents => vec![
           "user.session.start",
           "user.authentication.auth_via_mfa",
@@ -823,6 +827,15 @@ proptest! {
           (Resource::Users, None) => Some(all_statuses_filter()),
           (_, e) => e,
         };
+        prop_assert_eq!(filters.first().copied(), expected.as_deref());
+        let expand = resource == Resource::Groups;
+        prop_assert_eq!(pairs.len(), 1 + usize::from(expected.is_some()) + usize::from(expand));
+        if expand {
+          prop_assert_eq!(pairs.last(), Some(&("expand".to_string(), "stats".to_string())));
+        }
+      }
+      Resource::Apps => {
+        let expected = push_down.as_ref().map(|v| format!("status eq \"{v}\""));
         prop_assert_eq!(filters.first().copied(), expected.as_deref());
         prop_assert_eq!(pairs.len(), 1 + usize::from(expected.is_some()));
       }
@@ -938,10 +951,21 @@ const EVENT_FIELDS: &[(&str, Field)] = &[
   ),
 ];
 
+const APP_FIELDS: &[(&str, Field)] = &[
+  ("id", Field::Text),
+  ("name", Field::Text),
+  ("label", Field::Text),
+  ("status", Field::Text),
+  ("signOnMode", Field::Text),
+  ("created", Field::Time),
+  ("lastUpdated", Field::Time),
+];
+
 fn fields_of(resource: Resource) -> &'static [(&'static str, Field)] {
   match resource {
     Resource::Users => USER_FIELDS,
     Resource::Groups => GROUP_FIELDS,
+    Resource::Apps => APP_FIELDS,
     Resource::AuthEvents => EVENT_FIELDS,
   }
 }
@@ -1053,6 +1077,7 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
       vec!["zz"],
     ],
     Resource::Groups => vec![vec!["profile"], vec!["profile", "name"], vec!["type"], vec!["zz"]],
+    Resource::Apps => vec![vec!["label"], vec!["id"], vec!["settings", "app"], vec!["zz"]],
     Resource::AuthEvents => vec![
       vec!["client"],
       vec!["client", "geographicalContext", "country"],
@@ -1064,6 +1089,7 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
   let dup_keys: Vec<&'static str> = match resource {
     Resource::Users => vec!["id", "status", "profile"],
     Resource::Groups => vec!["id", "type"],
+    Resource::Apps => vec!["id", "label"],
     Resource::AuthEvents => vec!["uuid", "published", "client"],
   };
   let object = (
@@ -1139,7 +1165,7 @@ fn ms_value(v: &Value, key: &str) -> Value {
   time(v, key).map_or(Value::Null, Value::from)
 }
 
-fn updated_at(v: &Value, keys: [&str; 3]) -> i64 {
+fn updated_at<const N: usize>(v: &Value, keys: [&str; N]) -> i64 {
   keys
     .iter()
     .find_map(|k| v.get(*k).and_then(Value::as_str))
@@ -1164,7 +1190,7 @@ fn expected_records(resource: Resource, items: &[RawItem], opts: MapOptions) -> 
       continue;
     }
     match resource {
-      Resource::Users | Resource::Groups => {
+      Resource::Users | Resource::Groups | Resource::Apps => {
         let id = match v.get("id").and_then(Value::as_str) {
           Some(id) if !id.is_empty() => id.to_string(),
           _ => {
@@ -1176,7 +1202,21 @@ fn expected_records(resource: Resource, items: &[RawItem], opts: MapOptions) -> 
           anomalies += 1;
           continue;
         }
-        records.push(if resource == Resource::Users {
+        records.push(if resource == Resource::Apps {
+          json!({
+            "type": "okta_app",
+            "id": id,
+            "attributes": {
+              "label": s(v, &["label"]),
+              "name": s(v, &["name"]),
+              "status": s(v, &["status"]),
+              "signOnMode": s(v, &["signOnMode"]),
+              "createdAt": ms_value(v, "created"),
+              "lastUpdatedAt": ms_value(v, "lastUpdated"),
+            },
+            "updated_at": updated_at(v, ["lastUpdated", "created"]),
+          })
+        } else if resource == Resource::Users {
           json!({
             "type": "okta_user",
             "id": id,
@@ -1202,6 +1242,9 @@ fn expected_records(resource: Resource, items: &[RawItem], opts: MapOptions) -> 
               "type": s(v, &["type"]),
               "createdAt": ms_value(v, "created"),
               "lastMembershipUpdatedAt": ms_value(v, "lastMembershipUpdated"),
+              // The generator leaves out _embedded.stats (the mapping's unit tests cover it).
+              "usersCount": null,
+              "appsCount": null,
             },
             "updated_at": updated_at(v, ["lastUpdated", "lastMembershipUpdated", "created"]),
           })
@@ -1259,7 +1302,16 @@ const USER_ATTRS: &[&str] = &[
   "createdAt",
   "activatedAt",
 ];
-const GROUP_ATTRS: &[&str] = &["name", "description", "type", "createdAt", "lastMembershipUpdatedAt"];
+const GROUP_ATTRS: &[&str] = &[
+  "name",
+  "description",
+  "type",
+  "createdAt",
+  "lastMembershipUpdatedAt",
+  "usersCount",
+  "appsCount",
+];
+const APP_ATTRS: &[&str] = &["label", "name", "status", "signOnMode", "createdAt", "lastUpdatedAt"];
 const EVENT_ATTRS: &[&str] = &[
   "eventType",
   "result",
@@ -1289,21 +1341,30 @@ fn check_shape(resource: Resource, record: &Value) -> Result<(), TestCaseError> 
   let (top, attrs): (&[&str], &[&str]) = match resource {
     Resource::Users => (&["type", "id", "attributes", "updated_at"], USER_ATTRS),
     Resource::Groups => (&["type", "id", "attributes", "updated_at"], GROUP_ATTRS),
+    Resource::Apps => (&["type", "id", "attributes", "updated_at"], APP_ATTRS),
     Resource::AuthEvents => (&["name", "start_ts", "end_ts", "attributes"], EVENT_ATTRS),
   };
   prop_assert_eq!(keys(record), top.to_vec());
   prop_assert_eq!(keys(&record["attributes"]), attrs.to_vec());
   for (k, v) in record["attributes"].as_object().unwrap() {
     let is_ms = k.ends_with("At") || k == "lastLogin";
+    let is_count = k.ends_with("Count");
     prop_assert!(
-      v.is_null() || if is_ms { v.is_i64() } else { v.is_string() },
+      v.is_null()
+        || if is_ms {
+          v.is_i64()
+        } else if is_count {
+          v.is_u64()
+        } else {
+          v.is_string()
+        },
       "{} = {}",
       k,
       v
     );
   }
   match resource {
-    Resource::Users | Resource::Groups => {
+    Resource::Users | Resource::Groups | Resource::Apps => {
       prop_assert!(record["id"].as_str().is_some_and(|id| !id.is_empty()));
       prop_assert!(record["updated_at"].is_i64());
     }
@@ -1604,6 +1665,7 @@ proptest! {
     let (key_field, fields): (&str, &[&str]) = match resource {
       Resource::Users => ("\"id\":\"00u1\"", &["status", "lastLogin", "created"]),
       Resource::Groups => ("\"id\":\"00g1\"", &["type", "created", "lastUpdated"]),
+      Resource::Apps => ("\"id\":\"0oa1\"", &["label", "status", "created"]),
       Resource::AuthEvents => ("\"uuid\":\"e1\",\"published\":\"2024-01-01T00:00:00.000Z\"", &["displayMessage", "severity", "eventType"]),
     };
     let body = format!("[{{{key_field},\"{}\":\"{escape}\"}}]", fields[field]);

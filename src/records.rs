@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 
 use crate::config::Resource;
 use crate::error::truncate;
-use crate::okta::models::{Obj, RawEvent, RawGroup, RawUser, Text};
+use crate::okta::models::{Obj, RawApp, RawEvent, RawGroup, RawUser, Text};
 
 /// Parses an Okta timestamp to Unix milliseconds: RFC 3339 (Okta's format), or a
 /// date-only / zone-less ISO string read as UTC. `None` when it does not parse.
@@ -42,7 +42,7 @@ fn ms(t: &Text) -> Option<i64> {
 }
 
 /// `updated_at`: the first PRESENT of the candidates, in ms, else 0.
-fn updated_at(candidates: [&Text; 3]) -> i64 {
+fn updated_at<const N: usize>(candidates: [&Text; N]) -> i64 {
   candidates
     .into_iter()
     .find_map(|t| t.get())
@@ -89,6 +89,19 @@ struct GroupAttributes<'s> {
   group_type: Option<&'s str>,
   created_at: Option<i64>,
   last_membership_updated_at: Option<i64>,
+  users_count: Option<u64>,
+  apps_count: Option<u64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AppAttributes<'s> {
+  label: Option<&'s str>,
+  name: Option<&'s str>,
+  status: Option<&'s str>,
+  sign_on_mode: Option<&'s str>,
+  created_at: Option<i64>,
+  last_updated_at: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -248,6 +261,7 @@ fn map_group(g: &RawGroup, index: usize, c: &mut Collector) {
     return c.skip(format!("group {} appears twice in the page", truncate(id, 64)));
   }
   let p = g.profile.get();
+  let stats = g.embedded.get().and_then(|e| e.stats.get());
   c.push(&Entity {
     kind: "okta_group",
     id,
@@ -257,8 +271,32 @@ fn map_group(g: &RawGroup, index: usize, c: &mut Collector) {
       group_type: text(&g.group_type),
       created_at: ms(&g.created),
       last_membership_updated_at: ms(&g.last_membership_updated),
+      users_count: stats.and_then(|s| s.users_count.0),
+      apps_count: stats.and_then(|s| s.apps_count.0),
     },
     updated_at: updated_at([&g.last_updated, &g.last_membership_updated, &g.created]),
+  });
+}
+
+fn map_app(a: &RawApp, index: usize, c: &mut Collector) {
+  let Some(id) = a.id.get().filter(|id| !id.is_empty()) else {
+    return c.skip(format!("app at index {index} has no id"));
+  };
+  if !c.first_time(id) {
+    return c.skip(format!("app {} appears twice in the page", truncate(id, 64)));
+  }
+  c.push(&Entity {
+    kind: Resource::Apps.resource_name(),
+    id,
+    attributes: AppAttributes {
+      label: text(&a.label),
+      name: text(&a.name),
+      status: text(&a.status),
+      sign_on_mode: text(&a.sign_on_mode),
+      created_at: ms(&a.created),
+      last_updated_at: ms(&a.last_updated),
+    },
+    updated_at: updated_at([&a.last_updated, &a.created]),
   });
 }
 
@@ -427,6 +465,7 @@ fn map_page_once(resource: Resource, body: &[u8], opts: MapOptions) -> Result<Ma
   let raw_items = match resource {
     Resource::Users => for_each_item::<RawUser>(body, &mut c, map_user)?,
     Resource::Groups => for_each_item::<RawGroup>(body, &mut c, map_group)?,
+    Resource::Apps => for_each_item::<RawApp>(body, &mut c, map_app)?,
     Resource::AuthEvents => for_each_item::<RawEvent>(body, &mut c, |e, i, c| map_event(e, i, opts, c))?,
   };
   Ok(c.finish(raw_items))
@@ -489,8 +528,54 @@ mod tests {
     assert_eq!(recs[1]["updated_at"], 0);
     assert_eq!(
       recs[1]["attributes"],
-      json!({ "name": null, "description": null, "type": null, "createdAt": null, "lastMembershipUpdatedAt": null })
+      json!({ "name": null, "description": null, "type": null, "createdAt": null, "lastMembershipUpdatedAt": null, "usersCount": null, "appsCount": null })
     );
+  }
+
+  #[test]
+  fn group_stats_and_apps_map_per_table() {
+    let (groups, page) = records(
+      Resource::Groups,
+      json!([
+        { "id": "00g1", "_embedded": { "stats": { "usersCount": 42, "appsCount": 3, "hasAdminPrivilege": false } } },
+        { "id": "00g2", "_embedded": { "stats": { "usersCount": -1, "appsCount": "7" } } },
+        { "id": "00g3", "_embedded": [] }
+      ]),
+      MapOptions::default(),
+    );
+    assert_eq!(page.count, 3);
+    assert_eq!(
+      (
+        groups[0]["attributes"]["usersCount"].clone(),
+        groups[0]["attributes"]["appsCount"].clone()
+      ),
+      (json!(42), json!(3))
+    );
+    assert_eq!(groups[1]["attributes"]["usersCount"], Value::Null);
+    assert_eq!(groups[1]["attributes"]["appsCount"], Value::Null);
+    assert_eq!(groups[2]["attributes"]["usersCount"], Value::Null);
+    let huge = "x".repeat(100_000);
+    let (apps, page) = records(
+      Resource::Apps,
+      json!([
+        { "id": "0oa1", "name": "slack", "label": "Slack", "status": "ACTIVE", "signOnMode": "SAML_2_0",
+          "created": "2024-01-01T00:00:00.000Z", "lastUpdated": null },
+        { "id": "0oa2", "label": huge, "status": 5 },
+        { "label": "no id" }
+      ]),
+      MapOptions::default(),
+    );
+    assert_eq!(page.count, 2);
+    assert_eq!(
+      apps[0],
+      json!({ "type": "okta_app", "id": "0oa1", "attributes": {
+        "label": "Slack", "name": "slack", "status": "ACTIVE", "signOnMode": "SAML_2_0",
+        "createdAt": 1_704_067_200_000i64, "lastUpdatedAt": null
+      }, "updated_at": 1_704_067_200_000i64 })
+    );
+    assert_eq!(apps[1]["attributes"]["label"].as_str().map(str::len), Some(100_000));
+    assert_eq!(apps[1]["attributes"]["status"], Value::Null);
+    assert_eq!(page.warnings, ["app at index 2 has no id"]);
   }
 
   #[test]

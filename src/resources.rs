@@ -8,7 +8,7 @@
 //! "Adding a resource").
 
 use crate::config::Resource;
-use crate::okta::endpoints::{EVENT_RESULTS, GROUP_TYPES, USER_STATUSES};
+use crate::okta::endpoints::{APP_SIGN_ON_MODES, APP_STATUSES, EVENT_RESULTS, GROUP_TYPES, USER_STATUSES};
 
 /// How a resource's records are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +113,11 @@ const GROUPS: Spec = Spec {
     ("type", "OKTA_GROUP, APP_GROUP or BUILT_IN."),
     ("createdAt", "When the group was created (Unix ms)."),
     ("lastMembershipUpdatedAt", "Last membership change (Unix ms), or null."),
+    ("usersCount", "Members of the group (Okta's group stats), or null."),
+    (
+      "appsCount",
+      "Applications assigned to the group (Okta's group stats), or null.",
+    ),
   ],
   filterable: &[Filterable {
     field: "type",
@@ -159,6 +164,38 @@ const AUTH_EVENTS: Spec = Spec {
   permission: "read the System Log (okta.logs.read)",
 };
 
+const APPS: Spec = Spec {
+  setting: "apps",
+  name: "okta_app",
+  shape: Shape::Entity,
+  path: "/api/v1/apps",
+  bucket: "apps",
+  page_limit: 200,
+  label: "apps",
+  description: "Every application integration of the org with its label, sign-on mode (SAML, OpenID Connect, ...) and status: for active-app counts and sign-on modes in use.",
+  fields: &[
+    ("label", "The name users see, e.g. Slack."),
+    ("name", "Okta's integration name, e.g. slack."),
+    ("status", "ACTIVE or INACTIVE."),
+    ("signOnMode", "SAML_2_0, OPENID_CONNECT, WS_FEDERATION, BOOKMARK, ..."),
+    ("createdAt", "When the app was added (Unix ms)."),
+    ("lastUpdatedAt", "When the app was last changed (Unix ms), or null."),
+  ],
+  filterable: &[
+    Filterable {
+      field: "status",
+      values: Some(&APP_STATUSES),
+    },
+    Filterable {
+      field: "signOnMode",
+      values: Some(&APP_SIGN_ON_MODES),
+    },
+  ],
+  notes: Some("Opt-in: synced when the config's resources or the host's widgets name it. Every sync lists all apps (Okta cannot filter apps by change time; an org has few); a full sync rewrites the set."),
+  responses: "apps",
+  permission: "read applications (okta.apps.read)",
+};
+
 impl Resource {
   /// The resource's row of the table.
   pub fn spec(self) -> &'static Spec {
@@ -166,6 +203,7 @@ impl Resource {
       Resource::Users => &USERS,
       Resource::Groups => &GROUPS,
       Resource::AuthEvents => &AUTH_EVENTS,
+      Resource::Apps => &APPS,
     }
   }
 }

@@ -217,8 +217,12 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
   let now_ms = req.now_ms.unwrap_or(0.0) as i64;
 
   let mut warnings = Vec::new();
+  let host_names_some = req.resources.as_ref().is_some_and(|names| !names.is_empty());
   let settings: Vec<Resource> = match &req.settings_resources {
-    None => Resource::ALL.to_vec(),
+    // No resources setting: what the host's widgets use, else the original three,
+    // so an existing config makes no request it did not make before.
+    None if host_names_some => Resource::ALL.to_vec(),
+    None => Resource::DEFAULT.to_vec(),
     Some(names) => Resource::ALL
       .into_iter()
       .filter(|r| names.iter().any(|n| n == r.setting_name()))
@@ -431,6 +435,14 @@ pub enum StreamItem {
     /// The error (token redacted).
     error: OktaError,
   },
+  /// The token may not read this resource (403): the phase is skipped and the
+  /// others go on; the writer warns, naming the missing permission.
+  Skipped {
+    /// The phase.
+    resource: Resource,
+    /// The 403 (token redacted).
+    error: OktaError,
+  },
 }
 
 impl StreamItem {
@@ -444,6 +456,13 @@ impl StreamItem {
       StreamItem::Failed { resource, error } => crate::ascii_json::to_vec(
         &json!({ "kind": "error", "phase": resource.setting_name(), "error": error.to_json() }),
       ),
+      StreamItem::Skipped { resource, error } => crate::ascii_json::to_vec(&json!({
+        "kind": "skipped",
+        "phase": resource.setting_name(),
+        "resource": resource.resource_name(),
+        "permission": resource.spec().permission,
+        "error": error.to_json(),
+      })),
     }
   }
 }
@@ -599,7 +618,12 @@ impl PhaseCtx {
         let error = error
           .at(resource.resource_name(), url.as_str())
           .redact(self.http.token());
-        let _ = self.tx.send(StreamItem::Failed { resource, error }).await;
+        let item = if error.code == ErrorCode::Forbidden {
+          StreamItem::Skipped { resource, error }
+        } else {
+          StreamItem::Failed { resource, error }
+        };
+        let _ = self.tx.send(item).await;
         return Fetch::Failed;
       }
     };
@@ -887,7 +911,7 @@ mod tests {
     let plan = plan_sync(&r, &origin()).unwrap();
     assert_eq!(
       plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
-      Resource::ALL
+      Resource::DEFAULT
     );
     assert!(plan.phases.iter().all(|p| p.clear));
     assert!(!plan.phases[0].url.as_str().contains("lastUpdated"));
@@ -921,6 +945,27 @@ mod tests {
       plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
       [Resource::AuthEvents]
     );
+  }
+
+  #[test]
+  fn defaults_stay_drop_in_and_the_host_can_ask_for_more() {
+    let phases = |r: &SyncRequest| {
+      plan_sync(r, &origin())
+        .unwrap()
+        .phases
+        .iter()
+        .map(|p| p.resource)
+        .collect::<Vec<_>>()
+    };
+    // No setting, no host names: the original three, no apps.
+    assert_eq!(phases(&req("full")), Resource::DEFAULT);
+    // The host's widgets name apps: apps are synced without a setting.
+    let mut r = req("full");
+    r.resources = Some(vec!["okta_app".into(), "okta_user".into()]);
+    assert_eq!(phases(&r), [Resource::Users, Resource::Apps]);
+    // A setting limits what the host may ask for.
+    r.settings_resources = Some(vec!["users".into()]);
+    assert_eq!(phases(&r), [Resource::Users]);
   }
 
   #[test]

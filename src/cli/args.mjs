@@ -32,7 +32,8 @@ const CONNECTION_HELP = `Connection (flags win over the environment):
   --base-url URL       send requests here instead of https://HOST, e.g. the
                        simulator (node src/simulator/cli.cjs)
                                                            [env OKTA_BASE_URL]
-  --resources LIST     comma-separated: users,groups,auth_events (default: all)
+  --resources LIST     comma-separated: users,groups,auth_events,apps (default:
+                       users,groups,auth_events)
   --rate-limit-share N share (0-1] of each endpoint's rate limit (default 0.5)
   --timeout-ms N       per-request timeout in ms (1000-300000)`
 
@@ -128,8 +129,10 @@ Options:
 
 /** The resources by setting name, from the native resource table. */
 export const RESOURCE_NAMES = Object.fromEntries(
-  resourceTable.map((r) => [r.setting, { resource: r.name, endpoint: r.endpoint, bucket: r.bucket, label: r.label, permission: r.permission }]),
+  resourceTable.map((r) => [r.setting, { resource: r.name, shape: r.shape, endpoint: r.endpoint, bucket: r.bucket, label: r.label, permission: r.permission }]),
 )
+/** What is synced without --resources: the connector's defaults (opt-in ones left out). */
+export const DEFAULT_RESOURCES = resourceTable.filter((r) => r.default).map((r) => r.setting)
 export const BY_RESOURCE = Object.fromEntries(Object.entries(RESOURCE_NAMES).map(([k, v]) => [v.resource, { key: k, ...v }]))
 
 const CONNECTION_OPTIONS = {
@@ -214,7 +217,7 @@ const FIELD_FLAG = {
 
 const FIELD_FIX = {
   host: 'pass the org host only, e.g. --host acme.okta.com (or OKTA_HOST=acme.okta.com)',
-  resources: 'use --resources with any of users,groups,auth_events',
+  resources: `use --resources with any of ${Object.keys(RESOURCE_NAMES).join(',')}`,
   apiToken: 'set OKTA_API_TOKEN to the token from Security > API > Tokens in the Okta Admin Console',
   baseUrl: 'give an origin only, e.g. --base-url http://127.0.0.1:8123 (no path, query or credentials)',
   rateLimitShare: 'use a number above 0 and at most 1, e.g. --rate-limit-share 0.5',
@@ -313,7 +316,7 @@ export function connection(values, env = process.env, extra = []) {
   }
   problems.push(...extra)
   if (problems.length) throw configIssuesError(problems)
-  const resources = settings.resources ?? Object.keys(RESOURCE_NAMES)
+  const resources = settings.resources ?? DEFAULT_RESOURCES
   return { settings, token, baseUrl, host, resources: [...new Set(resources)] }
 }
 

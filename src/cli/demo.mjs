@@ -1,12 +1,12 @@
 // `rawdash-okta demo`: a real sync against the bundled Okta simulator.
 import { createRequire } from 'node:module'
-import { parse, intFlag, HELP, RESOURCE_NAMES } from './args.mjs'
+import { parse, intFlag, HELP, DEFAULT_RESOURCES } from './args.mjs'
 import { syncWithProgress, printDashboard } from './run-sync.mjs'
 import { num, pct, plural } from './ui.mjs'
 
 const require = createRequire(import.meta.url)
 const DAY = 86_400_000
-const RESOURCES = Object.keys(RESOURCE_NAMES)
+const RESOURCES = DEFAULT_RESOURCES
 
 /** Simulator settings that make pacing visible: latency, tight limits, one 429. */
 function realisticNetwork(fast) {

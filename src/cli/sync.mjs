@@ -119,12 +119,13 @@ async function checkOut(file) {
   return null
 }
 
-/** Every stored record as one JSON line: users, then groups, then sign-in events. */
+/** Every stored record as one JSON line, resource by resource in table order. */
 async function writeJsonl(storage, file, resources) {
   const records = []
-  if (resources.includes('users')) records.push(...(await storage.queryEntities({ type: RESOURCE_NAMES.users.resource })))
-  if (resources.includes('groups')) records.push(...(await storage.queryEntities({ type: RESOURCE_NAMES.groups.resource })))
-  if (resources.includes('auth_events')) records.push(...(await storage.queryEvents({ name: RESOURCE_NAMES.auth_events.resource })))
+  for (const [setting, r] of Object.entries(RESOURCE_NAMES)) {
+    if (!resources.includes(setting)) continue
+    records.push(...(await (r.shape === 'event' ? storage.queryEvents({ name: r.resource }) : storage.queryEntities({ type: r.resource }))))
+  }
   if (file === '-') {
     for (const r of records) if (!process.stdout.write(`${JSON.stringify(r)}\n`)) await once(process.stdout, 'drain')
     return records.length

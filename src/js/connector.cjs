@@ -222,6 +222,7 @@ class OktaConnector {
     let finishing = false
     const chunkTimer = setTimeout(finish, Math.max(0, budget - (Date.now() - started)))
     let failure = null
+    const skipped = []
     try {
       pages: for await (const raw of stream) {
         if (signal?.aborted) break
@@ -234,6 +235,15 @@ class OktaConnector {
         if (item.kind === 'error') {
           failure = new OktaConnectorError(item.error)
           break
+        }
+        if (item.kind === 'skipped') {
+          // A 403 on one resource: the token's admin lacks that permission. The other
+          // resources still sync; the phase counts as done for this run.
+          const error = new OktaConnectorError(item.error)
+          skipped.push(error)
+          logger.warn('resource skipped', { resource: item.resource, missing_permission: item.permission, code: error.code, status: error.status, request_id: error.requestId ?? null })
+          state[item.phase] = { done: true }
+          continue
         }
         const phase = item.phase
         const { shape, scope } = BY_SETTING[phase]
@@ -290,6 +300,9 @@ class OktaConnector {
       stream.cancel()
     }
 
+    // A fresh sync whose every resource was refused cannot do anything: that is the
+    // credential's problem, raised as the auth error it is.
+    if (!failure && !options.cursor && skipped.length > 0 && skipped.length === plan.phases.length) failure = skipped[0]
     const cursor = cursorNow()
     if (failure) {
       if (failure.kind === 'auth' || failure.kind === 'client_bug') throw failure

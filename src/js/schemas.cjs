@@ -22,6 +22,7 @@ const resourceTable = Object.entries(definition.resources).map(([name, r]) => ({
   bucket: r.bucket,
   label: r.label,
   permission: r.permission,
+  default: r.default,
 }))
 const RESOURCE_SETTINGS = resourceTable.map((r) => r.setting)
 
@@ -71,6 +72,18 @@ const schemas = {
       lastUpdated: ts,
       lastMembershipUpdated: ts,
       profile: z.looseObject({ name: ts, description: ts }).nullish(),
+      _embedded: z.looseObject({ stats: z.looseObject({ usersCount: z.number().nullish(), appsCount: z.number().nullish() }).nullish() }).nullish(),
+    }),
+  ),
+  apps: z.array(
+    z.looseObject({
+      id,
+      name: ts,
+      label: ts,
+      status: ts,
+      signOnMode: ts,
+      created: ts,
+      lastUpdated: ts,
     }),
   ),
   auth_events: z.array(
@@ -100,7 +113,7 @@ const schemas = {
 const resources = Object.fromEntries(
   Object.entries(definition.resources).map(([name, r]) => {
     // The table's machine keys stay internal (resourceTable).
-    const { responses: tag, setting, scope, bucket, label, permission, ...rest } = r
+    const { responses: tag, setting, scope, bucket, label, permission, default: _default, ...rest } = r
     return [name, { ...rest, responses: { [tag]: schemas[tag] } }]
   }),
 )

@@ -5,7 +5,7 @@
 import type { z } from 'zod'
 
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps'
 
 /** A secret reference resolved through the host's secrets or the environment. */
 export interface SecretRef {
@@ -16,7 +16,10 @@ export interface SecretRef {
 export interface OktaSettings {
   /** Org host without protocol or path, e.g. `acme.okta.com`. */
   host: string
-  /** Which data to sync; all when omitted. */
+  /**
+   * Which data to sync. When omitted: what the host's widgets ask for
+   * (`options.resources`), else users, groups and auth_events (`apps` is opt-in).
+   */
   resources?: OktaResource[]
   /** Largest share (0-1] of each endpoint's rate limit to use. Default 0.5. */
   rateLimitShare?: number
@@ -94,7 +97,7 @@ export interface OktaCursor {
   page: string | null
   spec?: number
   v?: 2
-  phases?: Partial<Record<OktaResource, { page: string | null; skip: number } | { done: true }>>
+  phases?: Partial<Record<OktaResource, { page: string | null; skip: number } | { done: true } | { backfill: true; edgeDone: boolean; edgeFrom?: number | null }>>
 }
 
 /** An `okta_user` entity as stored. */
@@ -258,15 +261,15 @@ export declare const doc: ConnectorDoc
 export declare const configFields: z.ZodObject<{
   host: z.ZodString
   apiToken: z.ZodObject<{ $secret: z.ZodString }>
-  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events' }>>>
+  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps' }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event', ResourceDefinition>
+export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app', ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
-export declare const schemas: Record<'users' | 'groups' | 'auth_events', z.ZodTypeAny>
+export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps', z.ZodTypeAny>
 
 /**
  * Validates user config with the `configFields` rules and returns it normalized

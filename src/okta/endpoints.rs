@@ -24,6 +24,22 @@ pub const USER_STATUSES: [&str; 8] = [
 /// Okta group types (the values `type eq` push-down accepts).
 pub const GROUP_TYPES: [&str; 3] = ["OKTA_GROUP", "APP_GROUP", "BUILT_IN"];
 
+/// Application statuses (the values `status eq` push-down accepts for apps).
+pub const APP_STATUSES: [&str; 2] = ["ACTIVE", "INACTIVE"];
+
+/// Application sign-on modes (filterable metadata).
+pub const APP_SIGN_ON_MODES: [&str; 9] = [
+  "SAML_2_0",
+  "SAML_1_1",
+  "OPENID_CONNECT",
+  "WS_FEDERATION",
+  "BOOKMARK",
+  "BROWSER_PLUGIN",
+  "SECURE_PASSWORD_STORE",
+  "AUTO_LOGIN",
+  "BASIC_AUTH",
+];
+
 /// Sign-in outcome results (filterable metadata).
 pub const EVENT_RESULTS: [&str; 5] = ["SUCCESS", "FAILURE", "ALLOW", "DENY", "CHALLENGE"];
 
@@ -80,6 +96,16 @@ pub fn first_page_url(origin: &Url, resource: Resource, q: &EndpointQuery) -> Ur
         if let Some(f) = filter {
           pairs.append_pair("filter", &f);
         }
+        // Member and app counts come with the groups at no extra request.
+        if resource == Resource::Groups {
+          pairs.append_pair("expand", "stats");
+        }
+      }
+      Resource::Apps => {
+        // Okta cannot filter apps by change time; `status eq` pushes down.
+        if let Some(status) = &q.push_down {
+          pairs.append_pair("filter", &format!("status eq \"{status}\""));
+        }
       }
       Resource::AuthEvents => {
         pairs.append_pair("filter", AUTH_EVENT_FILTER);
@@ -119,6 +145,7 @@ pub fn push_down_value(resource: Resource, fetch_specs: Option<&Value>) -> Optio
   let (field, allowed): (&str, &[&str]) = match resource {
     Resource::Users => ("status", &USER_STATUSES),
     Resource::Groups => ("type", &GROUP_TYPES),
+    Resource::Apps => ("status", &APP_STATUSES),
     Resource::AuthEvents => return None,
   };
   let specs = fetch_specs?.get(resource.resource_name())?.as_array()?;
@@ -181,7 +208,27 @@ mod tests {
       query(&groups),
       [
         ("limit".into(), "200".into()),
-        ("filter".into(), "type eq \"APP_GROUP\"".into())
+        ("filter".into(), "type eq \"APP_GROUP\"".into()),
+        ("expand".into(), "stats".into())
+      ]
+    );
+  }
+
+  #[test]
+  fn apps_list_everything_and_push_down_status() {
+    let url = first_page_url(&origin(), Resource::Apps, &EndpointQuery::default());
+    assert_eq!(url.path(), "/api/v1/apps");
+    assert_eq!(query(&url), [("limit".into(), "200".into())]);
+    let since = EndpointQuery {
+      updated_since: Some("2024-01-01T00:00:00.000Z".into()),
+      push_down: Some("ACTIVE".into()),
+      ..Default::default()
+    };
+    assert_eq!(
+      query(&first_page_url(&origin(), Resource::Apps, &since)),
+      [
+        ("limit".into(), "200".into()),
+        ("filter".into(), "status eq \"ACTIVE\"".into())
       ]
     );
   }

@@ -190,6 +190,58 @@ pub struct RawGroup<'a> {
   pub last_membership_updated: Text<'a>,
   #[serde(borrow, default)]
   pub profile: Obj<GroupProfile<'a>>,
+  #[serde(default, rename = "_embedded")]
+  pub embedded: Obj<GroupEmbedded>,
+}
+
+/// A count that is `None` when missing, null, negative, fractional or not a number.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Count(pub Option<u64>);
+
+impl<'de> Deserialize<'de> for Count {
+  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    // Anything else is read as "no count" rather than failing the record.
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(Count(crate::config::whole_number(&value)))
+  }
+}
+
+/// `group._embedded.stats` (with `expand=stats`).
+#[derive(Debug, Default, Deserialize)]
+#[allow(missing_docs)]
+pub struct GroupStats {
+  #[serde(default, rename = "usersCount")]
+  pub users_count: Count,
+  #[serde(default, rename = "appsCount")]
+  pub apps_count: Count,
+}
+
+/// `group._embedded`.
+#[derive(Debug, Default, Deserialize)]
+#[allow(missing_docs)]
+pub struct GroupEmbedded {
+  #[serde(default)]
+  pub stats: Obj<GroupStats>,
+}
+
+/// An app from `GET /api/v1/apps`.
+#[derive(Debug, Default, Deserialize)]
+#[allow(missing_docs)]
+pub struct RawApp<'a> {
+  #[serde(borrow, default)]
+  pub id: Text<'a>,
+  #[serde(borrow, default)]
+  pub name: Text<'a>,
+  #[serde(borrow, default)]
+  pub label: Text<'a>,
+  #[serde(borrow, default)]
+  pub status: Text<'a>,
+  #[serde(borrow, default, rename = "signOnMode")]
+  pub sign_on_mode: Text<'a>,
+  #[serde(borrow, default)]
+  pub created: Text<'a>,
+  #[serde(borrow, default, rename = "lastUpdated")]
+  pub last_updated: Text<'a>,
 }
 
 /// `event.outcome`.
