@@ -73,7 +73,7 @@ test('id, doc and statics', () => {
   assert.ok(esm.doc.auth.setup.length > 0)
   assert.ok(esm.doc.limitations.length > 0)
   assert.equal(OktaConnector.resources, esm.resources)
-  assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['apps', 'auth_events', 'groups', 'users'])
+  assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['apps', 'auth_events', 'factors', 'groups', 'users'])
   assert.deepEqual(OktaConnector.credentials.apiToken.auth, 'required')
   const c = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 't' })
   assert.equal(c.id, 'okta')
@@ -84,7 +84,7 @@ test('id, doc and statics', () => {
 
 test('resources match spec section 2', () => {
   const r = esm.resources
-  assert.deepEqual(Object.keys(r).sort(), ['okta_app', 'okta_auth_event', 'okta_group', 'okta_user'])
+  assert.deepEqual(Object.keys(r).sort(), ['okta_app', 'okta_auth_event', 'okta_factor', 'okta_group', 'okta_user'])
   assert.equal(r.okta_user.shape, 'entity')
   assert.equal(r.okta_user.endpoint, 'GET /api/v1/users')
   assert.deepEqual(r.okta_user.filterable, [

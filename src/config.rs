@@ -36,12 +36,21 @@ pub enum Resource {
   AuthEvents,
   /// Applications -> `okta_app` entities (opt-in: not in [`Resource::DEFAULT`]).
   Apps,
+  /// Enrolled MFA factors of every user -> `okta_factor` entities (opt-in; one
+  /// request per user, so it spans host runs like the System Log backfill).
+  Factors,
 }
 
 impl Resource {
   /// All resources in phase order. New resources go last, so a TypeScript-package
   /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 4] = [Resource::Users, Resource::Groups, Resource::AuthEvents, Resource::Apps];
+  pub const ALL: [Resource; 5] = [
+    Resource::Users,
+    Resource::Groups,
+    Resource::AuthEvents,
+    Resource::Apps,
+    Resource::Factors,
+  ];
 
   /// What a sync covers when neither the settings nor the host name resources: the
   /// TypeScript package's three, so existing users get no requests they did not ask for.

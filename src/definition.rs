@@ -105,6 +105,7 @@ pub fn definition() -> Value {
     "errors": errors,
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
     "backfillState": { "type": crate::backfill::STATE_TYPE, "id": crate::backfill::STATE_ID },
+    "factorsState": { "type": crate::backfill::STATE_TYPE, "id": crate::factors::STATE_ID },
     "defaultSyncBudgetSeconds": DEFAULT_SYNC_BUDGET_SECONDS,
   })
 }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod cursor;
 pub mod definition;
 pub mod error;
+pub mod factors;
 pub mod http;
 pub mod log;
 pub mod okta;

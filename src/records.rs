@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 
 use crate::config::Resource;
 use crate::error::truncate;
-use crate::okta::models::{Obj, RawApp, RawEvent, RawGroup, RawUser, Text};
+use crate::okta::models::{Obj, RawApp, RawEvent, RawFactor, RawGroup, RawUser, Text};
 
 /// Parses an Okta timestamp to Unix milliseconds: RFC 3339 (Okta's format), or a
 /// date-only / zone-less ISO string read as UTC. `None` when it does not parse.
@@ -91,6 +91,18 @@ struct GroupAttributes<'s> {
   last_membership_updated_at: Option<i64>,
   users_count: Option<u64>,
   apps_count: Option<u64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FactorAttributes<'s> {
+  user_id: Option<&'s str>,
+  factor_type: Option<&'s str>,
+  provider: Option<&'s str>,
+  vendor_name: Option<&'s str>,
+  status: Option<&'s str>,
+  created_at: Option<i64>,
+  last_updated_at: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -276,6 +288,47 @@ fn map_group(g: &RawGroup, index: usize, c: &mut Collector) {
     },
     updated_at: updated_at([&g.last_updated, &g.last_membership_updated, &g.created]),
   });
+}
+
+fn map_factor(f: &RawFactor, index: usize, user_id: Option<&str>, c: &mut Collector) {
+  let Some(id) = f.id.get().filter(|id| !id.is_empty()) else {
+    return c.skip(format!("factor at index {index} has no id"));
+  };
+  if !c.first_time(id) {
+    return c.skip(format!("factor {} appears twice in the page", truncate(id, 64)));
+  }
+  c.push(&Entity {
+    kind: Resource::Factors.resource_name(),
+    id,
+    attributes: FactorAttributes {
+      user_id,
+      factor_type: text(&f.factor_type),
+      provider: text(&f.provider),
+      vendor_name: text(&f.vendor_name),
+      status: text(&f.status),
+      created_at: ms(&f.created),
+      last_updated_at: ms(&f.last_updated),
+    },
+    updated_at: updated_at([&f.last_updated, &f.created]),
+  });
+}
+
+/// Maps one user's factor list (`GET /api/v1/users/{id}/factors`): the records
+/// carry `userId`, which the body itself does not.
+pub fn map_user_factors(body: &[u8], user_id: &str) -> Result<MappedPage, PageParseError> {
+  let once = |body: &[u8]| -> Result<MappedPage, Pass> {
+    let mut c = Collector::new(body.len() / 2 + 16);
+    let raw_items = for_each_item::<RawFactor>(body, &mut c, |f, i, c| map_factor(f, i, Some(user_id), c))?;
+    Ok(c.finish(raw_items))
+  };
+  match once(body) {
+    Ok(page) => Ok(page),
+    Err(Pass::Unreadable(e)) => Err(e),
+    Err(Pass::Repaired(text)) => once(text.as_bytes()).map_err(|pass| match pass {
+      Pass::Unreadable(e) => e,
+      Pass::Repaired(_) => PageParseError("unpaired surrogates could not be repaired".into()),
+    }),
+  }
 }
 
 fn map_app(a: &RawApp, index: usize, c: &mut Collector) {
@@ -466,6 +519,8 @@ fn map_page_once(resource: Resource, body: &[u8], opts: MapOptions) -> Result<Ma
     Resource::Users => for_each_item::<RawUser>(body, &mut c, map_user)?,
     Resource::Groups => for_each_item::<RawGroup>(body, &mut c, map_group)?,
     Resource::Apps => for_each_item::<RawApp>(body, &mut c, map_app)?,
+    // Without the user the list belongs to (see `map_user_factors`).
+    Resource::Factors => for_each_item::<RawFactor>(body, &mut c, |f, i, c| map_factor(f, i, None, c))?,
     Resource::AuthEvents => for_each_item::<RawEvent>(body, &mut c, |e, i, c| map_event(e, i, opts, c))?,
   };
   Ok(c.finish(raw_items))

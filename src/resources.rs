@@ -8,7 +8,9 @@
 //! "Adding a resource").
 
 use crate::config::Resource;
-use crate::okta::endpoints::{APP_SIGN_ON_MODES, APP_STATUSES, EVENT_RESULTS, GROUP_TYPES, USER_STATUSES};
+use crate::okta::endpoints::{
+  APP_SIGN_ON_MODES, APP_STATUSES, EVENT_RESULTS, FACTOR_STATUSES, FACTOR_TYPES, GROUP_TYPES, USER_STATUSES,
+};
 
 /// How a resource's records are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +198,43 @@ const APPS: Spec = Spec {
   permission: "read applications (okta.apps.read)",
 };
 
+const FACTORS: Spec = Spec {
+  setting: "factors",
+  name: "okta_factor",
+  shape: Shape::Entity,
+  path: "/api/v1/users/{id}/factors",
+  bucket: "factors",
+  page_limit: 200,
+  label: "factors",
+  description: "Every MFA factor users have enrolled (Okta Verify push, TOTP, SMS, WebAuthn, ...) with its type, provider and status: for the share of active users with MFA and the factor types in use.",
+  fields: &[
+    ("userId", "Okta id of the user the factor belongs to."),
+    ("factorType", "push, token:software:totp, sms, email, webauthn, ... (kept as Okta gives it)."),
+    ("provider", "OKTA, GOOGLE, DUO, YUBICO, ..."),
+    ("vendorName", "The factor's vendor, e.g. OKTA."),
+    ("status", "ACTIVE, PENDING_ACTIVATION, ..., or REMOVED once the user no longer has it."),
+    ("createdAt", "When the factor was enrolled (Unix ms), or null."),
+    ("lastUpdatedAt", "When it last changed (Unix ms), or null."),
+  ],
+  filterable: &[
+    Filterable {
+      field: "factorType",
+      values: Some(&FACTOR_TYPES),
+    },
+    Filterable {
+      field: "provider",
+      values: None,
+    },
+    Filterable {
+      field: "status",
+      values: Some(&FACTOR_STATUSES),
+    },
+  ],
+  notes: Some("Opt-in. Okta has no bulk listing: the first enumeration reads every user's factors (every user but DEPROVISIONED), one request per user, on the run budget with its progress kept in storage, so it spans host runs. After it, each run reads the System Log's factor lifecycle events since the last run and re-reads only the users they name. rawdash cannot delete one entity: a factor a user no longer has is kept with status REMOVED (filter widgets on status)."),
+  responses: "factors",
+  permission: "read users and their factors (okta.users.read)",
+};
+
 impl Resource {
   /// The resource's row of the table.
   pub fn spec(self) -> &'static Spec {
@@ -204,6 +243,7 @@ impl Resource {
       Resource::Groups => &GROUPS,
       Resource::AuthEvents => &AUTH_EVENTS,
       Resource::Apps => &APPS,
+      Resource::Factors => &FACTORS,
     }
   }
 }

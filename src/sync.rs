@@ -22,6 +22,7 @@ use crate::backfill::{self, BackfillInputs, BackfillPlan, PlanNotes, RunInfo};
 use crate::config::Resource;
 use crate::cursor::{self, Position};
 use crate::error::{ErrorCode, OktaError};
+use crate::factors::FactorPlan;
 use crate::http::client::OktaHttp;
 use crate::http::paging::{next_link, sanitize_page_url};
 use crate::log::{cut80, Level, LogEvent, LogSink};
@@ -59,6 +60,8 @@ pub struct SyncRequest {
   pub backfill: Option<bool>,
   /// The stored backfill state entity (`null`: none stored yet).
   pub backfill_state: Option<Value>,
+  /// The stored factors state entity (`null`: none stored yet).
+  pub factors_state: Option<Value>,
   /// The run budget in ms (`syncBudgetSeconds`).
   pub budget_ms: Option<f64>,
   /// The host's `options.requiredWindowMs` (by resource name).
@@ -94,7 +97,7 @@ fn widest_window_ms(req: &SyncRequest) -> Option<i64> {
 }
 
 /// The state record's notion of "the org host": host and port of the origin.
-fn origin_key(origin: &Url) -> String {
+pub(crate) fn origin_key(origin: &Url) -> String {
   match origin.port() {
     Some(port) => format!("{}:{port}", origin.host_str().unwrap_or_default()),
     None => origin.host_str().unwrap_or_default().to_string(),
@@ -116,6 +119,8 @@ pub struct PhasePlan {
   pub map: MapOptions,
   /// The System Log read as a storage-kept backfill (instead of one Link chain).
   pub backfill: Option<BackfillPlan>,
+  /// The factors fan-out.
+  pub factors: Option<FactorPlan>,
 }
 
 /// What [`plan_sync`] decided.
@@ -146,6 +151,10 @@ impl SyncPlan {
       .iter()
       .map(|p| {
         let position = match (&p.backfill, p.clear) {
+          _ if p.factors.is_some() => Position::Backfill {
+            edge_done: false,
+            edge_from: None,
+          },
           (Some(b), _) => Position::Backfill {
             edge_done: b.edge_since.is_none(),
             edge_from: b.edge_since,
@@ -161,7 +170,7 @@ impl SyncPlan {
           "phase": p.resource.setting_name(),
           "resource": p.resource.resource_name(),
           "clear": p.clear,
-          "backfill": p.backfill.is_some(),
+          "backfill": p.backfill.is_some() || p.factors.is_some(),
           "url": p.url.as_str(),
           "skip": p.skip,
         })
@@ -282,6 +291,34 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       done.push(resource);
       continue;
     }
+    if resource == Resource::Factors {
+      if cursor.position(resource) == Position::Done {
+        done.push(resource);
+        continue;
+      }
+      let started_ms = cursor.run.or(run).map_or(now_ms, |r| r.started_ms);
+      let plan = crate::factors::plan_factors(
+        req.factors_state.as_ref(),
+        origin,
+        now_ms,
+        started_ms.saturating_add(budget_ms),
+        &mut warnings,
+      );
+      run = run.or(cursor.run).or(Some(RunInfo {
+        started_ms,
+        covered_at_start_ms: 0,
+      }));
+      phases.push(PhasePlan {
+        resource,
+        url: first_page_url(origin, resource, &EndpointQuery::default()),
+        skip: 0,
+        clear: false,
+        map: MapOptions::default(),
+        backfill: None,
+        factors: Some(plan),
+      });
+      continue;
+    }
     if resource == Resource::AuthEvents && backfill_on {
       let (edge_done, edge_from) = match cursor.position(resource) {
         Position::Done => {
@@ -319,6 +356,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
             clear: false,
             map: MapOptions::default(),
             backfill: Some(plan),
+            factors: None,
           });
         }
         None => done.push(resource),
@@ -354,6 +392,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       clear,
       map,
       backfill: None,
+      factors: None,
     });
   }
   Ok(SyncPlan {
@@ -392,6 +431,9 @@ pub struct PageOut {
   pub state_record: Option<Value>,
   /// Some of these events may be stored already: check every one against storage.
   pub dedupe: bool,
+  /// The records are the complete factor lists of these users: a stored factor of
+  /// theirs that is not among them was removed.
+  pub replace_for: Option<Vec<String>>,
 }
 
 impl PageOut {
@@ -411,6 +453,7 @@ impl PageOut {
       "after": cursor::position_json(&self.after),
       "state": self.state_record,
       "dedupe": self.dedupe,
+      "replaceFor": self.replace_for,
     }));
     let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
     out.extend_from_slice(&head[..head.len() - 1]);
@@ -498,14 +541,14 @@ pub fn run(
       tx,
       log,
     };
-    match phase.backfill {
-      Some(backfill) => {
-        stop_at_deadline(&ctx, backfill.deadline_ms);
-        tokio::spawn(run_backfill(ctx, backfill));
-      }
-      None => {
-        tokio::spawn(run_phase(ctx, phase));
-      }
+    if let Some(factors) = phase.factors {
+      stop_at_deadline(&ctx, factors.deadline_ms);
+      tokio::spawn(crate::factors::run_factors(ctx, factors));
+    } else if let Some(backfill) = phase.backfill {
+      stop_at_deadline(&ctx, backfill.deadline_ms);
+      tokio::spawn(run_backfill(ctx, backfill));
+    } else {
+      tokio::spawn(run_phase(ctx, phase));
     }
     streams.push(receiver_stream(rx));
   }
@@ -536,7 +579,7 @@ fn unbounded_stream(rx: mpsc::UnboundedReceiver<StreamItem>) -> BoxStream<'stati
   stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }).boxed()
 }
 
-fn wall_ms() -> i64 {
+pub(crate) fn wall_ms() -> i64 {
   std::time::SystemTime::now()
     .duration_since(std::time::UNIX_EPOCH)
     .map(|d| d.as_millis() as i64)
@@ -561,16 +604,16 @@ fn stop_at_deadline(ctx: &PhaseCtx, deadline_ms: i64) {
 }
 
 /// What every phase task holds.
-struct PhaseCtx {
-  http: Arc<OktaHttp>,
-  cancel: CancellationToken,
+pub(crate) struct PhaseCtx {
+  pub(crate) http: Arc<OktaHttp>,
+  pub(crate) cancel: CancellationToken,
   /// Start no new request: the chunk budget (or the run deadline).
-  stop: CancellationToken,
+  pub(crate) stop: CancellationToken,
   /// The run budget's deadline alone. A chunk's first request of a phase only
   /// waits for this one, so every chunk makes progress, however small its budget.
-  deadline: CancellationToken,
-  tx: mpsc::Sender<StreamItem>,
-  log: LogSink,
+  pub(crate) deadline: CancellationToken,
+  pub(crate) tx: mpsc::Sender<StreamItem>,
+  pub(crate) log: LogSink,
 }
 
 /// One fetched and mapped page of a Link chain.
@@ -678,7 +721,7 @@ impl PhaseCtx {
   }
 
   /// Hands a page to the writer; false when the writer is gone.
-  async fn send(&self, page: PageOut) -> bool {
+  pub(crate) async fn send(&self, page: PageOut) -> bool {
     self.tx.send(StreamItem::Page(page)).await.is_ok()
   }
 }
@@ -719,6 +762,7 @@ async fn run_phase(ctx: PhaseCtx, phase: PhasePlan) {
       after,
       state_record: None,
       dedupe: false,
+      replace_for: None,
     };
     if !ctx.send(out).await {
       return;
@@ -823,6 +867,7 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         after: Position::Backfill { edge_done, edge_from },
         state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
         dedupe: true,
+        replace_for: None,
       };
       if !ctx.send(out).await {
         return;
@@ -884,6 +929,7 @@ async fn finish_backfill(
       after: Position::Done,
       state_record: None,
       dedupe: false,
+      replace_for: None,
     })
     .await;
 }
@@ -1044,6 +1090,7 @@ mod tests {
       after: Position::Done,
       state_record: None,
       dedupe: false,
+      replace_for: None,
     };
     let v: Value = serde_json::from_slice(&p.to_json_bytes()).unwrap();
     assert_eq!(v["records"][0]["a"], 1);

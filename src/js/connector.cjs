@@ -14,6 +14,7 @@ const CHUNK_BUDGET_MS = 30_000
 const EVENT_LOOKBACK_MS = 5 * 60 * 1000
 // Each phase's row of the resource table: shape and storage scope.
 const BY_SETTING = Object.fromEntries(resourceTable.map((r) => [r.setting, r]))
+const FACTOR_TYPE = BY_SETTING.factors.name
 // Records per plural write: rawdash's SQLite adapter binds every value of a batch,
 // and SQLite refuses statements with too many variables (20,000 rows fail).
 const MAX_BATCH = 5000
@@ -179,7 +180,8 @@ class OktaConnector {
       eventLookbackMs: options.mode === 'latest' && options.since && typeof storage.queryEvents === 'function' ? EVENT_LOOKBACK_MS : 0,
       nowMs: Date.now(),
       backfill,
-      backfillState: backfill ? await readBackfillState(storage, logger) : null,
+      backfillState: backfill ? await readSyncState(storage, logger, definition.backfillState) : null,
+      factorsState: backfill ? await readSyncState(storage, logger, definition.factorsState) : null,
       budgetMs: this.#ctx.syncBudgetMs ?? (this.#settings.syncBudgetSeconds ?? definition.defaultSyncBudgetSeconds) * 1000,
     }
     let plan
@@ -223,6 +225,8 @@ class OktaConnector {
     const chunkTimer = setTimeout(finish, Math.max(0, budget - (Date.now() - started)))
     let failure = null
     const skipped = []
+    // Stored factors by user, read once a chunk when a factor batch arrives.
+    let factorIndex = null
     try {
       pages: for await (const raw of stream) {
         if (signal?.aborted) break
@@ -263,6 +267,10 @@ class OktaConnector {
         // until that batch lands the phase still starts from scratch.
         if (!item.clear) state[phase] = item.at
         const position = item.at.page === undefined ? null : { ...item.at }
+        if (item.replaceFor && typeof storage.queryEntities === 'function') {
+          factorIndex ??= await indexFactors(storage)
+          records.push(...removedFactors(factorIndex, item.replaceFor, records))
+        }
         for (let i = item.skip; i < records.length || (item.clear && i === 0); i += MAX_BATCH) {
           const slice = records.slice(i, i + MAX_BATCH)
           const batch = stored && isEvent ? slice.filter((r) => !stored.has(r.attributes.uuid)) : slice
@@ -312,9 +320,47 @@ class OktaConnector {
   }
 }
 
-/** The stored backfill state entity, or null (none, or the read failed: say so). */
-async function readBackfillState(storage, logger) {
-  const { type, id } = definition.backfillState
+/** Stored `okta_factor` entities by user id. */
+async function indexFactors(storage) {
+  const byUser = new Map()
+  for (const f of (await storage.queryEntities({ type: FACTOR_TYPE })) ?? []) {
+    const user = f?.attributes?.userId
+    if (typeof user !== 'string') continue
+    if (!byUser.has(user)) byUser.set(user, new Map())
+    byUser.get(user).set(f.id, f)
+  }
+  return byUser
+}
+
+/**
+ * The users in `users` now have exactly the factors in `records`: a stored factor of
+ * theirs that is not among them was removed. rawdash cannot delete one entity, so it
+ * is kept with status REMOVED. The index is updated to the new state.
+ */
+function removedFactors(index, users, records) {
+  const now = Date.now()
+  const current = new Map()
+  for (const r of records) {
+    const user = r.attributes.userId
+    if (!current.has(user)) current.set(user, new Map())
+    current.get(user).set(r.id, r)
+  }
+  const removed = []
+  for (const user of users) {
+    const latest = current.get(user) ?? new Map()
+    for (const [id, f] of index.get(user) ?? []) {
+      if (latest.has(id) || f.attributes.status === 'REMOVED') continue
+      const gone = { ...f, attributes: { ...f.attributes, status: 'REMOVED', lastUpdatedAt: now }, updated_at: now }
+      removed.push(gone)
+      latest.set(id, gone)
+    }
+    index.set(user, latest)
+  }
+  return removed
+}
+
+/** A stored sync-state entity, or null (none, or the read failed: say so). */
+async function readSyncState(storage, logger, { type, id }) {
   try {
     return (await storage.getEntity(type, id)) ?? null
   } catch (err) {

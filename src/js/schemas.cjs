@@ -75,6 +75,17 @@ const schemas = {
       _embedded: z.looseObject({ stats: z.looseObject({ usersCount: z.number().nullish(), appsCount: z.number().nullish() }).nullish() }).nullish(),
     }),
   ),
+  factors: z.array(
+    z.looseObject({
+      id,
+      factorType: ts,
+      provider: ts,
+      vendorName: ts,
+      status: ts,
+      created: ts,
+      lastUpdated: ts,
+    }),
+  ),
   apps: z.array(
     z.looseObject({
       id,

@@ -5,7 +5,7 @@
 import type { z } from 'zod'
 
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors'
 
 /** A secret reference resolved through the host's secrets or the environment. */
 export interface SecretRef {
@@ -18,7 +18,8 @@ export interface OktaSettings {
   host: string
   /**
    * Which data to sync. When omitted: what the host's widgets ask for
-   * (`options.resources`), else users, groups and auth_events (`apps` is opt-in).
+   * (`options.resources`), else users, groups and auth_events (`apps` and
+   * `factors` are opt-in).
    */
   resources?: OktaResource[]
   /** Largest share (0-1] of each endpoint's rate limit to use. Default 0.5. */
@@ -261,15 +262,15 @@ export declare const doc: ConnectorDoc
 export declare const configFields: z.ZodObject<{
   host: z.ZodString
   apiToken: z.ZodObject<{ $secret: z.ZodString }>
-  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps' }>>>
+  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors' }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app', ResourceDefinition>
+export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor', ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
-export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps', z.ZodTypeAny>
+export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors', z.ZodTypeAny>
 
 /**
  * Validates user config with the `configFields` rules and returns it normalized

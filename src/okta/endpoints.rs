@@ -40,6 +40,77 @@ pub const APP_SIGN_ON_MODES: [&str; 9] = [
   "BASIC_AUTH",
 ];
 
+/// Factor types Okta documents (filterable metadata; unknown ones are kept as given).
+pub const FACTOR_TYPES: [&str; 12] = [
+  "push",
+  "token:software:totp",
+  "token:hotp",
+  "token:hardware",
+  "token",
+  "sms",
+  "call",
+  "email",
+  "question",
+  "webauthn",
+  "u2f",
+  "signed_nonce",
+];
+
+/// Factor statuses, plus `REMOVED` for a factor the user no longer has.
+pub const FACTOR_STATUSES: [&str; 7] = [
+  "ACTIVE",
+  "PENDING_ACTIVATION",
+  "NOT_SETUP",
+  "ENROLLED",
+  "DISABLED",
+  "EXPIRED",
+  "REMOVED",
+];
+
+/// The System Log filter selecting factor lifecycle events.
+pub const FACTOR_EVENT_FILTER: &str = "eventType eq \"user.mfa.factor.activate\" or eventType eq \"user.mfa.factor.deactivate\" or eventType eq \"user.mfa.factor.reset_all\" or eventType eq \"user.mfa.factor.update\"";
+
+/// Users whose factors are read: every status but DEPROVISIONED (a filter also makes
+/// Okta list all of them, as for the users phase).
+pub fn factor_users_url(origin: &Url) -> Url {
+  let mut url = origin.clone();
+  url.set_path(Resource::Users.path());
+  let filter = USER_STATUSES
+    .iter()
+    .filter(|s| **s != "DEPROVISIONED")
+    .map(|s| format!("status eq \"{s}\""))
+    .collect::<Vec<_>>()
+    .join(" or ");
+  url
+    .query_pairs_mut()
+    .append_pair("limit", &Resource::Factors.page_limit().to_string())
+    .append_pair("filter", &filter);
+  url
+}
+
+/// `GET /api/v1/users/{id}/factors` (the id is one path segment, escaped).
+pub fn user_factors_url(origin: &Url, user_id: &str) -> Url {
+  let mut url = origin.clone();
+  url.set_path("/");
+  if let Ok(mut segments) = url.path_segments_mut() {
+    segments.clear().extend(["api", "v1", "users", user_id, "factors"]);
+  }
+  url
+}
+
+/// A polling read of factor lifecycle events from `since` (ascending, no `until`).
+pub fn factor_events_url(origin: &Url, since: &str) -> Url {
+  let mut url = origin.clone();
+  url.set_path(Resource::AuthEvents.path());
+  url
+    .query_pairs_mut()
+    .append_pair("limit", &Resource::AuthEvents.page_limit().to_string())
+    .append_pair("filter", FACTOR_EVENT_FILTER)
+    .append_pair("since", since)
+    .append_pair("sortOrder", "ASCENDING");
+  url
+}
+
 /// Sign-in outcome results (filterable metadata).
 pub const EVENT_RESULTS: [&str; 5] = ["SUCCESS", "FAILURE", "ALLOW", "DENY", "CHALLENGE"];
 
@@ -74,6 +145,9 @@ fn and(existing: Option<String>, new: String) -> String {
 
 /// The first-page URL of `resource` on `origin`.
 pub fn first_page_url(origin: &Url, resource: Resource, q: &EndpointQuery) -> Url {
+  if resource == Resource::Factors {
+    return factor_users_url(origin);
+  }
   let mut url = origin.clone();
   url.set_path(resource.path());
   let limit = resource.page_limit().to_string();
@@ -101,6 +175,8 @@ pub fn first_page_url(origin: &Url, resource: Resource, q: &EndpointQuery) -> Ur
           pairs.append_pair("expand", "stats");
         }
       }
+      // The factors phase starts from the users it reads them for (below).
+      Resource::Factors => {}
       Resource::Apps => {
         // Okta cannot filter apps by change time; `status eq` pushes down.
         if let Some(status) = &q.push_down {
@@ -146,7 +222,7 @@ pub fn push_down_value(resource: Resource, fetch_specs: Option<&Value>) -> Optio
     Resource::Users => ("status", &USER_STATUSES),
     Resource::Groups => ("type", &GROUP_TYPES),
     Resource::Apps => ("status", &APP_STATUSES),
-    Resource::AuthEvents => return None,
+    Resource::AuthEvents | Resource::Factors => return None,
   };
   let specs = fetch_specs?.get(resource.resource_name())?.as_array()?;
   let [spec] = specs.as_slice() else {

@@ -244,6 +244,26 @@ pub struct RawApp<'a> {
   pub last_updated: Text<'a>,
 }
 
+/// A factor from `GET /api/v1/users/{id}/factors`.
+#[derive(Debug, Default, Deserialize)]
+#[allow(missing_docs)]
+pub struct RawFactor<'a> {
+  #[serde(borrow, default)]
+  pub id: Text<'a>,
+  #[serde(borrow, default, rename = "factorType")]
+  pub factor_type: Text<'a>,
+  #[serde(borrow, default)]
+  pub provider: Text<'a>,
+  #[serde(borrow, default, rename = "vendorName")]
+  pub vendor_name: Text<'a>,
+  #[serde(borrow, default)]
+  pub status: Text<'a>,
+  #[serde(borrow, default)]
+  pub created: Text<'a>,
+  #[serde(borrow, default, rename = "lastUpdated")]
+  pub last_updated: Text<'a>,
+}
+
 /// `event.outcome`.
 #[derive(Debug, Default, Deserialize)]
 #[allow(missing_docs)]

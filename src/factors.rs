@@ -1,0 +1,726 @@
+//! MFA factors (`okta_factor`): a fan-out over users that spans host runs.
+//!
+//! Okta has no bulk listing of factors: `GET /api/v1/users/{id}/factors` is one
+//! request per user. So the first **enumeration** (every user but DEPROVISIONED) runs
+//! on the run budget like the System Log backfill, with its progress in a state
+//! entity (`okta_sync_state` / `factors`): the users page being fanned out, as a URL
+//! re-checked against the origin when read back, and how many of its users are done.
+//! After it, each run stays **current** cheaply: it reads the System Log's factor
+//! lifecycle events since the last run and re-reads only the users they name.
+//!
+//! Every batch handed to the writer says which users' complete factor lists it holds
+//! (`replace_for`), so the writer can mark a factor a user no longer has as
+//! `REMOVED` (rawdash cannot delete one entity).
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+use url::Url;
+
+use crate::backfill::{iso, ms_of, LOOKBACK_MS, STATE_TYPE};
+use crate::config::{whole_number, Resource};
+use crate::cursor::Position;
+use crate::error::{ErrorCode, OktaError};
+use crate::http::client::FetchedPage;
+use crate::http::paging::{next_link, sanitize_page_url};
+use crate::log::{cut80, Level, LogEvent};
+use crate::okta::endpoints::{factor_events_url, factor_users_url, user_factors_url};
+use crate::records::{format_ms, map_user_factors, parse_ms, MappedPage};
+use crate::sync::{origin_key, wall_ms, PageOut, PhaseCtx, StreamItem};
+
+/// Entity id of the factors state record (type [`STATE_TYPE`]).
+pub const STATE_ID: &str = "factors";
+/// Version of the factors state record's layout.
+pub const STATE_VERSION: u64 = 1;
+/// Users whose factor lists go into one write (one batch and one state write).
+pub const USERS_PER_BATCH: usize = 25;
+
+/// Where the factors phase stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+  /// Reading every user's factors: the users page being fanned out and how many of
+  /// its users are done.
+  Enumerate {
+    /// The users page (on the configured origin, `/api/v1/users`).
+    page: Url,
+    /// Users of that page whose factors are stored.
+    done: u64,
+  },
+  /// Enumerated: lifecycle events are read from `events_since_ms`.
+  Current,
+}
+
+/// The factors state, as kept in storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactorState {
+  /// Where the phase stands.
+  pub stage: Stage,
+  /// When the enumeration started: the lifecycle read starts there once it ends, so
+  /// changes made while it ran are picked up.
+  pub started_ms: i64,
+  /// Where the lifecycle read continues (meaningful in [`Stage::Current`]).
+  pub events_since_ms: i64,
+  /// Users whose factors were read so far in this enumeration.
+  pub users_read: u64,
+  /// Factors stored so far in this enumeration.
+  pub factors_seen: u64,
+}
+
+impl FactorState {
+  /// A new enumeration from the first users page.
+  pub fn fresh(origin: &Url, now_ms: i64) -> FactorState {
+    FactorState {
+      stage: Stage::Enumerate {
+        page: factor_users_url(origin),
+        done: 0,
+      },
+      started_ms: now_ms,
+      events_since_ms: now_ms,
+      users_read: 0,
+      factors_seen: 0,
+    }
+  }
+
+  /// The state entity to write.
+  pub fn to_record(&self, host: &str, now_ms: i64) -> Value {
+    let (stage, page, done) = match &self.stage {
+      Stage::Enumerate { page, done } => ("enumerate", Value::String(page.to_string()), *done),
+      Stage::Current => ("current", Value::Null, 0),
+    };
+    json!({
+      "type": STATE_TYPE,
+      "id": STATE_ID,
+      "attributes": {
+        "version": STATE_VERSION,
+        "host": host,
+        "stage": stage,
+        "page": page,
+        "done": done,
+        "startedAt": self.started_ms,
+        "eventsSince": self.events_since_ms,
+        "usersRead": self.users_read,
+        "factorsSeen": self.factors_seen,
+      },
+      "updated_at": now_ms,
+    })
+  }
+
+  /// Reads a stored state entity: `Ok(None)` when there is none, `Err(reason)` when
+  /// it cannot be used (another version or org host, unreadable, or a page that is
+  /// not a users page on the configured origin: never followed blindly).
+  pub fn from_record(record: Option<&Value>, host: &str, origin: &Url) -> Result<Option<FactorState>, String> {
+    let record = match record {
+      None | Some(Value::Null) => return Ok(None),
+      Some(r) => r,
+    };
+    let a = record
+      .get("attributes")
+      .and_then(Value::as_object)
+      .ok_or("the factors state has no attributes object")?;
+    match a.get("version").and_then(whole_number) {
+      Some(STATE_VERSION) => {}
+      Some(v) => {
+        return Err(format!(
+          "the factors state is version {v}, this package reads version {STATE_VERSION}"
+        ))
+      }
+      None => return Err("the factors state has no version".into()),
+    }
+    if a.get("host").and_then(Value::as_str) != Some(host) {
+      return Err("the factors state was made for another Okta org host".into());
+    }
+    let ms = |name: &str| {
+      a.get(name)
+        .and_then(ms_of)
+        .ok_or(format!("factors state {name} is not a time in ms"))
+    };
+    let count = |name: &str| a.get(name).and_then(whole_number).unwrap_or(0);
+    let stage = match a.get("stage").and_then(Value::as_str) {
+      Some("current") => Stage::Current,
+      Some("enumerate") => {
+        let raw = a
+          .get("page")
+          .and_then(Value::as_str)
+          .ok_or("factors state page is missing")?;
+        let page = sanitize_page_url(raw, origin, Resource::Users.path())
+          .ok_or("factors state page is not a users page on the configured origin")?;
+        Stage::Enumerate {
+          page,
+          done: count("done"),
+        }
+      }
+      _ => return Err("factors state stage is neither enumerate nor current".into()),
+    };
+    Ok(Some(FactorState {
+      stage,
+      started_ms: ms("startedAt")?,
+      events_since_ms: ms("eventsSince")?,
+      users_read: count("usersRead"),
+      factors_seen: count("factorsSeen"),
+    }))
+  }
+}
+
+/// What the factors phase does this chunk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactorPlan {
+  /// The state to continue from.
+  pub state: FactorState,
+  /// No factors request starts after this (Unix ms): the run budget.
+  pub deadline_ms: i64,
+  /// Users read when this run started (for the progress estimate).
+  pub users_at_run_start: u64,
+}
+
+/// Plans the factors phase from the stored state (pure). Warnings go to `warnings`.
+pub fn plan_factors(
+  record: Option<&Value>,
+  origin: &Url,
+  now_ms: i64,
+  deadline_ms: i64,
+  warnings: &mut Vec<(&'static str, Value)>,
+) -> FactorPlan {
+  let host = origin_key(origin);
+  let state = match FactorState::from_record(record, &host, origin) {
+    Ok(Some(state)) => state,
+    Ok(None) => FactorState::fresh(origin, now_ms),
+    Err(reason) => {
+      warnings.push((
+        "sync state ignored",
+        json!({ "resource": Resource::Factors.resource_name(), "reason": reason }),
+      ));
+      FactorState::fresh(origin, now_ms)
+    }
+  };
+  FactorPlan {
+    users_at_run_start: state.users_read,
+    state,
+    deadline_ms,
+  }
+}
+
+/// A user to read factors for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UserRef {
+  id: String,
+}
+
+/// Users of a users page whose factors are read (every status but DEPROVISIONED,
+/// which the query already leaves out; an id-less item is skipped).
+fn users_of(body: &[u8]) -> Result<Vec<UserRef>, String> {
+  let items: Vec<Value> =
+    serde_json::from_slice(body).map_err(|e| format!("the users page is not a JSON array ({e})"))?;
+  Ok(
+    items
+      .iter()
+      .filter(|u| u.get("status").and_then(Value::as_str) != Some("DEPROVISIONED"))
+      .filter_map(|u| u.get("id").and_then(Value::as_str))
+      .filter(|id| !id.is_empty())
+      .map(|id| UserRef { id: id.to_string() })
+      .collect(),
+  )
+}
+
+/// Users named by factor lifecycle events (`target` entries of type User, else the
+/// actor), and the newest `published` seen.
+fn users_in_events(body: &[u8]) -> Result<(Vec<String>, usize, Option<i64>), String> {
+  let items: Vec<Value> =
+    serde_json::from_slice(body).map_err(|e| format!("the System Log page is not a JSON array ({e})"))?;
+  let mut users = Vec::new();
+  let mut newest = None;
+  for e in &items {
+    if let Some(p) = e.get("published").and_then(Value::as_str).and_then(parse_ms) {
+      newest = Some(newest.map_or(p, |n: i64| n.max(p)));
+    }
+    let targets: Vec<&str> = e
+      .get("target")
+      .and_then(Value::as_array)
+      .into_iter()
+      .flatten()
+      .filter(|t| t.get("type").and_then(Value::as_str) == Some("User"))
+      .filter_map(|t| t.get("id").and_then(Value::as_str))
+      .collect();
+    if targets.is_empty() {
+      if let Some(actor) = e.pointer("/actor/id").and_then(Value::as_str) {
+        users.push(actor.to_string());
+      }
+    } else {
+      users.extend(targets.into_iter().map(str::to_string));
+    }
+  }
+  users.retain(|u| !u.is_empty() && u.len() <= 256);
+  Ok((users, items.len(), newest))
+}
+
+/// One user's factors, read.
+enum UserFactors {
+  Read(MappedPage),
+  /// Deleted between listing and reading (404): nothing to store.
+  Gone,
+}
+
+enum Got<T> {
+  Ok(T),
+  /// Stopped (chunk budget or deadline) or cancelled before it was sent.
+  Stopped,
+  /// Failed after retries; already reported to the writer.
+  Failed,
+}
+
+/// The factors collected for one write.
+#[derive(Default)]
+struct Batch {
+  records: Vec<u8>,
+  count: usize,
+  users: Vec<String>,
+}
+
+impl Batch {
+  fn add(&mut self, user: &str, page: Option<MappedPage>) {
+    if let Some(page) = page {
+      // `records_json` is a JSON array: splice its items into ours.
+      let inner = &page.records_json[1..page.records_json.len().saturating_sub(1)];
+      if !inner.is_empty() {
+        if self.count > 0 {
+          self.records.push(b',');
+        }
+        self.records.extend_from_slice(inner);
+        self.count += page.count;
+      }
+    }
+    self.users.push(user.to_string());
+  }
+
+  fn json(&self) -> Vec<u8> {
+    let mut out = Vec::with_capacity(self.records.len() + 2);
+    out.push(b'[');
+    out.extend_from_slice(&self.records);
+    out.push(b']');
+    out
+  }
+}
+
+struct Runner<'a> {
+  ctx: &'a PhaseCtx,
+  plan: FactorPlan,
+  host: String,
+  /// Requests made in this chunk (the first one is exempt from the chunk stop).
+  requests: u64,
+  items: u64,
+}
+
+impl Runner<'_> {
+  fn stop_token(&self) -> &tokio_util::sync::CancellationToken {
+    if self.requests == 0 {
+      &self.ctx.deadline
+    } else {
+      &self.ctx.stop
+    }
+  }
+
+  async fn get(&mut self, resource: Resource, url: &Url) -> Result<FetchedPage, OktaError> {
+    let stop = self.stop_token().clone();
+    self.requests += 1;
+    self
+      .ctx
+      .http
+      .get_page(resource, url, &self.ctx.cancel, &stop, &self.ctx.log, |_| Ok(()))
+      .await
+      .map(|(page, ())| page)
+  }
+
+  /// Sends a failure to the writer, as the factors phase's (a 403 skips the phase).
+  async fn fail(&self, url: &Url, error: OktaError) {
+    let resource = Resource::Factors;
+    let error = error
+      .at(resource.resource_name(), url.as_str())
+      .redact(self.ctx.http.token());
+    let item = if error.code == ErrorCode::Forbidden {
+      StreamItem::Skipped { resource, error }
+    } else {
+      StreamItem::Failed { resource, error }
+    };
+    let _ = self.ctx.tx.send(item).await;
+  }
+
+  async fn user_factors(&mut self, user: &str) -> Got<UserFactors> {
+    let url = user_factors_url(self.ctx.http.origin(), user);
+    match self.get(Resource::Factors, &url).await {
+      Ok(page) => match map_user_factors(&page.body, user) {
+        Ok(mapped) => {
+          if !mapped.warnings.is_empty() {
+            (self.ctx.log)(LogEvent {
+              level: Level::Warn,
+              event: "records skipped",
+              fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(user), "reasons": mapped.warnings }),
+            });
+          }
+          Got::Ok(UserFactors::Read(mapped))
+        }
+        Err(e) => {
+          let error = OktaError::new(
+            ErrorCode::BadResponse,
+            format!(
+              "Okta returned an unreadable factor list for user {}: {}.",
+              cut80(user),
+              e.0
+            ),
+          );
+          self.fail(&url, error).await;
+          Got::Failed
+        }
+      },
+      Err(e) if e.code == ErrorCode::NotFound => Got::Ok(UserFactors::Gone),
+      Err(e) if e.code == ErrorCode::Aborted => Got::Stopped,
+      Err(e) => {
+        self.fail(&url, e).await;
+        Got::Failed
+      }
+    }
+  }
+
+  /// Hands a batch to the writer with the state that covers it.
+  async fn send(&mut self, batch: &Batch, cursor: &Url) -> bool {
+    let state = self.plan.state.to_record(&self.host, wall_ms());
+    (self.ctx.log)(LogEvent {
+      level: Level::Info,
+      event: "fetched page",
+      fields: json!({
+        "resource": Resource::Factors.resource_name(),
+        "page": self.items,
+        "items": batch.count,
+        "users": batch.users.len(),
+        "cursor": cut80(cursor.as_str()),
+        "next": Value::Null,
+      }),
+    });
+    let position = Position::Backfill {
+      edge_done: false,
+      edge_from: None,
+    };
+    let out = PageOut {
+      resource: Resource::Factors,
+      url: cursor.to_string(),
+      next: None,
+      index: self.items,
+      clear: false,
+      skip: 0,
+      count: batch.count,
+      records_json: batch.json(),
+      at: position.clone(),
+      after: position,
+      state_record: Some(state),
+      dedupe: false,
+      replace_for: Some(batch.users.clone()),
+    };
+    self.items += 1;
+    self.ctx.send(out).await
+  }
+
+  /// The enumeration from where the state stands; true when it finished.
+  async fn enumerate(&mut self) -> Option<bool> {
+    loop {
+      let Stage::Enumerate { page, done } = self.plan.state.stage.clone() else {
+        return Some(true);
+      };
+      let listing = match self.get(Resource::Users, &page).await {
+        Ok(listing) => listing,
+        Err(e) if e.code == ErrorCode::Aborted => return Some(false),
+        Err(e) => {
+          self.fail(&page, e).await;
+          return None;
+        }
+      };
+      let users = match users_of(&listing.body) {
+        Ok(users) => users,
+        Err(reason) => {
+          let error = OktaError::new(
+            ErrorCode::BadResponse,
+            format!("Okta returned an unreadable users page: {reason}."),
+          );
+          self.fail(&page, error).await;
+          return None;
+        }
+      };
+      let next = next_link(listing.links.iter().map(String::as_str))
+        .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::Users.path()))
+        .filter(|n| *n != page || users.is_empty());
+      let start = (done as usize).min(users.len());
+      let mut batch = Batch::default();
+      let mut stopped = false;
+      // Users of this page whose factors are read (the position to store).
+      let mut read = start;
+      for (i, user) in users.iter().enumerate().skip(start) {
+        match self.user_factors(&user.id).await {
+          Got::Ok(read) => {
+            let page_read = match read {
+              UserFactors::Read(mapped) => Some(mapped),
+              UserFactors::Gone => None,
+            };
+            batch.add(&user.id, page_read);
+          }
+          Got::Stopped => {
+            stopped = true;
+            break;
+          }
+          Got::Failed => return None,
+        }
+        read = i + 1;
+        let last = read == users.len();
+        if batch.users.len() >= USERS_PER_BATCH || last {
+          self.advance(&page, read as u64, &batch, last, next.as_ref());
+          if !self.send(&batch, &page).await {
+            return None;
+          }
+          batch = Batch::default();
+        }
+      }
+      if !batch.users.is_empty() {
+        // Stopped mid-page: write what was read.
+        self.advance(&page, read as u64, &batch, false, None);
+        if !self.send(&batch, &page).await {
+          return None;
+        }
+      }
+      if stopped {
+        return Some(false);
+      }
+      if users.len() <= start {
+        // An empty (or already done) page: move on without a write.
+        self.advance(&page, users.len() as u64, &Batch::default(), true, next.as_ref());
+      }
+      if matches!(self.plan.state.stage, Stage::Current) {
+        (self.ctx.log)(LogEvent {
+          level: Level::Info,
+          event: "factors enumerated",
+          fields: json!({ "users": self.plan.state.users_read, "factors": self.plan.state.factors_seen }),
+        });
+        return Some(true);
+      }
+    }
+  }
+
+  /// Moves the state past `done` users of `page`; at the page's end, to the next
+  /// page or, after the last one, to the lifecycle stage.
+  fn advance(&mut self, page: &Url, done: u64, batch: &Batch, page_end: bool, next: Option<&Url>) {
+    let state = &mut self.plan.state;
+    state.users_read += batch.users.len() as u64;
+    state.factors_seen += batch.count as u64;
+    state.stage = match (page_end, next) {
+      (false, _) => Stage::Enumerate {
+        page: page.clone(),
+        done,
+      },
+      (true, Some(next)) => Stage::Enumerate {
+        page: next.clone(),
+        done: 0,
+      },
+      (true, None) => {
+        state.events_since_ms = state.started_ms;
+        Stage::Current
+      }
+    };
+  }
+
+  /// Reads factor lifecycle events since the stored position and re-reads the users
+  /// they name; true when caught up.
+  async fn stay_current(&mut self) -> Option<bool> {
+    let since_ms = self.plan.state.events_since_ms - LOOKBACK_MS;
+    let since = format_ms(since_ms).unwrap_or_default();
+    let mut url = factor_events_url(self.ctx.http.origin(), &since);
+    let mut users = BTreeSet::new();
+    let caught_up_at;
+    loop {
+      let requested_at = wall_ms();
+      let page = match self.get(Resource::AuthEvents, &url).await {
+        Ok(page) => page,
+        Err(e) if e.code == ErrorCode::Aborted => return Some(false),
+        Err(e) => {
+          self.fail(&url, e).await;
+          return None;
+        }
+      };
+      let (named, items, _) = match users_in_events(&page.body) {
+        Ok(read) => read,
+        Err(reason) => {
+          let error = OktaError::new(
+            ErrorCode::BadResponse,
+            format!("Okta returned an unreadable System Log page: {reason}."),
+          );
+          self.fail(&url, error).await;
+          return None;
+        }
+      };
+      users.extend(named);
+      let next = next_link(page.links.iter().map(String::as_str))
+        .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::AuthEvents.path()));
+      match next {
+        Some(next) if items > 0 && next != url => url = next,
+        _ => {
+          caught_up_at = requested_at;
+          break;
+        }
+      }
+    }
+    let users: Vec<String> = users.into_iter().collect();
+    (self.ctx.log)(LogEvent {
+      level: Level::Info,
+      event: "factor changes",
+      fields: json!({ "since": iso(since_ms), "users": users.len() }),
+    });
+    for chunk in users.chunks(USERS_PER_BATCH) {
+      let mut batch = Batch::default();
+      for user in chunk {
+        match self.user_factors(user).await {
+          Got::Ok(UserFactors::Read(mapped)) => batch.add(user, Some(mapped)),
+          Got::Ok(UserFactors::Gone) => batch.add(user, None),
+          // The position is not advanced: the next run reads these events again.
+          Got::Stopped => {
+            if !batch.users.is_empty() {
+              self.send(&batch, &url).await;
+            }
+            return Some(false);
+          }
+          Got::Failed => return None,
+        }
+      }
+      if !self.send(&batch, &url).await {
+        return None;
+      }
+    }
+    self.plan.state.events_since_ms = caught_up_at;
+    self.send(&Batch::default(), &url).await;
+    Some(true)
+  }
+}
+
+/// The factors phase: the enumeration (or what remains of it), then the lifecycle
+/// read. Stops at the run budget's deadline with a `factors incomplete` log, or
+/// quietly at the chunk budget.
+pub(crate) async fn run_factors(ctx: PhaseCtx, plan: FactorPlan) {
+  let host = origin_key(ctx.http.origin());
+  let mut runner = Runner {
+    ctx: &ctx,
+    plan,
+    host,
+    requests: 0,
+    items: 0,
+  };
+  let finished = match runner.enumerate().await {
+    None => return,
+    Some(true) => runner.stay_current().await,
+    Some(false) => Some(false),
+  };
+  let Some(finished) = finished else { return };
+  if ctx.cancel.is_cancelled() {
+    return;
+  }
+  let now = wall_ms();
+  if !finished {
+    if now < runner.plan.deadline_ms {
+      return; // The chunk budget: the next chunk continues from the stored state.
+    }
+    let state = &runner.plan.state;
+    (ctx.log)(LogEvent {
+      level: Level::Info,
+      event: "factors incomplete",
+      fields: json!({
+        "users_read": state.users_read,
+        "factors": state.factors_seen,
+        "users_this_run": state.users_read.saturating_sub(runner.plan.users_at_run_start),
+        "enumerating": matches!(state.stage, Stage::Enumerate { .. }),
+      }),
+    });
+  }
+  let position = Position::Backfill {
+    edge_done: false,
+    edge_from: None,
+  };
+  let _ = ctx
+    .send(PageOut {
+      resource: Resource::Factors,
+      url: String::new(),
+      next: None,
+      index: runner.items,
+      clear: false,
+      skip: 0,
+      count: 0,
+      records_json: b"[]".to_vec(),
+      at: position,
+      after: Position::Done,
+      state_record: None,
+      dedupe: false,
+      replace_for: None,
+    })
+    .await;
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn origin() -> Url {
+    Url::parse("https://acme.okta.com").unwrap()
+  }
+
+  #[test]
+  fn state_round_trips_and_refuses_foreign_pages() {
+    let mut state = FactorState::fresh(&origin(), 1_000);
+    state.stage = Stage::Enumerate {
+      page: Url::parse("https://acme.okta.com/api/v1/users?limit=200&after=00u5").unwrap(),
+      done: 7,
+    };
+    state.users_read = 207;
+    let record = state.to_record("acme.okta.com", 2_000);
+    assert_eq!(
+      FactorState::from_record(Some(&record), "acme.okta.com", &origin()),
+      Ok(Some(state.clone()))
+    );
+    let mut evil = record.clone();
+    evil["attributes"]["page"] = json!("https://evil.com/api/v1/users?after=1");
+    assert!(FactorState::from_record(Some(&evil), "acme.okta.com", &origin()).is_err());
+    let mut other_path = record.clone();
+    other_path["attributes"]["page"] = json!("https://acme.okta.com/api/v1/groups");
+    assert!(FactorState::from_record(Some(&other_path), "acme.okta.com", &origin()).is_err());
+    assert!(FactorState::from_record(Some(&record), "other.okta.com", &origin()).is_err());
+    let mut warnings = Vec::new();
+    let plan = plan_factors(Some(&evil), &origin(), 5_000, 9_000, &mut warnings);
+    assert_eq!(plan.state, FactorState::fresh(&origin(), 5_000));
+    assert_eq!(warnings[0].0, "sync state ignored");
+  }
+
+  #[test]
+  fn users_and_lifecycle_targets_are_read_tolerantly() {
+    let users = users_of(
+      br#"[{"id":"00u1","status":"ACTIVE"},{"id":"00u2","status":"DEPROVISIONED"},{"status":"ACTIVE"},{"id":""}]"#,
+    )
+    .unwrap();
+    assert_eq!(users, vec![UserRef { id: "00u1".into() }]);
+    let (named, items, newest) = users_in_events(
+      br#"[{"published":"2024-01-01T00:00:00.000Z","actor":{"id":"00uA"},"target":[{"id":"00uB","type":"User"},{"id":"x","type":"AuthenticatorEnrollment"}]},
+           {"published":"2024-01-02T00:00:00.000Z","actor":{"id":"00uC"},"target":null}]"#,
+    )
+    .unwrap();
+    assert_eq!(named, ["00uB", "00uC"]);
+    assert_eq!(items, 2);
+    assert_eq!(newest, parse_ms("2024-01-02T00:00:00.000Z"));
+    assert!(users_of(b"{}").is_err());
+  }
+
+  #[test]
+  fn a_batch_splices_record_arrays() {
+    let mut batch = Batch::default();
+    let page = map_user_factors(
+      br#"[{"id":"f1","factorType":"push"},{"id":"f2","factorType":"sms"}]"#,
+      "00u1",
+    )
+    .unwrap();
+    batch.add("00u1", Some(page));
+    batch.add("00u2", Some(map_user_factors(b"[]", "00u2").unwrap()));
+    batch.add("00u3", None);
+    let parsed: Vec<Value> = serde_json::from_slice(&batch.json()).unwrap();
+    assert_eq!(parsed.len(), 2);
+    assert_eq!(parsed[1]["attributes"]["userId"], "00u1");
+    assert_eq!(batch.users, ["00u1", "00u2", "00u3"]);
+  }
+}
