@@ -106,7 +106,8 @@ pub fn definition() -> Value {
     },
     "configFields": [
       { "name": "host", "label": "Org host", "description": "Your Okta org host, without protocol or path (e.g. acme.okta.com).", "placeholder": "acme.okta.com", "secret": false, "required": true },
-      { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created by an admin who can read users, groups and the System Log.", "placeholder": "00aBcD...", "secret": true, "required": true },
+      { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created by an admin who can read users, groups and the System Log. Give either apiToken or oauth.", "placeholder": "00aBcD...", "secret": true, "required": false },
+      { "name": "oauth", "label": "OAuth 2.0 service app", "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read).", "secret": false, "required": false },
       { "name": "resources", "label": "Resources", "description": "Which data to sync: users, groups, auth_events. Defaults to all.", "secret": false, "required": false, "values": ["users", "groups", "auth_events"] },
       { "name": "rateLimitShare", "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false, "required": false },
       { "name": "requestTimeoutMs", "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false, "required": false },

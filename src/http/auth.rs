@@ -72,6 +72,13 @@ impl AccessToken {
   }
 }
 
+/// The cached token, or the error of the last fetch.
+#[derive(Default)]
+struct TokenSlot {
+  token: Option<Arc<AccessToken>>,
+  failure: Option<OktaError>,
+}
+
 /// What the last token response granted.
 #[derive(Debug, Clone)]
 struct Grant {
@@ -84,8 +91,14 @@ struct Grant {
 pub struct OAuthSession {
   cfg: OAuthClientConfig,
   token_url: Url,
-  token: tokio::sync::Mutex<Option<Arc<AccessToken>>>,
-  nonce: StdMutex<Option<String>>,
+  token: tokio::sync::Mutex<TokenSlot>,
+  /// Completed token fetches (success or failure): lets a phase that waited for a
+  /// fetch tell that it just failed, and share that error instead of retrying.
+  fetches: AtomicU64,
+  /// The latest `DPoP-Nonce` of the token endpoint and of the API (RFC 9449 lets
+  /// each server keep its own).
+  token_nonce: StdMutex<Option<String>>,
+  api_nonce: StdMutex<Option<String>>,
   generation: AtomicU64,
   token_requests: AtomicU64,
   grant: StdMutex<Option<Grant>>,
@@ -107,6 +120,8 @@ pub struct RequestAuth {
   pub dpop: Option<HeaderValue>,
   /// The OAuth token used (for refresh decisions and redaction).
   pub token: Option<Arc<AccessToken>>,
+  /// The DPoP nonce the proof carried.
+  pub nonce: Option<String>,
 }
 
 fn sensitive(text: &str) -> Result<HeaderValue, OktaError> {
@@ -128,8 +143,10 @@ impl AuthProvider {
         Ok(AuthProvider::OAuth(OAuthSession {
           cfg,
           token_url,
-          token: tokio::sync::Mutex::new(None),
-          nonce: StdMutex::new(None),
+          token: tokio::sync::Mutex::new(TokenSlot::default()),
+          fetches: AtomicU64::new(0),
+          token_nonce: StdMutex::new(None),
+          api_nonce: StdMutex::new(None),
           generation: AtomicU64::new(0),
           token_requests: AtomicU64::new(0),
           grant: StdMutex::new(None),
@@ -179,44 +196,47 @@ impl AuthProvider {
 }
 
 impl OAuthSession {
-  fn nonce(&self) -> Option<String> {
-    self.nonce.lock().unwrap_or_else(|p| p.into_inner()).clone()
+  fn slot(&self, token_endpoint: bool) -> &StdMutex<Option<String>> {
+    if token_endpoint {
+      &self.token_nonce
+    } else {
+      &self.api_nonce
+    }
   }
 
-  /// Records a `DPoP-Nonce` from any response; returns whether it changed.
-  pub fn observe_nonce(&self, headers: &HeaderMap) -> bool {
-    let Some(nonce) = headers
+  fn nonce(&self, token_endpoint: bool) -> Option<String> {
+    self.slot(token_endpoint).lock().unwrap_or_else(|p| p.into_inner()).clone()
+  }
+
+  /// Records the `DPoP-Nonce` of a response (token endpoint or API) and returns it.
+  pub fn observe_nonce(&self, headers: &HeaderMap, token_endpoint: bool) -> Option<String> {
+    let nonce = headers
       .get("dpop-nonce")
       .and_then(|v| v.to_str().ok())
       .map(str::trim)
-      .filter(|n| !n.is_empty() && n.len() <= 512)
-    else {
-      return false;
-    };
-    let mut current = self.nonce.lock().unwrap_or_else(|p| p.into_inner());
-    if current.as_deref() == Some(nonce) {
-      return false;
-    }
-    *current = Some(nonce.to_string());
-    true
+      .filter(|n| !n.is_empty() && n.len() <= 512)?;
+    *self.slot(token_endpoint).lock().unwrap_or_else(|p| p.into_inner()) = Some(nonce.to_string());
+    Some(nonce.to_string())
   }
 
   /// Drops the cached token if it is still generation `generation` (after a 401).
   pub async fn invalidate(&self, generation: u64) {
     let mut slot = self.token.lock().await;
-    if slot.as_ref().is_some_and(|t| t.generation == generation) {
-      *slot = None;
+    if slot.token.as_ref().is_some_and(|t| t.generation == generation) {
+      slot.token = None;
     }
   }
 
-  /// The proof for one request with `token` (or the token request, without).
-  fn proof(&self, method: &str, url: &Url, token: Option<&str>) -> Result<HeaderValue, OktaError> {
+  /// The proof for one API request with `token` (or the token request, without),
+  /// and the nonce it carries.
+  fn proof(&self, method: &str, url: &Url, token: Option<&str>) -> Result<(HeaderValue, Option<String>), OktaError> {
     let ath = token.map(access_token_hash);
+    let nonce = self.nonce(token.is_none());
     let proof = self
       .cfg
       .key
-      .dpop_proof(method, url, self.nonce().as_deref(), ath.as_deref(), now_s())?;
-    sensitive(&proof)
+      .dpop_proof(method, url, nonce.as_deref(), ath.as_deref(), now_s())?;
+    Ok((sensitive(&proof)?, nonce))
   }
 }
 
@@ -244,20 +264,23 @@ impl OktaHttp {
         authorization: header.clone(),
         dpop: None,
         token: None,
+        nonce: None,
       }),
       AuthProvider::OAuth(session) => {
         let token = self.access_token(session, cancel, stop, log).await?;
         let scheme = if token.dpop { "DPoP" } else { "Bearer" };
         let authorization = sensitive(&format!("{scheme} {}", token.secret()))?;
-        let dpop = if token.dpop {
-          Some(session.proof(method, url, Some(token.secret()))?)
+        let (dpop, nonce) = if token.dpop {
+          let (proof, nonce) = session.proof(method, url, Some(token.secret()))?;
+          (Some(proof), nonce)
         } else {
-          None
+          (None, None)
         };
         Ok(RequestAuth {
           authorization,
           dpop,
           token: Some(token),
+          nonce,
         })
       }
     }
@@ -272,16 +295,33 @@ impl OktaHttp {
     stop: &CancellationToken,
     log: &LogSink,
   ) -> Result<Arc<AccessToken>, OktaError> {
+    let seen = session.fetches.load(Ordering::Acquire);
     let mut slot = tokio::select! {
       _ = cancel.cancelled() => return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted.")),
       slot = session.token.lock() => slot,
     };
-    if let Some(token) = slot.as_ref().filter(|t| Instant::now() < t.refresh_at) {
+    if let Some(token) = slot.token.as_ref().filter(|t| Instant::now() < t.refresh_at) {
       return Ok(token.clone());
     }
-    let fresh = Arc::new(self.fetch_token(session, cancel, stop, log).await?);
-    *slot = Some(fresh.clone());
-    Ok(fresh)
+    // A fetch failed while this phase waited for it: share its error, do not retry.
+    if let Some(failure) = slot.failure.as_ref().filter(|_| session.fetches.load(Ordering::Acquire) != seen) {
+      return Err(failure.clone());
+    }
+    let fetched = self.fetch_token(session, cancel, stop, log).await;
+    session.fetches.fetch_add(1, Ordering::AcqRel);
+    match fetched {
+      Ok(token) => {
+        let fresh = Arc::new(token);
+        slot.token = Some(fresh.clone());
+        slot.failure = None;
+        Ok(fresh)
+      }
+      Err(error) => {
+        slot.token = None;
+        slot.failure = Some(error.clone());
+        Err(error)
+      }
+    }
   }
 
   /// Requests a token: paced in the `token` bucket, nonce retries, bounded retries
@@ -364,7 +404,7 @@ impl OktaHttp {
       Err(e) => return TokenStep::Fail(e, Retry::Never),
     };
     let proof = match session.proof("POST", &session.token_url, None) {
-      Ok(p) => p,
+      Ok((p, _)) => p,
       Err(e) => return TokenStep::Fail(e, Retry::Never),
     };
     let body = Zeroizing::new(
@@ -400,7 +440,7 @@ impl OktaHttp {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let request_id = header_text(&headers, "x-okta-request-id");
-    session.observe_nonce(&headers);
+    session.observe_nonce(&headers, true);
     let snapshot = RateLimitSnapshot::from_headers(&headers);
     let mut too_many = None;
     if status == 429 {

@@ -346,7 +346,10 @@ impl OktaHttp {
     let request_id = header_text(&headers, "x-okta-request-id");
     let snapshot = RateLimitSnapshot::from_headers(&headers);
     let session = self.auth.oauth();
-    let new_nonce = session.is_some_and(|s| s.observe_nonce(&headers));
+    // A nonce challenge is worth a retry when it names a nonce other than the one sent.
+    let new_nonce = session
+      .and_then(|s| s.observe_nonce(&headers, false))
+      .is_some_and(|n| auth.nonce.as_deref() != Some(n.as_str()));
 
     let mut too_many = None;
     if status == 429 {
