@@ -5,6 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
+import { execFile } from 'node:child_process'
 import { withSim, captureLogger, expectedRecords, stored, MemoryStorage, runSync, OktaConnector, fullSync } from './helpers.mjs'
 import { configFields, validateConfig, checkConfig } from '../src/js/index.mjs'
 import { instantiateConnector } from '../src/js/host.mjs'
@@ -285,4 +286,49 @@ test('config: exactly one of apiToken or oauth, in configFields, validateConfig 
   const created = OktaConnector.create({ host: 'acme.okta.com', oauth: { ...oauth, extra: 1 } })
   assert.deepEqual(created.serializeConfig(), { host: 'acme.okta.com', oauth })
   assert.equal(created.authInfo().scheme, 'oauth')
+})
+
+// ---- `rawdash-okta check` with an OAuth service app (run as a child process).
+const CLI = new URL('../src/cli/rawdash-okta.mjs', import.meta.url).pathname
+function cli(args, env = {}) {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OKTA_') && k !== 'FORCE_COLOR'))
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...base, ...env }, timeout: 25_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr, all: stdout + stderr })
+    })
+  })
+}
+
+test('check with OAuth reports the granted scopes against what the enabled resources need', { timeout: 60_000 }, async () => {
+  await withSim(oauthOrg(EC), async (sim) => {
+    const env = { OKTA_HOST: 'acme.okta.com', OKTA_BASE_URL: sim.url, OKTA_CLIENT_ID: CLIENT_ID, OKTA_PRIVATE_KEY: EC.pem, OKTA_KEY_ID: 'k1' }
+    const r = await cli(['check', '--json'], env)
+    assert.equal(r.code, 0, r.all)
+    const report = JSON.parse(r.stdout)
+    assert.equal(report.ok, true)
+    assert.deepEqual(report.auth, { scheme: 'oauth', clientId: CLIENT_ID, tokenType: 'DPoP', needed: ALL_SCOPES, granted: ALL_SCOPES, missing: [] })
+    assert.ok(report.resources.every((x) => x.readable))
+    assertNoSecrets(EC, r.all)
+    const text = await cli(['check', '--resources', 'users,groups'], env)
+    assert.equal(text.code, 0, text.all)
+    assert.match(text.stdout, /scopes needed: {2}okta\.users\.read okta\.groups\.read/)
+    assert.match(text.stdout, /scopes granted: okta\.users\.read okta\.groups\.read/)
+  })
+  // The app was granted only users: the token request fails with invalid_scope and the fix.
+  await withSim(oauthOrg(EC, { scopes: ['okta.users.read'] }), async (sim) => {
+    const env = { OKTA_HOST: 'acme.okta.com', OKTA_BASE_URL: sim.url, OKTA_CLIENT_ID: CLIENT_ID, OKTA_PRIVATE_KEY: JSON.stringify(EC.jwk) }
+    const r = await cli(['check', '--json'], env)
+    assert.equal(r.code, 1, r.all)
+    const report = JSON.parse(r.stdout)
+    assert.deepEqual(report.auth.missing, ALL_SCOPES)
+    assert.equal(report.auth.granted, null)
+    assert.ok(report.resources.every((x) => x.code === 'OKTA_OAUTH_INVALID_SCOPE' && /Okta API Scopes/.test(x.fix)))
+    assertNoSecrets(EC, r.all)
+  })
+  // No key in the environment: a usage error naming the variable (never a flag).
+  await withSim(oauthOrg(EC, { scopes: ['okta.users.read', 'okta.groups.read', 'okta.logs.read'] }), async (sim) => {
+    const missingKey = await cli(['check', '--client-id', CLIENT_ID], { OKTA_HOST: 'acme.okta.com', OKTA_BASE_URL: sim.url })
+    assert.equal(missingKey.code, 2)
+    assert.match(missingKey.all, /OKTA_PRIVATE_KEY/)
+  })
 })

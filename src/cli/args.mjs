@@ -25,6 +25,10 @@ const CONNECTION_HELP = `Connection (flags win over the environment):
   --host HOST          Okta org host, e.g. acme.okta.com        [env OKTA_HOST]
   --token TOKEN        Okta API token (SSWS). Prefer the env var: a flag
                        shows up in shell history and process lists. [env OKTA_API_TOKEN]
+  --client-id ID       sign in as an OAuth 2.0 service app instead of a token
+                       (private_key_jwt + DPoP); the private key (PEM PKCS#8 or
+                       JWK) comes from the environment only  [env OKTA_CLIENT_ID,
+                       OKTA_PRIVATE_KEY; optional OKTA_KEY_ID / --key-id]
   --base-url URL       send requests here instead of https://HOST, e.g. a
                        simulator (node src/simulator/cli.cjs)       [env OKTA_BASE_URL]
   --resources LIST     comma-separated: users,groups,auth_events (default: all)
@@ -114,15 +118,17 @@ Options:
 }
 
 export const RESOURCE_NAMES = {
-  users: { resource: 'okta_user', endpoint: '/api/v1/users', bucket: 'users', label: 'users' },
-  groups: { resource: 'okta_group', endpoint: '/api/v1/groups', bucket: 'groups', label: 'groups' },
-  auth_events: { resource: 'okta_auth_event', endpoint: '/api/v1/logs', bucket: 'logs', label: 'sign-ins' },
+  users: { resource: 'okta_user', endpoint: '/api/v1/users', bucket: 'users', label: 'users', scope: 'okta.users.read' },
+  groups: { resource: 'okta_group', endpoint: '/api/v1/groups', bucket: 'groups', label: 'groups', scope: 'okta.groups.read' },
+  auth_events: { resource: 'okta_auth_event', endpoint: '/api/v1/logs', bucket: 'logs', label: 'sign-ins', scope: 'okta.logs.read' },
 }
 export const BY_RESOURCE = Object.fromEntries(Object.entries(RESOURCE_NAMES).map(([k, v]) => [v.resource, { key: k, ...v }]))
 
 const CONNECTION_OPTIONS = {
   host: { type: 'string' },
   token: { type: 'string' },
+  'client-id': { type: 'string' },
+  'key-id': { type: 'string' },
   'base-url': { type: 'string' },
   resources: { type: 'string' },
   'rate-limit-share': { type: 'string' },
@@ -194,6 +200,10 @@ const FIELD_FLAG = {
   rateLimitShare: '--rate-limit-share',
   requestTimeoutMs: '--timeout-ms',
   apiToken: 'OKTA_API_TOKEN (or --token)',
+  oauth: 'OKTA_CLIENT_ID / OKTA_PRIVATE_KEY',
+  'oauth.clientId': 'OKTA_CLIENT_ID (or --client-id)',
+  'oauth.privateKey': 'OKTA_PRIVATE_KEY',
+  'oauth.keyId': 'OKTA_KEY_ID (or --key-id)',
   baseUrl: '--base-url (or OKTA_BASE_URL)',
 }
 
@@ -216,13 +226,17 @@ export function configIssuesError(issues, extraFix) {
 
 /**
  * Connection settings from flags and environment, validated with the connector's
- * own rules. Returns `{ settings, token, baseUrl, host, resources }`.
+ * own rules. Returns `{ settings, token, oauth, baseUrl, host, resources }`: `oauth`
+ * (`{ clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' }, keyId? }`) when a client
+ * id is given, else `token`.
  */
 export function connection(values, env = process.env) {
   const baseUrl = values['base-url'] ?? (env.OKTA_BASE_URL || undefined)
   let host = values.host ?? (env.OKTA_HOST || undefined)
   if (host === undefined && baseUrl) host = 'simulator.okta.com' // the simulator ignores the host
   const token = values.token ?? (env.OKTA_API_TOKEN || undefined)
+  const clientId = values['client-id'] ?? (env.OKTA_CLIENT_ID || undefined)
+  const keyId = values['key-id'] ?? (env.OKTA_KEY_ID || undefined)
 
   const settings = { host: host ?? '' }
   if (values.resources !== undefined) {
@@ -243,7 +257,9 @@ export function connection(values, env = process.env) {
   if (host === undefined) {
     throw new UsageError('no Okta host given', { fix: 'set OKTA_HOST=acme.okta.com or pass --host acme.okta.com (your org domain, without https://)' })
   }
-  const issues = checkConfig({ ...settings, apiToken: { $secret: 'OKTA_API_TOKEN' } }).issues
+  const oauth = clientId === undefined ? undefined : { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' }, ...(keyId ? { keyId } : {}) }
+  const auth = oauth ? { oauth } : { apiToken: { $secret: 'OKTA_API_TOKEN' } }
+  const issues = checkConfig({ ...settings, ...auth }).issues
   if (issues.length) {
     let extraFix
     const hostIssue = issues.find((i) => i.field === 'host')
@@ -253,12 +269,20 @@ export function connection(values, env = process.env) {
     }
     throw configIssuesError(issues, extraFix)
   }
+  const resources = settings.resources ?? Object.keys(RESOURCE_NAMES)
+  if (oauth) {
+    if (!env.OKTA_PRIVATE_KEY) {
+      throw new UsageError('no private key given for the OAuth service app', {
+        fix: 'set OKTA_PRIVATE_KEY to the app\'s private key (PEM PKCS#8 text or a JWK); the key is never accepted as a flag',
+      })
+    }
+    return { settings, oauth, baseUrl, host, resources: [...new Set(resources)] }
+  }
   if (token === undefined || token.trim() === '') {
     throw new UsageError('no API token given', {
       fix: 'set OKTA_API_TOKEN to an Okta API token (Admin Console: Security > API > Tokens); --token also works but is visible in shell history',
     })
   }
-  const resources = settings.resources ?? Object.keys(RESOURCE_NAMES)
   return { settings, token, baseUrl, host, resources: [...new Set(resources)] }
 }
 

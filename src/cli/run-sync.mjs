@@ -15,7 +15,7 @@ const UNLIMITED_MS = 10 * 365 * 24 * 3600 * 1000
 
 /**
  * Runs a full host-loop sync with live progress.
- * opts: { settings, token, baseUrl, resources (keys), options (SyncOptions), totals?, title,
+ * opts: { settings, token | oauth, baseUrl, resources (keys), options (SyncOptions), totals?, title,
  *         quiet?, maxSeconds?, host, via?, stderr? }
  * Returns { storage, connector, run, elapsedMs, calls }.
  */
@@ -33,7 +33,7 @@ export async function syncWithProgress(opts) {
   try {
     // No --max-seconds: no run budget, the backfill runs to completion.
     const syncBudgetMs = opts.maxSeconds ? opts.maxSeconds * 1000 : UNLIMITED_MS
-    connector = new OktaConnector(opts.settings, { apiToken: opts.token }, { baseUrl: opts.baseUrl, logger: progress.logger(), syncBudgetMs })
+    connector = new OktaConnector(opts.settings, opts.oauth ? { oauth: opts.oauth } : { apiToken: opts.token }, { baseUrl: opts.baseUrl, logger: progress.logger(), syncBudgetMs })
   } catch (err) {
     throw toCliError(err, opts)
   }

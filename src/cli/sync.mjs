@@ -18,6 +18,7 @@ export async function sync(argv, io) {
   const maxSeconds = values['max-seconds'] === undefined ? null : intFlag(values, 'max-seconds', 240, 1, 86_400)
   const conn = connection(values)
   addSecret(conn.token)
+  if (conn.oauth) addSecret(process.env.OKTA_PRIVATE_KEY)
   const toStdout = values.out === '-'
   const where = conn.baseUrl ? `${conn.host} via ${conn.baseUrl}` : conn.host
 
@@ -26,6 +27,7 @@ export async function sync(argv, io) {
   const result = await syncWithProgress({
     settings: conn.settings,
     token: conn.token,
+    oauth: conn.oauth,
     baseUrl: conn.baseUrl,
     host: conn.host,
     via: conn.baseUrl,
