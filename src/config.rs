@@ -268,7 +268,10 @@ fn secret_ref(value: &Value) -> Option<Value> {
 
 /// Is `scope` a plausible OAuth scope token (visible ASCII, no spaces or quotes)?
 pub fn is_valid_scope(scope: &str) -> bool {
-  !scope.is_empty() && scope.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
+  !scope.is_empty()
+    && scope
+      .bytes()
+      .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
 }
 
 /// Validates the sign-in method: exactly one of `apiToken` (SSWS) or `oauth`
@@ -784,5 +787,57 @@ mod tests {
     let fields: Vec<&str> = err.issues.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(fields, ["apiToken", "baseUrl", "rateLimitShare"]);
     assert!(!err.message.contains("bad token"));
+  }
+
+  #[test]
+  fn exactly_one_sign_in_method() {
+    let oauth = json!({ "clientId": " 0oa1 ", "privateKey": { "$secret": "K" }, "junk": 1 });
+    let out = check_config(&json!({ "host": "acme.okta.com", "oauth": oauth })).unwrap();
+    assert_eq!(
+      out["oauth"],
+      json!({ "clientId": "0oa1", "privateKey": { "$secret": "K" } })
+    );
+    let both =
+      check_config(&json!({ "host": "acme.okta.com", "apiToken": { "$secret": "T" }, "oauth": oauth })).unwrap_err();
+    assert_eq!(both[0].field, "oauth");
+    let plain_key = check_config(
+      &json!({ "host": "acme.okta.com", "oauth": { "clientId": "x", "privateKey": "-----BEGIN PRIVATE KEY-----" } }),
+    )
+    .unwrap_err();
+    assert_eq!(plain_key[0].field, "oauth.privateKey");
+    assert!(!plain_key[0].message.contains("BEGIN"));
+    let neither = check_config(&json!({ "host": "acme.okta.com" })).unwrap_err();
+    assert_eq!(neither[0].field, "apiToken");
+  }
+
+  #[test]
+  fn oauth_client_config_derives_scopes_and_audience() {
+    let opts = |resources: Option<Vec<String>>, key: &str| ClientOptions {
+      host: Some("Acme.okta.com".into()),
+      oauth: Some(OAuthOptions {
+        client_id: Some("0oa1".into()),
+        private_key: Some(SecretValue(Value::String(key.to_string()))),
+        key_id: None,
+        scopes: None,
+      }),
+      resources,
+      ..Default::default()
+    };
+    let pem = crate::http::jose::tests::ec_pem();
+    let cfg = ClientConfig::new(&opts(Some(vec!["users".into(), "auth_events".into()]), &pem)).unwrap();
+    let oauth = cfg.oauth.as_ref().unwrap();
+    assert_eq!(oauth.scopes, ["okta.users.read", "okta.logs.read"]);
+    assert_eq!(oauth.audience, "https://acme.okta.com/oauth2/v1/token");
+    assert!(!format!("{cfg:?}").contains(&pem[30..60]));
+    let all = ClientConfig::new(&opts(None, &pem)).unwrap();
+    assert_eq!(
+      all.oauth.unwrap().scopes,
+      ["okta.users.read", "okta.groups.read", "okta.logs.read"]
+    );
+    let err = ClientConfig::new(&opts(None, "garbage")).unwrap_err();
+    assert_eq!(err.issues[0].field, "oauth.privateKey");
+    let mut both = opts(None, &pem);
+    both.token = Some("t0k".into());
+    assert_eq!(ClientConfig::new(&both).unwrap_err().issues[0].field, "oauth");
   }
 }

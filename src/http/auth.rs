@@ -52,7 +52,10 @@ pub fn refresh_margin(lifetime: Duration) -> Duration {
 }
 
 fn now_s() -> u64 {
-  SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+  SystemTime::now()
+    .duration_since(UNIX_EPOCH)
+    .map(|d| d.as_secs())
+    .unwrap_or(0)
 }
 
 /// A cached access token. The value is zeroized when the last holder drops it.
@@ -109,7 +112,7 @@ pub enum AuthProvider {
   /// `Authorization: SSWS <token>`, built once.
   Ssws(HeaderValue),
   /// OAuth 2.0 service app.
-  OAuth(OAuthSession),
+  OAuth(Box<OAuthSession>),
 }
 
 /// Headers authenticating one request.
@@ -125,8 +128,12 @@ pub struct RequestAuth {
 }
 
 fn sensitive(text: &str) -> Result<HeaderValue, OktaError> {
-  let mut value = HeaderValue::from_str(text)
-    .map_err(|_| OktaError::new(ErrorCode::BadResponse, "Okta issued an access token that is not a valid header value."))?;
+  let mut value = HeaderValue::from_str(text).map_err(|_| {
+    OktaError::new(
+      ErrorCode::BadResponse,
+      "Okta issued an access token that is not a valid header value.",
+    )
+  })?;
   value.set_sensitive(true);
   Ok(value)
 }
@@ -140,7 +147,7 @@ impl AuthProvider {
         let token_url = origin
           .join(TOKEN_PATH)
           .map_err(|e| OktaError::new(ErrorCode::Internal, format!("Could not build the token URL: {e}")))?;
-        Ok(AuthProvider::OAuth(OAuthSession {
+        Ok(AuthProvider::OAuth(Box::new(OAuthSession {
           cfg,
           token_url,
           token: tokio::sync::Mutex::new(TokenSlot::default()),
@@ -150,7 +157,7 @@ impl AuthProvider {
           generation: AtomicU64::new(0),
           token_requests: AtomicU64::new(0),
           grant: StdMutex::new(None),
-        }))
+        })))
       }
       None => {
         let mut auth = HeaderValue::from_str(&format!("SSWS {token}")).map_err(|_| {
@@ -205,7 +212,11 @@ impl OAuthSession {
   }
 
   fn nonce(&self, token_endpoint: bool) -> Option<String> {
-    self.slot(token_endpoint).lock().unwrap_or_else(|p| p.into_inner()).clone()
+    self
+      .slot(token_endpoint)
+      .lock()
+      .unwrap_or_else(|p| p.into_inner())
+      .clone()
   }
 
   /// Records the `DPoP-Nonce` of a response (token endpoint or API) and returns it.
@@ -304,7 +315,11 @@ impl OktaHttp {
       return Ok(token.clone());
     }
     // A fetch failed while this phase waited for it: share its error, do not retry.
-    if let Some(failure) = slot.failure.as_ref().filter(|_| session.fetches.load(Ordering::Acquire) != seen) {
+    if let Some(failure) = slot
+      .failure
+      .as_ref()
+      .filter(|_| session.fetches.load(Ordering::Acquire) != seen)
+    {
       return Err(failure.clone());
     }
     let fetched = self.fetch_token(session, cancel, stop, log).await;
@@ -458,7 +473,12 @@ impl OktaHttp {
         Ok(Some(chunk)) if bytes.len() + chunk.len() <= MAX_TOKEN_BODY => bytes.extend_from_slice(&chunk),
         Ok(Some(_)) => {
           return TokenStep::Fail(
-            status_error(ErrorCode::BadResponse, "The token response is too large.".into(), status, request_id),
+            status_error(
+              ErrorCode::BadResponse,
+              "The token response is too large.".into(),
+              status,
+              request_id,
+            ),
             Retry::Never,
           )
         }
@@ -492,7 +512,12 @@ impl OktaHttp {
           })
         }
         Err(msg) => TokenStep::Fail(
-          status_error(ErrorCode::BadResponse, format!("{host} answered the token request with {msg}{rid}."), status, request_id),
+          status_error(
+            ErrorCode::BadResponse,
+            format!("{host} answered the token request with {msg}{rid}."),
+            status,
+            request_id,
+          ),
           Retry::Backoff,
         ),
       };
@@ -500,7 +525,9 @@ impl OktaHttp {
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let text = |k: &str| body.get(k).and_then(Value::as_str).map(|s| truncate(s, 300));
     let oauth_error = text("error").or_else(|| text("errorCode"));
-    let description = text("error_description").or_else(|| text("errorSummary")).unwrap_or_default();
+    let description = text("error_description")
+      .or_else(|| text("errorSummary"))
+      .unwrap_or_default();
     if oauth_error.as_deref() == Some("use_dpop_nonce") {
       if headers.contains_key("dpop-nonce") {
         return TokenStep::Nonce;
@@ -516,9 +543,17 @@ impl OktaHttp {
     let client = &cfg.client_id;
     let skewed = {
       let d = description.to_ascii_lowercase();
-      ["iat", "issued", "expired", "expiration", "future", "clock", "not yet valid"]
-        .iter()
-        .any(|w| d.contains(w))
+      [
+        "iat",
+        "issued",
+        "expired",
+        "expiration",
+        "future",
+        "clock",
+        "not yet valid",
+      ]
+      .iter()
+      .any(|w| d.contains(w))
     };
     let (code, message, retry) = match (status, oauth_error.as_deref()) {
       (300..=399, _) => (
@@ -596,7 +631,10 @@ impl OAuthClientConfig {
 }
 
 /// Parses a token response: `(token, dpop?, expires_in, granted scopes)`.
-fn parse_token(bytes: &[u8]) -> Result<(Zeroizing<String>, bool, u64, Option<Vec<String>>), String> {
+/// A token response's fields: `(token, dpop?, expires_in, granted scopes)`.
+type ParsedToken = (Zeroizing<String>, bool, u64, Option<Vec<String>>);
+
+fn parse_token(bytes: &[u8]) -> Result<ParsedToken, String> {
   #[derive(serde::Deserialize)]
   struct TokenResponse {
     access_token: Option<Zeroizing<String>>,
@@ -604,7 +642,8 @@ fn parse_token(bytes: &[u8]) -> Result<(Zeroizing<String>, bool, u64, Option<Vec
     expires_in: Option<f64>,
     scope: Option<String>,
   }
-  let parsed: TokenResponse = serde_json::from_slice(bytes).map_err(|_| "a body that is not a token response".to_string())?;
+  let parsed: TokenResponse =
+    serde_json::from_slice(bytes).map_err(|_| "a body that is not a token response".to_string())?;
   let token = parsed.access_token.ok_or("no access_token")?;
   if check_token(&token).is_err() {
     return Err("an access_token that is not a valid header value".into());
@@ -666,9 +705,10 @@ mod tests {
 
   #[test]
   fn token_responses_are_checked() {
-    let (t, dpop, exp, scopes) =
-      parse_token(br#"{"access_token":"eyJ.a.b","token_type":"DPoP","expires_in":3600,"scope":"okta.users.read okta.logs.read"}"#)
-        .unwrap();
+    let (t, dpop, exp, scopes) = parse_token(
+      br#"{"access_token":"eyJ.a.b","token_type":"DPoP","expires_in":3600,"scope":"okta.users.read okta.logs.read"}"#,
+    )
+    .unwrap();
     assert_eq!((t.as_str(), dpop, exp), ("eyJ.a.b", true, 3600));
     assert_eq!(scopes.unwrap(), ["okta.users.read", "okta.logs.read"]);
     let (_, dpop, _, _) = parse_token(br#"{"access_token":"x","token_type":"Bearer"}"#).unwrap();

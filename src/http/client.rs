@@ -11,7 +11,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
-use reqwest::header::{HeaderMap, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, USER_AGENT, WWW_AUTHENTICATE};
+use reqwest::header::{
+  HeaderMap, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, USER_AGENT, WWW_AUTHENTICATE,
+};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use url::Url;

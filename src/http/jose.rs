@@ -219,7 +219,8 @@ impl SigningKey {
           ));
         }
         let d = b64url_decode("d", &jwk.d)?;
-        let key = p256::SecretKey::from_slice(&d).map_err(|_| format!("The EC JWK's \"d\" is not a P-256 private key. {KEY_HINT}"))?;
+        let key = p256::SecretKey::from_slice(&d)
+          .map_err(|_| format!("The EC JWK's \"d\" is not a P-256 private key. {KEY_HINT}"))?;
         let signing = SigningKey::from_p256(key, jwk.kid.clone())?;
         // When the JWK carries its public point, it must be this key's.
         if let (Some(x), Some(y)) = (&jwk.x, &jwk.y) {
@@ -249,7 +250,8 @@ impl SigningKey {
     let der = key
       .to_pkcs1_der()
       .map_err(|_| format!("The RSA private key could not be encoded. {KEY_HINT}"))?;
-    let jwk = public_jwk(json!({ "kty": "RSA", "n": b64url(&key.n().to_bytes_be()), "e": b64url(&key.e().to_bytes_be()) }))?;
+    let jwk =
+      public_jwk(json!({ "kty": "RSA", "n": b64url(&key.n().to_bytes_be()), "e": b64url(&key.e().to_bytes_be()) }))?;
     Ok(SigningKey {
       alg: Algorithm::RS256,
       key: EncodingKey::from_rsa_der(der.as_bytes()),
@@ -373,7 +375,9 @@ pub(crate) mod tests {
       let key = SigningKey::parse(&Value::String(pem.clone()), Some("kid-1")).unwrap();
       assert_eq!(key.alg_name(), alg);
       assert!(!format!("{key:?}").contains(&pem[40..60]));
-      let assertion = key.client_assertion("0oa1", "https://acme.okta.com/oauth2/v1/token", 1000).unwrap();
+      let assertion = key
+        .client_assertion("0oa1", "https://acme.okta.com/oauth2/v1/token", 1000)
+        .unwrap();
       let (h, c) = parts(&assertion);
       assert_eq!(h["alg"], alg);
       assert_eq!(h["kid"], "kid-1");
@@ -411,10 +415,22 @@ pub(crate) mod tests {
   fn bad_keys_are_named_without_echoing() {
     let cases = [
       (Value::String("not a key".into()), "Not a PEM"),
-      (Value::String("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----".into()), "malformed"),
-      (Value::String("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----".into()), "encrypted"),
-      (json!({ "kty": "OKP", "crv": "Ed25519", "d": "AAAA", "x": "AAAA" }), "Unsupported key type"),
-      (json!({ "kty": "EC", "crv": "P-384", "d": "AAAA" }), "Unsupported EC curve"),
+      (
+        Value::String("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----".into()),
+        "malformed",
+      ),
+      (
+        Value::String("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----".into()),
+        "encrypted",
+      ),
+      (
+        json!({ "kty": "OKP", "crv": "Ed25519", "d": "AAAA", "x": "AAAA" }),
+        "Unsupported key type",
+      ),
+      (
+        json!({ "kty": "EC", "crv": "P-384", "d": "AAAA" }),
+        "Unsupported EC curve",
+      ),
       (Value::from(42), "Expected a string"),
     ];
     for (input, expect) in cases {
