@@ -38,6 +38,8 @@ use crate::log::{Level, LogEvent, LogSink};
 
 /// The rate-limit bucket of the token endpoint.
 pub const TOKEN_BUCKET: &str = "token";
+/// The `resource` field of the token endpoint's log events (`rate limit wait`).
+pub const TOKEN_LOG_LABEL: &str = "oauth2_token";
 /// The token endpoint's path on the org.
 pub const TOKEN_PATH: &str = "/oauth2/v1/token";
 /// `use_dpop_nonce` answers retried per token request or page before
@@ -356,7 +358,7 @@ impl OktaHttp {
         return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted."));
       }
       if let Some(wait) = self.with_pacer(TOKEN_BUCKET, |p| p.delay_ms(now_ms(), jitter_ms())) {
-        self.log_bucket_wait(TOKEN_BUCKET, wait, log);
+        self.log_wait_as(TOKEN_BUCKET, TOKEN_LOG_LABEL, wait, log);
         sleep_or_cancel(wait, cancel, stop).await?;
       }
       attempts += 1;
@@ -375,17 +377,7 @@ impl OktaHttp {
         }
         TokenStep::Fail(error, retry) => (error, retry),
       };
-      let delay = match retry {
-        Retry::Never | Retry::Reauth { .. } => None,
-        Retry::After { wait_ms } => {
-          rate_waits += 1;
-          (rate_waits <= self.policy.max_rate_limit_waits).then_some(wait_ms)
-        }
-        Retry::Backoff => (attempts < self.policy.max_attempts)
-          .then(|| backoff.next().map(|d| d.as_millis() as u64))
-          .flatten(),
-      };
-      let delay = delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed);
+      let delay = self.retry_delay(retry, attempts, &mut rate_waits, &mut backoff, started);
       log(LogEvent {
         level: Level::Warn,
         event: "token request failed",
@@ -400,11 +392,16 @@ impl OktaHttp {
       match delay {
         None => return Err(error),
         Some(ms) => {
-          Stats::add(&self.stats.retries, 1);
-          if matches!(retry, Retry::After { .. }) {
-            self.log_bucket_wait(TOKEN_BUCKET, ms, log);
-          }
-          sleep_or_cancel(ms, cancel, stop).await?;
+          let rate_limited = matches!(retry, Retry::After { .. });
+          self
+            .wait_to_retry(
+              ms,
+              rate_limited.then_some((TOKEN_BUCKET, TOKEN_LOG_LABEL)),
+              cancel,
+              stop,
+              log,
+            )
+            .await?;
         }
       }
     }

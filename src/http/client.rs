@@ -249,7 +249,6 @@ impl OktaHttp {
         error = error.redact(token.secret());
       }
       let delay = match failure.retry {
-        Retry::Never => None,
         Retry::Reauth { refresh: true } => {
           refreshes += 1;
           match (refreshes <= 1, self.auth.oauth(), &auth.token) {
@@ -272,15 +271,8 @@ impl OktaHttp {
             Some(0)
           }
         }
-        Retry::After { wait_ms } => {
-          rate_waits += 1;
-          (rate_waits <= self.policy.max_rate_limit_waits).then_some(wait_ms)
-        }
-        Retry::Backoff => (attempts < self.policy.max_attempts)
-          .then(|| backoff.next().map(|d| d.as_millis() as u64))
-          .flatten(),
+        other => self.retry_delay(other, attempts, &mut rate_waits, &mut backoff, started),
       };
-      let delay = delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed);
       log(LogEvent {
         level: Level::Warn,
         event: "fetch page failed",
@@ -298,26 +290,68 @@ impl OktaHttp {
       match delay {
         None => return Err(error),
         Some(ms) => {
-          Stats::add(&self.stats.retries, 1);
-          if matches!(failure.retry, Retry::After { .. }) {
-            self.log_wait(resource, ms, log);
-          }
-          sleep_or_cancel(ms, cancel, stop).await?;
+          let rate_limited = matches!(failure.retry, Retry::After { .. });
+          self
+            .wait_to_retry(
+              ms,
+              rate_limited.then_some((resource.bucket(), resource.resource_name())),
+              cancel,
+              stop,
+              log,
+            )
+            .await?;
         }
       }
     }
+  }
+
+  /// The wait before retrying after `retry` (`None`: give up): 429 waits up to
+  /// `max_rate_limit_waits`, backoff up to `max_attempts`, all within `max_elapsed`.
+  /// (`Reauth` is decided by the caller.)
+  pub(crate) fn retry_delay(
+    &self,
+    retry: Retry,
+    attempts: u32,
+    rate_waits: &mut u32,
+    backoff: &mut impl Iterator<Item = Duration>,
+    started: Instant,
+  ) -> Option<u64> {
+    let delay = match retry {
+      Retry::Never | Retry::Reauth { .. } => None,
+      Retry::After { wait_ms } => {
+        *rate_waits += 1;
+        (*rate_waits <= self.policy.max_rate_limit_waits).then_some(wait_ms)
+      }
+      Retry::Backoff => (attempts < self.policy.max_attempts)
+        .then(|| backoff.next().map(|d| d.as_millis() as u64))
+        .flatten(),
+    };
+    delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed)
+  }
+
+  /// Counts a retry and sleeps `ms` (cancellable); `rate_limited` = `(bucket, resource
+  /// label)` logs it as a rate-limit wait.
+  pub(crate) async fn wait_to_retry(
+    &self,
+    ms: u64,
+    rate_limited: Option<(&'static str, &str)>,
+    cancel: &CancellationToken,
+    stop: &CancellationToken,
+    log: &LogSink,
+  ) -> Result<(), OktaError> {
+    Stats::add(&self.stats.retries, 1);
+    if let Some((bucket, label)) = rate_limited {
+      self.log_wait_as(bucket, label, ms, log);
+    }
+    sleep_or_cancel(ms, cancel, stop).await
   }
 
   fn log_wait(&self, resource: Resource, wait_ms: u64, log: &LogSink) {
     self.log_wait_as(resource.bucket(), resource.resource_name(), wait_ms, log);
   }
 
-  /// Logs a wait in `bucket` that is not a resource's (the token endpoint's).
-  pub(crate) fn log_bucket_wait(&self, bucket: &'static str, wait_ms: u64, log: &LogSink) {
-    self.log_wait_as(bucket, "oauth2_token", wait_ms, log);
-  }
-
-  fn log_wait_as(&self, bucket: &'static str, resource: &str, wait_ms: u64, log: &LogSink) {
+  /// Logs a rate-limit wait in `bucket` under the `resource` label `resource`.
+  pub(crate) fn log_wait_as(&self, bucket: &'static str, resource: &str, wait_ms: u64, log: &LogSink) {
     Stats::add(&self.stats.waits, 1);
     Stats::add(&self.stats.wait_ms, wait_ms);
     let (_, remaining, reset) = self.with_pacer(bucket, |p| p.last_window()).unwrap_or((0, 0, 0));
