@@ -6,6 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import { execFile } from 'node:child_process'
+import http from 'node:http'
 import { withSim, captureLogger, expectedRecords, stored, MemoryStorage, runSync, OktaConnector, fullSync } from './helpers.mjs'
 import { configFields, validateConfig, checkConfig } from '../src/js/index.mjs'
 import { instantiateConnector } from '../src/js/host.mjs'
@@ -331,4 +332,35 @@ test('check with OAuth reports the granted scopes against what the enabled resou
     assert.equal(missingKey.code, 2)
     assert.match(missingKey.all, /OKTA_PRIVATE_KEY/)
   })
+})
+
+test('a token endpoint that echoes the request cannot leak the assertion or the proof', { timeout: 30_000 }, async () => {
+  let seen = null
+  const server = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c))
+    req.on('end', () => {
+      seen = { body, dpop: req.headers.dpop }
+      const echo = `${decodeURIComponent(body)} ${req.headers.dpop}`
+      res.writeHead(400, { 'content-type': 'application/json', 'x-okta-request-id': req.headers.dpop })
+      res.end(JSON.stringify({ error: 'invalid_client', error_description: echo }))
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try {
+    const logger = captureLogger()
+    const c = new OktaConnector({ host: 'acme.okta.com' }, { oauth: { clientId: CLIENT_ID, privateKey: RSA.pem } }, { baseUrl: `http://127.0.0.1:${server.address().port}`, logger })
+    await assert.rejects(c.sync({ mode: 'full' }, new MemoryStorage()), (err) => {
+      assert.equal(err.code, 'OKTA_OAUTH_INVALID_CLIENT')
+      const assertion = new URLSearchParams(seen.body).get('client_assertion')
+      assert.ok(assertion && seen.dpop, 'the server saw both')
+      for (const text of [JSON.stringify(err.toJSON()), err.message, JSON.stringify(logger.events)]) {
+        assert.ok(!text.includes(assertion), 'assertion leaked')
+        assert.ok(!text.includes(seen.dpop), 'proof leaked')
+      }
+      return true
+    })
+  } finally {
+    server.close()
+  }
 })

@@ -410,7 +410,6 @@ impl OktaHttp {
   /// One POST to the token endpoint.
   async fn token_attempt(&self, session: &OAuthSession) -> TokenStep {
     let cfg = &session.cfg;
-    let host = self.host();
     let assertion = match cfg.key.client_assertion(&cfg.client_id, &cfg.audience, now_s()) {
       Ok(a) => a,
       Err(e) => return TokenStep::Fail(e, Retry::Never),
@@ -419,6 +418,18 @@ impl OktaHttp {
       Ok((p, _)) => p,
       Err(e) => return TokenStep::Fail(e, Retry::Never),
     };
+    let proof_text = Zeroizing::new(proof.to_str().unwrap_or("").to_string());
+    match self.token_round_trip(session, &assertion, proof).await {
+      // Whatever the server echoed, the assertion and the proof stay out of errors.
+      TokenStep::Fail(error, retry) => TokenStep::Fail(error.redact(&assertion).redact(&proof_text), retry),
+      step => step,
+    }
+  }
+
+  /// Sends the token request with `assertion` and the DPoP `proof`, and classifies the answer.
+  async fn token_round_trip(&self, session: &OAuthSession, assertion: &str, proof: HeaderValue) -> TokenStep {
+    let cfg = &session.cfg;
+    let host = self.host();
     let body = Zeroizing::new(
       url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")
@@ -427,10 +438,9 @@ impl OktaHttp {
           "client_assertion_type",
           "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
         )
-        .append_pair("client_assertion", &assertion)
+        .append_pair("client_assertion", assertion)
         .finish(),
     );
-    drop(assertion);
     session.token_requests.fetch_add(1, Ordering::Relaxed);
     Stats::add(&self.stats.requests, 1);
     let request = self
