@@ -110,7 +110,9 @@ test('scopes derive from the enabled resources; an app without DPoP gets Bearer 
 })
 
 test('a token expiring during a long sync is refreshed ahead of time, and the token endpoint is paced like the others', { timeout: 60_000 }, async () => {
-  const rateLimits = { users: { limit: 4, windowMs: 1000 }, token: { limit: 4, windowMs: 1000 } }
+  // The token endpoint allows 2 requests a second; at the default share the connector
+  // may use 1: even the nonce retry right after the first answer must wait for the next window.
+  const rateLimits = { users: { limit: 4, windowMs: 1000 }, token: { limit: 2, windowMs: 1000 } }
   await withSim(oauthOrg(RSA, {}, { tokenLifetimeSeconds: 1 }, { users: 200 * 8, rateLimits }), async (sim) => {
     const { connector } = oauthConnector(sim, RSA.pem, { resources: ['users'] })
     const storage = new MemoryStorage()
@@ -120,7 +122,8 @@ test('a token expiring during a long sync is refreshed ahead of time, and the to
     assert.ok(stats.oauth.tokensIssued >= 3, `tokens issued: ${stats.oauth.tokensIssued}`)
     assert.equal(stats.byStatus[401] ?? 0, 0, 'refreshed before expiry, never rejected')
     assert.equal(stats.status429, 0)
-    assert.ok(stats.byBucket.token.maxInWindow <= 2, `token requests per window: ${stats.byBucket.token.maxInWindow}`)
+    assert.equal(stats.byBucket.token.maxInWindow, 1, 'one token request per window')
+    assert.ok(stats.byBucket.token.requests >= 4)
     assert.ok(connector.stats().rateLimit.token, 'the token bucket is tracked')
     assert.equal((await storage.queryEntities({ type: 'okta_user' })).length, 200 * 8)
   })
