@@ -367,3 +367,64 @@ test('a token endpoint that echoes the request cannot leak the assertion or the 
     server.close()
   }
 })
+
+// ---- The simulator's checks are real: hand-made JWTs (node:crypto) that break one rule each.
+function jws(header, payload, privateKey) {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const input = `${enc(header)}.${enc(payload)}`
+  const ec = privateKey.asymmetricKeyType === 'ec'
+  const sig = crypto.sign('sha256', Buffer.from(input), ec ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey)
+  return `${input}.${sig.toString('base64url')}`
+}
+
+test('simulator: the token endpoint and API verify assertions and DPoP proofs rule by rule', { timeout: 30_000 }, async () => {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const jwk = publicKey.export({ format: 'jwk' })
+  await withSim(oauthOrg({ publicKey }), async (sim) => {
+    const tokenUrl = `${sim.url}/oauth2/v1/token`
+    const now = () => Math.floor(Date.now() / 1000)
+    const assertion = (claims = {}) =>
+      jws({ alg: 'ES256', kid: 'k1' }, { iss: CLIENT_ID, sub: CLIENT_ID, aud: 'https://acme.okta.com/oauth2/v1/token', iat: now(), exp: now() + 300, jti: crypto.randomUUID(), ...claims }, privateKey)
+    const proof = (claims = {}, header = {}) => jws({ typ: 'dpop+jwt', alg: 'ES256', jwk, ...header }, { htm: 'POST', htu: tokenUrl, iat: now(), jti: crypto.randomUUID(), ...claims }, privateKey)
+    const post = async (a, p) => {
+      const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'okta.users.read', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: a })
+      const res = await fetch(tokenUrl, { method: 'POST', body, headers: p ? { dpop: p } : {} })
+      return { status: res.status, nonce: res.headers.get('dpop-nonce'), json: await res.json() }
+    }
+    const first = await post(assertion(), proof())
+    assert.deepEqual([first.status, first.json.error], [400, 'use_dpop_nonce'])
+    const nonce = first.nonce
+    const cases = [
+      [assertion({ aud: tokenUrl }), proof({ nonce }), 'invalid_client'], // aud must be the org's token URL
+      [assertion({ sub: 'other' }), proof({ nonce }), 'invalid_client'],
+      [assertion({ exp: now() + 7200 }), proof({ nonce }), 'invalid_client'], // exp too far ahead
+      [assertion().replace(/.$/, 'A'), proof({ nonce }), 'invalid_client'], // bad signature
+      [assertion(), null, 'invalid_dpop_proof'],
+      [assertion(), proof({ nonce, htu: `${tokenUrl}?x=1` }), 'invalid_dpop_proof'],
+      [assertion(), proof({ nonce, htm: 'GET' }), 'invalid_dpop_proof'],
+      [assertion(), proof({ nonce, iat: now() - 600 }), 'invalid_dpop_proof'],
+      [assertion(), proof({ nonce }, { typ: 'JWT' }), 'invalid_dpop_proof'],
+    ]
+    for (const [a, p, error] of cases) assert.equal((await post(a, p)).json.error, error, JSON.stringify({ error }))
+    const replayed = assertion()
+    const ok = await post(replayed, proof({ nonce }))
+    assert.equal(ok.status, 200)
+    assert.equal(ok.json.token_type, 'DPoP')
+    assert.equal((await post(replayed, proof({ nonce }))).json.error, 'invalid_client', 'a replayed jti is refused')
+
+    const token = ok.json.access_token
+    const ath = crypto.createHash('sha256').update(token).digest('base64url')
+    const usersUrl = `${sim.url}/api/v1/users`
+    const get = async (path, headers) => (await fetch(`${sim.url}${path}`, { headers })).status
+    const apiProof = (claims = {}) => proof({ htm: 'GET', htu: usersUrl, ath, ...claims })
+    assert.equal(await get('/api/v1/users?limit=1', { authorization: `DPoP ${token}`, dpop: apiProof() }), 200)
+    assert.equal(await get('/api/v1/users?limit=1', { authorization: `DPoP ${token}`, dpop: apiProof({ ath: 'x' }) }), 401)
+    assert.equal(await get('/api/v1/users?limit=1', { authorization: `DPoP ${token}`, dpop: apiProof({ htu: `${usersUrl}?limit=1` }) }), 401)
+    assert.equal(await get('/api/v1/users?limit=1', { authorization: `DPoP ${token}` }), 401, 'no proof')
+    assert.equal(await get('/api/v1/users?limit=1', { authorization: `Bearer ${token}` }), 401, 'a DPoP-bound token is not a Bearer token')
+    assert.equal(await get('/api/v1/groups', { authorization: `DPoP ${token}`, dpop: apiProof({ htu: `${sim.url}/api/v1/groups` }) }), 403, 'okta.groups.read was not requested')
+    const logged = sim.requests.filter((r) => r.path.startsWith('/api/'))
+    assert.ok(logged.every((r) => r.authScheme === 'DPoP' || r.authScheme === 'Bearer'))
+    assert.ok(!JSON.stringify(sim.requests).includes(token), 'the request log never holds the token')
+  })
+})
