@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use crate::config::{check_token, OAuthClientConfig};
 use crate::error::{truncate, ErrorCode, OktaError, OktaErrorBody};
-use crate::http::client::{header_text, jitter_ms, now_ms, sleep_or_cancel, OktaHttp, Stats};
+use crate::http::client::{failure_fields, header_text, jitter_ms, now_ms, sleep_or_cancel, OktaHttp, Stats};
 use crate::http::jose::access_token_hash;
 use crate::http::rate_limit::{retry_after_ms, RateLimitSnapshot, TooManyRequests};
 use crate::http::retry::{retry_for_status, Retry};
@@ -378,16 +378,12 @@ impl OktaHttp {
         TokenStep::Fail(error, retry) => (error, retry),
       };
       let delay = self.retry_delay(retry, attempts, &mut rate_waits, &mut backoff, started);
+      let mut fields = json!({ "resource": TOKEN_LOG_LABEL });
+      failure_fields(&mut fields, &error, attempts, delay);
       log(LogEvent {
         level: Level::Warn,
         event: "token request failed",
-        fields: json!({
-          "error": error.message,
-          "code": error.code.as_str(),
-          "status": error.status,
-          "attempt": attempts,
-          "retry_in_ms": delay,
-        }),
+        fields,
       });
       match delay {
         None => return Err(error),

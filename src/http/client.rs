@@ -273,19 +273,16 @@ impl OktaHttp {
         }
         other => self.retry_delay(other, attempts, &mut rate_waits, &mut backoff, started),
       };
+      let mut fields = json!({
+        "resource": resource.resource_name(),
+        "page": cut80(url.as_str()),
+        "cursor": cut80(url.as_str()),
+      });
+      failure_fields(&mut fields, &error, attempts, delay);
       log(LogEvent {
         level: Level::Warn,
         event: "fetch page failed",
-        fields: json!({
-          "resource": resource.resource_name(),
-          "page": cut80(url.as_str()),
-          "cursor": cut80(url.as_str()),
-          "error": error.message,
-          "code": error.code.as_str(),
-          "status": error.status,
-          "attempt": attempts,
-          "retry_in_ms": delay,
-        }),
+        fields,
       });
       match delay {
         None => return Err(error),
@@ -610,6 +607,23 @@ fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, OktaError> {
       Err(libdeflater::DecompressionError::InsufficientSpace) => return Err(too_large()),
       Err(libdeflater::DecompressionError::BadData) => return Err(corrupt("bad data")),
     }
+  }
+}
+
+/// Adds the fields every failed-attempt warning carries (`error`, `code`, `status`,
+/// `attempt`, `retry_in_ms`) to `fields`.
+pub(crate) fn failure_fields(
+  fields: &mut serde_json::Value,
+  error: &OktaError,
+  attempt: u32,
+  retry_in_ms: Option<u64>,
+) {
+  if let Some(map) = fields.as_object_mut() {
+    map.insert("error".into(), json!(error.message));
+    map.insert("code".into(), json!(error.code.as_str()));
+    map.insert("status".into(), json!(error.status));
+    map.insert("attempt".into(), json!(attempt));
+    map.insert("retry_in_ms".into(), json!(retry_in_ms));
   }
 }
 
