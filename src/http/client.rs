@@ -471,10 +471,16 @@ impl OktaHttp {
     let challenge = header_text(&headers, WWW_AUTHENTICATE.as_str()).unwrap_or_default();
     let oauth = session.is_some();
     let (code, message, retry) = match status {
-      401 if oauth && challenge.contains("use_dpop_nonce") => (
+      401 if oauth && challenge.contains("use_dpop_nonce") && new_nonce => (
         ErrorCode::InvalidToken,
         format!("Okta asked for a new DPoP nonce on {path}{rid}."),
-        if new_nonce { Retry::Reauth { refresh: false } } else { Retry::Never },
+        Retry::Reauth { refresh: false },
+      ),
+      // Asked for a nonce without sending a new one: retrying cannot help.
+      401 if oauth && challenge.contains("use_dpop_nonce") => (
+        ErrorCode::DpopNonceLoop,
+        format!("{host} asked for a DPoP nonce on {path} without sending a new one in DPoP-Nonce{rid}. A proxy between the connector and Okta may be dropping the DPoP-Nonce header."),
+        Retry::Never,
       ),
       401 if oauth => (
         ErrorCode::InvalidToken,
