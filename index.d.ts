@@ -34,14 +34,42 @@ export interface OktaSettings {
   syncBudgetSeconds?: number
 }
 
-/** User-facing config, as validated by `configFields`. */
-export interface OktaConfig extends OktaSettings {
-  apiToken: SecretRef
+/**
+ * OAuth 2.0 service-app sign-in (client credentials with `private_key_jwt`, DPoP
+ * when the app requires it): Okta's least-privilege alternative to an API token.
+ */
+export interface OktaOAuthConfig {
+  /** Client ID of the API Services app. */
+  clientId: string
+  /** The app's private key (PEM PKCS#8 or a private JWK; RSA 2048+ or EC P-256), as a secret. */
+  privateKey: SecretRef
+  /** `kid` of the key as registered with the app (sent in the client assertion). */
+  keyId?: string
+  /** Scopes to request; default: what the enabled resources need (`okta.users.read`, `okta.groups.read`, `okta.logs.read`). */
+  scopes?: string[]
 }
 
-/** Credentials passed to the constructor. */
+/** User-facing config, as validated by `configFields`: exactly one of `apiToken` or `oauth`. */
+export type OktaConfig = OktaSettings & ({ apiToken: SecretRef; oauth?: undefined } | { oauth: OktaOAuthConfig; apiToken?: undefined })
+
+/** Credentials passed to the constructor: the token, or the OAuth app (plain key values are accepted here). */
 export interface OktaCredentials {
-  apiToken: string | SecretRef
+  apiToken?: string | SecretRef
+  oauth?: Omit<OktaOAuthConfig, 'privateKey'> & { privateKey: string | SecretRef | Record<string, unknown> }
+}
+
+/** How a connector signs in (`authInfo()`), without secrets. */
+export interface OktaAuthInfo {
+  scheme: 'ssws' | 'oauth'
+  clientId?: string | null
+  /** `RS256` or `ES256`. */
+  alg?: string
+  requestedScopes?: string[]
+  /** Scopes of the last token, once one was fetched. */
+  grantedScopes?: string[] | null
+  tokenType?: 'DPoP' | 'Bearer' | null
+  expiresIn?: number | null
+  tokenRequests?: number
 }
 
 /** The `ctx` a host passes to the constructor. */
@@ -261,7 +289,15 @@ export declare const doc: ConnectorDoc
 /** zod v4 schema of the user-facing config. */
 export declare const configFields: z.ZodObject<{
   host: z.ZodString
-  apiToken: z.ZodObject<{ $secret: z.ZodString }>
+  apiToken: z.ZodOptional<z.ZodObject<{ $secret: z.ZodString }>>
+  oauth: z.ZodOptional<
+    z.ZodObject<{
+      clientId: z.ZodString
+      privateKey: z.ZodObject<{ $secret: z.ZodString }>
+      keyId: z.ZodOptional<z.ZodString>
+      scopes: z.ZodOptional<z.ZodArray<z.ZodString>>
+    }>
+  >
   resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors' }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
@@ -284,15 +320,17 @@ export declare class OktaConnector {
   static readonly id: 'okta'
   static readonly resources: typeof resources
   static readonly schemas: typeof schemas
-  static readonly credentials: { apiToken: { description: string; auth: 'required' } }
+  static readonly credentials: { apiToken: { description: string; auth: 'optional' }; oauth: { description: string; auth: 'optional' } }
   /**
    * Validates `input` with the `configFields` rules and constructs the connector; bad
    * input throws an `OktaConnectorError` (`OKTA_INVALID_CONFIG`) naming every field.
    */
   static create(input: unknown, ctx?: OktaContext): OktaConnector
-  constructor(settings: OktaSettings & { apiToken?: string | SecretRef }, creds?: OktaCredentials, ctx?: OktaContext)
+  constructor(settings: OktaSettings & Partial<OktaCredentials>, creds?: OktaCredentials, ctx?: OktaContext)
   readonly id: 'okta'
-  readonly credentials: { apiToken: { description: string; auth: 'required' } }
+  readonly credentials: { apiToken: { description: string; auth: 'optional' }; oauth: { description: string; auth: 'optional' } }
+  /** How this connector signs in (scheme, requested and granted OAuth scopes), without secrets. */
+  authInfo(): OktaAuthInfo
   /** Settings plus credential inputs as given; never a resolved token. */
   serializeConfig(): Record<string, unknown>
   /** Request counters of this instance. */
@@ -316,8 +354,9 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  */
 export declare class OktaClient {
   /**
-   * Creates a client from `{ host, token, baseUrl?, rateLimitShare?, requestTimeoutMs?,
-   * userAgent? }`. Throws `OKTA_INVALID_CONFIG` naming every bad field.
+   * Creates a client from `{ host, token | oauth: { clientId, privateKey, keyId?,
+   * scopes? }, resources?, baseUrl?, rateLimitShare?, requestTimeoutMs?, userAgent? }`
+   * (`privateKey` resolved: PEM text, JWK text or a JWK object). Throws `OKTA_INVALID_CONFIG` naming every bad field.
    */
   constructor(options: any)
   /**
@@ -325,6 +364,12 @@ export declare class OktaClient {
    * records }` plus `rateLimit`: the last window seen per bucket `{ limit, remaining, reset }`.
    */
   stats(): any
+  /**
+   * The sign-in scheme, without secrets: `{ scheme: 'ssws' }` or `{ scheme: 'oauth',
+   * clientId, alg, requestedScopes, grantedScopes, tokenType, expiresIn, tokenRequests }`
+   * (granted scopes and token type once a token was fetched).
+   */
+  authInfo(): any
   /**
    * Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
    * fetchSpecs?, requiredWindowMs?, settingsResources?, eventLookbackMs?, nowMs?,

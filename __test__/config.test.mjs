@@ -88,7 +88,10 @@ test('configFields carries field meta and renders to JSON Schema', () => {
   assert.equal(schema.properties.apiToken.placeholder, '00aBcD...')
   assert.equal(schema.properties.apiToken.secret, true)
   assert.equal(schema.properties.resources.label, 'Resources')
-  assert.deepEqual(schema.required.sort(), ['apiToken', 'host'])
+  // apiToken or oauth: exactly one, enforced by a refinement, so neither is required alone.
+  assert.deepEqual(schema.required.sort(), ['host'])
+  assert.equal(schema.properties.oauth.label, 'OAuth 2.0 service app')
+  assert.deepEqual(Object.keys(schema.properties.oauth.properties).sort(), ['clientId', 'keyId', 'privateKey', 'scopes'])
   for (const f of ['host', 'apiToken', 'resources']) assert.ok(schema.properties[f].description.length > 10, f)
 })
 
@@ -160,7 +163,8 @@ test('instantiateConnector splits creds by the static credentials map', () => {
   const entry = { id: 'okta', connector: 'okta', config: { host: 'acme.okta.com', apiToken: token } }
   const c = instantiateConnector(entry, { okta: OktaConnector }, undefined, undefined)
   assert.deepEqual(c.serializeConfig(), { host: 'acme.okta.com', apiToken: token })
-  assert.deepEqual(OktaConnector.credentials, { apiToken: { description: 'Okta API token (SSWS).', auth: 'required' } })
+  assert.deepEqual(Object.keys(OktaConnector.credentials), ['apiToken', 'oauth'])
+  assert.equal(OktaConnector.credentials.apiToken.auth, 'optional')
   // A class without static credentials gets everything in settings: still works.
   class NoCreds extends OktaConnector {
     static credentials = undefined

@@ -74,7 +74,9 @@ test('id, doc and statics', () => {
   assert.ok(esm.doc.limitations.length > 0)
   assert.equal(OktaConnector.resources, esm.resources)
   assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['apps', 'auth_events', 'factors', 'groups', 'users'])
-  assert.deepEqual(OktaConnector.credentials.apiToken.auth, 'required')
+  // Exactly one of the two is needed (the config rules enforce it), so each is optional.
+  assert.deepEqual(OktaConnector.credentials.apiToken.auth, 'optional')
+  assert.deepEqual(OktaConnector.credentials.oauth.auth, 'optional')
   const c = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 't' })
   assert.equal(c.id, 'okta')
   assert.deepEqual(c.credentials, OktaConnector.credentials)

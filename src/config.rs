@@ -76,6 +76,11 @@ impl Resource {
     self.spec().bucket
   }
 
+  /// The OAuth scope an API Services app needs to read the resource.
+  pub fn scope(self) -> &'static str {
+    self.spec().scope
+  }
+
   /// Page size requested (the endpoint's maximum the TypeScript package uses).
   pub fn page_limit(self) -> u32 {
     self.spec().page_limit
@@ -170,27 +175,7 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
     Some(_) => issues.push(FieldIssue::new("host", "Expected a string such as \"acme.okta.com\".")),
   }
 
-  match obj.get("apiToken") {
-    Some(Value::Object(secret)) => match secret.get("$secret") {
-      Some(Value::String(name)) if !name.is_empty() => {
-        let mut reference = Map::new();
-        reference.insert("$secret".into(), Value::String(name.clone()));
-        out.insert("apiToken".into(), Value::Object(reference));
-      }
-      _ => issues.push(FieldIssue::new(
-        "apiToken",
-        "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" } with a non-empty name.",
-      )),
-    },
-    None | Some(Value::Null) => issues.push(FieldIssue::new(
-      "apiToken",
-      "Required: a secret reference such as { $secret: \"OKTA_API_TOKEN\" }.",
-    )),
-    Some(_) => issues.push(FieldIssue::new(
-      "apiToken",
-      "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" }, not a plain value: keep the token out of the config.",
-    )),
-  }
+  check_auth(obj, &mut out, &mut issues);
 
   match obj.get("resources") {
     None | Some(Value::Null) => {}
@@ -271,6 +256,189 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
   }
 }
 
+/// A `{ $secret: NAME }` reference with a non-empty name, copied.
+fn secret_ref(value: &Value) -> Option<Value> {
+  match value.as_object()?.get("$secret") {
+    Some(Value::String(name)) if !name.is_empty() => {
+      let mut reference = Map::new();
+      reference.insert("$secret".into(), Value::String(name.clone()));
+      Some(Value::Object(reference))
+    }
+    _ => None,
+  }
+}
+
+/// Is `scope` a plausible OAuth scope token (visible ASCII, no spaces or quotes)?
+pub fn is_valid_scope(scope: &str) -> bool {
+  !scope.is_empty()
+    && scope
+      .bytes()
+      .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
+}
+
+/// Validates the sign-in method: exactly one of `apiToken` (SSWS) or `oauth`
+/// (`{ clientId, privateKey: { $secret }, keyId?, scopes? }`).
+fn check_auth(obj: &Map<String, Value>, out: &mut Map<String, Value>, issues: &mut Vec<FieldIssue>) {
+  let token = obj.get("apiToken").filter(|v| !v.is_null());
+  let oauth = obj.get("oauth").filter(|v| !v.is_null());
+  if token.is_some() && oauth.is_some() {
+    issues.push(FieldIssue::new(
+      "oauth",
+      "Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.",
+    ));
+    return;
+  }
+  if let Some(oauth) = oauth {
+    check_oauth(oauth, out, issues);
+    return;
+  }
+  match token {
+    Some(v @ Value::Object(_)) => match secret_ref(v) {
+      Some(reference) => {
+        out.insert("apiToken".into(), reference);
+      }
+      None => issues.push(FieldIssue::new(
+        "apiToken",
+        "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" } with a non-empty name.",
+      )),
+    },
+    None => issues.push(FieldIssue::new(
+      "apiToken",
+      "Required: a secret reference such as { $secret: \"OKTA_API_TOKEN\" }, or oauth: { clientId, privateKey } for an OAuth 2.0 service app.",
+    )),
+    Some(_) => issues.push(FieldIssue::new(
+      "apiToken",
+      "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" }, not a plain value: keep the token out of the config.",
+    )),
+  }
+}
+
+fn check_oauth(oauth: &Value, out: &mut Map<String, Value>, issues: &mut Vec<FieldIssue>) {
+  let Some(o) = oauth.as_object() else {
+    issues.push(FieldIssue::new(
+      "oauth",
+      "Expected an object { clientId, privateKey: { $secret: \"OKTA_PRIVATE_KEY\" }, keyId?, scopes? }.",
+    ));
+    return;
+  };
+  let mut norm = Map::new();
+  match o.get("clientId") {
+    Some(Value::String(id)) if !id.trim().is_empty() && id.trim().bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
+      norm.insert("clientId".into(), Value::String(id.trim().to_string()));
+    }
+    _ => issues.push(FieldIssue::new(
+      "oauth.clientId",
+      "Required: the service app's client ID (General tab of the API Services app, e.g. 0oa1b2c3d4EXAMPLE).",
+    )),
+  }
+  match o.get("privateKey") {
+    Some(v @ Value::Object(_)) => match secret_ref(v) {
+      Some(reference) => {
+        norm.insert("privateKey".into(), reference);
+      }
+      None => issues.push(FieldIssue::new(
+        "oauth.privateKey",
+        "Expected a secret reference { $secret: \"OKTA_PRIVATE_KEY\" } with a non-empty name.",
+      )),
+    },
+    None | Some(Value::Null) => issues.push(FieldIssue::new(
+      "oauth.privateKey",
+      "Required: a secret reference such as { $secret: \"OKTA_PRIVATE_KEY\" } holding the app's private key (PEM PKCS#8 or a JWK).",
+    )),
+    Some(_) => issues.push(FieldIssue::new(
+      "oauth.privateKey",
+      "Expected a secret reference { $secret: \"OKTA_PRIVATE_KEY\" }, not a plain value: keep the key out of the config.",
+    )),
+  }
+  match o.get("keyId") {
+    None | Some(Value::Null) => {}
+    Some(Value::String(kid)) if !kid.trim().is_empty() && kid.trim().bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
+      norm.insert("keyId".into(), Value::String(kid.trim().to_string()));
+    }
+    Some(_) => issues.push(FieldIssue::new(
+      "oauth.keyId",
+      "Expected the key's KID as shown on the app's Public keys list (a non-empty string).",
+    )),
+  }
+  match o.get("scopes") {
+    None | Some(Value::Null) => {}
+    Some(Value::Array(items)) if !items.is_empty() && items.iter().all(|v| v.as_str().is_some_and(is_valid_scope)) => {
+      norm.insert("scopes".into(), Value::Array(items.clone()));
+    }
+    Some(_) => issues.push(FieldIssue::new(
+      "oauth.scopes",
+      "Expected a non-empty array of scopes such as [\"okta.users.read\"] (omit it to request what the enabled resources need).",
+    )),
+  }
+  out.insert("oauth".into(), Value::Object(norm));
+}
+
+/// The scopes the enabled resources need, in phase order.
+pub fn required_scopes(resources: &[Resource]) -> Vec<String> {
+  let mut scopes: Vec<String> = Vec::new();
+  for r in Resource::ALL {
+    if resources.contains(&r) && !scopes.iter().any(|s| s == r.scope()) {
+      scopes.push(r.scope().to_string());
+    }
+  }
+  scopes
+}
+
+/// A secret JSON value (the private key as the JS layer resolved it): never shown
+/// by `Debug`, its strings zeroized on drop.
+#[derive(Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct SecretValue(pub Value);
+
+impl std::fmt::Debug for SecretValue {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.write_str("[redacted]")
+  }
+}
+
+fn zeroize_value(v: &mut Value) {
+  use zeroize::Zeroize;
+  match v {
+    Value::String(s) => s.zeroize(),
+    Value::Array(items) => items.iter_mut().for_each(zeroize_value),
+    Value::Object(map) => map.values_mut().for_each(zeroize_value),
+    _ => {}
+  }
+}
+
+impl Drop for SecretValue {
+  fn drop(&mut self) {
+    zeroize_value(&mut self.0);
+  }
+}
+
+/// OAuth options as the JS layer passes them (the private key already resolved).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthOptions {
+  /// The service app's client id.
+  pub client_id: Option<String>,
+  /// The resolved private key: PEM text, JWK JSON text or a JWK object.
+  pub private_key: Option<SecretValue>,
+  /// `kid` of the key registered with the app.
+  pub key_id: Option<String>,
+  /// Scopes to request instead of what the enabled resources need.
+  pub scopes: Option<Vec<String>>,
+}
+
+/// Validated OAuth settings for the HTTP client.
+#[derive(Clone)]
+pub struct OAuthClientConfig {
+  /// The service app's client id (`iss`/`sub` of the client assertion).
+  pub client_id: String,
+  /// The parsed private key.
+  pub key: std::sync::Arc<crate::http::jose::SigningKey>,
+  /// Scopes requested with every token.
+  pub scopes: Vec<String>,
+  /// `aud` of the client assertion: `https://{host}/oauth2/v1/token`.
+  pub audience: String,
+}
+
 /// What the HTTP client needs, validated.
 #[derive(Clone)]
 pub struct ClientConfig {
@@ -286,6 +454,8 @@ pub struct ClientConfig {
   pub user_agent: String,
   /// Retry bounds and backoff.
   pub retry: RetryPolicy,
+  /// OAuth 2.0 service-app sign-in instead of the SSWS token (then `token` is empty).
+  pub oauth: Option<OAuthClientConfig>,
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -295,6 +465,7 @@ impl std::fmt::Debug for ClientConfig {
       .field("token", &"[redacted]")
       .field("rate_limit_share", &self.rate_limit_share)
       .field("request_timeout_ms", &self.request_timeout_ms)
+      .field("oauth", &self.oauth.as_ref().map(|o| (&o.client_id, &o.scopes)))
       .finish()
   }
 }
@@ -317,6 +488,10 @@ pub struct ClientOptions {
   pub user_agent: Option<String>,
   /// Retry tuning (tests and unusual networks); defaults are `RetryPolicy::default()`.
   pub retry: Option<RetryOptions>,
+  /// OAuth 2.0 service-app sign-in (instead of `token`).
+  pub oauth: Option<OAuthOptions>,
+  /// Enabled resources (`users`, ...): they decide the default OAuth scopes.
+  pub resources: Option<Vec<String>>,
 }
 
 /// Retry tuning from JS (all optional, milliseconds as JS numbers).
@@ -349,9 +524,22 @@ impl ClientConfig {
       issues.push(FieldIssue::new("host", HOST_MESSAGE));
     }
     let token = opts.token.clone().unwrap_or_default();
-    if let Err(msg) = check_token(&token) {
-      issues.push(FieldIssue::new("apiToken", msg));
-    }
+    let oauth = match &opts.oauth {
+      Some(_) if !token.is_empty() => {
+        issues.push(FieldIssue::new(
+          "oauth",
+          "Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.",
+        ));
+        None
+      }
+      Some(o) => oauth_config(o, host, opts.resources.as_deref(), &mut issues),
+      None => {
+        if let Err(msg) = check_token(&token) {
+          issues.push(FieldIssue::new("apiToken", msg));
+        }
+        None
+      }
+    };
     let origin = match opts.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
       Some(base) => match parse_base_url(base) {
         Ok(url) => Some(url),
@@ -400,11 +588,71 @@ impl ClientConfig {
           request_timeout_ms: timeout,
           user_agent,
           retry,
+          oauth,
         })
       }
       _ => Err(OktaError::invalid_config(issues)),
     }
   }
+}
+
+/// Validates OAuth options (parsing the private key), naming every bad field.
+fn oauth_config(
+  o: &OAuthOptions,
+  host: &str,
+  resources: Option<&[String]>,
+  issues: &mut Vec<FieldIssue>,
+) -> Option<OAuthClientConfig> {
+  let client_id = o.client_id.as_deref().map(str::trim).unwrap_or("");
+  let mut ok = true;
+  if client_id.is_empty() || !client_id.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+    ok = false;
+    issues.push(FieldIssue::new(
+      "oauth.clientId",
+      "Required: the service app's client ID (General tab of the API Services app).",
+    ));
+  }
+  let key = match &o.private_key {
+    None => {
+      issues.push(FieldIssue::new(
+        "oauth.privateKey",
+        "Required: the service app's private key (PEM PKCS#8 or a JWK).",
+      ));
+      None
+    }
+    Some(secret) => match crate::http::jose::SigningKey::parse(&secret.0, o.key_id.as_deref()) {
+      Ok(key) => Some(key),
+      Err(msg) => {
+        issues.push(FieldIssue::new("oauth.privateKey", msg));
+        None
+      }
+    },
+  };
+  let scopes = match &o.scopes {
+    Some(list) if list.is_empty() || !list.iter().all(|s| is_valid_scope(s)) => {
+      ok = false;
+      issues.push(FieldIssue::new(
+        "oauth.scopes",
+        "Expected a non-empty array of scopes such as [\"okta.users.read\"].",
+      ));
+      Vec::new()
+    }
+    Some(list) => list.clone(),
+    None => {
+      let enabled: Vec<Resource> = match resources {
+        Some(names) => names.iter().filter_map(|n| Resource::from_setting(n)).collect(),
+        None => Resource::ALL.to_vec(),
+      };
+      required_scopes(&enabled)
+    }
+  };
+  let key = key?;
+  ok.then(|| OAuthClientConfig {
+    client_id: client_id.to_string(),
+    key: std::sync::Arc::new(key),
+    scopes,
+    audience: format!("https://{}/oauth2/v1/token", host.to_ascii_lowercase()),
+  })
 }
 
 /// Applies retry tuning over the defaults, naming out-of-range fields.
@@ -541,5 +789,57 @@ mod tests {
     let fields: Vec<&str> = err.issues.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(fields, ["apiToken", "baseUrl", "rateLimitShare"]);
     assert!(!err.message.contains("bad token"));
+  }
+
+  #[test]
+  fn exactly_one_sign_in_method() {
+    let oauth = json!({ "clientId": " 0oa1 ", "privateKey": { "$secret": "K" }, "junk": 1 });
+    let out = check_config(&json!({ "host": "acme.okta.com", "oauth": oauth })).unwrap();
+    assert_eq!(
+      out["oauth"],
+      json!({ "clientId": "0oa1", "privateKey": { "$secret": "K" } })
+    );
+    let both =
+      check_config(&json!({ "host": "acme.okta.com", "apiToken": { "$secret": "T" }, "oauth": oauth })).unwrap_err();
+    assert_eq!(both[0].field, "oauth");
+    let plain_key = check_config(
+      &json!({ "host": "acme.okta.com", "oauth": { "clientId": "x", "privateKey": "-----BEGIN PRIVATE KEY-----" } }),
+    )
+    .unwrap_err();
+    assert_eq!(plain_key[0].field, "oauth.privateKey");
+    assert!(!plain_key[0].message.contains("BEGIN"));
+    let neither = check_config(&json!({ "host": "acme.okta.com" })).unwrap_err();
+    assert_eq!(neither[0].field, "apiToken");
+  }
+
+  #[test]
+  fn oauth_client_config_derives_scopes_and_audience() {
+    let opts = |resources: Option<Vec<String>>, key: &str| ClientOptions {
+      host: Some("Acme.okta.com".into()),
+      oauth: Some(OAuthOptions {
+        client_id: Some("0oa1".into()),
+        private_key: Some(SecretValue(Value::String(key.to_string()))),
+        key_id: None,
+        scopes: None,
+      }),
+      resources,
+      ..Default::default()
+    };
+    let pem = crate::http::jose::tests::ec_pem();
+    let cfg = ClientConfig::new(&opts(Some(vec!["users".into(), "auth_events".into()]), &pem)).unwrap();
+    let oauth = cfg.oauth.as_ref().unwrap();
+    assert_eq!(oauth.scopes, ["okta.users.read", "okta.logs.read"]);
+    assert_eq!(oauth.audience, "https://acme.okta.com/oauth2/v1/token");
+    assert!(!format!("{cfg:?}").contains(&pem[30..60]));
+    let all = ClientConfig::new(&opts(None, &pem)).unwrap();
+    assert_eq!(
+      all.oauth.unwrap().scopes,
+      ["okta.users.read", "okta.groups.read", "okta.logs.read"]
+    );
+    let err = ClientConfig::new(&opts(None, "garbage")).unwrap_err();
+    assert_eq!(err.issues[0].field, "oauth.privateKey");
+    let mut both = opts(None, &pem);
+    both.token = Some("t0k".into());
+    assert_eq!(ClientConfig::new(&both).unwrap_err().issues[0].field, "oauth");
   }
 }

@@ -44,6 +44,7 @@ fn resource_json(r: Resource) -> Value {
     "bucket": spec.bucket,
     "label": spec.label,
     "permission": spec.permission,
+    "oauthScope": spec.scope,
     "default": Resource::DEFAULT.contains(&r),
   });
   if let Some(notes) = spec.notes {
@@ -95,7 +96,8 @@ pub fn definition() -> Value {
     },
     "configFields": [
       { "name": "host", "label": "Org host", "description": "The domain your users sign in to, e.g. acme.okta.com or acme.oktapreview.com: the host only, without https:// or a path.", "placeholder": "acme.okta.com", "secret": false, "required": true },
-      { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created under Security > API > Tokens by a read-only admin (Read-Only Administrator is enough). Give it as a secret reference, e.g. secret('OKTA_API_TOKEN'); never paste the token into the config.", "placeholder": "00aBcD...", "secret": true, "required": true },
+      { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created under Security > API > Tokens by a read-only admin (Read-Only Administrator is enough). Give it as a secret reference, e.g. secret('OKTA_API_TOKEN'); never paste the token into the config. Give either apiToken or oauth.", "placeholder": "00aBcD...", "secret": true, "required": false },
+      { "name": "oauth", "label": "OAuth 2.0 service app", "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read).", "secret": false, "required": false },
       { "name": "resources", "label": "Resources", "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.", "secret": false, "required": false, "values": settings },
       { "name": "rateLimitShare", "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false, "required": false },
       { "name": "requestTimeoutMs", "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false, "required": false },

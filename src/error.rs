@@ -74,11 +74,28 @@ pub enum ErrorCode {
   Aborted,
   /// A bug inside the connector (including a caught panic).
   Internal,
+  /// OAuth: Okta rejected the client assertion (`invalid_client`): wrong client id,
+  /// key not registered, or the app does not use public-key client authentication.
+  OauthInvalidClient,
+  /// OAuth: a requested scope is not granted to the app (`invalid_scope`).
+  OauthInvalidScope,
+  /// OAuth: the app may not use the client-credentials grant (`unauthorized_client`).
+  OauthUnauthorizedClient,
+  /// OAuth: the token endpoint refused the request for another reason (a rejected
+  /// DPoP proof, an unsupported grant, ...).
+  OauthTokenRejected,
+  /// OAuth: Okta kept asking for a new DPoP nonce.
+  DpopNonceLoop,
+  /// OAuth: Okta rejected the assertion's or proof's time (`iat`/`exp`): this
+  /// machine's clock is off.
+  ClockSkew,
+  /// OAuth: the access token lacks the scope an endpoint needs (403 `insufficient_scope`).
+  InsufficientScope,
 }
 
 impl ErrorCode {
   /// Every code, for documentation and tests.
-  pub const ALL: [ErrorCode; 16] = [
+  pub const ALL: [ErrorCode; 23] = [
     ErrorCode::InvalidConfig,
     ErrorCode::InvalidOption,
     ErrorCode::MissingSecret,
@@ -95,6 +112,13 @@ impl ErrorCode {
     ErrorCode::RedirectRefused,
     ErrorCode::Aborted,
     ErrorCode::Internal,
+    ErrorCode::OauthInvalidClient,
+    ErrorCode::OauthInvalidScope,
+    ErrorCode::OauthUnauthorizedClient,
+    ErrorCode::OauthTokenRejected,
+    ErrorCode::DpopNonceLoop,
+    ErrorCode::ClockSkew,
+    ErrorCode::InsufficientScope,
   ];
 
   /// The string JS sees as `err.code`.
@@ -116,13 +140,29 @@ impl ErrorCode {
       ErrorCode::RedirectRefused => "OKTA_REDIRECT_REFUSED",
       ErrorCode::Aborted => "OKTA_ABORTED",
       ErrorCode::Internal => "OKTA_INTERNAL",
+      ErrorCode::OauthInvalidClient => "OKTA_OAUTH_INVALID_CLIENT",
+      ErrorCode::OauthInvalidScope => "OKTA_OAUTH_INVALID_SCOPE",
+      ErrorCode::OauthUnauthorizedClient => "OKTA_OAUTH_UNAUTHORIZED_CLIENT",
+      ErrorCode::OauthTokenRejected => "OKTA_OAUTH_TOKEN_REJECTED",
+      ErrorCode::DpopNonceLoop => "OKTA_DPOP_NONCE_LOOP",
+      ErrorCode::ClockSkew => "OKTA_CLOCK_SKEW",
+      ErrorCode::InsufficientScope => "OKTA_INSUFFICIENT_SCOPE",
     }
   }
 
   /// The host-facing class of this code.
   pub fn kind(self) -> ErrorKind {
     match self {
-      ErrorCode::InvalidToken | ErrorCode::Forbidden | ErrorCode::MissingSecret => ErrorKind::Auth,
+      ErrorCode::InvalidToken
+      | ErrorCode::Forbidden
+      | ErrorCode::MissingSecret
+      | ErrorCode::OauthInvalidClient
+      | ErrorCode::OauthInvalidScope
+      | ErrorCode::OauthUnauthorizedClient
+      | ErrorCode::OauthTokenRejected
+      | ErrorCode::DpopNonceLoop
+      | ErrorCode::ClockSkew
+      | ErrorCode::InsufficientScope => ErrorKind::Auth,
       ErrorCode::RateLimited => ErrorKind::RateLimit,
       ErrorCode::Timeout | ErrorCode::Network | ErrorCode::Aborted => ErrorKind::Transient,
       ErrorCode::ServerError | ErrorCode::BadResponse => ErrorKind::UpstreamBug,

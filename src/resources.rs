@@ -69,6 +69,8 @@ pub struct Spec {
   pub responses: &'static str,
   /// The admin permission a 403 on it means is missing.
   pub permission: &'static str,
+  /// The OAuth scope an API Services app needs to read it.
+  pub scope: &'static str,
 }
 
 const USERS: Spec = Spec {
@@ -97,6 +99,7 @@ const USERS: Spec = Spec {
   notes: None,
   responses: "users",
   permission: "read users (okta.users.read)",
+  scope: "okta.users.read",
 };
 
 const GROUPS: Spec = Spec {
@@ -128,6 +131,7 @@ const GROUPS: Spec = Spec {
   notes: None,
   responses: "groups",
   permission: "read groups (okta.groups.read)",
+  scope: "okta.groups.read",
 };
 
 const AUTH_EVENTS: Spec = Spec {
@@ -164,6 +168,7 @@ const AUTH_EVENTS: Spec = Spec {
   notes: Some("Events are never cleared: full and incremental syncs fill what storage lacks in the sign-in window, newest first, with progress kept in storage (an okta_sync_state entity) so a history larger than one host run completes over several runs. Sign-in events Okta indexed late are picked up by the next run; none is stored twice."),
   responses: "auth_events",
   permission: "read the System Log (okta.logs.read)",
+  scope: "okta.logs.read",
 };
 
 const APPS: Spec = Spec {
@@ -196,6 +201,7 @@ const APPS: Spec = Spec {
   notes: Some("Opt-in: synced when the config's resources or the host's widgets name it. Every sync lists all apps (Okta cannot filter apps by change time; an org has few); a full sync rewrites the set."),
   responses: "apps",
   permission: "read applications (okta.apps.read)",
+  scope: "okta.apps.read",
 };
 
 const FACTORS: Spec = Spec {
@@ -233,6 +239,7 @@ const FACTORS: Spec = Spec {
   notes: Some("Opt-in. Okta has no bulk listing: the first enumeration reads every user's factors (every user but DEPROVISIONED), one request per user, on the run budget with its progress kept in storage, so it spans host runs. After it, each run reads the System Log's factor lifecycle events since the last run and re-reads only the users they name. rawdash cannot delete one entity: a factor a user no longer has is kept with status REMOVED (filter widgets on status)."),
   responses: "factors",
   permission: "read users and their factors (okta.users.read)",
+  scope: "okta.users.read",
 };
 
 impl Resource {

@@ -114,8 +114,9 @@ pub struct OktaClient {
 
 #[napi]
 impl OktaClient {
-  /// Creates a client from `{ host, token, baseUrl?, rateLimitShare?, requestTimeoutMs?,
-  /// userAgent? }`. Throws `OKTA_INVALID_CONFIG` naming every bad field.
+  /// Creates a client from `{ host, token | oauth: { clientId, privateKey, keyId?,
+  /// scopes? }, resources?, baseUrl?, rateLimitShare?, requestTimeoutMs?, userAgent? }`
+  /// (`privateKey` resolved: PEM text, JWK text or a JWK object). Throws `OKTA_INVALID_CONFIG` naming every bad field.
   #[napi(constructor)]
   pub fn new(options: Value) -> napi::Result<Self, String> {
     guard(|| {
@@ -132,6 +133,14 @@ impl OktaClient {
   #[napi]
   pub fn stats(&self) -> Value {
     self.http.stats_json()
+  }
+
+  /// The sign-in scheme, without secrets: `{ scheme: 'ssws' }` or `{ scheme: 'oauth',
+  /// clientId, alg, requestedScopes, grantedScopes, tokenType, expiresIn, tokenRequests }`
+  /// (granted scopes and token type once a token was fetched).
+  #[napi]
+  pub fn auth_info(&self) -> Value {
+    self.http.auth_info()
   }
 
   /// Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,

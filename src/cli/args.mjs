@@ -29,11 +29,16 @@ const CONNECTION_HELP = `Connection (flags win over the environment):
   --host HOST          Okta org host, e.g. acme.okta.com       [env OKTA_HOST]
   --token TOKEN        Okta API token (SSWS)              [env OKTA_API_TOKEN]
                        prefer the env var: a flag shows up in shell history
+  --client-id ID       sign in as an OAuth 2.0 service app instead of a token
+                       (private_key_jwt + DPoP); the private key (PEM PKCS#8
+                       or JWK) comes from the environment only
+                       [env OKTA_CLIENT_ID, OKTA_PRIVATE_KEY; optional
+                       OKTA_KEY_ID or --key-id]
   --base-url URL       send requests here instead of https://HOST, e.g. the
                        simulator (node src/simulator/cli.cjs)
                                                            [env OKTA_BASE_URL]
-  --resources LIST     comma-separated: users,groups,auth_events,apps (default:
-                       users,groups,auth_events)
+  --resources LIST     comma-separated: users,groups,auth_events,apps,factors
+                       (default: users,groups,auth_events)
   --rate-limit-share N share (0-1] of each endpoint's rate limit (default 0.5)
   --timeout-ms N       per-request timeout in ms (1000-300000)`
 
@@ -129,7 +134,10 @@ Options:
 
 /** The resources by setting name, from the native resource table. */
 export const RESOURCE_NAMES = Object.fromEntries(
-  resourceTable.map((r) => [r.setting, { resource: r.name, shape: r.shape, endpoint: r.endpoint, bucket: r.bucket, label: r.label, permission: r.permission }]),
+  resourceTable.map((r) => [
+    r.setting,
+    { resource: r.name, shape: r.shape, endpoint: r.endpoint, bucket: r.bucket, label: r.label, permission: r.permission, scope: r.oauthScope },
+  ]),
 )
 /** What is synced without --resources: the connector's defaults (opt-in ones left out). */
 export const DEFAULT_RESOURCES = resourceTable.filter((r) => r.default).map((r) => r.setting)
@@ -138,6 +146,8 @@ export const BY_RESOURCE = Object.fromEntries(Object.entries(RESOURCE_NAMES).map
 const CONNECTION_OPTIONS = {
   host: { type: 'string' },
   token: { type: 'string' },
+  'client-id': { type: 'string' },
+  'key-id': { type: 'string' },
   'base-url': { type: 'string' },
   resources: { type: 'string' },
   'rate-limit-share': { type: 'string' },
@@ -211,6 +221,10 @@ const FIELD_FLAG = {
   rateLimitShare: '--rate-limit-share',
   requestTimeoutMs: '--timeout-ms',
   apiToken: 'OKTA_API_TOKEN (or --token)',
+  oauth: 'OKTA_CLIENT_ID / OKTA_PRIVATE_KEY',
+  'oauth.clientId': 'OKTA_CLIENT_ID (or --client-id)',
+  'oauth.privateKey': 'OKTA_PRIVATE_KEY',
+  'oauth.keyId': 'OKTA_KEY_ID (or --key-id)',
   baseUrl: '--base-url (or OKTA_BASE_URL)',
   out: '--out',
 }
@@ -251,15 +265,19 @@ export function configIssuesError(issues, extraFix) {
 
 /**
  * Connection settings from flags and environment, validated with the connector's
- * own rules before any request: every problem (host, token, base URL, resources,
- * limits, plus `extra` problems the command found) is reported at once. Returns
- * `{ settings, token, baseUrl, host, resources }`.
+ * own rules before any request: every problem (host, token or OAuth client, base
+ * URL, resources, limits, plus `extra` problems the command found) is reported at
+ * once. Returns `{ settings, token, oauth, baseUrl, host, resources }`: `oauth`
+ * (`{ clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' }, keyId? }`) when a client
+ * id is given, else `token`.
  */
 export function connection(values, env = process.env, extra = []) {
   const baseUrl = values['base-url'] ?? (env.OKTA_BASE_URL || undefined)
   let host = values.host ?? (env.OKTA_HOST || undefined)
   if (host === undefined && baseUrl) host = 'simulator.okta.com' // the simulator ignores the host
   const token = values.token ?? (env.OKTA_API_TOKEN || undefined)
+  const clientId = values['client-id'] ?? (env.OKTA_CLIENT_ID || undefined)
+  const keyId = values['key-id'] ?? (env.OKTA_KEY_ID || undefined)
 
   const settings = { host: host ?? '' }
   if (values.resources !== undefined) {
@@ -285,7 +303,9 @@ export function connection(values, env = process.env, extra = []) {
       fix: 'set OKTA_HOST=acme.okta.com or pass --host acme.okta.com (your org domain, without https://)',
     })
   }
-  const configIssues = checkConfig({ ...settings, apiToken: { $secret: 'OKTA_API_TOKEN' } }).issues.filter((i) => host !== undefined || i.field !== 'host')
+  const oauth = clientId === undefined ? undefined : { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' }, ...(keyId ? { keyId } : {}) }
+  const auth = oauth ? { oauth } : { apiToken: { $secret: 'OKTA_API_TOKEN' } }
+  const configIssues = checkConfig({ ...settings, ...auth }).issues.filter((i) => host !== undefined || i.field !== 'host')
   for (const issue of configIssues) {
     if (issue.field === 'host') {
       const guess = guessHost(host)
@@ -299,7 +319,15 @@ export function connection(values, env = process.env, extra = []) {
       problems.push(issue)
     }
   }
-  if (token === undefined || token.trim() === '') {
+  if (oauth) {
+    if (!env.OKTA_PRIVATE_KEY) {
+      problems.push({
+        field: 'oauth.privateKey',
+        summary: 'no private key given for the OAuth service app',
+        fix: "set OKTA_PRIVATE_KEY to the app's private key (PEM PKCS#8 text or a JWK); the key is never accepted as a flag",
+      })
+    }
+  } else if (token === undefined || token.trim() === '') {
     problems.push({
       field: 'apiToken',
       summary: 'no API token given',
@@ -308,16 +336,16 @@ export function connection(values, env = process.env, extra = []) {
   }
   // What only the HTTP client checks: the base URL, and a token with spaces or line breaks.
   try {
-    new OktaClient({ host: 'acme.okta.com', token: token?.trim() ? token : 'placeholder', baseUrl })
+    new OktaClient({ host: 'acme.okta.com', token: !oauth && token?.trim() ? token : 'placeholder', baseUrl })
   } catch (err) {
     for (const issue of fromNative(err).issues) {
-      if (issue.field === 'baseUrl' || (issue.field === 'apiToken' && token?.trim())) problems.push(issue)
+      if (issue.field === 'baseUrl' || (!oauth && issue.field === 'apiToken' && token?.trim())) problems.push(issue)
     }
   }
   problems.push(...extra)
   if (problems.length) throw configIssuesError(problems)
-  const resources = settings.resources ?? DEFAULT_RESOURCES
-  return { settings, token, baseUrl, host, resources: [...new Set(resources)] }
+  const resources = [...new Set(settings.resources ?? DEFAULT_RESOURCES)]
+  return oauth ? { settings, oauth, baseUrl, host, resources } : { settings, token, baseUrl, host, resources }
 }
 
 /** The URL requests actually go to: the base URL, else https://HOST. */

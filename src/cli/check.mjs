@@ -41,7 +41,8 @@ async function checkResource(key, conn) {
   const report = { resource: key, endpoint, readable: false }
   let connector
   try {
-    connector = new OktaConnector(settings, { apiToken: conn.token }, { baseUrl: conn.baseUrl, logger, retry: { maxAttempts: 1, maxRateLimitWaits: 0 } })
+    const creds = conn.oauth ? { oauth: conn.oauth } : { apiToken: conn.token }
+    connector = new OktaConnector(settings, creds, { baseUrl: conn.baseUrl, logger, retry: { maxAttempts: 1, maxRateLimitWaits: 0 } })
     const since = new Date(Date.now() - 1000).toISOString()
     const result = await connector.sync({ mode: 'latest', since, resources: new Set([resource]) }, NO_STORAGE, abort.signal)
     if (result.transientError) throw result.transientError
@@ -49,10 +50,11 @@ async function checkResource(key, conn) {
     if (!seen.page) Object.assign(report, { code: 'OKTA_NO_RESPONSE', summary: 'no page was fetched', fix: 'run the check again' })
   } catch (err) {
     if (err?.name !== 'OktaConnectorError' || err.code === 'OKTA_INTERNAL') throw err
-    const { summary, fix, exitCode } = explain(err, { host: conn.host, resource, via: conn.baseUrl })
+    const { summary, fix, exitCode } = explain(err, { host: conn.host, resource, via: conn.baseUrl, oauth: !!conn.oauth })
     Object.assign(report, { code: err.code, status: err.status, errorCode: err.errorCode, errorSummary: err.errorSummary, requestId: err.requestId, summary, fix, exitCode })
   }
   report.ms = Date.now() - started
+  report.auth = connector?.authInfo()
   const stats = connector?.stats()
   report.requests = stats?.requests ?? 0
   // Rate-limit headroom, when the connector reports the last X-Rate-Limit window it saw.
@@ -63,18 +65,37 @@ async function checkResource(key, conn) {
   return report
 }
 
+/** OAuth: the scopes the enabled resources need against what Okta granted. */
+function scopeReport(conn, reports) {
+  if (!conn.oauth) return null
+  const needed = conn.resources.map((key) => RESOURCE_NAMES[key].scope)
+  const info = reports.map((r) => r.auth).find((a) => Array.isArray(a?.grantedScopes))
+  const granted = info?.grantedScopes ?? null
+  for (const r of reports) delete r.auth
+  return {
+    clientId: conn.oauth.clientId,
+    tokenType: info?.tokenType ?? null,
+    needed,
+    granted,
+    missing: granted ? needed.filter((s) => !granted.includes(s)) : needed,
+  }
+}
+
 export async function check(argv, io) {
   const values = parse('check', argv)
   if (values.help) return io.out(HELP.check)
   const conn = connection(values)
   addSecret(conn.token)
+  if (conn.oauth) addSecret(process.env.OKTA_PRIVATE_KEY)
   const reports = await Promise.all(conn.resources.map((key) => checkResource(key, conn)))
-  const ok = reports.every((r) => r.readable)
+  const scopes = scopeReport(conn, reports)
+  const ok = reports.every((r) => r.readable) && (!scopes || scopes.missing.length === 0)
   // A config error found by the connector (e.g. a token with spaces) is a usage error.
   const usage = reports.find((r) => r.exitCode === 2)
 
   if (values.json) {
-    io.out(`${JSON.stringify({ host: conn.host, baseUrl: conn.baseUrl ?? null, ok, resources: reports }, null, 2)}\n`)
+    const auth = scopes ? { scheme: 'oauth', ...scopes } : { scheme: 'ssws' }
+    io.out(`${JSON.stringify({ host: conn.host, baseUrl: conn.baseUrl ?? null, ok, auth, resources: reports }, null, 2)}\n`)
     return usage ? 2 : ok ? 0 : 1
   }
   const c = palette(wantsColor(process.stdout))
@@ -82,6 +103,14 @@ export async function check(argv, io) {
   lines.push(`${c.bold('Checking')} ${conn.host}${conn.baseUrl ? c.dim(` via ${conn.baseUrl}`) : ''}`)
   lines.push(c.dim(`config ok: host ${conn.host}, resources ${conn.resources.join(', ')}`))
   lines.push(c.dim(`${plural(conn.resources.length, 'resource')}, one request each`))
+  if (scopes) {
+    lines.push(`OAuth service app ${scopes.clientId}${scopes.tokenType ? ` (${scopes.tokenType} token)` : ''}`)
+    lines.push(`  scopes needed:  ${scopes.needed.join(' ')}`)
+    lines.push(`  scopes granted: ${scopes.granted ? scopes.granted.join(' ') || '(none)' : c.red('no token was issued')}`)
+    if (scopes.granted && scopes.missing.length) {
+      lines.push(`  ${c.red('missing:')} ${scopes.missing.join(' ')}  ${c.yellow('fix:')} grant them on the app's Okta API Scopes tab`)
+    }
+  }
   if (/-admin\.(okta|oktapreview|okta-emea)\.com$/i.test(conn.host)) {
     lines.push(c.yellow(`note: ${conn.host} looks like the admin console host; the API lives on ${conn.host.replace('-admin.', '.')}`))
   }

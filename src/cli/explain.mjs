@@ -29,6 +29,12 @@ export function explain(err, ctx = {}) {
   const detail = oktaDetail(err)
   const withDetail = (s) => (detail ? `${s}: ${detail}` : s)
   const requestId = err?.requestId ? ` [request id ${err.requestId}]` : ''
+  // OAuth sign-in errors carry their fix in the message: "what happened. How to fix it."
+  if (/^OKTA_(OAUTH_|DPOP_|CLOCK_SKEW|INSUFFICIENT_SCOPE)/.test(err?.code ?? '') || (ctx.oauth && /^OKTA_(INVALID_TOKEN|FORBIDDEN)$/.test(err?.code))) {
+    const text = String(err.message)
+    const cut = text.indexOf('. ')
+    return { summary: cut > 0 ? text.slice(0, cut) : text, fix: cut > 0 ? text.slice(cut + 2).replace(/\.$/, '') : 'see the message above', exitCode: 1 }
+  }
   switch (err?.code) {
     case 'OKTA_INVALID_CONFIG':
       return {
@@ -37,7 +43,7 @@ export function explain(err, ctx = {}) {
         exitCode: 2,
       }
     case 'OKTA_MISSING_SECRET':
-      return { summary: err.message, fix: 'set OKTA_API_TOKEN to an Okta API token', exitCode: 2 }
+      return { summary: err.message, fix: ctx.oauth ? "set OKTA_PRIVATE_KEY to the service app's private key" : 'set OKTA_API_TOKEN to an Okta API token', exitCode: 2 }
     case 'OKTA_INVALID_TOKEN':
       return {
         summary: withDetail(`Okta rejected the API token`) + requestId,

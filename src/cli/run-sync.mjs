@@ -26,7 +26,7 @@ const isConnectFailure = (fields) => fields?.code === 'OKTA_NETWORK' && /^Could 
 
 /**
  * Runs a full host-loop sync with live progress.
- * opts: { settings, token, baseUrl, resources (keys), options (SyncOptions), totals?, title,
+ * opts: { settings, token | oauth, baseUrl, resources (keys), options (SyncOptions), totals?, title,
  *         quiet?, maxSeconds?, host, via?, stderr?, storage?, interruptible? }
  * Returns { storage, connector, run, elapsedMs, calls }, or with `interruptible`, after a
  * Ctrl-C, `{ interrupted: true, cursor, storage, connector, elapsedMs }`.
@@ -65,7 +65,7 @@ export async function syncWithProgress(opts) {
   try {
     // No --max-seconds: no run budget, the backfill runs to completion.
     const syncBudgetMs = opts.maxSeconds ? opts.maxSeconds * 1000 : UNLIMITED_MS
-    connector = new OktaConnector(opts.settings, { apiToken: opts.token }, { baseUrl: opts.baseUrl, logger, syncBudgetMs })
+    connector = new OktaConnector(opts.settings, opts.oauth ? { oauth: opts.oauth } : { apiToken: opts.token }, { baseUrl: opts.baseUrl, logger, syncBudgetMs })
   } catch (err) {
     throw toCliError(err, opts)
   }

@@ -43,6 +43,7 @@ export async function sync(argv, io) {
   if (outProblem) problems.push(outProblem)
   const conn = connection(values, process.env, problems)
   addSecret(conn.token)
+  if (conn.oauth) addSecret(process.env.OKTA_PRIVATE_KEY)
   const toStdout = values.out === '-'
   const err = (text) => process.stderr.write(`${wrapText(text)}\n`)
   if (since && Date.parse(since) > Date.now()) {
@@ -61,6 +62,7 @@ export async function sync(argv, io) {
   const result = await syncWithProgress({
     settings: conn.settings,
     token: conn.token,
+    oauth: conn.oauth,
     baseUrl: conn.baseUrl,
     host: conn.host,
     via: conn.baseUrl,

@@ -1,4 +1,4 @@
-//! The Okta HTTP client: one origin, SSWS auth, timeouts, gzip, no redirects,
+//! The Okta HTTP client: one origin, SSWS or OAuth/DPoP auth (see `auth`), timeouts, gzip, no redirects,
 //! size-capped bodies, per-bucket pacing and bounded retries.
 //!
 //! [`OktaHttp::get_page`] is the only way the connector talks to Okta. It refuses any
@@ -11,13 +11,16 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, USER_AGENT};
+use reqwest::header::{
+  HeaderMap, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, USER_AGENT, WWW_AUTHENTICATE,
+};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::{ClientConfig, Resource};
 use crate::error::{truncate, ErrorCode, OktaError, OktaErrorBody};
+use crate::http::auth::{nonce_loop, AuthProvider, RequestAuth, MAX_NONCE_RETRIES};
 use crate::http::rate_limit::{retry_after_ms, Pacer, RateLimitSnapshot, TooManyRequests};
 use crate::http::retry::{retry_for_status, Retry, RetryPolicy};
 use crate::log::{cut80, Level, LogEvent, LogSink};
@@ -63,7 +66,7 @@ impl Stats {
     })
   }
 
-  fn add(counter: &AtomicU64, n: u64) {
+  pub(crate) fn add(counter: &AtomicU64, n: u64) {
     counter.fetch_add(n, Ordering::Relaxed);
   }
 }
@@ -80,30 +83,30 @@ pub struct FetchedPage {
 }
 
 /// Why one attempt failed, and whether to try again.
-struct AttemptFailure {
-  error: OktaError,
-  retry: Retry,
+pub(crate) struct AttemptFailure {
+  pub(crate) error: OktaError,
+  pub(crate) retry: Retry,
 }
 
 /// The Okta client of one connector instance.
 pub struct OktaHttp {
-  client: reqwest::Client,
-  cfg: ClientConfig,
-  auth: HeaderValue,
+  pub(crate) client: reqwest::Client,
+  pub(crate) cfg: ClientConfig,
+  pub(crate) auth: AuthProvider,
   pacers: Mutex<HashMap<&'static str, Pacer>>,
-  policy: RetryPolicy,
+  pub(crate) policy: RetryPolicy,
   /// Counters exposed to JS as `stats()`.
   pub stats: Stats,
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
   SystemTime::now()
     .duration_since(UNIX_EPOCH)
     .map(|d| d.as_millis() as u64)
     .unwrap_or(0)
 }
 
-fn jitter_ms() -> u64 {
+pub(crate) fn jitter_ms() -> u64 {
   rand::thread_rng().gen_range(20..150)
 }
 
@@ -124,13 +127,7 @@ impl OktaHttp {
   /// Builds the client; fails only if the TLS stack cannot initialize.
   pub fn new(cfg: ClientConfig) -> Result<OktaHttp, OktaError> {
     let policy = cfg.retry.clone();
-    let mut auth = HeaderValue::from_str(&format!("SSWS {}", cfg.token)).map_err(|_| {
-      OktaError::new(
-        ErrorCode::InvalidConfig,
-        "apiToken: contains characters not allowed in a header.",
-      )
-    })?;
-    auth.set_sensitive(true);
+    let auth = AuthProvider::new(&cfg.token, cfg.oauth.clone(), &cfg.origin)?;
     let client = reqwest::Client::builder()
       .redirect(reqwest::redirect::Policy::none())
       .connect_timeout(Duration::from_secs(10))
@@ -171,12 +168,18 @@ impl OktaHttp {
     &self.cfg.origin
   }
 
-  /// The token, for redacting errors that may echo it.
+  /// The SSWS token, for redacting errors that may echo it (empty with OAuth, whose
+  /// access tokens are redacted where errors are built).
   pub fn token(&self) -> &str {
     &self.cfg.token
   }
 
-  fn with_pacer<T>(&self, bucket: &'static str, f: impl FnOnce(&mut Pacer) -> T) -> T {
+  /// The sign-in scheme and, for OAuth, requested and granted scopes (no secrets).
+  pub fn auth_info(&self) -> serde_json::Value {
+    self.auth.info()
+  }
+
+  pub(crate) fn with_pacer<T>(&self, bucket: &'static str, f: impl FnOnce(&mut Pacer) -> T) -> T {
     // A poisoned lock only means another thread panicked mid-update; the pacer's
     // state is still usable.
     let mut pacers = self.pacers.lock().unwrap_or_else(|p| p.into_inner());
@@ -211,6 +214,7 @@ impl OktaHttp {
     let mut backoff = self.policy.backoff();
     let mut attempts = 0u32;
     let mut rate_waits = 0u32;
+    let (mut refreshes, mut nonce_retries) = (0u32, 0u32);
     loop {
       if cancel.is_cancelled() || stop.is_cancelled() {
         return Err(aborted());
@@ -219,10 +223,14 @@ impl OktaHttp {
         self.log_wait(resource, wait, log);
         sleep_or_cancel(wait, cancel, stop).await?;
       }
+      let auth = self
+        .authorize("GET", url, cancel, stop, log)
+        .await
+        .map_err(|e| e.at(resource.resource_name(), url.as_str()))?;
       attempts += 1;
       let failure = tokio::select! {
         _ = cancel.cancelled() => return Err(aborted()),
-        result = self.attempt(resource, url) => match result {
+        result = self.attempt(resource, url, &auth) => match result {
           Ok(page) => match parse(&page) {
             Ok(parsed) => return Ok((page, parsed)),
             Err(mut error) => {
@@ -233,68 +241,133 @@ impl OktaHttp {
           Err(f) => f,
         },
       };
-      let error = failure
+      let mut error = failure
         .error
         .at(resource.resource_name(), url.as_str())
         .redact(&self.cfg.token);
+      if let Some(token) = &auth.token {
+        error = error.redact(token.secret());
+      }
       let delay = match failure.retry {
-        Retry::Never => None,
-        Retry::After { wait_ms } => {
-          rate_waits += 1;
-          (rate_waits <= self.policy.max_rate_limit_waits).then_some(wait_ms)
+        Retry::Reauth { refresh: true } => {
+          refreshes += 1;
+          match (refreshes <= 1, self.auth.oauth(), &auth.token) {
+            (true, Some(session), Some(token)) => {
+              session.invalidate(token.generation).await;
+              Some(0)
+            }
+            _ => None,
+          }
         }
-        Retry::Backoff => (attempts < self.policy.max_attempts)
-          .then(|| backoff.next().map(|d| d.as_millis() as u64))
-          .flatten(),
+        Retry::Reauth { refresh: false } => {
+          nonce_retries += 1;
+          if nonce_retries > MAX_NONCE_RETRIES {
+            let mut looped = nonce_loop(self.cfg.origin.host_str().unwrap_or("").to_string(), resource.path());
+            looped.status = error.status;
+            looped.request_id = error.request_id.clone();
+            error = looped.at(resource.resource_name(), url.as_str());
+            None
+          } else {
+            Some(0)
+          }
+        }
+        other => self.retry_delay(other, attempts, &mut rate_waits, &mut backoff, started),
       };
-      let delay = delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed);
+      let mut fields = json!({
+        "resource": resource.resource_name(),
+        "page": cut80(url.as_str()),
+        "cursor": cut80(url.as_str()),
+      });
+      failure_fields(&mut fields, &error, attempts, delay);
       log(LogEvent {
         level: Level::Warn,
         event: "fetch page failed",
-        fields: json!({
-          "resource": resource.resource_name(),
-          "page": cut80(url.as_str()),
-          "cursor": cut80(url.as_str()),
-          "error": error.message,
-          "code": error.code.as_str(),
-          "status": error.status,
-          "attempt": attempts,
-          "retry_in_ms": delay,
-        }),
+        fields,
       });
       match delay {
         None => return Err(error),
         Some(ms) => {
-          Stats::add(&self.stats.retries, 1);
-          if matches!(failure.retry, Retry::After { .. }) {
-            self.log_wait(resource, ms, log);
-          }
-          sleep_or_cancel(ms, cancel, stop).await?;
+          let rate_limited = matches!(failure.retry, Retry::After { .. });
+          self
+            .wait_to_retry(
+              ms,
+              rate_limited.then_some((resource.bucket(), resource.resource_name())),
+              cancel,
+              stop,
+              log,
+            )
+            .await?;
         }
       }
     }
   }
 
+  /// The wait before retrying after `retry` (`None`: give up): 429 waits up to
+  /// `max_rate_limit_waits`, backoff up to `max_attempts`, all within `max_elapsed`.
+  /// (`Reauth` is decided by the caller.)
+  pub(crate) fn retry_delay(
+    &self,
+    retry: Retry,
+    attempts: u32,
+    rate_waits: &mut u32,
+    backoff: &mut impl Iterator<Item = Duration>,
+    started: Instant,
+  ) -> Option<u64> {
+    let delay = match retry {
+      Retry::Never | Retry::Reauth { .. } => None,
+      Retry::After { wait_ms } => {
+        *rate_waits += 1;
+        (*rate_waits <= self.policy.max_rate_limit_waits).then_some(wait_ms)
+      }
+      Retry::Backoff => (attempts < self.policy.max_attempts)
+        .then(|| backoff.next().map(|d| d.as_millis() as u64))
+        .flatten(),
+    };
+    delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed)
+  }
+
+  /// Counts a retry and sleeps `ms` (cancellable); `rate_limited` = `(bucket, resource
+  /// label)` logs it as a rate-limit wait.
+  pub(crate) async fn wait_to_retry(
+    &self,
+    ms: u64,
+    rate_limited: Option<(&'static str, &str)>,
+    cancel: &CancellationToken,
+    stop: &CancellationToken,
+    log: &LogSink,
+  ) -> Result<(), OktaError> {
+    Stats::add(&self.stats.retries, 1);
+    if let Some((bucket, label)) = rate_limited {
+      self.log_wait_as(bucket, label, ms, log);
+    }
+    sleep_or_cancel(ms, cancel, stop).await
+  }
+
   fn log_wait(&self, resource: Resource, wait_ms: u64, log: &LogSink) {
+    self.log_wait_as(resource.bucket(), resource.resource_name(), wait_ms, log);
+  }
+
+  /// Logs a rate-limit wait in `bucket` under the `resource` label `resource`.
+  pub(crate) fn log_wait_as(&self, bucket: &'static str, resource: &str, wait_ms: u64, log: &LogSink) {
     Stats::add(&self.stats.waits, 1);
     Stats::add(&self.stats.wait_ms, wait_ms);
-    let (_, remaining, reset) = self
-      .with_pacer(resource.bucket(), |p| p.last_window())
-      .unwrap_or((0, 0, 0));
+    let (_, remaining, reset) = self.with_pacer(bucket, |p| p.last_window()).unwrap_or((0, 0, 0));
     log(LogEvent {
       level: Level::Info,
       event: "rate limit wait",
-      fields: json!({ "resource": resource.resource_name(), "wait_ms": wait_ms, "remaining": remaining, "reset": reset }),
+      fields: json!({ "resource": resource, "wait_ms": wait_ms, "remaining": remaining, "reset": reset }),
     });
   }
 
   /// One HTTP round trip, classified.
-  async fn attempt(&self, resource: Resource, url: &Url) -> Result<FetchedPage, AttemptFailure> {
+  async fn attempt(&self, resource: Resource, url: &Url, auth: &RequestAuth) -> Result<FetchedPage, AttemptFailure> {
     let timeout = Duration::from_millis(self.cfg.request_timeout_ms);
-    let request = self
-      .client
-      .get(url.clone())
-      .header(AUTHORIZATION, self.auth.clone())
+    let mut request = self.client.get(url.clone());
+    if let Some(proof) = &auth.dpop {
+      request = request.header("DPoP", proof.clone());
+    }
+    let request = request
+      .header(AUTHORIZATION, auth.authorization.clone())
       .header(ACCEPT, "application/json")
       .header(USER_AGENT, &self.cfg.user_agent)
       .header(ACCEPT_ENCODING, "gzip")
@@ -305,6 +378,11 @@ impl OktaHttp {
     let headers = response.headers().clone();
     let request_id = header_text(&headers, "x-okta-request-id");
     let snapshot = RateLimitSnapshot::from_headers(&headers);
+    let session = self.auth.oauth();
+    // A nonce challenge is worth a retry when it names a nonce other than the one sent.
+    let new_nonce = session
+      .and_then(|s| s.observe_nonce(&headers, false))
+      .is_some_and(|n| auth.nonce.as_deref() != Some(n.as_str()));
 
     let mut too_many = None;
     if status == 429 {
@@ -390,7 +468,35 @@ impl OktaHttp {
       .as_deref()
       .map(|r| format!(" [X-Okta-Request-Id {r}]"))
       .unwrap_or_default();
+    let challenge = header_text(&headers, WWW_AUTHENTICATE.as_str()).unwrap_or_default();
+    let oauth = session.is_some();
     let (code, message, retry) = match status {
+      401 if oauth && challenge.contains("use_dpop_nonce") && new_nonce => (
+        ErrorCode::InvalidToken,
+        format!("Okta asked for a new DPoP nonce on {path}{rid}."),
+        Retry::Reauth { refresh: false },
+      ),
+      // Asked for a nonce without sending a new one: retrying cannot help.
+      401 if oauth && challenge.contains("use_dpop_nonce") => (
+        ErrorCode::DpopNonceLoop,
+        format!("{host} asked for a DPoP nonce on {path} without sending a new one in DPoP-Nonce{rid}. A proxy between the connector and Okta may be dropping the DPoP-Nonce header."),
+        Retry::Never,
+      ),
+      401 if oauth => (
+        ErrorCode::InvalidToken,
+        format!("Okta rejected the OAuth access token for {host} on {path}: {summary}{rid}. A fresh token was requested once and was rejected too: check that the service app is active and its grant was not revoked (Admin Console > Applications > the app)."),
+        Retry::Reauth { refresh: true },
+      ),
+      403 if oauth && challenge.contains("insufficient_scope") => (
+        ErrorCode::InsufficientScope,
+        format!("The service app's token lacks the scope {} needed to read {path} on {host}: {summary}{rid}. Grant {} on the app's Okta API Scopes tab, or remove \"{}\" from resources.", resource.scope(), resource.scope(), resource.setting_name()),
+        Retry::Never,
+      ),
+      403 if oauth => (
+        ErrorCode::Forbidden,
+        format!("The service app may not read {path} on {host}: {summary}{rid}. Assign the app an admin role that can read {} (Admin Console > Applications > the app > Admin roles; Read-Only Administrator is enough), or remove \"{}\" from resources.", resource.resource_name(), resource.setting_name()),
+        Retry::Never,
+      ),
       401 => (
         ErrorCode::InvalidToken,
         format!("Okta rejected the API token for {host}: {summary}{rid}. Create a new API token (Security > API > Tokens) and update apiToken; unused tokens expire after 30 days."),
@@ -436,7 +542,7 @@ impl OktaHttp {
     Err(AttemptFailure { error, retry })
   }
 
-  fn transport_failure(&self, e: reqwest::Error) -> AttemptFailure {
+  pub(crate) fn transport_failure(&self, e: reqwest::Error) -> AttemptFailure {
     let host = self.cfg.origin.host_str().unwrap_or("").to_string();
     let cause = error_chain(&e);
     let error = if e.is_timeout() {
@@ -510,13 +616,31 @@ fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, OktaError> {
   }
 }
 
+/// Adds the fields every failed-attempt warning carries (`error`, `code`, `status`,
+/// `attempt`, `retry_in_ms`) to `fields`.
+pub(crate) fn failure_fields(
+  fields: &mut serde_json::Value,
+  error: &OktaError,
+  attempt: u32,
+  retry_in_ms: Option<u64>,
+) {
+  if let Some(map) = fields.as_object_mut() {
+    map.insert("error".into(), json!(error.message));
+    map.insert("code".into(), json!(error.code.as_str()));
+    map.insert("status".into(), json!(error.status));
+    map.insert("attempt".into(), json!(attempt));
+    map.insert("retry_in_ms".into(), json!(retry_in_ms));
+  }
+}
+
 fn with_status(mut error: OktaError, status: u16, request_id: Option<String>) -> OktaError {
   error.status = Some(status);
   error.request_id = request_id;
   error
 }
 
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+/// A header's text, cut to 200 characters.
+pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
   headers.get(name)?.to_str().ok().map(|s| truncate(s, 200))
 }
 

@@ -1,6 +1,8 @@
 //! The HTTP engine: client, pacing, retries and paging.
 
+pub mod auth;
 pub mod client;
+pub mod jose;
 pub mod paging;
 pub mod rate_limit;
 pub mod retry;

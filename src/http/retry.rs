@@ -66,6 +66,12 @@ pub enum Retry {
     /// Milliseconds to wait.
     wait_ms: u64,
   },
+  /// OAuth 401: retry at once, with a fresh token (`refresh`) or with the DPoP
+  /// nonce the response just carried (bounded by the caller).
+  Reauth {
+    /// Fetch a new token first (else: only the nonce changed).
+    refresh: bool,
+  },
 }
 
 /// The retry class of an HTTP status (429 is decided by the pacer instead).

@@ -41,7 +41,42 @@ async function resolveToken(input, ctx) {
   if (!isSecretRef(input) || input.$secret === '') {
     throw configError([{ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }.' }])
   }
+  const value = await resolveSecretRef(input.$secret, ctx)
+  if (typeof value !== 'string' || value.trim() === '') {
+    const name = input.$secret
+    throw new OktaConnectorError({
+      code: 'OKTA_MISSING_SECRET',
+      message: `The API token secret ${name} is not set: set the environment variable ${name} (or provide it through the host's secrets) to an Okta API token.`,
+      issues: [{ field: 'apiToken', message: `secret ${name} is not set` }],
+    })
+  }
+  return value
+}
+
+/**
+ * Resolves the OAuth private key input: PEM text, a JWK (object or JSON text), or
+ * `{ $secret: NAME }` holding one of those. The value goes to the native core only.
+ */
+async function resolvePrivateKey(input, ctx) {
+  if (typeof input === 'string' || (input !== null && typeof input === 'object' && !isSecretRef(input))) return input
+  if (!isSecretRef(input) || input.$secret === '') {
+    throw configError([{ field: 'oauth.privateKey', message: 'Required: a secret reference { $secret: "OKTA_PRIVATE_KEY" } holding the app\'s private key.' }])
+  }
   const name = input.$secret
+  const value = await resolveSecretRef(name, ctx)
+  const empty = value == null || (typeof value === 'string' && value.trim() === '') || (typeof value !== 'string' && typeof value !== 'object')
+  if (empty) {
+    throw new OktaConnectorError({
+      code: 'OKTA_MISSING_SECRET',
+      message: `The private key secret ${name} is not set: set the environment variable ${name} (or provide it through the host's secrets) to the service app's private key (PEM PKCS#8 or a JWK).`,
+      issues: [{ field: 'oauth.privateKey', message: `secret ${name} is not set` }],
+    })
+  }
+  return value
+}
+
+/** A secret's value through `ctx.secretsResolver`, else the environment (JSON-parsed when it looks like JSON). */
+async function resolveSecretRef(name, ctx) {
   let value
   if (ctx?.secretsResolver && typeof ctx.secretsResolver.resolve === 'function') {
     value = await ctx.secretsResolver.resolve(name)
@@ -54,13 +89,6 @@ async function resolveToken(input, ctx) {
         // Not JSON after all: use the raw string.
       }
     }
-  }
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new OktaConnectorError({
-      code: 'OKTA_MISSING_SECRET',
-      message: `The API token secret ${name} is not set: set the environment variable ${name} (or provide it through the host's secrets) to an Okta API token.`,
-      issues: [{ field: 'apiToken', message: `secret ${name} is not set` }],
-    })
   }
   return value
 }
@@ -84,7 +112,12 @@ class OktaConnector {
   static id = id
   static resources = resources
   static schemas = schemas
-  static credentials = { apiToken: { description: 'Okta API token (SSWS).', auth: 'required' } }
+  // Hosts split these keys off into `creds`: the SSWS token, or the OAuth service
+  // app whose `privateKey` is the secret. Give exactly one.
+  static credentials = {
+    apiToken: { description: 'Okta API token (SSWS). Give either apiToken or oauth.', auth: 'optional' },
+    oauth: { description: 'OAuth 2.0 service app: { clientId, privateKey: { $secret } (PEM PKCS#8 or JWK, RSA or EC P-256), keyId?, scopes? }. Give either apiToken or oauth.', auth: 'optional' },
+  }
 
   /**
    * Validates `input` with the `configFields` rules and constructs the connector. Bad
@@ -92,12 +125,13 @@ class OktaConnector {
    * field at fault.
    */
   static create(input, ctx) {
-    const { apiToken, ...settings } = validateConfig(input)
-    return new OktaConnector(settings, { apiToken }, ctx)
+    const { apiToken, oauth, ...settings } = validateConfig(input)
+    return new OktaConnector(settings, oauth ? { oauth } : { apiToken }, ctx)
   }
 
   #settings
   #tokenInput
+  #oauthInput
   #ctx
   #client = null
   #logger
@@ -110,23 +144,67 @@ class OktaConnector {
     // instantiateConnector puts the token in settings when a class has no static
     // credentials; accept it in either place.
     this.#tokenInput = creds?.apiToken ?? raw.apiToken
+    this.#oauthInput = creds?.oauth ?? raw.oauth
     this.#settings = Object.fromEntries(SETTING_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]))
     this.#ctx = ctx ?? {}
     this.#logger = this.#ctx.logger ?? defaultLogger
+    const issues = this.#oauthInput != null ? this.#checkOAuth() : this.#checkToken()
+    if (issues.length) throw configError(issues)
+  }
+
+  /** Settings problems plus the token input's (SSWS). */
+  #checkToken() {
     const probe = native.checkConfig({ ...this.#settings, apiToken: { $secret: 'unchecked' } })
     const issues = probe.issues.filter((i) => i.field !== 'apiToken')
     if (typeof this.#tokenInput !== 'string' && !isSecretRef(this.#tokenInput)) {
-      issues.push({ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }.' })
+      issues.push({ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }, or oauth: { clientId, privateKey } for an OAuth 2.0 service app.' })
     }
-    if (issues.length) throw configError(issues)
-    this.#settings = { ...this.#settings, host: probe.config?.host ?? this.#settings.host }
+    if (!issues.length) this.#settings = { ...this.#settings, host: probe.config?.host ?? this.#settings.host }
+    return issues
   }
 
-  /** Settings plus credential inputs as given; a resolved or plain token is never included. */
+  /** Settings problems plus the OAuth input's; the key itself is checked when resolved. */
+  #checkOAuth() {
+    const input = this.#oauthInput
+    if (this.#tokenInput != null) {
+      return [{ field: 'oauth', message: 'Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.' }]
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      return [{ field: 'oauth', message: 'Expected an object { clientId, privateKey: { $secret: "OKTA_PRIVATE_KEY" }, keyId?, scopes? }.' }]
+    }
+    // The constructor also accepts a plain key (PEM text or a JWK object), like a plain token.
+    const probe = native.checkConfig({ ...this.#settings, oauth: { ...input, privateKey: { $secret: 'unchecked' } } })
+    const issues = [...probe.issues]
+    const key = input.privateKey
+    if (typeof key !== 'string' && (key === null || typeof key !== 'object')) {
+      issues.push({ field: 'oauth.privateKey', message: 'Required: a secret reference { $secret: "OKTA_PRIVATE_KEY" } holding the app\'s private key (PEM PKCS#8 or a JWK).' })
+    }
+    if (!issues.length) this.#settings = { ...this.#settings, host: probe.config?.host ?? this.#settings.host }
+    return issues
+  }
+
+  /** Settings plus credential inputs as given; a resolved or plain token or key is never included. */
   serializeConfig() {
     const out = { ...this.#settings }
     if (isSecretRef(this.#tokenInput)) out.apiToken = { $secret: this.#tokenInput.$secret }
+    const oauth = this.#oauthInput
+    if (oauth != null && typeof oauth === 'object') {
+      out.oauth = { clientId: oauth.clientId }
+      if (oauth.keyId !== undefined) out.oauth.keyId = oauth.keyId
+      if (oauth.scopes !== undefined) out.oauth.scopes = oauth.scopes
+      if (isSecretRef(oauth.privateKey)) out.oauth.privateKey = { $secret: oauth.privateKey.$secret }
+    }
     return JSON.parse(JSON.stringify(out))
+  }
+
+  /**
+   * How this connector signs in, without secrets: `{ scheme: 'ssws' }` or `{ scheme:
+   * 'oauth', clientId, alg, requestedScopes, grantedScopes, tokenType, expiresIn,
+   * tokenRequests }` (granted scopes and token type once a token was fetched).
+   */
+  authInfo() {
+    if (this.#client) return this.#client.authInfo()
+    return this.#oauthInput != null ? { scheme: 'oauth', clientId: this.#oauthInput.clientId ?? null, grantedScopes: null, tokenRequests: 0 } : { scheme: 'ssws' }
   }
 
   /** Request counters of this instance, plus the last rate-limit window seen per Okta bucket. */
@@ -136,11 +214,15 @@ class OktaConnector {
 
   async #getClient() {
     if (this.#client) return this.#client
-    const token = await resolveToken(this.#tokenInput, this.#ctx)
+    const oauth = this.#oauthInput
+    const auth = oauth != null
+      ? { oauth: { clientId: oauth.clientId, privateKey: await resolvePrivateKey(oauth.privateKey, this.#ctx), keyId: oauth.keyId, scopes: oauth.scopes } }
+      : { token: await resolveToken(this.#tokenInput, this.#ctx) }
     try {
       this.#client = new native.OktaClient({
         host: this.#settings.host,
-        token,
+        ...auth,
+        resources: this.#settings.resources,
         baseUrl: this.#ctx.baseUrl ?? process.env.OKTA_BASE_URL ?? undefined,
         rateLimitShare: this.#settings.rateLimitShare,
         requestTimeoutMs: this.#settings.requestTimeoutMs,

@@ -22,6 +22,7 @@ const resourceTable = Object.entries(definition.resources).map(([name, r]) => ({
   bucket: r.bucket,
   label: r.label,
   permission: r.permission,
+  oauthScope: r.oauthScope,
   default: r.default,
 }))
 const RESOURCE_SETTINGS = resourceTable.map((r) => r.setting)
@@ -36,15 +37,34 @@ const meta = Object.fromEntries(
 )
 
 const secretRef = z.object({ $secret: z.string().min(1) })
+// Visible ASCII only (header-safe), as the native validator checks.
+const VISIBLE = /^[\x21-\x7e]+$/
+const SCOPE_RE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+
+/** The OAuth 2.0 service-app sign-in (instead of apiToken). */
+const oauthFields = z.object({
+  clientId: z.string().trim().min(1, 'Required: the service app\'s client ID.').regex(VISIBLE, 'Required: the service app\'s client ID.'),
+  privateKey: secretRef,
+  keyId: z.string().trim().min(1).regex(VISIBLE).optional(),
+  scopes: z.array(z.string().regex(SCOPE_RE)).min(1).optional(),
+})
 
 /** zod v4 schema of the user-facing config. */
 const configFields = z.object({
   host: z.string().trim().min(1, 'Required: the Okta org host, e.g. "acme.okta.com".').regex(HOST_RE, HOST_MESSAGE).meta(meta.host),
-  apiToken: secretRef.meta(meta.apiToken),
+  apiToken: secretRef.optional().meta(meta.apiToken),
+  oauth: oauthFields.optional().meta(meta.oauth),
   resources: z.array(z.enum(RESOURCE_SETTINGS)).min(1).optional().meta(meta.resources),
   rateLimitShare: z.number().gt(0).lte(1).optional().meta(meta.rateLimitShare),
   requestTimeoutMs: z.number().int().min(1000).max(300000).optional().meta(meta.requestTimeoutMs),
   syncBudgetSeconds: z.number().int().min(10).max(3600).optional().meta(meta.syncBudgetSeconds),
+}).superRefine((config, ctx) => {
+  // Exactly one sign-in method (the native validator names the same fields).
+  if (config.apiToken && config.oauth) {
+    ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.' })
+  } else if (!config.apiToken && !config.oauth) {
+    ctx.addIssue({ code: 'custom', path: ['apiToken'], message: 'Required: a secret reference such as { $secret: "OKTA_API_TOKEN" }, or oauth: { clientId, privateKey } for an OAuth 2.0 service app.' })
+  }
 })
 
 const ts = z.string().nullish()
@@ -124,7 +144,7 @@ const schemas = {
 const resources = Object.fromEntries(
   Object.entries(definition.resources).map(([name, r]) => {
     // The table's machine keys stay internal (resourceTable).
-    const { responses: tag, setting, scope, bucket, label, permission, default: _default, ...rest } = r
+    const { responses: tag, setting, scope, bucket, label, permission, oauthScope, default: _default, ...rest } = r
     return [name, { ...rest, responses: { [tag]: schemas[tag] } }]
   }),
 )

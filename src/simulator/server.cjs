@@ -8,12 +8,15 @@ const zlib = require('zlib');
 const { Org, DAY } = require('./org.cjs');
 const { compileFilter, FilterError, parseIsoDate } = require('./filter.cjs');
 const { hash3, seedToUint32, Rng } = require('./rng.cjs');
+const { OAuthServer, TOKEN_PATH } = require('./oauth.cjs');
 
 const BUCKETS = ['users', 'groups', 'logs'];
 const DEFAULT_RATE_LIMITS = {
   users: { limit: 600, windowMs: 60000 },
   groups: { limit: 500, windowMs: 60000 },
   logs: { limit: 120, windowMs: 60000 },
+  // POST /oauth2/v1/token (OAuth service apps).
+  token: { limit: 600, windowMs: 60000 },
   // Anything else under the API (unknown paths): Okta's catch-all bucket.
   other: { limit: 1000, windowMs: 60000 },
 };
@@ -112,7 +115,9 @@ class Simulator {
       linkPath: null,
       logLimit: 100000,
     };
-    this.setOptions(o);
+    // OAuth 2.0 service apps (see oauth.cjs): options.oauth = { clients, ... }.
+    this.oauth = new OAuthServer(this, o.oauth || {});
+    this.setOptions({ ...o, oauth: undefined });
     this.requestCounter = 0; // never reset: keeps X-Okta-Request-Id unique
     this.seq = 0;
     this.inFlight = 0;
@@ -160,6 +165,7 @@ class Simulator {
     if (partial.linkOrigin !== undefined) o.linkOrigin = partial.linkOrigin;
     if (partial.linkPath !== undefined) o.linkPath = partial.linkPath;
     if (partial.logLimit !== undefined) o.logLimit = partial.logLimit;
+    if (partial.oauth !== undefined && this.oauth) this.oauth.setOptions(partial.oauth);
     if (partial.faults !== undefined) {
       o.faults = normalizeFaults(partial.faults);
       this.faultStates = o.faults.map((rule) => ({ rule, matched: 0, fired: 0 }));
@@ -209,6 +215,7 @@ class Simulator {
       bytes: c.bytes,
       faults: c.faults,
       byStatus: { ...c.byStatus },
+      oauth: this.oauth.stats(),
     };
   }
 
@@ -337,6 +344,7 @@ class Simulator {
         'accept-encoding': req.headers['accept-encoding'] ?? null,
       },
       bucket,
+      authScheme: null, // 'SSWS' | 'DPoP' | 'Bearer' | 'private_key_jwt' (never a secret)
       status: null,
       startedAt: now,
       endedAt: null,
@@ -392,6 +400,9 @@ class Simulator {
       out = this._concurrency429(headers);
     } else if (fault && FAULT_RESPONSES[fault.type]) {
       out = FAULT_RESPONSES[fault.type].call(this, headers, rl);
+    } else if (entry.path === TOKEN_PATH) {
+      out = rl.exceeded ? this._rateLimited(headers, rl) : await this.oauth.token(req, entry, headers);
+      if (this.closed || res.destroyed) return;
     } else {
       out = this._normal(req, url, entry, rl, headers);
     }
@@ -426,7 +437,17 @@ class Simulator {
     const o = this.options;
     if (rl.exceeded) return this._rateLimited(headers, rl);
     const error = (status, code, summary, causes) => ({ status, headers, body: this._errorBody(code, summary, causes) });
-    if (req.headers.authorization !== `SSWS ${o.token}`) return error(401, 'E0000011', 'Invalid token provided');
+    const authorization = req.headers.authorization || '';
+    if (/^(DPoP|Bearer) /.test(authorization)) {
+      // OAuth access token (oauth.cjs): expiry, DPoP proof, scope per endpoint, admin role.
+      const withHeaders = (status, code, summary, extra = {}) => ({ status, headers: { ...headers, ...extra }, body: this._errorBody(code, summary) });
+      const denied = this.oauth.authenticate(req, entry, withHeaders);
+      if (denied) return denied;
+      Object.assign(headers, this.oauth.apiHeaders());
+    } else {
+      entry.authScheme = authorization.startsWith('SSWS ') ? 'SSWS' : null;
+      if (authorization !== `SSWS ${o.token}`) return error(401, 'E0000011', 'Invalid token provided');
+    }
     if (o.forbidden.includes(entry.bucket)) return error(403, 'E0000006', 'You do not have permission to perform the requested action');
     if (req.method !== 'GET') return error(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
     try {
@@ -718,6 +739,10 @@ class Simulator {
       this.setOptions(input || {});
       return send(200, { ok: true });
     }
+    if (req.method === 'POST' && name === 'expireTokens') {
+      this.oauth.expireTokens();
+      return send(200, { ok: true });
+    }
     if (req.method === 'POST' && name === 'reset') {
       this.resetLog();
       return send(200, { ok: true });
@@ -760,6 +785,7 @@ class JsonArrayWriter {
 }
 
 function bucketOf(path) {
+  if (path === TOKEN_PATH) return 'token';
   if (path === '/api/v1/users' || path.startsWith('/api/v1/users/')) return 'users';
   if (path === '/api/v1/groups' || path.startsWith('/api/v1/groups/')) return 'groups';
   if (path === '/api/v1/logs' || path.startsWith('/api/v1/logs/')) return 'logs';
