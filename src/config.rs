@@ -639,9 +639,11 @@ fn oauth_config(
     }
     Some(list) => list.clone(),
     None => {
+      // Without a resources setting, the default resources' scopes: an opt-in resource
+      // the host asks for later without its scope is skipped with a warning.
       let enabled: Vec<Resource> = match resources {
         Some(names) => names.iter().filter_map(|n| Resource::from_setting(n)).collect(),
-        None => Resource::ALL.to_vec(),
+        None => Resource::DEFAULT.to_vec(),
       };
       required_scopes(&enabled)
     }
