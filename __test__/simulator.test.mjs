@@ -966,6 +966,9 @@ describe('apps, group stats and factors', () => {
       assert.equal(deep.links.next, undefined);
       const stats = await get(`${big.url}/api/v1/groups?expand=stats`, { agent });
       assert.equal(stats.json()[0]._embedded.stats.usersCount, 100_000);
+      big.addUsers(2);
+      const grown = await get(`${big.url}/api/v1/groups/${big.org.groupId(0)}?expand=stats`, { agent });
+      assert.equal(grown.json()._embedded.stats.usersCount, 100_002, 'Everyone counts users added at runtime');
       agent.destroy();
       assert.ok(Date.now() - t < 3000, `took ${Date.now() - t} ms`);
       assert.ok(total > 100, String(total));
