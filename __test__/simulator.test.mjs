@@ -530,7 +530,7 @@ describe('rate limits, concurrency and faults', () => {
 describe('cli', () => {
   test('prints one JSON line, serves, exposes stats, stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [CLI, '--port', '0', '--users', '300', '--groups', '20', '--events', '3000',
-      '--seed', '1', '--rate-limit', 'users=100/10000,groups=100/10000,logs=20/10000', '--token', 'T'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--seed', '1', '--apps', '30', '--rate-limit', 'users=100/10000,groups=100/10000,logs=20/10000,apps=7/10000', '--token', 'T'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let out = '';
       while (!out.includes('\n')) {
@@ -544,17 +544,35 @@ describe('cli', () => {
       assert.equal(r.status, 200);
       assert.equal(r.headers['x-rate-limit-limit'], '20');
       assert.equal(r.headers['x-rate-limit-remaining'], '19');
-      const expected = generateOrg({ users: 300, groups: 20, events: 3000, seed: 1, now: info.now, origin: info.url });
+      const expected = generateOrg({ users: 300, groups: 20, events: 3000, apps: 30, seed: 1, now: info.now, origin: info.url });
       // All events are inside the default 7-day window: the first page starts at event 0.
       assert.deepEqual(r.json(), Array.from({ length: 10 }, (_, i) => expected.event(i)));
       const stats = await (await fetch(`${info.url}/__sim/stats`)).json();
       assert.equal(stats.requests, 1);
       assert.equal(stats.byBucket.logs.requests, 1);
+      const apps = await get(`${info.url}/api/v1/apps?limit=200`, { token: 'T' });
+      assert.equal(apps.headers['x-rate-limit-limit'], '7');
+      assert.deepEqual(apps.json(), [...expected.appsList()].slice(0, 30));
+      assert.equal(apps.json().length, 30);
+      assert.equal((await (await fetch(`${info.url}/__sim/org`)).json()).appCount, 30);
     } finally {
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);
     }
+  });
+
+  test('--help lists the apps and factors endpoints and the --apps flag', async () => {
+    const child = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    assert.match(out, /--apps N\s+apps \(default 12\)/);
+    assert.match(out, /\/api\/v1\/apps/);
+    assert.match(out, /\/api\/v1\/users\/\{id\}\/factors/);
+    assert.match(out, /\/__sim\/enrollFactor/);
+    assert.ok(out.split('\n').every((line) => line.length <= 80));
   });
 });
 
