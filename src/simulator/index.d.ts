@@ -99,8 +99,33 @@ export interface SimPatchOptions {
   unset?: string[]
 }
 
+/**
+ * Runtime factor changes (each appends its System Log event: actor and target the
+ * user, published now) and hostile-data hooks; on `sim.org` and on the simulator,
+ * and as POST /__sim/<name> with the argument list as a JSON array (400 on a bad argument).
+ */
+export interface SimFactorChanges {
+  /**
+   * Enrolls a new ACTIVE factor (created = lastUpdated = now; `partial` deep-merged
+   * over it; a `factorType` outside the catalog is kept as given, provider `OKTA`
+   * unless given) and appends a `user.mfa.factor.activate` event. Throws for unknown
+   * or DEPROVISIONED users. Returns the factor.
+   */
+  enrollFactor(user: string | number, partial?: Partial<SimFactor>): SimFactor
+  /** Unenrolls a factor (gone from /factors) and appends `user.mfa.factor.deactivate`. Returns the removed factor. */
+  deactivateFactor(user: string | number, factorId: string): SimFactor
+  /** Removes every factor of the user and appends `user.mfa.factor.reset_all`. Returns the removed factors. */
+  resetFactors(user: string | number): SimFactor[]
+  /** Deep-merges `change` into a factor, bumps its lastUpdated and appends `user.mfa.factor.update`. Returns the factor. */
+  updateFactor(user: string | number, factorId: string, change: Partial<SimFactor>): SimFactor
+  /** Hostile data: deep-merges `patch`, deletes `unset` paths; no event, no lastUpdated bump. Returns the factor. */
+  patchFactor(user: string | number, factorId: string, patch: Record<string, unknown>, options?: SimPatchOptions): SimFactor
+  /** Hostile data: same for an app (by id or index), kept across requests; events keep the original label. Returns the app. */
+  patchApp(app: string | number, patch: Record<string, unknown>, options?: SimPatchOptions): Record<string, any>
+}
+
 /** The generated org (raw Okta JSON objects). */
-export interface SimOrg {
+export interface SimOrg extends SimFactorChanges {
   readonly now: number
   readonly userCount: number
   readonly groupCount: number
@@ -128,28 +153,11 @@ export interface SimOrg {
   event(position: number): Record<string, any> | undefined
   /** A user's factors as served (by id or index); `[]` for DEPROVISIONED users, undefined for unknown users. */
   factors(user: string | number): SimFactor[] | undefined
-  /**
-   * Enrolls a new ACTIVE factor (created = lastUpdated = now; `partial` deep-merged
-   * over it; a `factorType` outside the catalog is kept as given, provider `OKTA`
-   * unless given) and appends a `user.mfa.factor.activate` event. Throws for unknown
-   * or DEPROVISIONED users. Returns the factor.
-   */
-  enrollFactor(user: string | number, partial?: Partial<SimFactor>): SimFactor
-  /** Unenrolls a factor (gone from /factors) and appends `user.mfa.factor.deactivate`. Returns the removed factor. */
-  deactivateFactor(user: string | number, factorId: string): SimFactor
-  /** Removes every factor of the user and appends `user.mfa.factor.reset_all`. Returns the removed factors. */
-  resetFactors(user: string | number): SimFactor[]
-  /** Deep-merges `change` into a factor, bumps its lastUpdated and appends `user.mfa.factor.update`. Returns the factor. */
-  updateFactor(user: string | number, factorId: string, change: Partial<SimFactor>): SimFactor
-  /** Hostile data: deep-merges `patch`, deletes `unset` paths; no event, no lastUpdated bump. Returns the factor. */
-  patchFactor(user: string | number, factorId: string, patch: Record<string, unknown>, options?: SimPatchOptions): SimFactor
-  /** Hostile data: same for an app (by id or index), kept across requests; events keep the original label. Returns the app. */
-  patchApp(app: string | number, patch: Record<string, unknown>, options?: SimPatchOptions): Record<string, any>
   addEvents(events: Array<Record<string, unknown>>): Array<Record<string, any>>
 }
 
 /** A running simulator. */
-export interface Simulator {
+export interface Simulator extends SimFactorChanges {
   /** `http://127.0.0.1:PORT`: the base URL to give the connector. */
   readonly url: string
   /** The token it accepts. */
@@ -165,13 +173,6 @@ export interface Simulator {
   updateUser(id: string, change: { status?: string; profile?: Record<string, unknown> }): unknown
   addGroups(n: number): unknown
   addEvents(events: Array<Record<string, unknown>>): unknown
-  /** The same as `org.enrollFactor` etc.; also POST /__sim/<name> with the argument list as a JSON array (400 on a bad argument). */
-  enrollFactor(user: string | number, partial?: Partial<SimFactor>): SimFactor
-  deactivateFactor(user: string | number, factorId: string): SimFactor
-  resetFactors(user: string | number): SimFactor[]
-  updateFactor(user: string | number, factorId: string, change: Partial<SimFactor>): SimFactor
-  patchFactor(user: string | number, factorId: string, patch: Record<string, unknown>, options?: SimPatchOptions): SimFactor
-  patchApp(app: string | number, patch: Record<string, unknown>, options?: SimPatchOptions): Record<string, any>
   close(): Promise<void>
 }
 
