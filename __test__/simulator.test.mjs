@@ -693,6 +693,10 @@ describe('apps, group stats and factors', () => {
     const active = await collect(`${sim.url}/api/v1/apps?limit=200&filter=${encodeURIComponent('status eq "ACTIVE"')}`);
     assert.equal(active.items.length + inactive.items.length, 45);
     assert.ok(active.items.every((a) => a.status === 'ACTIVE'));
+    const oidc = await get(`${sim.url}/api/v1/apps?filter=${encodeURIComponent('name eq "oidc_client" and status eq "ACTIVE"')}`);
+    assert.deepEqual(oidc.json().map((a) => a.id), all.filter((a) => a.name === 'oidc_client' && a.status === 'ACTIVE').map((a) => a.id));
+    assert.ok(oidc.json().length >= 2);
+    assert.deepEqual((await get(`${sim.url}/api/v1/apps?q=sla`)).json().map((a) => a.label), ['Slack']);
     const bad = await get(`${sim.url}/api/v1/apps?filter=${encodeURIComponent('label eq "Slack"')}`);
     assert.equal(bad.status, 400);
     assert.equal(bad.json().errorCode, 'E0000031');
