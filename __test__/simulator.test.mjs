@@ -764,6 +764,8 @@ describe('apps, group stats and factors', () => {
       const { _links, ...expected } = again.groupStats(i);
       assert.deepEqual({ ...s, _links: undefined }, { ...expected, _links: undefined });
     }
+    assert.deepEqual(items, [...sim.org.groups({ expand: 'stats' })]);
+    assert.deepEqual(items[2], sim.org.group(2, { expand: 'stats' }));
     assert.equal(items[0].profile.name, 'Everyone');
     assert.equal(items[0]._embedded.stats.usersCount, sim.org.userCount);
     assert.equal(items[1].profile.name, 'Okta Administrators');

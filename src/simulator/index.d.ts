@@ -134,7 +134,8 @@ export interface SimOrg extends SimFactorChanges {
   /** The apps System Log events reference (the first 9 apps; `id`, `name`, `label`, `signOnMode`). */
   readonly apps: ReadonlyArray<{ id: string; name: string; label: string; signOnMode: string }>
   users(): IterableIterator<Record<string, any>>
-  groups(): IterableIterator<Record<string, any>>
+  /** `{ expand: 'stats' }`: each group as `GET /api/v1/groups?expand=stats` serves it. */
+  groups(options?: { expand?: 'stats' }): IterableIterator<Record<string, any>>
   events(): IterableIterator<Record<string, any>>
   /** Every app, in /api/v1/apps order. */
   appsList(): IterableIterator<Record<string, any>>
@@ -142,7 +143,7 @@ export interface SimOrg extends SimFactorChanges {
   userId(index: number): string
   /** Index of a user id, -1 if none. */
   userIndex(id: string): number
-  group(index: number): Record<string, any> | undefined
+  group(index: number, options?: { expand?: 'stats' }): Record<string, any> | undefined
   groupId(index: number): string
   /** `_embedded.stats` of a group (`usersCount`, `appsCount`, `groupPushMappingsCount`, `hasAdminPrivilege`, `_links`). Everyone's usersCount is `userCount`. */
   groupStats(index: number): Record<string, any> | undefined

@@ -271,8 +271,10 @@ class Org {
     return i >= 0 && i < this.groupCount && this.groupId(i) === id ? i : -1;
   }
 
-  group(i) {
+  /** The group at index i; `{ expand: 'stats' }` adds `_embedded.stats` as `?expand=stats` serves it. */
+  group(i, options) {
     if (!(i >= 0 && i < this.groupCount)) return undefined;
+    if (options && options.expand === 'stats') return { ...this.group(i), _embedded: { stats: this.groupStats(i) } };
     const r = new Rng(hash3(this.s, K.group, i));
     const id = this.groupId(i);
     const now = this.now;
@@ -340,8 +342,8 @@ class Org {
     };
   }
 
-  *groups() {
-    for (let i = 0; i < this.groupCount; i++) yield this.group(i);
+  *groups(options) {
+    for (let i = 0; i < this.groupCount; i++) yield this.group(i, options);
   }
 
   addGroups(n = 1) {
