@@ -113,7 +113,7 @@ export function expectedEvent(e) {
 export function expectedRecords(org, { since, userFilter = () => true, groupFilter = () => true } = {}) {
   const sinceMs = since ? Date.parse(since) : null
   const users = [...org.users()].filter(userFilter).map(expectedUser)
-  const groups = [...org.groups()].filter(groupFilter).map(expectedGroup)
+  const groups = [...org.groups({ expand: 'stats' })].filter(groupFilter).map(expectedGroup)
   const events = [...org.events()]
     .filter((e) => SIGN_IN_EVENT_TYPES.includes(e.eventType))
     .filter((e) => sinceMs === null || Date.parse(e.published) > sinceMs)

@@ -530,7 +530,7 @@ describe('rate limits, concurrency and faults', () => {
 describe('cli', () => {
   test('prints one JSON line, serves, exposes stats, stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [CLI, '--port', '0', '--users', '300', '--groups', '20', '--events', '3000',
-      '--seed', '1', '--rate-limit', 'users=100/10000,groups=100/10000,logs=20/10000', '--token', 'T'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--seed', '1', '--apps', '30', '--rate-limit', 'users=100/10000,groups=100/10000,logs=20/10000,apps=7/10000', '--token', 'T'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let out = '';
       while (!out.includes('\n')) {
@@ -544,17 +544,35 @@ describe('cli', () => {
       assert.equal(r.status, 200);
       assert.equal(r.headers['x-rate-limit-limit'], '20');
       assert.equal(r.headers['x-rate-limit-remaining'], '19');
-      const expected = generateOrg({ users: 300, groups: 20, events: 3000, seed: 1, now: info.now, origin: info.url });
+      const expected = generateOrg({ users: 300, groups: 20, events: 3000, apps: 30, seed: 1, now: info.now, origin: info.url });
       // All events are inside the default 7-day window: the first page starts at event 0.
       assert.deepEqual(r.json(), Array.from({ length: 10 }, (_, i) => expected.event(i)));
       const stats = await (await fetch(`${info.url}/__sim/stats`)).json();
       assert.equal(stats.requests, 1);
       assert.equal(stats.byBucket.logs.requests, 1);
+      const apps = await get(`${info.url}/api/v1/apps?limit=200`, { token: 'T' });
+      assert.equal(apps.headers['x-rate-limit-limit'], '7');
+      assert.deepEqual(apps.json(), [...expected.appsList()].slice(0, 30));
+      assert.equal(apps.json().length, 30);
+      assert.equal((await (await fetch(`${info.url}/__sim/org`)).json()).appCount, 30);
     } finally {
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);
     }
+  });
+
+  test('--help lists the apps and factors endpoints and the --apps flag', async () => {
+    const child = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    assert.match(out, /--apps N\s+apps \(default 12\)/);
+    assert.match(out, /\/api\/v1\/apps/);
+    assert.match(out, /\/api\/v1\/users\/\{id\}\/factors/);
+    assert.match(out, /\/__sim\/enrollFactor/);
+    assert.ok(out.split('\n').every((line) => line.length <= 80));
   });
 });
 
@@ -609,6 +627,378 @@ describe('scale', () => {
       assert.equal(sim.stats().requests, 6);
     } finally {
       await sim.close();
+    }
+  });
+});
+
+describe('apps, group stats and factors', () => {
+  let sim;
+  before(async () => {
+    sim = await startSimulator({ users: 400, groups: 15, events: 500, apps: 45, seed: 5 });
+  });
+  after(() => sim.close());
+  const FACTOR_EVENT_TYPES = ['user.mfa.factor.activate', 'user.mfa.factor.deactivate', 'user.mfa.factor.reset_all', 'user.mfa.factor.update'];
+  const factorsUrl = (id) => `${sim.url}/api/v1/users/${id}/factors`;
+  const lastEvent = () => sim.org.event(sim.org.eventCount - 1);
+
+  test('apps: default limit 20, Link paging by id, Okta app shape, own bucket', async () => {
+    const expected = [...sim.org.appsList()];
+    assert.equal(expected.length, 45);
+    const first = await get(`${sim.url}/api/v1/apps`);
+    assert.equal(first.status, 200);
+    assert.equal(first.headers['x-rate-limit-limit'], '100');
+    assert.deepEqual(first.json(), expected.slice(0, 20));
+    assert.equal(first.links.next, `${sim.url}/api/v1/apps?after=${expected[19].id}`);
+    const { items, pages } = await collect(`${sim.url}/api/v1/apps?limit=7`);
+    assert.deepEqual(items, expected);
+    assert.equal(pages.length, 7);
+    assert.equal(pages.at(-1).next, undefined);
+    assert.equal(sim.requests.at(-1).bucket, 'apps');
+    assert.equal(new Set(items.map((a) => a.id)).size, 45);
+    // The first apps are the ones System Log events reference.
+    assert.deepEqual(items.slice(0, sim.org.apps.length).map((a) => [a.id, a.label]), sim.org.apps.map((a) => [a.id, a.label]));
+    const modes = new Set();
+    for (const a of items) {
+      assert.match(a.id, /^0oa[0-9A-Za-z]{17}$/);
+      for (const k of ['name', 'label', 'status', 'signOnMode', 'created', 'lastUpdated', 'accessibility', 'visibility', 'features', 'credentials', 'settings', '_links']) {
+        assert.ok(a[k] !== undefined, `${a.id} has ${k}`);
+      }
+      assert.ok(Date.parse(a.created) <= Date.parse(a.lastUpdated));
+      assert.ok(Array.isArray(a.features));
+      assert.equal(a._links.users.href, `${sim.url}/api/v1/apps/${a.id}/users`);
+      assert.ok(a._links[a.status === 'ACTIVE' ? 'deactivate' : 'activate']);
+      modes.add(a.signOnMode);
+    }
+    for (const m of ['SAML_2_0', 'OPENID_CONNECT', 'BOOKMARK', 'WS_FEDERATION']) assert.ok(modes.has(m), m);
+    assert.equal(new Set(items.map((a) => a.label)).size, 45, 'labels are unique');
+
+    const one = await get(`${sim.url}/api/v1/apps/${expected[30].id}`);
+    assert.deepEqual(one.json(), expected[30]);
+    const missing = await get(`${sim.url}/api/v1/apps/0oa00000000000000000`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json().errorCode, 'E0000007');
+  });
+
+  test('apps: limit max 200 (over it a 400), status filter, deterministic per seed', async () => {
+    assert.equal((await get(`${sim.url}/api/v1/apps?limit=200`)).json().length, 45);
+    for (const limit of ['201', '0', 'x']) {
+      const r = await get(`${sim.url}/api/v1/apps?limit=${limit}`);
+      assert.equal(r.status, 400, limit);
+      assert.equal(r.json().errorCode, 'E0000001');
+    }
+    const all = [...sim.org.appsList()];
+    const inactive = await collect(`${sim.url}/api/v1/apps?limit=3&filter=${encodeURIComponent('status eq "INACTIVE"')}`);
+    assert.ok(inactive.items.length >= 5);
+    assert.deepEqual(inactive.items, all.filter((a) => a.status === 'INACTIVE'));
+    const active = await collect(`${sim.url}/api/v1/apps?limit=200&filter=${encodeURIComponent('status eq "ACTIVE"')}`);
+    assert.equal(active.items.length + inactive.items.length, 45);
+    assert.ok(active.items.every((a) => a.status === 'ACTIVE'));
+    const oidc = await get(`${sim.url}/api/v1/apps?filter=${encodeURIComponent('name eq "oidc_client" and status eq "ACTIVE"')}`);
+    assert.deepEqual(oidc.json().map((a) => a.id), all.filter((a) => a.name === 'oidc_client' && a.status === 'ACTIVE').map((a) => a.id));
+    assert.ok(oidc.json().length >= 2);
+    assert.deepEqual((await get(`${sim.url}/api/v1/apps?q=sla`)).json().map((a) => a.label), ['Slack']);
+    const bad = await get(`${sim.url}/api/v1/apps?filter=${encodeURIComponent('label eq "Slack"')}`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json().errorCode, 'E0000031');
+
+    const now = sim.org.now;
+    const a = generateOrg({ seed: 11, now });
+    assert.equal(a.appCount, 12);
+    assert.deepEqual([...a.appsList()], [...generateOrg({ seed: 11, now }).appsList()]);
+    assert.notDeepEqual([...a.appsList()].map((x) => x.id), [...generateOrg({ seed: 12, now }).appsList()].map((x) => x.id));
+    const statuses = [...a.appsList()].map((x) => x.status);
+    assert.ok(statuses.includes('INACTIVE') && statuses.filter((s) => s === 'ACTIVE').length >= 9);
+    assert.equal(generateOrg({ apps: 0 }).appCount, 0);
+  });
+
+  test('apps and factors: own rate-limit buckets, forbidden-able', async () => {
+    const s2 = await startSimulator({ users: 30, seed: 5, rateLimits: { apps: { limit: 2, windowMs: 60000 }, factors: { limit: 3, windowMs: 60000 } } });
+    try {
+      const uid = s2.org.user(0).id;
+      const apps = [];
+      for (let i = 0; i < 3; i++) apps.push(await get(`${s2.url}/api/v1/apps`));
+      assert.deepEqual(apps.map((r) => r.status), [200, 200, 429]);
+      assert.equal(apps[2].json().errorCode, 'E0000047');
+      const factors = [];
+      for (let i = 0; i < 4; i++) factors.push(await get(`${s2.url}/api/v1/users/${uid}/factors`));
+      assert.deepEqual(factors.map((r) => r.status), [200, 200, 200, 429]);
+      assert.deepEqual(factors.map((r) => r.headers['x-rate-limit-remaining']), ['2', '1', '0', '0']);
+      // The users bucket is untouched by both.
+      const user = await get(`${s2.url}/api/v1/users/${uid}`);
+      assert.equal(user.status, 200);
+      assert.equal(user.headers['x-rate-limit-remaining'], '599');
+      const stats = s2.stats().byBucket;
+      assert.deepEqual([stats.apps.requests, stats.apps.status429, stats.factors.requests, stats.factors.status429, stats.users.requests], [3, 1, 4, 1, 1]);
+      assert.equal(stats.apps.limit, 2);
+
+      s2.setOptions({ forbidden: ['apps', 'factors'], rateLimits: { apps: { limit: 100 }, factors: { limit: 600 } } });
+      for (const path of ['/api/v1/apps', `/api/v1/apps/${s2.org.appId(0)}`, `/api/v1/users/${uid}/factors`]) {
+        const r = await get(`${s2.url}${path}`);
+        assert.equal(r.status, 403, path);
+        assert.equal(r.json().errorCode, 'E0000006');
+      }
+      assert.equal((await get(`${s2.url}/api/v1/users/${uid}`)).status, 200);
+    } finally {
+      await s2.close();
+    }
+    const { DEFAULT_RATE_LIMITS } = sim_;
+    assert.deepEqual(DEFAULT_RATE_LIMITS.apps, { limit: 100, windowMs: 60000 });
+    assert.deepEqual(DEFAULT_RATE_LIMITS.factors, { limit: 600, windowMs: 60000 });
+  });
+
+  test('groups?expand=stats embeds stats; without expand nothing changes', async () => {
+    const plain = await get(`${sim.url}/api/v1/groups`);
+    assert.deepEqual(plain.json(), [...sim.org.groups()]);
+    assert.ok(plain.json().every((g) => g._embedded === undefined));
+    const { items } = await collect(`${sim.url}/api/v1/groups?limit=4&expand=stats`);
+    assert.equal(items.length, 15);
+    const again = generateOrg({ users: 400, groups: 15, events: 500, apps: 45, seed: 5, now: sim.org.now });
+    for (const [i, g] of items.entries()) {
+      const { _embedded, ...rest } = g;
+      assert.deepEqual(rest, plain.json()[i]);
+      const s = _embedded.stats;
+      assert.deepEqual(Object.keys(s).slice(0, 4), ['usersCount', 'appsCount', 'groupPushMappingsCount', 'hasAdminPrivilege']);
+      for (const k of ['usersCount', 'appsCount', 'groupPushMappingsCount']) assert.ok(Number.isInteger(s[k]) && s[k] >= 0, k);
+      assert.ok(s.usersCount <= sim.org.userCount && s.appsCount <= sim.org.appCount);
+      assert.equal(typeof s.hasAdminPrivilege, 'boolean');
+      const { _links, ...expected } = again.groupStats(i);
+      assert.deepEqual({ ...s, _links: undefined }, { ...expected, _links: undefined });
+    }
+    assert.deepEqual(items, [...sim.org.groups({ expand: 'stats' })]);
+    assert.deepEqual(items[2], sim.org.group(2, { expand: 'stats' }));
+    assert.equal(items[0].profile.name, 'Everyone');
+    assert.equal(items[0]._embedded.stats.usersCount, sim.org.userCount);
+    assert.equal(items[1].profile.name, 'Okta Administrators');
+    assert.equal(items[1]._embedded.stats.hasAdminPrivilege, true);
+    assert.ok(new Set(items.slice(2).map((g) => g._embedded.stats.usersCount)).size > 3, 'counts vary');
+    // expand is a comma list; the single-group route expands too; filters still apply.
+    const one = await get(`${sim.url}/api/v1/groups/${items[0].id}?expand=app,stats`);
+    assert.equal(one.json()._embedded.stats.usersCount, sim.org.userCount);
+    const builtIn = await get(`${sim.url}/api/v1/groups?expand=stats&filter=${encodeURIComponent('type eq "BUILT_IN"')}`);
+    assert.deepEqual(builtIn.json().map((g) => g.id), items.filter((g) => g.type === 'BUILT_IN').map((g) => g.id));
+    assert.ok(builtIn.json().every((g) => g._embedded.stats));
+    assert.equal((await get(`${sim.url}/api/v1/groups?expand=app`)).json()[0]._embedded, undefined);
+  });
+
+  test('factors: per-user arrays, no paging, status-dependent, deterministic', async () => {
+    const org = sim.org;
+    const counts = [0, 0, 0, 0, 0];
+    const types = new Set();
+    const providers = new Set();
+    const statuses = new Set();
+    const ids = new Set();
+    let activeUsers = 0;
+    let activeOneOrTwo = 0;
+    const agent = new http.Agent({ keepAlive: true });
+    for (let i = 0; i < org.userCount; i++) {
+      const user = org.user(i);
+      const r = await get(factorsUrl(user.id), { agent });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.link, undefined);
+      const list = r.json();
+      assert.ok(Array.isArray(list));
+      assert.deepEqual(list, org.factors(i));
+      if (['STAGED', 'PROVISIONED', 'DEPROVISIONED'].includes(user.status)) assert.deepEqual(list, [], `${user.status} user has none`);
+      if (user.status === 'ACTIVE') {
+        activeUsers++;
+        if (list.length === 1 || list.length === 2) activeOneOrTwo++;
+      }
+      counts[list.length]++;
+      for (const f of list) {
+        assert.match(f.id, /^[a-z]{3}[0-9A-Za-z]{17}$/);
+        ids.add(f.id);
+        types.add(f.factorType);
+        providers.add(f.provider);
+        statuses.add(f.status);
+        assert.equal(typeof f.vendorName, 'string');
+        assert.ok(Date.parse(f.created) >= Date.parse(user.activated) && Date.parse(f.created) <= Date.parse(f.lastUpdated));
+        assert.ok(f.profile && typeof f.profile === 'object');
+        assert.equal(f._links.self.href, `${sim.url}/api/v1/users/${user.id}/factors/${f.id}`);
+        assert.equal(f._links.user.href, `${sim.url}/api/v1/users/${user.id}`);
+      }
+      assert.equal(new Set(list.map((f) => `${f.factorType}/${f.provider}`)).size, list.length, 'no duplicate enrollments');
+    }
+    agent.destroy();
+    assert.ok(counts[0] > 0 && counts[1] > 0 && counts[2] > 0 && counts[3] + counts[4] > 0, String(counts));
+    assert.ok(activeOneOrTwo / activeUsers > 0.6, `${activeOneOrTwo}/${activeUsers}`);
+    for (const t of ['push', 'token:software:totp', 'sms', 'email', 'webauthn', 'signed_nonce']) assert.ok(types.has(t), t);
+    for (const p of ['OKTA', 'GOOGLE', 'FIDO']) assert.ok(providers.has(p), p);
+    assert.ok(statuses.has('ACTIVE') && statuses.has('PENDING_ACTIVATION'));
+    assert.equal(ids.size, counts.reduce((sum, n, k) => sum + n * k, 0), 'factor ids are unique');
+    assert.ok(sim.requests.slice(-5).every((e) => e.bucket === 'factors'));
+    assert.equal(org.factorLists.size, 0, 'reading stores nothing');
+
+    const again = generateOrg({ users: 400, groups: 15, events: 500, apps: 45, seed: 5, now: org.now, origin: sim.url });
+    for (const i of [0, 7, 123, 399]) assert.deepEqual(again.factors(i), org.factors(i));
+
+    const withFactors = [...Array(org.userCount).keys()].find((i) => org.factors(i).length > 0);
+    const f = org.factors(withFactors)[0];
+    const single = await get(`${factorsUrl(org.userId(withFactors))}/${f.id}`);
+    assert.deepEqual(single.json(), f);
+    for (const url of [factorsUrl('00uNOTAUSER000000000'), factorsUrl(org.user(0).profile.login), `${factorsUrl(org.userId(withFactors))}/opfNOTAFACTOR0000000`]) {
+      const r = await get(url);
+      assert.equal(r.status, 404, url);
+      assert.equal(r.json().errorCode, 'E0000007');
+      assert.match(r.json().errorSummary, /^Not found: Resource not found: /);
+    }
+  });
+
+  test('factor changes: /factors and the System Log agree', async () => {
+    const org = sim.org;
+    const i = [...Array(org.userCount).keys()].find((k) => org.user(k).status === 'ACTIVE' && org.factors(k).length === 2);
+    const user = org.user(i);
+    const before = org.factors(i);
+    const logsBefore = org.eventCount;
+    const t0 = new Date(Date.now() - 1).toISOString();
+
+    const enrolled = sim.enrollFactor(user.id, { factorType: 'token:hardware', provider: 'YUBICO' });
+    assert.equal(enrolled.status, 'ACTIVE');
+    assert.equal(enrolled.vendorName, 'YUBICO');
+    assert.match(enrolled.id, /^ykf/);
+    const afterEnroll = (await get(factorsUrl(user.id))).json();
+    assert.deepEqual(afterEnroll, [...before, enrolled]);
+    const ev = lastEvent();
+    assert.equal(ev.eventType, 'user.mfa.factor.activate');
+    assert.equal(ev.outcome.result, 'SUCCESS');
+    assert.equal(ev.published, enrolled.created);
+    assert.deepEqual([ev.actor.id, ev.actor.type, ev.actor.alternateId], [user.id, 'User', user.profile.login]);
+    assert.deepEqual(ev.target, [{ id: user.id, type: 'User', alternateId: user.profile.login, displayName: `${user.profile.firstName} ${user.profile.lastName}`, detailEntry: null }]);
+    assert.equal(ev.debugContext.debugData.factorId, enrolled.id);
+
+    const target = before[0];
+    const updated = sim.updateFactor(user.id, target.id, { status: 'DISABLED' });
+    assert.equal(updated.status, 'DISABLED');
+    assert.ok(Date.parse(updated.lastUpdated) > Date.parse(target.lastUpdated));
+    assert.deepEqual(org.factors(i).find((f) => f.id === target.id), updated);
+    assert.equal(lastEvent().eventType, 'user.mfa.factor.update');
+    assert.equal(lastEvent().published, updated.lastUpdated);
+
+    const removed = sim.deactivateFactor(user.id, before[1].id);
+    assert.equal(removed.id, before[1].id);
+    assert.deepEqual((await get(factorsUrl(user.id))).json().map((f) => f.id), [target.id, enrolled.id]);
+    assert.equal(lastEvent().eventType, 'user.mfa.factor.deactivate');
+    assert.equal(lastEvent().target[0].id, user.id);
+
+    assert.equal(sim.resetFactors(user.id).length, 2);
+    assert.deepEqual((await get(factorsUrl(user.id))).json(), []);
+    assert.equal(lastEvent().eventType, 'user.mfa.factor.reset_all');
+    assert.equal(org.eventCount, logsBefore + 4);
+    assert.throws(() => sim.deactivateFactor(user.id, target.id), /no factor/);
+    assert.throws(() => sim.enrollFactor('00uNOTAUSER000000000'), /unknown user/);
+
+    // Served by /api/v1/logs (polling) in order, and never as sign-ins.
+    for (const t of FACTOR_EVENT_TYPES) assert.ok(!SIGN_IN_EVENT_TYPES.includes(t), t);
+    const filter = FACTOR_EVENT_TYPES.map((t) => `eventType eq "${t}"`).join(' or ');
+    const logs = await collect(`${sim.url}/api/v1/logs?limit=1000&sortOrder=ASCENDING&since=${encodeURIComponent(t0)}&filter=${encodeURIComponent(filter)}`, { stopOnEmpty: true });
+    assert.deepEqual(logs.items.map((e) => e.eventType), ['user.mfa.factor.activate', 'user.mfa.factor.update', 'user.mfa.factor.deactivate', 'user.mfa.factor.reset_all']);
+    assert.ok(logs.items.every((e) => e.actor.id === user.id && e.target[0].id === user.id));
+    const signIns = await collect(`${sim.url}/api/v1/logs?limit=1000&sortOrder=ASCENDING&since=${encodeURIComponent(t0)}&filter=${encodeURIComponent(AUTH_FILTER)}`, { stopOnEmpty: true });
+    assert.equal(signIns.items.length, 0);
+    // The generated history has none of them.
+    assert.ok([...generateOrg({ users: 50, events: 3000, seed: 5 }).events()].every((e) => !FACTOR_EVENT_TYPES.includes(e.eventType)));
+
+    // A DEPROVISIONED user answers [] and cannot enroll.
+    const gone = [...Array(org.userCount).keys()].find((k) => org.user(k).status === 'DEPROVISIONED');
+    assert.deepEqual((await get(factorsUrl(org.userId(gone)))).json(), []);
+    assert.throws(() => sim.enrollFactor(org.userId(gone)), /DEPROVISIONED/);
+    const other = [...Array(org.userCount).keys()].find((k) => k !== i && org.factors(k).length > 0);
+    sim.updateUser(org.userId(other), { status: 'DEPROVISIONED' });
+    assert.deepEqual((await get(factorsUrl(org.userId(other)))).json(), []);
+  });
+
+  test('factor changes over /__sim/, hundreds of factors for one user', async () => {
+    const org = sim.org;
+    const i = [...Array(org.userCount).keys()].find((k) => org.user(k).status === 'ACTIVE' && org.factors(k).length === 1);
+    const uid = org.userId(i);
+    const post = async (name, args) => {
+      const r = await fetch(`${sim.url}/__sim/${name}`, { method: 'POST', body: JSON.stringify(args) });
+      return { status: r.status, body: await r.json() };
+    };
+    const enrolled = await post('enrollFactor', [uid, { factorType: 'email' }]);
+    assert.equal(enrolled.status, 200);
+    assert.equal(enrolled.body.result.factorType, 'email');
+    assert.equal(enrolled.body.result.profile.email, org.user(i).profile.email);
+    assert.equal(lastEvent().eventType, 'user.mfa.factor.activate');
+    assert.equal((await post('updateFactor', [uid, enrolled.body.result.id, { profile: { email: 'new@example.com' } }])).body.result.profile.email, 'new@example.com');
+    assert.equal((await post('deactivateFactor', [uid, enrolled.body.result.id])).status, 200);
+    assert.equal((await post('deactivateFactor', [uid, enrolled.body.result.id])).status, 400);
+    assert.equal((await post('enrollFactor', ['00uNOTAUSER000000000'])).status, 400);
+    const org2 = await (await fetch(`${sim.url}/__sim/org`)).json();
+    assert.equal(org2.appCount, 45);
+
+    for (let k = 0; k < 300; k++) sim.enrollFactor(uid);
+    const r = await get(factorsUrl(uid));
+    const list = r.json();
+    assert.equal(list.length, 301);
+    assert.equal(r.headers.link, undefined);
+    assert.equal(new Set(list.map((f) => f.id)).size, 301);
+    assert.ok(new Set(list.map((f) => f.factorType)).size >= 5);
+    assert.equal(await post('resetFactors', [uid]).then((x) => x.body.result.length), 301);
+    assert.deepEqual((await get(factorsUrl(uid))).json(), []);
+  });
+
+  test('hostile data: factors with missing fields or unknown types, huge app labels', async () => {
+    const org = sim.org;
+    const i = [...Array(org.userCount).keys()].find((k) => org.user(k).status === 'ACTIVE' && org.factors(k).length >= 1 && !org.factorLists.has(k));
+    const uid = org.userId(i);
+    const [first] = org.factors(i);
+    const events = org.eventCount;
+    const patched = sim.patchFactor(uid, first.id, { status: 'SOMETHING_NEW', profile: { nested: { deep: [1, { x: null }] } } }, { unset: ['provider', 'created', 'profile.credentialId', '_links.self'] });
+    assert.equal(org.eventCount, events, 'patches log nothing');
+    const served = (await get(factorsUrl(uid))).json()[0];
+    assert.deepEqual(served, patched);
+    assert.equal(served.status, 'SOMETHING_NEW');
+    for (const k of ['provider', 'created']) assert.ok(!(k in served), k);
+    assert.ok(!('credentialId' in served.profile) && !('self' in served._links));
+    assert.equal(served.lastUpdated, first.lastUpdated);
+
+    const odd = sim.enrollFactor(uid, { factorType: 'quantum:entanglement', provider: 'ACME', profile: { qubits: 7 } });
+    const list = (await get(factorsUrl(uid))).json();
+    assert.deepEqual(list.at(-1), odd);
+    assert.deepEqual([odd.factorType, odd.provider, odd.vendorName, odd.profile.qubits], ['quantum:entanglement', 'ACME', 'ACME', 7]);
+    assert.equal(lastEvent().debugContext.debugData.factor, 'quantum:entanglement');
+
+    const app = org.app(3);
+    const label = 'L'.repeat(1 << 20);
+    sim.patchApp(app.id, { label, settings: { app: null } }, { unset: ['signOnMode', 'credentials.userNameTemplate'] });
+    const page = (await get(`${sim.url}/api/v1/apps?limit=200`)).json();
+    assert.equal(page[3].label, label);
+    assert.equal(page[3].settings.app, null);
+    assert.ok(!('signOnMode' in page[3]) && !('userNameTemplate' in page[3].credentials));
+    assert.equal(page[3].id, app.id);
+    assert.deepEqual(page[4], org.app(4));
+    // Events keep referencing the app by its original label.
+    assert.equal(org.apps[3].label, app.label);
+    const viaControl = await fetch(`${sim.url}/__sim/patchApp`, { method: 'POST', body: JSON.stringify([app.id, { label: 'short' }]) });
+    assert.equal((await viaControl.json()).result.label, 'short');
+    assert.equal((await get(`${sim.url}/api/v1/apps/${app.id}`)).json().label, 'short');
+  });
+
+  test('lazy at scale: 100k users and 50k apps serve factors and deep app pages without materializing', async () => {
+    const big = await startSimulator({ users: 100_000, groups: 5, events: 10, apps: 50_000, seed: 8 });
+    try {
+      const t = Date.now();
+      const agent = new http.Agent({ keepAlive: true });
+      let total = 0;
+      for (let k = 0; k < 200; k++) {
+        const r = await get(`${big.url}/api/v1/users/${big.org.userId(99_999 - k * 431)}/factors`, { agent });
+        assert.equal(r.status, 200);
+        total += r.json().length;
+      }
+      const deep = await get(`${big.url}/api/v1/apps?limit=200&after=${big.org.appId(49_900)}`, { agent });
+      assert.deepEqual(deep.json().map((a) => a.id), Array.from({ length: 99 }, (_, k) => big.org.appId(49_901 + k)));
+      assert.equal(deep.links.next, undefined);
+      const stats = await get(`${big.url}/api/v1/groups?expand=stats`, { agent });
+      assert.equal(stats.json()[0]._embedded.stats.usersCount, 100_000);
+      big.addUsers(2);
+      const grown = await get(`${big.url}/api/v1/groups/${big.org.groupId(0)}?expand=stats`, { agent });
+      assert.equal(grown.json()._embedded.stats.usersCount, 100_002, 'Everyone counts users added at runtime');
+      agent.destroy();
+      assert.ok(Date.now() - t < 3000, `took ${Date.now() - t} ms`);
+      assert.ok(total > 100, String(total));
+      assert.equal(big.org.factorLists.size, 0);
+    } finally {
+      await big.close();
     }
   });
 });

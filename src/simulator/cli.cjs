@@ -5,7 +5,8 @@
 //     --latency-ms 100 --rate-limit users=100/10000,groups=100/10000,logs=20/10000 --token T
 // Prints one JSON line {"url","token","now"} once listening; runs until SIGTERM/SIGINT.
 // Control endpoints (no auth): GET /__sim/stats, GET /__sim/requests, GET /__sim/org,
-// POST /__sim/options, POST /__sim/reset, POST /__sim/{addUsers,updateUser,addGroups,addEvents}.
+// POST /__sim/options, POST /__sim/reset, POST /__sim/{addUsers,updateUser,addGroups,addEvents,
+// enrollFactor,deactivateFactor,resetFactors,updateFactor,patchFactor,patchApp}.
 
 const { startSimulator } = require('./index.cjs');
 
@@ -50,6 +51,7 @@ function optionsFromArgs(args) {
   set('users', num('users'));
   set('groups', num('groups'));
   set('events', num('events'));
+  set('apps', num('apps'));
   set('seed', args.seed != null ? (/^-?\d+$/.test(args.seed) ? Number(args.seed) : args.seed) : undefined);
   set('now', args.now != null ? (/^\d+$/.test(args.now) ? Number(args.now) : Date.parse(args.now)) : undefined);
   set('eventSpanMs', num('event-span-ms'));
@@ -70,8 +72,9 @@ const HELP = `okta simulator: a fake Okta org on 127.0.0.1 for rawdash-okta and 
 
 Usage: node src/simulator/cli.cjs [options]
 
-Serves /api/v1/users, /api/v1/groups and /api/v1/logs like Okta (SSWS auth,
-Link paging, filters, X-Rate-Limit headers) until Ctrl-C. Once listening it
+Serves /api/v1/users, /api/v1/groups (expand=stats), /api/v1/logs, /api/v1/apps
+and /api/v1/users/{id}/factors like Okta (SSWS auth, Link paging, filters,
+X-Rate-Limit headers) until Ctrl-C. Once listening it
 prints one JSON line: {"url", "token", "now"}. Point the connector at it:
 
   node src/simulator/cli.cjs --port 8123 --token sim-token
@@ -82,10 +85,12 @@ Options:
   --token T                 the SSWS token it accepts (default test-token)
   --users N --groups N      org size (defaults 250, 40)
   --events N                System Log events, about 85% sign-ins (default 2000)
+  --apps N                  apps (default 12)
   --event-span-ms MS        how far back the events reach
   --seed S                  same seed, same org (default 1)
   --now ISO|MS              the org's present (default: the real clock)
-  --latency-ms N|b=N,...    latency, overall or per bucket (users, groups, logs)
+  --latency-ms N|b=N,...    latency, overall or per bucket (users, groups, logs,
+                            apps, factors)
   --latency-jitter-ms N     random extra latency
   --rate-limit b=N/MS,...   limits, e.g. logs=20/60000 (Okta's default)
   --concurrency-limit N     concurrent requests before a concurrency 429
@@ -98,7 +103,9 @@ Options:
 
 Control endpoints (no auth): GET /__sim/stats, /__sim/requests, /__sim/org;
 POST /__sim/options, /__sim/reset, /__sim/addUsers, /__sim/updateUser,
-/__sim/addGroups, /__sim/addEvents.
+/__sim/addGroups, /__sim/addEvents, /__sim/enrollFactor,
+/__sim/deactivateFactor, /__sim/resetFactors, /__sim/updateFactor,
+/__sim/patchFactor, /__sim/patchApp (body: the argument list as a JSON array).
 `;
 
 async function main() {

@@ -59,6 +59,52 @@ const APPS = [
   { name: 'bookmark', label: 'Expense Tool', signOnMode: 'BOOKMARK' },
 ];
 
+// Apps beyond APPS (which System Log events reference): cycled, numbered on repeats.
+const MORE_APPS = [
+  { name: 'box', label: 'Box', signOnMode: 'SAML_2_0' },
+  { name: 'workday', label: 'Workday', signOnMode: 'SAML_2_0' },
+  { name: 'servicenow_app2', label: 'ServiceNow', signOnMode: 'SAML_2_0' },
+  { name: 'zendesk', label: 'Zendesk', signOnMode: 'SAML_2_0' },
+  { name: 'docusign', label: 'DocuSign', signOnMode: 'SAML_2_0' },
+  { name: 'amazon_aws_sso', label: 'AWS IAM Identity Center', signOnMode: 'SAML_2_0' },
+  { name: 'oidc_client', label: 'Internal API Client', signOnMode: 'OPENID_CONNECT' },
+  { name: 'template_swa', label: 'Payroll Portal', signOnMode: 'BROWSER_PLUGIN' },
+  { name: 'dropbox_for_business', label: 'Dropbox Business', signOnMode: 'SAML_2_0' },
+  { name: 'bookmark', label: 'Benefits Site', signOnMode: 'BOOKMARK' },
+  { name: 'tableauonline', label: 'Tableau Cloud', signOnMode: 'SAML_2_0' },
+  { name: 'template_basic_auth', label: 'Legacy Intranet', signOnMode: 'BASIC_AUTH' },
+];
+
+// Enrollable factors (Okta Factors API): weight, factorType, provider, vendorName, id prefix.
+const FACTOR_TYPES = weightedTable([
+  [34, { factorType: 'push', provider: 'OKTA', vendorName: 'OKTA', prefix: 'opf' }],
+  [14, { factorType: 'signed_nonce', provider: 'OKTA', vendorName: 'OKTA', prefix: 'pfd' }],
+  [10, { factorType: 'token:software:totp', provider: 'OKTA', vendorName: 'OKTA', prefix: 'ost' }],
+  [9, { factorType: 'token:software:totp', provider: 'GOOGLE', vendorName: 'GOOGLE', prefix: 'uft' }],
+  [12, { factorType: 'sms', provider: 'OKTA', vendorName: 'OKTA', prefix: 'mbl' }],
+  [3, { factorType: 'call', provider: 'OKTA', vendorName: 'OKTA', prefix: 'clf' }],
+  [8, { factorType: 'email', provider: 'OKTA', vendorName: 'OKTA', prefix: 'emf' }],
+  [6, { factorType: 'webauthn', provider: 'FIDO', vendorName: 'FIDO', prefix: 'fwf' }],
+  [2, { factorType: 'token:hardware', provider: 'YUBICO', vendorName: 'YUBICO', prefix: 'ykf' }],
+  [2, { factorType: 'web', provider: 'DUO', vendorName: 'DUO', prefix: 'dsf' }],
+]);
+const FACTOR_STATUSES = weightedTable([[90, 'ACTIVE'], [7, 'PENDING_ACTIVATION'], [3, 'DISABLED']]);
+// Factors per user with an enrollable status (0 to 4; most have 1 or 2).
+const FACTOR_COUNTS = weightedTable([[14, 0], [44, 1], [30, 2], [8, 3], [4, 4]]);
+const DEVICES = [
+  ['iPhone 15', 'IOS', '17.4.1', 'SmartPhone_IPhone'],
+  ['Pixel 8', 'ANDROID', '14', 'SmartPhone_Android'],
+  ['iPhone 13 mini', 'IOS', '16.7.2', 'SmartPhone_IPhone'],
+  ['Galaxy S23', 'ANDROID', '14', 'SmartPhone_Android'],
+];
+// System Log entries of factor changes (not sign-ins).
+const FACTOR_EVENTS = {
+  activate: { eventType: 'user.mfa.factor.activate', displayMessage: 'Activate factor or authenticator', legacyEventType: 'core.user.factor.activate' },
+  deactivate: { eventType: 'user.mfa.factor.deactivate', displayMessage: 'Reset factor or authenticator', legacyEventType: 'core.user.factor.deactivate' },
+  reset_all: { eventType: 'user.mfa.factor.reset_all', displayMessage: 'Reset all factors for user', legacyEventType: 'core.user.factor.reset_all' },
+  update: { eventType: 'user.mfa.factor.update', displayMessage: 'Update factor or authenticator', legacyEventType: 'core.user.factor.update' },
+};
+
 // city, state, country, postalCode, lat, lon, AS number, AS org, ISP, domain.
 const LOCATIONS = [
   ['San Francisco', 'California', 'United States', '94107', 37.7697, -122.3933, 7922, 'comcast', 'comcast cable communications  llc', 'comcast.net'],
@@ -186,4 +232,5 @@ const MFA_FACTORS = [
 module.exports = {
   FIRST_NAMES, LAST_NAMES, USER_STATUSES, CREDENTIAL_PROVIDERS, DEPARTMENTS, GROUP_KINDS, GROUP_TYPES,
   APPS, LOCATIONS, USER_AGENTS, SIGN_IN_EVENT_TYPES, EVENT_TYPES, MFA_FACTORS,
+  MORE_APPS, FACTOR_TYPES, FACTOR_STATUSES, FACTOR_COUNTS, DEVICES, FACTOR_EVENTS,
 };

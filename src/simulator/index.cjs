@@ -3,10 +3,13 @@
 // tests, the benchmark (via cli.cjs in its own process) and the demo.
 //
 //   const { startSimulator, generateOrg } = require('./src/simulator/index.cjs');
-//   const sim = await startSimulator({ users: 250, groups: 40, events: 2000, seed: 1 });
+//   const sim = await startSimulator({ users: 250, groups: 40, events: 2000, apps: 12, seed: 1 });
 //   // sim.url, sim.token, sim.org, sim.requests, sim.stats(), sim.setOptions({...}),
 //   // sim.resetLog(), sim.addUsers(n), sim.updateUser(id, {status, profile}),
-//   // sim.addGroups(n), sim.addEvents([partialEvent]), await sim.close()
+//   // sim.addGroups(n), sim.addEvents([partialEvent]), sim.enrollFactor(userId, partial),
+//   // sim.deactivateFactor(userId, factorId), sim.resetFactors(userId),
+//   // sim.updateFactor(userId, factorId, change), sim.patchFactor(...), sim.patchApp(...),
+//   // await sim.close()
 //
 // Files: org.cjs (lazy data from (seed, index)), filter.cjs (Okta filter
 // language), server.cjs (HTTP behaviour), data.cjs (vocabularies), rng.cjs

@@ -1,5 +1,5 @@
 // Types of @rawdash/connector-okta/simulator: a deterministic fake Okta org served
-// over loopback HTTP (users, groups, System Log; SSWS auth, paging, filters, rate
+// over loopback HTTP (users, groups, apps, per-user factors, System Log; SSWS auth, paging, filters, rate
 // limits, injectable faults), for testing rawdash configs and dashboards without an
 // Okta org. Point the connector at it with `ctx.baseUrl` or OKTA_BASE_URL.
 
@@ -10,7 +10,7 @@ export interface SimRateLimit {
 }
 
 /** An Okta rate-limit bucket of the simulator. */
-export type SimBucket = 'users' | 'groups' | 'logs' | 'other'
+export type SimBucket = 'users' | 'groups' | 'logs' | 'apps' | 'factors' | 'other'
 
 /** A number for every bucket, or per bucket with a `default`. */
 export type PerBucket = number | Partial<Record<SimBucket | 'default', number>>
@@ -52,6 +52,12 @@ export interface SimulatorOptions extends SimulatorBehaviour {
   groups?: number
   /** System Log events (about 85% of them sign-in event types). */
   events?: number
+  /**
+   * Apps served by /api/v1/apps (default 12). The first 9 are the apps System Log
+   * events reference (`org.apps`); the rest are generated, every fifth of those
+   * INACTIVE (the 11th app first).
+   */
+  apps?: number
   /** Seed of the generated org: the same seed gives the same org. */
   seed?: number | string
   /** The org's present (Unix ms); default the real clock. */
@@ -70,17 +76,89 @@ export interface SimRequest {
   [key: string]: unknown
 }
 
+/** An enrolled MFA factor as GET /api/v1/users/{id}/factors serves it. */
+export interface SimFactor {
+  /** 20 characters: a 3-letter prefix by type (opf push, pfd signed_nonce, ost/uft totp, mbl sms, clf call, emf email, fwf webauthn, ykf token:hardware, dsf web, fac unknown). */
+  id: string
+  /** push, signed_nonce, token:software:totp, sms, call, email, webauthn, token:hardware, web (DUO), or anything given to enrollFactor. */
+  factorType: string
+  /** OKTA, GOOGLE, FIDO, YUBICO, DUO, ... */
+  provider: string
+  vendorName: string
+  /** ACTIVE (most), PENDING_ACTIVATION, DISABLED; anything after updateFactor/patchFactor. */
+  status: string
+  created: string
+  lastUpdated: string
+  profile: Record<string, any>
+  _links: Record<string, any>
+  [key: string]: any
+}
+
+/** Options of the hostile-data hooks: dotted paths to delete, e.g. `['provider', 'profile.credentialId']`. */
+export interface SimPatchOptions {
+  unset?: string[]
+}
+
+/**
+ * Runtime factor changes (each appends its System Log event: actor and target the
+ * user, published now) and hostile-data hooks; on `sim.org` and on the simulator,
+ * and as POST /__sim/<name> with the argument list as a JSON array (400 on a bad argument).
+ */
+export interface SimFactorChanges {
+  /**
+   * Enrolls a new ACTIVE factor (created = lastUpdated = now; `partial` deep-merged
+   * over it; a `factorType` outside the catalog is kept as given, provider `OKTA`
+   * unless given) and appends a `user.mfa.factor.activate` event. Throws for unknown
+   * or DEPROVISIONED users. Returns the factor.
+   */
+  enrollFactor(user: string | number, partial?: Partial<SimFactor>): SimFactor
+  /** Unenrolls a factor (gone from /factors) and appends `user.mfa.factor.deactivate`. Returns the removed factor. */
+  deactivateFactor(user: string | number, factorId: string): SimFactor
+  /** Removes every factor of the user and appends `user.mfa.factor.reset_all`. Returns the removed factors. */
+  resetFactors(user: string | number): SimFactor[]
+  /** Deep-merges `change` into a factor, bumps its lastUpdated and appends `user.mfa.factor.update`. Returns the factor. */
+  updateFactor(user: string | number, factorId: string, change: Partial<SimFactor>): SimFactor
+  /** Hostile data: deep-merges `patch`, deletes `unset` paths; no event, no lastUpdated bump. Returns the factor. */
+  patchFactor(user: string | number, factorId: string, patch: Record<string, unknown>, options?: SimPatchOptions): SimFactor
+  /** Hostile data: same for an app (by id or index), kept across requests; events keep the original label. Returns the app. */
+  patchApp(app: string | number, patch: Record<string, unknown>, options?: SimPatchOptions): Record<string, any>
+}
+
 /** The generated org (raw Okta JSON objects). */
-export interface SimOrg {
+export interface SimOrg extends SimFactorChanges {
   readonly now: number
+  readonly userCount: number
+  readonly groupCount: number
   readonly eventCount: number
+  readonly appCount: number
+  /** The apps System Log events reference (the first 9 apps; `id`, `name`, `label`, `signOnMode`). */
+  readonly apps: ReadonlyArray<{ id: string; name: string; label: string; signOnMode: string }>
   users(): IterableIterator<Record<string, any>>
-  groups(): IterableIterator<Record<string, any>>
+  /** `{ expand: 'stats' }`: each group as `GET /api/v1/groups?expand=stats` serves it. */
+  groups(options?: { expand?: 'stats' }): IterableIterator<Record<string, any>>
   events(): IterableIterator<Record<string, any>>
+  /** Every app, in /api/v1/apps order. */
+  appsList(): IterableIterator<Record<string, any>>
+  user(index: number): Record<string, any> | undefined
+  userId(index: number): string
+  /** Index of a user id, -1 if none. */
+  userIndex(id: string): number
+  group(index: number, options?: { expand?: 'stats' }): Record<string, any> | undefined
+  groupId(index: number): string
+  /** `_embedded.stats` of a group (`usersCount`, `appsCount`, `groupPushMappingsCount`, `hasAdminPrivilege`, `_links`). Everyone's usersCount is `userCount`. */
+  groupStats(index: number): Record<string, any> | undefined
+  app(index: number): Record<string, any> | undefined
+  appId(index: number): string
+  appIndex(id: string): number
+  /** The raw event at persistence position p (added events after generated ones). */
+  event(position: number): Record<string, any> | undefined
+  /** A user's factors as served (by id or index); `[]` for DEPROVISIONED users, undefined for unknown users. */
+  factors(user: string | number): SimFactor[] | undefined
+  addEvents(events: Array<Record<string, unknown>>): Array<Record<string, any>>
 }
 
 /** A running simulator. */
-export interface Simulator {
+export interface Simulator extends SimFactorChanges {
   /** `http://127.0.0.1:PORT`: the base URL to give the connector. */
   readonly url: string
   /** The token it accepts. */

@@ -1,7 +1,7 @@
 'use strict';
-// The lazy, deterministic Okta org: users, groups and System Log events are
-// pure functions of (seed, index); only runtime changes (added users/groups/
-// events, user updates) are stored.
+// The lazy, deterministic Okta org: users, groups, apps, factors and System Log
+// events are pure functions of (seed, index); only runtime changes (added users/
+// groups/events, user updates, factor changes, patches) are stored.
 
 const { hash3, seedToUint32, Rng, makeId, idToIndex, hexOf, ALNUM, HEX } = require('./rng.cjs');
 const D = require('./data.cjs');
@@ -12,7 +12,8 @@ const DAY = 24 * 60 * MINUTE;
 // Distinct hash streams per entity kind.
 const K = {
   user: 1, userId: 2, group: 3, groupId: 4, event: 5, eventKey: 6, app: 7, misc: 8,
-  userAdded: 9, groupAdded: 10, eventAdded: 11, type: 12,
+  userAdded: 9, groupAdded: 10, eventAdded: 11, type: 12, appData: 13, factor: 14, factorId: 15,
+  factorAdded: 16, groupStats: 17,
 };
 
 const USER_ID_CACHE = 100000;
@@ -21,6 +22,7 @@ const ORG_DEFAULTS = {
   users: 250,
   groups: 40,
   events: 2000,
+  apps: 12,
   seed: 1,
   eventSpanMs: 5 * DAY,
   origin: 'http://127.0.0.1',
@@ -110,6 +112,7 @@ class Org {
     this.initialUsers = nonNegInt(o.users, 'users');
     this.initialGroups = nonNegInt(o.groups, 'groups');
     this.initialEvents = nonNegInt(o.events, 'events');
+    this.initialApps = nonNegInt(o.apps, 'apps');
 
     const s = seedToUint32(o.seed);
     this.s = s;
@@ -122,6 +125,7 @@ class Org {
       const targetJson = JSON.stringify({ id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: { signOnModeType: app.signOnMode } });
       return { ...app, id, targetJson };
     });
+    this.appKey = hash3(s, K.app, 0);
     this.adminAppId = makeId('0oa', hash3(s, K.app, 0), 99, hash3(s, K.app, 999));
     this.policyId = makeId('00p', hash3(s, K.misc, 1), 0, hash3(s, K.misc, 2));
     this.policyRuleId = makeId('0pr', hash3(s, K.misc, 3), 0, hash3(s, K.misc, 4));
@@ -137,11 +141,15 @@ class Org {
     this.userOverrides = new Map(); // index -> { status, profile, lastUpdated, statusChanged, activated }
     this.addedGroups = []; // { addedAt }
     this.addedEvents = []; // { event, publishedMs, persistedMs }
+    this.factorLists = new Map(); // user index -> that user's factors, stored from its first change
+    this.factorSeq = 0; // factors enrolled at runtime
+    this.appPatches = new Map(); // app index -> [{ patch, unset }]
   }
 
   get userCount() { return this.initialUsers + this.addedUsers.length; }
   get groupCount() { return this.initialGroups + this.addedGroups.length; }
   get eventCount() { return this.initialEvents + this.addedEvents.length; }
+  get appCount() { return this.initialApps; }
 
   // ---------------------------------------------------------------- users
 
@@ -170,7 +178,8 @@ class Org {
     return { r, firstName, lastName, login };
   }
 
-  user(i) {
+  /** The user at index i; `generated` skips runtime changes of a generated user. */
+  user(i, generated = false) {
     if (!(i >= 0 && i < this.userCount)) return undefined;
     const { r, firstName, lastName, login } = this.userNames(i);
     let status = r.weighted(D.USER_STATUSES);
@@ -214,6 +223,7 @@ class Org {
       _links: { self: { href: `${this.origin}/api/v1/users/${this.userId(i)}` } },
     };
     if (i >= this.initialUsers) user = applyUserChange(user, this.addedUsers[i - this.initialUsers].overrides);
+    else if (generated) return user;
     const change = this.userOverrides.get(i);
     if (change) user = applyUserChange(user, change);
     return user;
@@ -261,8 +271,10 @@ class Org {
     return i >= 0 && i < this.groupCount && this.groupId(i) === id ? i : -1;
   }
 
-  group(i) {
+  /** The group at index i; `{ expand: 'stats' }` adds `_embedded.stats` as `?expand=stats` serves it. */
+  group(i, options) {
     if (!(i >= 0 && i < this.groupCount)) return undefined;
+    if (options && options.expand === 'stats') return { ...this.group(i), _embedded: { stats: this.groupStats(i) } };
     const r = new Rng(hash3(this.s, K.group, i));
     const id = this.groupId(i);
     const now = this.now;
@@ -330,8 +342,8 @@ class Org {
     };
   }
 
-  *groups() {
-    for (let i = 0; i < this.groupCount; i++) yield this.group(i);
+  *groups(options) {
+    for (let i = 0; i < this.groupCount; i++) yield this.group(i, options);
   }
 
   addGroups(n = 1) {
@@ -342,6 +354,304 @@ class Org {
       out.push(this.group(this.groupCount - 1));
     }
     return out;
+  }
+
+  /** `_embedded.stats` of group i (GET /api/v1/groups?expand=stats). */
+  groupStats(i) {
+    if (!(i >= 0 && i < this.groupCount)) return undefined;
+    const r = new Rng(hash3(this.s, K.groupStats, i));
+    let stats;
+    if (i >= this.initialGroups) {
+      stats = { usersCount: 0, appsCount: 0, groupPushMappingsCount: 0, hasAdminPrivilege: false };
+    } else if (i === 0) {
+      stats = { usersCount: this.userCount, appsCount: Math.min(this.appCount, 3), groupPushMappingsCount: 0, hasAdminPrivilege: false };
+    } else if (i === 1 && this.initialGroups >= 10) {
+      stats = { usersCount: Math.min(this.userCount, r.range(1, 6)), appsCount: 0, groupPushMappingsCount: 0, hasAdminPrivilege: true };
+    } else {
+      stats = {
+        usersCount: r.int(Math.ceil(this.userCount * 0.15) + 1),
+        appsCount: r.int(Math.min(this.appCount, 4) + 1),
+        groupPushMappingsCount: r.chance(0.1) ? r.range(1, 3) : 0,
+        hasAdminPrivilege: r.chance(0.03),
+      };
+    }
+    stats._links = { self: { href: `${this.origin}/api/v1/groups/${this.groupId(i)}/stats` } };
+    return stats;
+  }
+
+  // ----------------------------------------------------------------- apps
+
+  /** App ids: the first D.APPS.length are `this.apps` (the ones System Log events reference). */
+  appId(i) {
+    return i < this.apps.length ? this.apps[i].id : makeId('0oa', this.appKey, i, hash3(this.s, K.app, i + 1));
+  }
+
+  appIndex(id) {
+    const i = idToIndex(id, '0oa', this.appKey);
+    return i >= 0 && i < this.appCount && this.appId(i) === id ? i : -1;
+  }
+
+  app(i) {
+    if (!(i >= 0 && i < this.appCount)) return undefined;
+    const r = new Rng(hash3(this.s, K.appData, i));
+    const base = D.APPS.length;
+    let def = D.APPS[i];
+    let label = def && def.label;
+    let status = 'ACTIVE';
+    if (i >= base) {
+      const k = i - base;
+      def = D.MORE_APPS[k % D.MORE_APPS.length];
+      const round = Math.floor(k / D.MORE_APPS.length);
+      label = round ? `${def.label} ${round + 1}` : def.label;
+      if (k % 5 === 1) status = 'INACTIVE'; // every fifth generated app, the second one first
+    }
+    const id = this.appId(i);
+    const mode = def.signOnMode;
+    const createdAgo = r.range(DAY, 1500 * DAY);
+    const created = this.now - createdAgo;
+    const lastUpdated = this.now - r.int(Math.min(180 * DAY, createdAgo));
+    const credentials = { userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' }, signing: {} };
+    if (mode === 'SAML_2_0' || mode === 'WS_FEDERATION' || mode === 'OPENID_CONNECT') credentials.signing = { kid: r.chars(43) };
+    if (mode === 'OPENID_CONNECT') credentials.oauthClient = { autoKeyRotation: true, client_id: id, token_endpoint_auth_method: 'client_secret_basic' };
+    if (mode === 'BROWSER_PLUGIN' || mode === 'BASIC_AUTH') credentials.scheme = 'EDIT_USERNAME_AND_PASSWORD';
+    const appSettings = mode === 'BOOKMARK' ? { requestIntegration: false, url: `https://${asciiSlug(label)}.example.com/` }
+      : mode === 'BASIC_AUTH' ? { url: `https://${asciiSlug(label)}.example.com/`, authURL: `https://${asciiSlug(label)}.example.com/login` } : {};
+    const href = `${this.origin}/api/v1/apps/${id}`;
+    const lifecycle = status === 'ACTIVE' ? 'deactivate' : 'activate';
+    let app = {
+      id,
+      name: def.name,
+      label,
+      status,
+      lastUpdated: iso(lastUpdated),
+      created: iso(created),
+      accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null },
+      visibility: { autoLaunch: false, autoSubmitToolbar: false, hide: { iOS: false, web: mode === 'OPENID_CONNECT' }, appLinks: { [`${def.name}_link`]: true } },
+      features: mode === 'SAML_2_0' && r.chance(0.3) ? ['PUSH_NEW_USERS', 'PUSH_USER_DEACTIVATION', 'IMPORT_NEW_USERS'] : [],
+      signOnMode: mode,
+      credentials,
+      settings: {
+        app: appSettings,
+        notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } },
+        manualProvisioning: false,
+        implicitAssignment: false,
+        notes: { admin: null, enduser: null },
+      },
+      _links: {
+        appLinks: [{ name: `${def.name}_link`, href: `${this.origin}/home/${def.name}/${id}/${r.range(10, 99)}`, type: 'text/html' }],
+        groups: { href: `${href}/groups` },
+        logo: [{ name: 'medium', href: 'https://ok12static.oktacdn.com/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png', type: 'image/png' }],
+        users: { href: `${href}/users` },
+        [lifecycle]: { href: `${href}/lifecycle/${lifecycle}` },
+      },
+    };
+    const patches = this.appPatches.get(i);
+    if (patches) for (const p of patches) app = applyPatch(app, p.patch, p.unset);
+    return app;
+  }
+
+  *appsList() {
+    for (let i = 0; i < this.appCount; i++) yield this.app(i);
+  }
+
+  /**
+   * Test hook for hostile data: deep-merges `patch` into the app as served (objects
+   * merge, anything else replaces) and removes the dotted paths in `unset`. No event,
+   * no lastUpdated bump. Returns the app as now served.
+   */
+  patchApp(id, patch = {}, { unset = [] } = {}) {
+    const i = typeof id === 'number' ? id : this.appIndex(id);
+    if (!(i >= 0 && i < this.appCount)) throw new Error(`patchApp: unknown app ${id}`);
+    const list = this.appPatches.get(i) || [];
+    list.push({ patch: structuredClone(patch), unset: [...unset] });
+    this.appPatches.set(i, list);
+    return this.app(i);
+  }
+
+  // -------------------------------------------------------------- factors
+
+  _userIndexOrThrow(id, what) {
+    const i = typeof id === 'number' ? id : this.userIndex(id);
+    if (!(i >= 0 && i < this.userCount)) throw new Error(`${what}: unknown user ${id}`);
+    return i;
+  }
+
+  /** One factor object as Okta serves it. */
+  _factor(user, def, id, status, created, lastUpdated, r) {
+    const login = user.profile.login;
+    let profile;
+    switch (def.factorType) {
+      case 'push':
+      case 'signed_nonce': {
+        const [name, platform, version, deviceType] = r.pick(D.DEVICES);
+        profile = def.factorType === 'push' ? { credentialId: login, deviceType, name, platform, version } : { deviceType, name, platform, version };
+        break;
+      }
+      case 'sms':
+      case 'call':
+        profile = { phoneNumber: user.profile.mobilePhone || `+1 ${r.range(201, 990)}-555-${String(r.int(10000)).padStart(4, '0')}` };
+        break;
+      case 'email':
+        profile = { email: user.profile.email };
+        break;
+      case 'webauthn':
+        profile = { credentialId: r.chars(43), authenticatorName: r.pick(['MacBook Pro Touch ID', 'YubiKey 5 NFC', 'Windows Hello']) };
+        break;
+      case 'token:hardware':
+        profile = { credentialId: `cccccc${r.chars(6, 'bcdefghijklnrtuv')}` };
+        break;
+      default:
+        profile = { credentialId: login };
+    }
+    const userHref = `${this.origin}/api/v1/users/${user.id}`;
+    const href = `${userHref}/factors/${id}`;
+    const links = { self: { href, hints: { allow: ['GET', 'DELETE'] } } };
+    if (status === 'ACTIVE') links.verify = { href: `${href}/verify`, hints: { allow: ['POST'] } };
+    if (status === 'PENDING_ACTIVATION') links.activate = { href: `${href}/lifecycle/activate`, hints: { allow: ['POST'] } };
+    links.user = { href: userHref, hints: { allow: ['GET'] } };
+    return {
+      id,
+      factorType: def.factorType,
+      provider: def.provider,
+      vendorName: def.vendorName,
+      status,
+      created: iso(created),
+      lastUpdated: iso(lastUpdated),
+      profile,
+      _links: links,
+    };
+  }
+
+  /** The factors a generated user starts with (0 to 4; none unless enrolled status). */
+  _generatedFactors(i) {
+    if (i >= this.initialUsers) return [];
+    const user = this.user(i, true);
+    if (user.status === 'STAGED' || user.status === 'PROVISIONED' || user.status === 'DEPROVISIONED') return [];
+    const r = new Rng(hash3(this.s, K.factor, i));
+    const n = r.weighted(D.FACTOR_COUNTS);
+    const from = Date.parse(user.activated);
+    const out = [];
+    const seen = new Set();
+    for (let k = 0; k < n; k++) {
+      let def = r.weighted(D.FACTOR_TYPES);
+      for (let tries = 0; seen.has(def) && tries < 8; tries++) def = r.weighted(D.FACTOR_TYPES);
+      if (seen.has(def)) continue;
+      seen.add(def);
+      const created = from + r.int(Math.max(1, this.now - from));
+      const lastUpdated = created + r.int(Math.max(1, this.now - created));
+      const id = `${def.prefix}${new Rng(hash3(this.s, K.factorId, i * 8 + k)).chars(17)}`;
+      out.push(this._factor(user, def, id, r.weighted(D.FACTOR_STATUSES), created, lastUpdated, r));
+    }
+    return out;
+  }
+
+  /** The user's enrolled factors (GET /api/v1/users/{id}/factors): fresh objects; [] when DEPROVISIONED. */
+  factors(id) {
+    const i = typeof id === 'number' ? id : this.userIndex(id);
+    const user = this.user(i);
+    if (!user) return undefined;
+    if (user.status === 'DEPROVISIONED') return [];
+    const stored = this.factorLists.get(i);
+    return stored ? structuredClone(stored) : this._generatedFactors(i);
+  }
+
+  /** The user's stored factor list (materialized from the generated one on first change). */
+  _factorList(i) {
+    let list = this.factorLists.get(i);
+    if (!list) this.factorLists.set(i, (list = this._generatedFactors(i)));
+    return list;
+  }
+
+  _findFactor(i, factorId, what) {
+    const list = this._factorList(i);
+    const k = list.findIndex((f) => f && f.id === factorId);
+    if (k < 0) throw new Error(`${what}: user ${this.userId(i)} has no factor ${factorId}`);
+    return { list, k };
+  }
+
+  /** Appends the System Log event of a factor change (actor and target: the user). */
+  _factorEvent(i, kind, factor, at) {
+    const ev = D.FACTOR_EVENTS[kind];
+    const { login, firstName, lastName } = this.userNames(i);
+    const id = this.userId(i);
+    const debugData = factor ? { factor: factor.factorType, factorId: factor.id, provider: factor.provider } : {};
+    return this.addEvents([{
+      eventType: ev.eventType,
+      displayMessage: ev.displayMessage,
+      legacyEventType: ev.legacyEventType,
+      published: at,
+      severity: 'INFO',
+      outcome: { result: 'SUCCESS', reason: null },
+      actor: { id },
+      target: [{ id, type: 'User', alternateId: login, displayName: `${firstName} ${lastName}`, detailEntry: null }],
+      debugContext: { debugData },
+    }])[0];
+  }
+
+  /**
+   * Enrolls and activates a new factor (`partial` deep-merged over a generated one;
+   * a `factorType` outside the catalog is kept as given) and logs
+   * user.mfa.factor.activate. Returns the factor.
+   */
+  enrollFactor(userId, partial = {}) {
+    const i = this._userIndexOrThrow(userId, 'enrollFactor');
+    const user = this.user(i);
+    if (user.status === 'DEPROVISIONED') throw new Error(`enrollFactor: user ${user.id} is DEPROVISIONED`);
+    const list = this._factorList(i);
+    const at = this.clock();
+    const r = new Rng(hash3(this.s, K.factorAdded, this.factorSeq++));
+    let def = r.weighted(D.FACTOR_TYPES);
+    if (partial && partial.factorType != null) {
+      def = D.FACTOR_TYPES.items.map(([, d]) => d).find((d) => d.factorType === partial.factorType && (partial.provider == null || d.provider === partial.provider))
+        || { factorType: partial.factorType, provider: partial.provider ?? 'OKTA', vendorName: partial.vendorName ?? partial.provider ?? 'OKTA', prefix: 'fac' };
+    }
+    const factor = deepMerge(this._factor(user, def, `${def.prefix}${r.chars(17)}`, 'ACTIVE', at, at, r), structuredClone(partial || {}));
+    list.push(factor);
+    this._factorEvent(i, 'activate', factor, at);
+    return structuredClone(factor);
+  }
+
+  /** Unenrolls a factor (gone from /factors) and logs user.mfa.factor.deactivate. Returns it. */
+  deactivateFactor(userId, factorId) {
+    const i = this._userIndexOrThrow(userId, 'deactivateFactor');
+    const { list, k } = this._findFactor(i, factorId, 'deactivateFactor');
+    const [factor] = list.splice(k, 1);
+    this._factorEvent(i, 'deactivate', factor, this.clock());
+    return factor;
+  }
+
+  /** Removes all of the user's factors and logs user.mfa.factor.reset_all. Returns the removed ones. */
+  resetFactors(userId) {
+    const i = this._userIndexOrThrow(userId, 'resetFactors');
+    const removed = this._factorList(i);
+    this.factorLists.set(i, []);
+    this._factorEvent(i, 'reset_all', null, this.clock());
+    return removed;
+  }
+
+  /**
+   * Changes a factor (`change` deep-merged, e.g. `{status, profile}`), bumps its
+   * lastUpdated and logs user.mfa.factor.update. Returns the factor.
+   */
+  updateFactor(userId, factorId, change = {}) {
+    const i = this._userIndexOrThrow(userId, 'updateFactor');
+    const { list, k } = this._findFactor(i, factorId, 'updateFactor');
+    const prev = Date.parse(list[k].lastUpdated);
+    const at = Math.max(this.clock(), Number.isNaN(prev) ? 0 : prev + 1);
+    list[k] = { ...deepMerge(list[k], structuredClone(change)), lastUpdated: iso(at) };
+    this._factorEvent(i, 'update', list[k], at);
+    return structuredClone(list[k]);
+  }
+
+  /**
+   * Test hook for hostile data: deep-merges `patch` into a stored factor and removes
+   * the dotted paths in `unset`; no event, no lastUpdated bump. Returns the factor.
+   */
+  patchFactor(userId, factorId, patch = {}, { unset = [] } = {}) {
+    const i = this._userIndexOrThrow(userId, 'patchFactor');
+    const { list, k } = this._findFactor(i, factorId, 'patchFactor');
+    list[k] = applyPatch(list[k], structuredClone(patch), unset);
+    return structuredClone(list[k]);
   }
 
   // --------------------------------------------------------------- events
@@ -575,6 +885,18 @@ function applyUserChange(user, change) {
   if (change.lastUpdated != null) out.lastUpdated = iso(change.lastUpdated);
   if (change.statusChanged != null) out.statusChanged = iso(change.statusChanged);
   if (change.activated != null) out.activated = iso(change.activated);
+  return out;
+}
+
+/** deepMerge, then deletes each dotted path of `unset` (on a copy). */
+function applyPatch(obj, patch, unset = []) {
+  const out = structuredClone(deepMerge(obj, patch || {}));
+  for (const path of unset) {
+    const keys = String(path).split('.');
+    let o = out;
+    for (const key of keys.slice(0, -1)) o = o != null && typeof o === 'object' ? o[key] : undefined;
+    if (o != null && typeof o === 'object') delete o[keys[keys.length - 1]];
+  }
   return out;
 }
 

@@ -1,6 +1,6 @@
 'use strict';
-// The Okta simulator HTTP server: /api/v1/users, /api/v1/groups, /api/v1/logs
-// over a lazy org, with Okta-style auth, rate limits, paging links, gzip,
+// The Okta simulator HTTP server: /api/v1/users, /api/v1/groups, /api/v1/logs,
+// /api/v1/apps and /api/v1/users/{id}/factors over a lazy org, with Okta-style auth, rate limits, paging links, gzip,
 // injectable faults, a bounded request log and /__sim/ control endpoints.
 
 const http = require('http');
@@ -10,13 +10,15 @@ const { compileFilter, FilterError, parseIsoDate } = require('./filter.cjs');
 const { hash3, seedToUint32, Rng } = require('./rng.cjs');
 const { OAuthServer, TOKEN_PATH } = require('./oauth.cjs');
 
-const BUCKETS = ['users', 'groups', 'logs'];
+const BUCKETS = ['users', 'groups', 'logs', 'apps', 'factors'];
 const DEFAULT_RATE_LIMITS = {
   users: { limit: 600, windowMs: 60000 },
   groups: { limit: 500, windowMs: 60000 },
   logs: { limit: 120, windowMs: 60000 },
   // POST /oauth2/v1/token (OAuth service apps).
   token: { limit: 600, windowMs: 60000 },
+  apps: { limit: 100, windowMs: 60000 },
+  factors: { limit: 600, windowMs: 60000 },
   // Anything else under the API (unknown paths): Okta's catch-all bucket.
   other: { limit: 1000, windowMs: 60000 },
 };
@@ -24,6 +26,7 @@ const FAULT_TYPES = new Set(['500', '502', '503', '504', '429', 'concurrency429'
 const DATE_ATTRS = new Set(['lastUpdated', 'created', 'activated', 'statusChanged', 'lastLogin', 'passwordChanged', 'lastMembershipUpdated', 'published']);
 const USER_EQ_ATTRS = new Set(['status', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName', 'type.id']);
 const GROUP_EQ_ATTRS = new Set(['type', 'id']);
+const APP_EQ_ATTRS = new Set(['status', 'name']);
 const TIME_OPS = new Set(['eq', 'gt', 'ge', 'lt', 'le']);
 // Attributes of the cheap event view (see Org.eventView): filters on these skip building full events.
 const EVENT_VIEW_ATTRS = new Set(['eventType', 'outcome.result', 'outcome.reason', 'actor.id', 'published']);
@@ -83,10 +86,14 @@ function encodeQuery(entries) {
   return entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
 
-function parseLimit(raw, def, max) {
+/** `limit`: a positive integer; above `max` it is clamped, or a 400 when `rejectOverMax`. */
+function parseLimit(raw, def, max, rejectOverMax = false) {
   if (raw == null || raw === '') return def;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) {
     throw new ApiError(400, 'E0000001', 'Api validation failed: limit', ['limit: The limit must be a positive integer.']);
+  }
+  if (rejectOverMax && Number(raw) > max) {
+    throw new ApiError(400, 'E0000001', 'Api validation failed: limit', [`limit: The limit must be between 1 and ${max}.`]);
   }
   return Math.min(Number(raw), max);
 }
@@ -96,7 +103,7 @@ class Simulator {
     const o = options;
     this.seed32 = seedToUint32(o.seed ?? 1);
     this.org = new Org({
-      users: o.users, groups: o.groups, events: o.events, seed: o.seed, now: o.now,
+      users: o.users, groups: o.groups, events: o.events, apps: o.apps, seed: o.seed, now: o.now,
       eventSpanMs: o.eventSpanMs, clock: o.clock,
     });
     // Logs semantics (default since, 90/180-day limits) use the org's clock; rate-limit
@@ -224,6 +231,12 @@ class Simulator {
   updateUser(id, change) { return this.org.updateUser(id, change); }
   addGroups(n) { return this.org.addGroups(n); }
   addEvents(events) { return this.org.addEvents(events); }
+  enrollFactor(userId, partial) { return this.org.enrollFactor(userId, partial); }
+  deactivateFactor(userId, factorId) { return this.org.deactivateFactor(userId, factorId); }
+  resetFactors(userId) { return this.org.resetFactors(userId); }
+  updateFactor(userId, factorId, change) { return this.org.updateFactor(userId, factorId, change); }
+  patchFactor(userId, factorId, patch, options) { return this.org.patchFactor(userId, factorId, patch, options); }
+  patchApp(appId, patch, options) { return this.org.patchApp(appId, patch, options); }
 
   close() {
     if (this._closing) return this._closing;
@@ -464,7 +477,9 @@ class Simulator {
   }
 
   _route(url, path) {
-    const m = /^\/api\/v1\/(users|groups|logs)(?:\/([^/]+))?$/.exec(path);
+    const f = /^\/api\/v1\/users\/([^/]+)\/factors(?:\/([^/]+))?$/.exec(path);
+    if (f) return this._factors(decodeURIComponent(f[1]), f[2] == null ? null : decodeURIComponent(f[2]));
+    const m = /^\/api\/v1\/(users|groups|logs|apps)(?:\/([^/]+))?$/.exec(path);
     if (!m) return null;
     const [, kind, id] = m;
     if (id != null) {
@@ -482,13 +497,36 @@ class Simulator {
       if (kind === 'groups') {
         const i = this.org.groupIndex(key);
         if (i < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${key} (UserGroup)`);
-        return { body: JSON.stringify(this.org.group(i)) };
+        const group = this.org.group(i);
+        return { body: JSON.stringify(expands(url, 'stats') ? this._withStats(group, i) : group) };
+      }
+      if (kind === 'apps') {
+        const i = this.org.appIndex(key);
+        if (i < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${key} (AppInstance)`);
+        return { body: JSON.stringify(this.org.app(i)) };
       }
       return null;
     }
     if (kind === 'users') return this._listUsers(url);
     if (kind === 'groups') return this._listGroups(url);
+    if (kind === 'apps') return this._listApps(url);
     return this._listLogs(url);
+  }
+
+  /** GET /api/v1/users/{id}/factors[/{factorId}]: no paging (Okta has none here). */
+  _factors(userId, factorId) {
+    const org = this.org;
+    const i = org.userIndex(userId);
+    if (i < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${userId} (User)`);
+    const list = org.factors(i);
+    if (factorId == null) return { body: JSON.stringify(list) };
+    const factor = list.find((x) => x && x.id === factorId);
+    if (!factor) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${factorId} (UserFactor)`);
+    return { body: JSON.stringify(factor) };
+  }
+
+  _withStats(group, i) {
+    return { ...group, _embedded: { stats: this.org.groupStats(i) } };
   }
 
   _links(url, nextAfter) {
@@ -504,7 +542,7 @@ class Simulator {
   }
 
   /** Generic id-cursor list over users or groups. */
-  _listEntities(url, { count, get, indexOf, limit, predicate }) {
+  _listEntities(url, { count, get, indexOf, limit, predicate, present }) {
     let start = 0;
     const after = url.searchParams.get('after');
     if (after != null && after !== '') {
@@ -521,7 +559,7 @@ class Simulator {
     let more = false;
     for (let j = i; j < count && !more; j++) more = predicate(get(j));
     return {
-      body: JSON.stringify(items),
+      body: JSON.stringify(present ? items.map(present) : items),
       links: this._links(url, more ? items[items.length - 1].id : null),
     };
   }
@@ -582,6 +620,34 @@ class Simulator {
       indexOf: (id) => org.groupIndex(id),
       limit,
       predicate: (g) => preds.every((p) => p(g)),
+      // Group ids map back to their index, so stats are added to the page only.
+      present: expands(url, 'stats') ? (g) => this._withStats(g, org.groupIndex(g.id)) : null,
+    });
+  }
+
+  _listApps(url) {
+    const q = url.searchParams;
+    const limit = parseLimit(q.get('limit'), 20, 200, true);
+    const filter = q.get('filter');
+    const text = q.get('q');
+    const preds = [];
+    if (filter) {
+      preds.push(compileFilter(filter, {
+        dateAttrs: DATE_ATTRS,
+        allowed: (attr, op) => APP_EQ_ATTRS.has(attr) && op === 'eq',
+      }));
+    }
+    if (text) {
+      const t = text.toLowerCase();
+      preds.push((a) => [a.name, a.label].some((v) => typeof v === 'string' && v.toLowerCase().startsWith(t)));
+    }
+    const org = this.org;
+    return this._listEntities(url, {
+      count: org.appCount,
+      get: (i) => org.app(i),
+      indexOf: (id) => org.appIndex(id),
+      limit,
+      predicate: (a) => preds.every((p) => p(a)),
     });
   }
 
@@ -733,7 +799,7 @@ class Simulator {
     }
     if (req.method === 'GET' && name === 'org') {
       const org = this.org;
-      return send(200, { seed: org.seed, now: org.now, userCount: org.userCount, groupCount: org.groupCount, eventCount: org.eventCount });
+      return send(200, { seed: org.seed, now: org.now, userCount: org.userCount, groupCount: org.groupCount, eventCount: org.eventCount, appCount: org.appCount });
     }
     if (req.method === 'POST' && name === 'options') {
       this.setOptions(input || {});
@@ -748,9 +814,15 @@ class Simulator {
       return send(200, { ok: true });
     }
     // POST /__sim/addUsers etc.: the body is the method's argument list.
-    if (req.method === 'POST' && ['addUsers', 'updateUser', 'addGroups', 'addEvents'].includes(name)) {
+    if (req.method === 'POST' && CONTROL_METHODS.includes(name)) {
       const args = Array.isArray(input) ? input : input === undefined ? [] : [input];
-      return send(200, { ok: true, result: this[name](...args) });
+      let result;
+      try {
+        result = this[name](...args);
+      } catch (err) {
+        return send(400, { error: String(err && err.message) });
+      }
+      return send(200, { ok: true, result });
     }
     return send(404, { error: `unknown control endpoint ${req.method} ${url.pathname}` });
   }
@@ -784,11 +856,27 @@ class JsonArrayWriter {
   }
 }
 
+// POST /__sim/<name> calls these with the body as the argument list.
+const CONTROL_METHODS = [
+  'addUsers', 'updateUser', 'addGroups', 'addEvents',
+  'enrollFactor', 'deactivateFactor', 'resetFactors', 'updateFactor', 'patchFactor', 'patchApp',
+];
+
+/** Whether `expand` (a comma list) asks for `what`. */
+function expands(url, what) {
+  const e = url.searchParams.get('expand');
+  return e != null && e.split(',').some((x) => x.trim() === what);
+}
+
+const FACTORS_PATH = /^\/api\/v1\/users\/[^/]+\/factors(?:\/|$)/;
+
 function bucketOf(path) {
   if (path === TOKEN_PATH) return 'token';
+  if (FACTORS_PATH.test(path)) return 'factors';
   if (path === '/api/v1/users' || path.startsWith('/api/v1/users/')) return 'users';
   if (path === '/api/v1/groups' || path.startsWith('/api/v1/groups/')) return 'groups';
   if (path === '/api/v1/logs' || path.startsWith('/api/v1/logs/')) return 'logs';
+  if (path === '/api/v1/apps' || path.startsWith('/api/v1/apps/')) return 'apps';
   return 'other';
 }
 
