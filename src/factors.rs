@@ -34,6 +34,8 @@ pub const STATE_ID: &str = "factors";
 pub const STATE_VERSION: u64 = 1;
 /// Users whose factor lists go into one write (one batch and one state write).
 pub const USERS_PER_BATCH: usize = 25;
+/// Lifecycle event uuids remembered from the look-back window.
+pub const MAX_HANDLED: usize = 1000;
 
 /// Where the factors phase stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +66,9 @@ pub struct FactorState {
   pub users_read: u64,
   /// Factors stored so far in this enumeration.
   pub factors_seen: u64,
+  /// Lifecycle events already acted on within the look-back window (by uuid), so
+  /// the overlap the next read re-reads does not re-read their users again.
+  pub handled: Vec<String>,
 }
 
 impl FactorState {
@@ -78,6 +83,7 @@ impl FactorState {
       events_since_ms: now_ms,
       users_read: 0,
       factors_seen: 0,
+      handled: Vec::new(),
     }
   }
 
@@ -100,6 +106,7 @@ impl FactorState {
         "eventsSince": self.events_since_ms,
         "usersRead": self.users_read,
         "factorsSeen": self.factors_seen,
+        "handled": self.handled,
       },
       "updated_at": now_ms,
     })
@@ -157,6 +164,16 @@ impl FactorState {
       events_since_ms: ms("eventsSince")?,
       users_read: count("usersRead"),
       factors_seen: count("factorsSeen"),
+      handled: a
+        .get("handled")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|u| u.len() <= 128)
+        .take(MAX_HANDLED)
+        .map(str::to_string)
+        .collect(),
     }))
   }
 }
@@ -221,17 +238,22 @@ fn users_of(body: &[u8]) -> Result<Vec<UserRef>, String> {
   )
 }
 
-/// Users named by factor lifecycle events (`target` entries of type User, else the
-/// actor), and the newest `published` seen.
-fn users_in_events(body: &[u8]) -> Result<(Vec<String>, usize, Option<i64>), String> {
+/// One factor lifecycle event: its uuid, when, and the users it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Change {
+  uuid: Option<String>,
+  published: Option<i64>,
+  users: Vec<String>,
+}
+
+/// The factor lifecycle events of a System Log page: the users each names (`target`
+/// entries of type User, else the actor).
+fn changes_in(body: &[u8]) -> Result<Vec<Change>, String> {
   let items: Vec<Value> =
     serde_json::from_slice(body).map_err(|e| format!("the System Log page is not a JSON array ({e})"))?;
-  let mut users = Vec::new();
-  let mut newest = None;
+  let mut changes = Vec::with_capacity(items.len());
   for e in &items {
-    if let Some(p) = e.get("published").and_then(Value::as_str).and_then(parse_ms) {
-      newest = Some(newest.map_or(p, |n: i64| n.max(p)));
-    }
+    let mut users = Vec::new();
     let targets: Vec<&str> = e
       .get("target")
       .and_then(Value::as_array)
@@ -247,9 +269,14 @@ fn users_in_events(body: &[u8]) -> Result<(Vec<String>, usize, Option<i64>), Str
     } else {
       users.extend(targets.into_iter().map(str::to_string));
     }
+    users.retain(|u| !u.is_empty() && u.len() <= 256);
+    changes.push(Change {
+      uuid: e.get("uuid").and_then(Value::as_str).map(str::to_string),
+      published: e.get("published").and_then(Value::as_str).and_then(parse_ms),
+      users,
+    });
   }
-  users.retain(|u| !u.is_empty() && u.len() <= 256);
-  Ok((users, items.len(), newest))
+  Ok(changes)
 }
 
 /// One user's factors, read.
@@ -529,6 +556,7 @@ impl Runner<'_> {
     let since = format_ms(since_ms).unwrap_or_default();
     let mut url = factor_events_url(self.ctx.http.origin(), &since);
     let mut users = BTreeSet::new();
+    let mut seen: Vec<(String, i64)> = Vec::new();
     let caught_up_at;
     loop {
       let requested_at = wall_ms();
@@ -540,7 +568,7 @@ impl Runner<'_> {
           return None;
         }
       };
-      let (named, items, _) = match users_in_events(&page.body) {
+      let changes = match changes_in(&page.body) {
         Ok(read) => read,
         Err(reason) => {
           let error = OktaError::new(
@@ -551,7 +579,21 @@ impl Runner<'_> {
           return None;
         }
       };
-      users.extend(named);
+      let items = changes.len();
+      for change in changes {
+        // Acted on by an earlier run (the look-back overlap): its users are current.
+        if change
+          .uuid
+          .as_ref()
+          .is_some_and(|u| self.plan.state.handled.contains(u))
+        {
+          continue;
+        }
+        if let (Some(uuid), Some(published)) = (change.uuid, change.published) {
+          seen.push((uuid, published));
+        }
+        users.extend(change.users);
+      }
       let next = next_link(page.links.iter().map(String::as_str))
         .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::AuthEvents.path()));
       match next {
@@ -588,7 +630,21 @@ impl Runner<'_> {
         return None;
       }
     }
-    self.plan.state.events_since_ms = caught_up_at;
+    let state = &mut self.plan.state;
+    state.events_since_ms = caught_up_at;
+    // Remember what the next read's look-back will see again.
+    let keep_from = caught_up_at - LOOKBACK_MS;
+    let mut handled: Vec<(String, i64)> = seen.into_iter().filter(|(_, p)| *p >= keep_from).collect();
+    handled.sort_by_key(|(_, p)| std::cmp::Reverse(*p));
+    let mut kept: Vec<String> = handled.into_iter().map(|(u, _)| u).take(MAX_HANDLED).collect();
+    kept.extend(
+      state
+        .handled
+        .iter()
+        .take(MAX_HANDLED.saturating_sub(kept.len()))
+        .cloned(),
+    );
+    state.handled = kept;
     self.send(&Batch::default(), &url).await;
     Some(true)
   }
@@ -696,14 +752,15 @@ mod tests {
     )
     .unwrap();
     assert_eq!(users, vec![UserRef { id: "00u1".into() }]);
-    let (named, items, newest) = users_in_events(
-      br#"[{"published":"2024-01-01T00:00:00.000Z","actor":{"id":"00uA"},"target":[{"id":"00uB","type":"User"},{"id":"x","type":"AuthenticatorEnrollment"}]},
+    let changes = changes_in(
+      br#"[{"uuid":"e1","published":"2024-01-01T00:00:00.000Z","actor":{"id":"00uA"},"target":[{"id":"00uB","type":"User"},{"id":"x","type":"AuthenticatorEnrollment"}]},
            {"published":"2024-01-02T00:00:00.000Z","actor":{"id":"00uC"},"target":null}]"#,
     )
     .unwrap();
-    assert_eq!(named, ["00uB", "00uC"]);
-    assert_eq!(items, 2);
-    assert_eq!(newest, parse_ms("2024-01-02T00:00:00.000Z"));
+    assert_eq!(changes[0].users, ["00uB"]);
+    assert_eq!(changes[0].uuid.as_deref(), Some("e1"));
+    assert_eq!(changes[1].users, ["00uC"]);
+    assert_eq!(changes[1].published, parse_ms("2024-01-02T00:00:00.000Z"));
     assert!(users_of(b"{}").is_err());
   }
 

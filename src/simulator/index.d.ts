@@ -17,7 +17,7 @@ export type PerBucket = number | Partial<Record<SimBucket | 'default', number>>
 
 /** An injected fault: answer some requests of a bucket with an error. */
 export interface SimFault {
-  type: '500' | '502' | '503' | '504' | '429' | 'concurrency429' | 'reset' | 'truncate' | 'malformed' | 'slow' | 'html'
+  type: '500' | '502' | '503' | '504' | '429' | 'concurrency429' | 'reset' | 'truncate' | 'malformed' | 'slow' | 'html' | '404'
   bucket?: SimBucket
   /** Which matching requests fail (1-based). */
   nth?: number[]

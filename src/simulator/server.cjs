@@ -22,7 +22,7 @@ const DEFAULT_RATE_LIMITS = {
   // Anything else under the API (unknown paths): Okta's catch-all bucket.
   other: { limit: 1000, windowMs: 60000 },
 };
-const FAULT_TYPES = new Set(['500', '502', '503', '504', '429', 'concurrency429', 'reset', 'truncate', 'malformed', 'slow', 'html']);
+const FAULT_TYPES = new Set(['500', '502', '503', '504', '429', 'concurrency429', 'reset', 'truncate', 'malformed', 'slow', 'html', '404']);
 const DATE_ATTRS = new Set(['lastUpdated', 'created', 'activated', 'statusChanged', 'lastLogin', 'passwordChanged', 'lastMembershipUpdated', 'published']);
 const USER_EQ_ATTRS = new Set(['status', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName', 'type.id']);
 const GROUP_EQ_ATTRS = new Set(['type', 'id']);
@@ -884,6 +884,10 @@ function bucketOf(path) {
 const FAULT_RESPONSES = {
   500(headers) {
     return { status: 500, headers, body: this._errorBody('E0000009', 'Internal Server Error') };
+  },
+  // The object is gone (e.g. a user deleted between a listing and a read of their factors).
+  404(headers) {
+    return { status: 404, headers, body: this._errorBody('E0000007', 'Not found: Resource not found') };
   },
   502(headers) {
     return { status: 502, headers: { ...headers, 'Content-Type': 'text/html' }, body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n' };
