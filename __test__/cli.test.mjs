@@ -491,3 +491,14 @@ test('sync --max-seconds stops reading the System Log at the budget, keeps what 
     assert.ok(shown > 0 && shown < signIns, `${shown} of ${signIns}`)
   })
 })
+
+test('check reports per resource what the token can read, apps and factors included', async () => {
+  await withSim({ users: 30, groups: 2, events: 20, forbidden: ['factors'] }, async (sim) => {
+    const r = await cli(['check', '--base-url', sim.url, '--resources', 'users,apps,factors'], { OKTA_API_TOKEN: TOKEN })
+    assert.equal(r.code, 1, r.all)
+    assert.match(r.stdout, /^OK\s+users\s/m)
+    assert.match(r.stdout, /^OK\s+apps\s+GET \/api\/v1\/apps/m)
+    assert.match(r.stdout, /^FAIL\s+factors\s+GET \/api\/v1\/users\/\{id\}\/factors/m)
+    assert.ok(!r.all.includes(TOKEN))
+  })
+})

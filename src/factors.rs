@@ -14,6 +14,9 @@
 
 use std::collections::BTreeSet;
 
+use futures::stream::{self, StreamExt};
+use tokio_util::sync::CancellationToken;
+
 use serde_json::{json, Value};
 use url::Url;
 
@@ -69,6 +72,8 @@ pub struct FactorState {
   /// Lifecycle events already acted on within the look-back window (by uuid), so
   /// the overlap the next read re-reads does not re-read their users again.
   pub handled: Vec<String>,
+  /// Users of the current page past `done` whose factors are already stored.
+  pub ahead: Vec<String>,
 }
 
 impl FactorState {
@@ -84,6 +89,7 @@ impl FactorState {
       users_read: 0,
       factors_seen: 0,
       handled: Vec::new(),
+      ahead: Vec::new(),
     }
   }
 
@@ -107,6 +113,7 @@ impl FactorState {
         "usersRead": self.users_read,
         "factorsSeen": self.factors_seen,
         "handled": self.handled,
+        "ahead": self.ahead,
       },
       "updated_at": now_ms,
     })
@@ -172,6 +179,16 @@ impl FactorState {
         .filter_map(Value::as_str)
         .filter(|u| u.len() <= 128)
         .take(MAX_HANDLED)
+        .map(str::to_string)
+        .collect(),
+      ahead: a
+        .get("ahead")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|u| u.len() <= 256)
+        .take(CONCURRENT_READS * 4)
         .map(str::to_string)
         .collect(),
     }))
@@ -327,6 +344,51 @@ impl Batch {
   }
 }
 
+/// Factor reads in flight at once: per-user requests are small, so latency, not
+/// bandwidth, bounds them; the bucket's pacing still caps the rate.
+pub const CONCURRENT_READS: usize = 8;
+
+/// Reads one user's factors. `Err` carries the URL and the error for the writer.
+async fn read_user_factors(
+  ctx: &PhaseCtx,
+  user: &str,
+  stop: &CancellationToken,
+) -> Result<Got<UserFactors>, (Url, OktaError)> {
+  let url = user_factors_url(ctx.http.origin(), user);
+  match ctx
+    .http
+    .get_page(Resource::Factors, &url, &ctx.cancel, stop, &ctx.log, |_| Ok(()))
+    .await
+  {
+    Ok((page, ())) => match map_user_factors(&page.body, user) {
+      Ok(mapped) => {
+        if !mapped.warnings.is_empty() {
+          (ctx.log)(LogEvent {
+            level: Level::Warn,
+            event: "records skipped",
+            fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(user), "reasons": mapped.warnings }),
+          });
+        }
+        Ok(Got::Ok(UserFactors::Read(mapped)))
+      }
+      Err(e) => Err((
+        url,
+        OktaError::new(
+          ErrorCode::BadResponse,
+          format!(
+            "Okta returned an unreadable factor list for user {}: {}.",
+            cut80(user),
+            e.0
+          ),
+        ),
+      )),
+    },
+    Err(e) if e.code == ErrorCode::NotFound => Ok(Got::Ok(UserFactors::Gone)),
+    Err(e) if e.code == ErrorCode::Aborted => Ok(Got::Stopped),
+    Err(e) => Err((url, e)),
+  }
+}
+
 struct Runner<'a> {
   ctx: &'a PhaseCtx,
   plan: FactorPlan,
@@ -337,7 +399,7 @@ struct Runner<'a> {
 }
 
 impl Runner<'_> {
-  fn stop_token(&self) -> &tokio_util::sync::CancellationToken {
+  fn stop_token(&self) -> &CancellationToken {
     if self.requests == 0 {
       &self.ctx.deadline
     } else {
@@ -371,36 +433,12 @@ impl Runner<'_> {
   }
 
   async fn user_factors(&mut self, user: &str) -> Got<UserFactors> {
-    let url = user_factors_url(self.ctx.http.origin(), user);
-    match self.get(Resource::Factors, &url).await {
-      Ok(page) => match map_user_factors(&page.body, user) {
-        Ok(mapped) => {
-          if !mapped.warnings.is_empty() {
-            (self.ctx.log)(LogEvent {
-              level: Level::Warn,
-              event: "records skipped",
-              fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(user), "reasons": mapped.warnings }),
-            });
-          }
-          Got::Ok(UserFactors::Read(mapped))
-        }
-        Err(e) => {
-          let error = OktaError::new(
-            ErrorCode::BadResponse,
-            format!(
-              "Okta returned an unreadable factor list for user {}: {}.",
-              cut80(user),
-              e.0
-            ),
-          );
-          self.fail(&url, error).await;
-          Got::Failed
-        }
-      },
-      Err(e) if e.code == ErrorCode::NotFound => Got::Ok(UserFactors::Gone),
-      Err(e) if e.code == ErrorCode::Aborted => Got::Stopped,
-      Err(e) => {
-        self.fail(&url, e).await;
+    let stop = self.stop_token().clone();
+    self.requests += 1;
+    match read_user_factors(self.ctx, user, &stop).await {
+      Ok(got) => got,
+      Err((url, error)) => {
+        self.fail(&url, error).await;
         Got::Failed
       }
     }
@@ -473,47 +511,96 @@ impl Runner<'_> {
         .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::Users.path()))
         .filter(|n| *n != page || users.is_empty());
       let start = (done as usize).min(users.len());
+      // Users beyond the position already read by an earlier chunk (reads run
+      // concurrently, so a stop can land behind ones that completed).
+      let ahead: std::collections::HashSet<String> = std::mem::take(&mut self.plan.state.ahead).into_iter().collect();
+      let ids: Vec<(usize, String)> = users
+        .iter()
+        .enumerate()
+        .skip(start)
+        .filter(|(_, u)| !ahead.contains(&u.id))
+        .map(|(i, u)| (i, u.id.clone()))
+        .collect();
+      let last_index = ids.last().map(|(i, _)| *i);
       let mut batch = Batch::default();
-      let mut stopped = false;
-      // Users of this page whose factors are read (the position to store).
-      let mut read = start;
-      for (i, user) in users.iter().enumerate().skip(start) {
-        match self.user_factors(&user.id).await {
-          Got::Ok(read) => {
-            let page_read = match read {
-              UserFactors::Read(mapped) => Some(mapped),
-              UserFactors::Gone => None,
-            };
-            batch.add(&user.id, page_read);
+      // The first user not read yet (the position to store), once a read was stopped.
+      let mut stopped_at: Option<usize> = None;
+      let mut read_ahead: Vec<String> = Vec::new();
+      let ctx = self.ctx;
+      // The chunk's first request only waits for the run deadline (progress each chunk).
+      let first_free = self.requests == 0;
+      let (deadline, stop) = (ctx.deadline.clone(), ctx.stop.clone());
+      let mut reads = stream::iter(ids)
+        .map(|(i, user)| {
+          let token = if first_free && i == start {
+            deadline.clone()
+          } else {
+            stop.clone()
+          };
+          async move {
+            let result = read_user_factors(ctx, &user, &token).await;
+            (i, user, result)
           }
-          Got::Stopped => {
-            stopped = true;
-            break;
+        })
+        .buffered(CONCURRENT_READS);
+      while let Some((i, user, result)) = reads.next().await {
+        let read = match result {
+          Ok(Got::Ok(UserFactors::Read(mapped))) => Some(mapped),
+          Ok(Got::Ok(UserFactors::Gone)) => None,
+          Ok(Got::Stopped) => {
+            stopped_at.get_or_insert(i);
+            continue;
           }
-          Got::Failed => return None,
+          Ok(Got::Failed) => return None,
+          Err((url, error)) => {
+            self.fail(&url, error).await;
+            return None;
+          }
+        };
+        self.requests += 1;
+        batch.add(&user, read);
+        if stopped_at.is_some() {
+          // Read after the stop point: stored now, skipped when the page resumes.
+          read_ahead.push(user);
+          continue;
         }
-        read = i + 1;
-        let last = read == users.len();
-        if batch.users.len() >= USERS_PER_BATCH || last {
-          self.advance(&page, read as u64, &batch, last, next.as_ref());
+        let last = Some(i) == last_index;
+        // The chunk's first batch holds one user, so progress (and `check`) shows at once.
+        if batch.users.len() >= USERS_PER_BATCH || last || self.items == 0 {
+          self.advance(&page, (i + 1) as u64, &batch, last, next.as_ref());
+          if !last {
+            let rest = users.get(i + 1..).unwrap_or_default();
+            self.plan.state.ahead = rest
+              .iter()
+              .filter(|u| ahead.contains(&u.id))
+              .map(|u| u.id.clone())
+              .collect();
+          }
           if !self.send(&batch, &page).await {
             return None;
           }
           batch = Batch::default();
         }
       }
-      if !batch.users.is_empty() {
-        // Stopped mid-page: write what was read.
-        self.advance(&page, read as u64, &batch, false, None);
-        if !self.send(&batch, &page).await {
+      drop(reads);
+      if let Some(at) = stopped_at {
+        let position = users.get(at..).unwrap_or_default();
+        // What was read beyond the stop, and earlier reads still ahead of it.
+        let mut still_ahead: Vec<String> = position
+          .iter()
+          .filter(|u| ahead.contains(&u.id))
+          .map(|u| u.id.clone())
+          .collect();
+        still_ahead.extend(read_ahead);
+        self.advance(&page, at as u64, &batch, false, None);
+        self.plan.state.ahead = still_ahead;
+        if !batch.users.is_empty() && !self.send(&batch, &page).await {
           return None;
         }
-      }
-      if stopped {
         return Some(false);
       }
-      if users.len() <= start {
-        // An empty (or already done) page: move on without a write.
+      if last_index.is_none() {
+        // An empty (or already read) rest of the page: move on without a write.
         self.advance(&page, users.len() as u64, &Batch::default(), true, next.as_ref());
       }
       if matches!(self.plan.state.stage, Stage::Current) {

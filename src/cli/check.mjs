@@ -102,7 +102,8 @@ export async function check(argv, io) {
   const lines = []
   lines.push(`${c.bold('Checking')} ${conn.host}${conn.baseUrl ? c.dim(` via ${conn.baseUrl}`) : ''}`)
   lines.push(c.dim(`config ok: host ${conn.host}, resources ${conn.resources.join(', ')}`))
-  lines.push(c.dim(`${plural(conn.resources.length, 'resource')}, one request each`))
+  const perUser = conn.resources.includes('factors') ? ' (factors: a users page, then one user\'s factors)' : ''
+  lines.push(c.dim(`${plural(conn.resources.length, 'resource')}, one request each${perUser}`))
   if (scopes) {
     lines.push(`OAuth service app ${scopes.clientId}${scopes.tokenType ? ` (${scopes.tokenType} token)` : ''}`)
     lines.push(`  scopes needed:  ${scopes.needed.join(' ')}`)

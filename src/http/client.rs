@@ -82,6 +82,18 @@ pub struct FetchedPage {
   pub request_id: Option<String>,
 }
 
+/// A request counted in its bucket's pacer until it is answered or dropped.
+struct InFlight<'a> {
+  http: &'a OktaHttp,
+  bucket: &'static str,
+}
+
+impl Drop for InFlight<'_> {
+  fn drop(&mut self) {
+    self.http.with_pacer(self.bucket, Pacer::finished);
+  }
+}
+
 /// Why one attempt failed, and whether to try again.
 pub(crate) struct AttemptFailure {
   pub(crate) error: OktaError,
@@ -219,10 +231,24 @@ impl OktaHttp {
       if cancel.is_cancelled() || stop.is_cancelled() {
         return Err(aborted());
       }
-      if let Some(wait) = self.with_pacer(resource.bucket(), |p| p.delay_ms(now_ms(), jitter_ms())) {
+      // Check and reserve in one step, so concurrent requests of a bucket cannot all
+      // pass the same check; after a wait, check again.
+      let wait = self.with_pacer(resource.bucket(), |p| {
+        let wait = p.delay_ms(now_ms(), jitter_ms());
+        if wait.is_none() {
+          p.started();
+        }
+        wait
+      });
+      if let Some(wait) = wait {
         self.log_wait(resource, wait, log);
         sleep_or_cancel(wait, cancel, stop).await?;
+        continue;
       }
+      let in_flight = InFlight {
+        http: self,
+        bucket: resource.bucket(),
+      };
       let auth = self
         .authorize("GET", url, cancel, stop, log)
         .await
@@ -241,6 +267,7 @@ impl OktaHttp {
           Err(f) => f,
         },
       };
+      drop(in_flight);
       let mut error = failure
         .error
         .at(resource.resource_name(), url.as_str())

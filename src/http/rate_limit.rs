@@ -78,6 +78,9 @@ struct Window {
 pub struct Pacer {
   share: f64,
   window: Option<Window>,
+  /// Requests sent whose response has not been observed yet: they count against the
+  /// budget too, so concurrent requests in one bucket cannot overshoot it.
+  in_flight: u64,
 }
 
 impl Pacer {
@@ -86,12 +89,23 @@ impl Pacer {
     Pacer {
       share: share.clamp(0.000_001, 1.0),
       window: None,
+      in_flight: 0,
     }
   }
 
   /// Our request budget for a window of `limit`.
   pub fn budget(&self, limit: u64) -> u64 {
     ((limit as f64 * self.share).floor() as u64).max(1)
+  }
+
+  /// A request of this bucket is being sent (pair with [`Pacer::finished`]).
+  pub fn started(&mut self) {
+    self.in_flight += 1;
+  }
+
+  /// A request of this bucket got its answer, or was dropped.
+  pub fn finished(&mut self) {
+    self.in_flight = self.in_flight.saturating_sub(1);
   }
 
   /// Records the headers of a (non-concurrency-429) response sent at our request.
@@ -123,7 +137,7 @@ impl Pacer {
     }
     let budget = self.budget(w.limit);
     let reserve = w.limit.saturating_sub(budget);
-    if w.used >= budget || w.remaining <= reserve {
+    if w.used + self.in_flight >= budget || w.remaining <= reserve + self.in_flight {
       Some((w.reset_ms - now_ms + jitter_ms).min(MAX_WAIT_MS))
     } else {
       None
@@ -163,6 +177,31 @@ impl Pacer {
   /// The last known window as (limit, remaining, reset epoch seconds).
   pub fn last_window(&self) -> Option<(u64, u64, u64)> {
     self.window.map(|w| (w.limit, w.remaining, w.reset_ms / 1000))
+  }
+}
+
+#[cfg(test)]
+mod in_flight_tests {
+  use super::*;
+
+  #[test]
+  fn requests_in_flight_count_against_the_budget() {
+    let mut p = Pacer::new(0.5);
+    let snap = RateLimitSnapshot {
+      limit: 10,
+      remaining: 9,
+      reset_epoch_s: 2_000,
+    };
+    p.observe(snap);
+    let now = 1_000_000;
+    assert_eq!(p.delay_ms(now, 0), None);
+    for _ in 0..4 {
+      p.started();
+    }
+    // 1 answered + 4 in flight = the budget of 5 (half of 10).
+    assert!(p.delay_ms(now, 0).is_some());
+    p.finished();
+    assert_eq!(p.delay_ms(now, 0), None);
   }
 }
 
