@@ -107,9 +107,17 @@ test('demo (not a TTY): plain progress lines, and dashboard numbers that match t
   assert.match(out, /MFA = eventType user\.authentication\.auth_via_mfa,\n\s+or a credentialType other than PASSWORD/)
   // users, groups, the log pages, and the newest hour's poll ending on an empty page
   // (it may split a page with the older, newest-first part of the window).
-  const pages = 2 + 1 + Math.ceil(events.length / 1000) + 1
+  // Then apps (one page), and factors: the users they are read for (one page of 200
+  // users or less) and one request per user who is not DEPROVISIONED.
+  const readable = users.filter((u) => u.status !== 'DEPROVISIONED')
+  const pages = 2 + 1 + Math.ceil(events.length / 1000) + 1 + 1 + Math.ceil(readable.length / 200) + readable.length
   const requests = count(out, /requests ([\d,]+) · 429s/)
   assert.ok(requests >= pages && requests <= pages + 1, `${requests} requests, ${pages} pages`)
+  // MFA enrollment, computed independently: active users with an active factor.
+  const activeUsers = users.filter((u) => u.status === 'ACTIVE')
+  const enrolled = activeUsers.filter((u) => sim.factors(u.id).some((f) => f.status === 'ACTIVE')).length
+  assert.match(out, new RegExp(`MFA enrollment\\s+[\\d.]+% of active users \\(${enrolled.toLocaleString('en-US')} of ${activeUsers.length.toLocaleString('en-US')}\\) have an active factor`))
+  assert.match(out, /^Apps\s+12 \(11 active\)/m)
   assert.equal(count(out, /429s ([\d,]+)/), 0)
 })
 

@@ -88,6 +88,28 @@ export async function computeDashboard(storage, { resources = ['users', 'groups'
     }
     data.events = e
   }
+  if (resources.includes('factors')) {
+    // MFA enrollment: active users with at least one ACTIVE factor, and by factor type.
+    const users = await storage.queryEntities({ type: 'okta_user' })
+    const active = new Set(users.filter((u) => u.attributes?.status === 'ACTIVE').map((u) => u.id))
+    const factors = (await storage.queryEntities({ type: 'okta_factor' })).filter((f) => f.attributes?.status === 'ACTIVE' && active.has(f.attributes?.userId))
+    const usersByType = new Map()
+    for (const f of factors) {
+      const type = f.attributes.factorType ?? '(unknown)'
+      if (!usersByType.has(type)) usersByType.set(type, new Set())
+      usersByType.get(type).add(f.attributes.userId)
+    }
+    data.mfa = {
+      activeUsers: active.size,
+      enrolled: new Set(factors.map((f) => f.attributes.userId)).size,
+      byType: [...usersByType].map(([t, s]) => [t, s.size]).sort((a, b) => b[1] - a[1]),
+    }
+  }
+  if (resources.includes('apps')) {
+    const apps = await storage.queryEntities({ type: 'okta_app' })
+    const activeApps = apps.filter((a) => a.attributes?.status === 'ACTIVE')
+    data.apps = { total: apps.length, active: activeApps.length, bySignOnMode: [...countBy(activeApps, (a) => a.attributes?.signOnMode)].sort((a, b) => b[1] - a[1]) }
+  }
   return data
 }
 
@@ -164,6 +186,20 @@ export function renderDashboard(data, info) {
       out.push(`  ${c.bold('Top countries')}`)
       out.push(...barRows(e.byCountry.slice(0, 6), e.total, { c, labelWidth: 18, cells: 24, color: c.cyan }).map((l) => `  ${l}`))
     }
+    out.push('')
+  }
+
+  if (data.mfa) {
+    const m = data.mfa
+    out.push(`${c.bold('MFA enrollment')}  ${pct(m.enrolled, m.activeUsers)} ${c.dim(`of active users (${num(m.enrolled)} of ${num(m.activeUsers)}) have an active factor`)}`)
+    out.push(...barRows(m.byType.slice(0, 8), m.activeUsers, { c, labelWidth: 20, cells: 24, color: c.green }))
+    out.push(c.dim('  by factor type: active users with an active factor of that type'))
+    out.push('')
+  }
+  if (data.apps) {
+    const a = data.apps
+    out.push(`${c.bold('Apps')}  ${num(a.total)} ${c.dim(`(${num(a.active)} active)`)}`)
+    out.push(...barRows(a.bySignOnMode, a.active, { c, labelWidth: 20, cells: 24, color: c.blue }))
     out.push('')
   }
 

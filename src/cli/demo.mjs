@@ -6,16 +6,20 @@ import { num, pct, plural } from './ui.mjs'
 
 const require = createRequire(import.meta.url)
 const DAY = 86_400_000
-const RESOURCES = DEFAULT_RESOURCES
+// The demo shows the opt-in resources too: apps, and MFA enrollment from factors.
+const RESOURCES = [...DEFAULT_RESOURCES, 'apps', 'factors']
 
 /** Simulator settings that make pacing visible: latency, tight limits, one 429. */
 function realisticNetwork(fast) {
-  if (fast) return {}
+  // Factors are read one request per user: the demo lets those through faster than
+  // Okta would (600 a minute) so it stays short.
+  const factors = { limit: 400, windowMs: 1000 }
+  if (fast) return { rateLimits: { factors } }
   return {
-    latencyMs: { users: 60, groups: 40, logs: 110 },
-    latencyJitterMs: { default: 40 },
+    latencyMs: { users: 60, groups: 40, logs: 110, apps: 50, factors: 20 },
+    latencyJitterMs: { default: 40, factors: 10 },
     // Okta's windows are a minute long; these are per second so the demo stays short.
-    rateLimits: { users: { limit: 10, windowMs: 1000 }, groups: { limit: 10, windowMs: 1000 }, logs: { limit: 10, windowMs: 1000 } },
+    rateLimits: { users: { limit: 10, windowMs: 1000 }, groups: { limit: 10, windowMs: 1000 }, logs: { limit: 10, windowMs: 1000 }, apps: { limit: 10, windowMs: 1000 }, factors },
     faults: [{ type: '429', bucket: 'logs', nth: [6] }],
   }
 }
@@ -47,7 +51,7 @@ export async function demo(argv, io) {
     for (let p = 0; p < sim.org.eventCount; p++) if (signIns.has(sim.org.eventView(p).eventType)) events++
     const host = 'acme.okta.com'
     const result = await syncWithProgress({
-      settings: { host },
+      settings: { host, resources: RESOURCES },
       token: sim.token,
       baseUrl: sim.url,
       host,
@@ -64,9 +68,9 @@ export async function demo(argv, io) {
       title: `Okta identity dashboard · ${host} (simulated)`,
       subtitle: `${plural(org.users, 'user')}, ${plural(org.groups, 'group')}, ${plural(org.events, 'System Log event')} over ${plural(org.days, 'day')} (seed ${org.seed}); ${num(events)} of the events are sign-ins (${pct(events, org.events, 0)}), the only event types the connector syncs (the rest: sign-outs, policy checks, group and user changes, token grants)`,
       notes: values.fast
-        ? ['simulator: no latency, default rate limits']
+        ? ['simulator: no latency, default rate limits (factor reads, one per user, at up to 400/s)']
         : [
-            `simulator: 10 requests/s per endpoint (Okta's limits are per minute), 40-150 ms latency, one injected 429 on /api/v1/logs`,
+            `simulator: 10 requests/s per endpoint (Okta's limits are per minute), 40-150 ms latency, one injected 429 on /api/v1/logs; factor reads (one per user) at up to 400/s`,
             `the simulator served ${plural(s.requests, 'request')} and answered ${num(s.status429)} with 429`,
           ],
     })
