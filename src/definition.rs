@@ -71,7 +71,7 @@ pub fn definition() -> Value {
       "displayName": "Okta",
       "category": "security",
       "brandColor": "#007DC1",
-      "tagline": "Sign-in volume, failure rate and MFA use from Okta's System Log, next to your users by status and your groups.",
+      "tagline": "Sign-in volume, failure rate and MFA use from Okta's System Log, MFA enrollment by factor type, your users by status, groups and apps.",
       "vendor": {
         "name": "Okta",
         "domain": "okta.com",
@@ -79,7 +79,7 @@ pub fn definition() -> Value {
         "website": "https://www.okta.com"
       },
       "auth": {
-        "summary": "A read-only admin's Okta API token (SSWS), kept as a secret and never in the config itself.",
+        "summary": "A read-only admin's Okta API token (SSWS), or an OAuth 2.0 service app with read-only scopes (least privilege), kept as a secret and never in the config itself.",
         "setup": [
           "Sign in to the Okta Admin Console as an admin who can read users, groups and the System Log: the Read-Only Administrator role is enough, and the token can do no more than its admin.",
           "Open Security > API > Tokens, choose Create token, name it (e.g. rawdash) and copy the value: Okta shows it only once.",
@@ -89,7 +89,7 @@ pub fn definition() -> Value {
       },
       "rateLimit": "Okta limits each endpoint per minute for the whole org (/api/v1/logs can be as low as 20-120 a minute). The connector paces itself from the X-Rate-Limit headers and by default uses at most half of each endpoint's limit (rateLimitShare).",
       "limitations": [
-        "Only sign-in event types are synced from the System Log.",
+        "Only sign-in event types (and, for factors, factor lifecycle events) are read from the System Log.",
         "The System Log keeps 90 days; older sign-ins cannot be synced.",
         "Group memberships and application assignments are not synced."
       ]

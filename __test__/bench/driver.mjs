@@ -4,7 +4,7 @@
 import OktaConnector from '../../src/js/index.mjs'
 import { MemoryStorage, runSync } from '../../src/js/host.mjs'
 
-const { url, token, keep } = JSON.parse(process.argv[2])
+const { url, token, keep, settings = {} } = JSON.parse(process.argv[2])
 
 /** Counts records instead of keeping them (scale runs): memory stays the connector's. */
 class CountingStorage extends MemoryStorage {
@@ -21,7 +21,7 @@ storage.entity = (e) => {
   if (e.type === 'okta_sync_state') stateWrites++
   return entity(e)
 }
-const connector = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: token }, { baseUrl: url, logger: { info() {}, warn() {} } })
+const connector = new OktaConnector({ host: 'acme.okta.com', ...settings }, { apiToken: token }, { baseUrl: url, logger: { info() {}, warn() {} } })
 const rssBefore = process.memoryUsage().rss
 const cpu0 = process.cpuUsage()
 const t0 = process.hrtime.bigint()

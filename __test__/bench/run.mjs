@@ -1,7 +1,7 @@
 // `npm run bench`: throughput, rate-limited and scale scenarios against the Okta
 // simulator running in its own process (its CPU is not counted). Prints a table and
 // one machine-readable `BENCH {...}` line per scenario, with ratios against the
-// stated floors/targets. Options: --only throughput|rate-limited|scale|backfill, --quick.
+// stated floors/targets. Options: --only throughput|rate-limited|scale|backfill|factors, --quick.
 import { spawn } from 'node:child_process'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -230,8 +230,49 @@ async function backfill() {
   }
 }
 
+async function factors() {
+  // The first factor enumeration: one request per user, paced in the factors bucket.
+  // Scaled: 20 requests a second (Okta: 600 a minute), 30 ms latency.
+  const org = quick ? { users: 300 } : { users: 1000 }
+  const limit = { limit: 20, windowMs: 1000 }
+  const latencyMs = 30
+  const sim = await startSim(['--users', org.users, '--groups', '10', '--events', '100', '--rate-limit', `factors=${limit.limit}/${limit.windowMs}`, '--latency-ms', `factors=${latencyMs}`].map(String))
+  try {
+    const r = await drive(sim, true, DRIVER, { settings: { resources: ['factors'] } })
+    const s = await sim.stats()
+    const reads = s.byBucket.factors?.requests ?? 0
+    const perWindow = Math.max(1, Math.floor(limit.limit * SHARE))
+    const floorMs = (Math.ceil(reads / perWindow) - 1) * limit.windowMs + latencyMs
+    const ratio = r.wallMs / floorMs
+    const result = {
+      scenario: 'factors',
+      org,
+      factorReads: reads,
+      usersListed: s.byBucket.users?.requests ?? 0,
+      factors: r.entities,
+      wallMs: Math.round(r.wallMs),
+      floorMs,
+      ratioToFloor: +ratio.toFixed(3),
+      status429: s.status429,
+      maxShareOfWindow: +((s.byBucket.factors?.maxInWindow ?? 0) / limit.limit).toFixed(2),
+      pass: r.done && ratio <= TARGET_RATE_LIMITED_RATIO && s.status429 === 0,
+    }
+    table(`factors: first enumeration of ${org.users} users, factor reads ${limit.limit} per ${limit.windowMs} ms (share ${SHARE}), ${latencyMs} ms latency`, [
+      ['factor reads', `${reads} (one per user not DEPROVISIONED) + ${result.usersListed} users pages (a chunk lists its page again)`],
+      ['factors stored', result.factors],
+      ['wall time', `${(result.wallMs / 1000).toFixed(1)} s  (floor ${(floorMs / 1000).toFixed(1)} s at ${perWindow} a window: ratio ${result.ratioToFloor}, target <= ${TARGET_RATE_LIMITED_RATIO})`],
+      ['429 responses', result.status429],
+      ['largest share of a window used', result.maxShareOfWindow],
+      ['verdict', verdict(result.pass)],
+    ])
+    results.push(result)
+  } finally {
+    await sim.stop()
+  }
+}
+
 console.log(`@rawdash/connector-okta benchmark on ${os.cpus().length} CPUs, Node ${process.version}${quick ? ' (quick)' : ''}`)
-for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale], ['backfill', backfill]]) {
+for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale], ['backfill', backfill], ['factors', factors]]) {
   if (!only || only === name) await fn()
 }
 console.log('')
