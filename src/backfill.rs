@@ -174,26 +174,9 @@ impl BackfillState {
   /// version): the caller starts from nothing and says why. The record holds no
   /// URLs, only times, so nothing in it can redirect a request.
   pub fn from_record(record: Option<&Value>, host: &str, filter: &str) -> Result<Option<BackfillState>, String> {
-    let record = match record {
-      None | Some(Value::Null) => return Ok(None),
-      Some(r) => r,
+    let Some(attrs) = state_attributes(record, "state record", STATE_VERSION, host)? else {
+      return Ok(None);
     };
-    let attrs = record
-      .get("attributes")
-      .and_then(Value::as_object)
-      .ok_or("the state record has no attributes object")?;
-    match attrs.get("version").and_then(whole_number) {
-      Some(STATE_VERSION) => {}
-      Some(v) => {
-        return Err(format!(
-          "the state record is version {v}, this package reads version {STATE_VERSION}"
-        ))
-      }
-      None => return Err("the state record has no version".into()),
-    }
-    if attrs.get("host").and_then(Value::as_str) != Some(host) {
-      return Err("the state record was made for another Okta org host".into());
-    }
     if attrs.get("filter").and_then(Value::as_str) != Some(filter) {
       return Err("the state record was made for a different System Log filter".into());
     }
@@ -217,6 +200,38 @@ impl BackfillState {
     covered.bound();
     Ok(Some(BackfillState { window_start, covered }))
   }
+}
+
+/// The attributes of a stored sync-state entity (`what` names it in reasons), once
+/// its layout version and org host are checked: `Ok(None)` when none is stored,
+/// `Err(reason)` when it cannot be used.
+pub fn state_attributes<'a>(
+  record: Option<&'a Value>,
+  what: &str,
+  version: u64,
+  host: &str,
+) -> Result<Option<&'a serde_json::Map<String, Value>>, String> {
+  let record = match record {
+    None | Some(Value::Null) => return Ok(None),
+    Some(r) => r,
+  };
+  let attrs = record
+    .get("attributes")
+    .and_then(Value::as_object)
+    .ok_or(format!("the {what} has no attributes object"))?;
+  match attrs.get("version").and_then(whole_number) {
+    Some(v) if v == version => {}
+    Some(v) => {
+      return Err(format!(
+        "the {what} is version {v}, this package reads version {version}"
+      ))
+    }
+    None => return Err(format!("the {what} has no version")),
+  }
+  if attrs.get("host").and_then(Value::as_str) != Some(host) {
+    return Err(format!("the {what} was made for another Okta org host"));
+  }
+  Ok(Some(attrs))
 }
 
 /// ISO form of a ms instant for logs (`?` when out of range).

@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use serde_json::{json, Value};
 use url::Url;
 
-use crate::backfill::{iso, ms_of, LOOKBACK_MS, STATE_TYPE};
+use crate::backfill::{iso, ms_of, state_attributes, LOOKBACK_MS, STATE_TYPE};
 use crate::config::{whole_number, Resource};
 use crate::cursor::Position;
 use crate::error::{ErrorCode, OktaError};
@@ -123,26 +123,9 @@ impl FactorState {
   /// it cannot be used (another version or org host, unreadable, or a page that is
   /// not a users page on the configured origin: never followed blindly).
   pub fn from_record(record: Option<&Value>, host: &str, origin: &Url) -> Result<Option<FactorState>, String> {
-    let record = match record {
-      None | Some(Value::Null) => return Ok(None),
-      Some(r) => r,
+    let Some(a) = state_attributes(record, "factors state", STATE_VERSION, host)? else {
+      return Ok(None);
     };
-    let a = record
-      .get("attributes")
-      .and_then(Value::as_object)
-      .ok_or("the factors state has no attributes object")?;
-    match a.get("version").and_then(whole_number) {
-      Some(STATE_VERSION) => {}
-      Some(v) => {
-        return Err(format!(
-          "the factors state is version {v}, this package reads version {STATE_VERSION}"
-        ))
-      }
-      None => return Err("the factors state has no version".into()),
-    }
-    if a.get("host").and_then(Value::as_str) != Some(host) {
-      return Err("the factors state was made for another Okta org host".into());
-    }
     let ms = |name: &str| {
       a.get(name)
         .and_then(ms_of)
@@ -780,21 +763,7 @@ pub(crate) async fn run_factors(ctx: PhaseCtx, plan: FactorPlan) {
     edge_from: None,
   };
   let _ = ctx
-    .send(PageOut {
-      resource: Resource::Factors,
-      url: String::new(),
-      next: None,
-      index: runner.items,
-      clear: false,
-      skip: 0,
-      count: 0,
-      records_json: b"[]".to_vec(),
-      at: position,
-      after: Position::Done,
-      state_record: None,
-      dedupe: false,
-      replace_for: None,
-    })
+    .send(PageOut::phase_done(Resource::Factors, runner.items, position))
     .await;
 }
 

@@ -437,6 +437,26 @@ pub struct PageOut {
 }
 
 impl PageOut {
+  /// The last item of a storage-kept phase (backfill, factors) in this run: no
+  /// records, and the phase is done until the next run.
+  pub fn phase_done(resource: Resource, index: u64, at: Position) -> PageOut {
+    PageOut {
+      resource,
+      url: String::new(),
+      next: None,
+      index,
+      clear: false,
+      skip: 0,
+      count: 0,
+      records_json: b"[]".to_vec(),
+      at,
+      after: Position::Done,
+      state_record: None,
+      dedupe: false,
+      replace_for: None,
+    }
+  }
+
   /// The page as ASCII JSON bytes (records embedded verbatim, not re-serialized).
   pub fn to_json_bytes(&self) -> Vec<u8> {
     let head = crate::ascii_json::to_vec(&json!({
@@ -914,23 +934,12 @@ async fn finish_backfill(
       fields,
     });
   }
-  let resource = Resource::AuthEvents;
   let _ = ctx
-    .send(PageOut {
-      resource,
-      url: String::new(),
-      next: None,
+    .send(PageOut::phase_done(
+      Resource::AuthEvents,
       index,
-      clear: false,
-      skip: 0,
-      count: 0,
-      records_json: b"[]".to_vec(),
-      at: Position::Backfill { edge_done, edge_from },
-      after: Position::Done,
-      state_record: None,
-      dedupe: false,
-      replace_for: None,
-    })
+      Position::Backfill { edge_done, edge_from },
+    ))
     .await;
 }
 
