@@ -380,7 +380,7 @@ test('rawdash.config.ts, compiled, runs through the host harness against the sim
     assert.deepEqual(h.serialized, { host: 'acme.okta.com', resources: ['users', 'groups', 'auth_events'], apiToken: { $secret: 'OKTA_API_TOKEN' } })
     assert.deepEqual(h.dashboards, { identity: ['active_users', 'sign_ins_per_day'] })
     assert.ok(!r.stdout.includes(sim.token) && !r.stderr.includes(sim.token), 'token printed')
-    assert.ok(sim.requests.every((q) => q.headers.authorization === `SSWS ${sim.token}`))
+    assert.ok(sim.requests.every((q) => q.headers.authorization === 'SSWS <valid>'))
 
     // The installed bin works too.
     const bin = join(project, 'node_modules', '.bin', process.platform === 'win32' ? 'rawdash-okta.cmd' : 'rawdash-okta')

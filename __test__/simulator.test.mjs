@@ -348,7 +348,7 @@ describe('HTTP server', () => {
     assert.equal(u.method, 'GET');
     assert.equal(u.path, '/api/v1/users');
     assert.deepEqual(u.query, { limit: '5' });
-    assert.equal(u.headers.authorization, 'SSWS test-token');
+    assert.equal(u.headers.authorization, 'SSWS <valid>');
     assert.equal(u.headers.accept, 'application/json');
     assert.equal(u.headers['user-agent'], 'sim-test/1.0');
     assert.equal(u.headers['accept-encoding'], 'gzip');
@@ -1001,4 +1001,16 @@ describe('apps, group stats and factors', () => {
       await big.close();
     }
   });
+});
+
+test('the request log records the auth scheme and whether the token matched, never the token', async () => {
+  const sim = await startSimulator({ users: 3, groups: 1, events: 1, token: 'sekrit-token-value' });
+  try {
+    await get(`${sim.url}/api/v1/users`, { token: 'sekrit-token-value' });
+    await get(`${sim.url}/api/v1/users`, { token: 'wrong-token-value' });
+    assert.deepEqual(sim.requests.map((r) => [r.headers.authorization, r.authScheme, r.status]), [['SSWS <valid>', 'SSWS', 200], ['SSWS <other>', 'SSWS', 401]]);
+    assert.ok(!JSON.stringify(sim.requests).includes('token-value'));
+  } finally {
+    await sim.close();
+  }
 });

@@ -351,7 +351,8 @@ class Simulator {
       query: Object.fromEntries(url.searchParams),
       rawUrl: req.url,
       headers: {
-        authorization: req.headers.authorization ?? null,
+        // The scheme and whether the credential was the expected one; never a secret.
+        authorization: redactAuthorization(req.headers.authorization, this.options.token),
         accept: req.headers.accept ?? null,
         'user-agent': req.headers['user-agent'] ?? null,
         'accept-encoding': req.headers['accept-encoding'] ?? null,
@@ -869,6 +870,14 @@ function expands(url, what) {
 }
 
 const FACTORS_PATH = /^\/api\/v1\/users\/[^/]+\/factors(?:\/|$)/;
+
+/** `SSWS <valid>` / `SSWS <other>` for API tokens, `<scheme> <token>` otherwise. */
+function redactAuthorization(value, token) {
+  if (value == null) return null;
+  const [scheme] = String(value).split(' ', 1);
+  if (scheme === 'SSWS') return value === `SSWS ${token}` ? 'SSWS <valid>' : 'SSWS <other>';
+  return `${scheme} <token>`;
+}
 
 function bucketOf(path) {
   if (path === TOKEN_PATH) return 'token';
