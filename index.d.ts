@@ -387,8 +387,8 @@ export declare class OktaClient {
    */
   sync(request: any): PageStream
   /**
-   * Streams one resource (`users`, `groups` or `auth_events`) page by page, with
-   * the same options and items as [`OktaClient::sync`].
+   * Streams one resource (a setting name such as `users` or `factors`, or its rawdash
+   * name) page by page, with the same options and items as [`OktaClient::sync`].
    */
   stream(resource: string, request: any): PageStream
   /**

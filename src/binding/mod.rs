@@ -170,14 +170,17 @@ impl OktaClient {
     })
   }
 
-  /// Streams one resource (`users`, `groups` or `auth_events`) page by page, with
-  /// the same options and items as [`OktaClient::sync`].
+  /// Streams one resource (a setting name such as `users` or `factors`, or its rawdash
+  /// name) page by page, with the same options and items as [`OktaClient::sync`].
   #[napi]
   pub fn stream(&self, resource: String, request: Value) -> napi::Result<PageStream, String> {
     guard(|| {
       let r = Resource::from_setting(&resource)
         .or_else(|| Resource::from_resource_name(&resource))
-        .ok_or_else(|| OktaError::invalid_option("resource", "Expected users, groups or auth_events."))?;
+        .ok_or_else(|| {
+          let names: Vec<&str> = Resource::ALL.iter().map(|r| r.setting_name()).collect();
+          OktaError::invalid_option("resource", format!("Expected one of {}.", names.join(", ")))
+        })?;
       let mut req: SyncRequest = parse(request, "sync options")?;
       req.settings_resources = Some(vec![r.setting_name().to_string()]);
       req.resources = None;
