@@ -216,15 +216,9 @@ pub fn plan_factors(
   }
 }
 
-/// A user to read factors for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct UserRef {
-  id: String,
-}
-
-/// Users of a users page whose factors are read (every status but DEPROVISIONED,
+/// Users (their ids) of a users page whose factors are read (every status but DEPROVISIONED,
 /// which the query already leaves out; an id-less item is skipped).
-fn users_of(body: &[u8]) -> Result<Vec<UserRef>, String> {
+fn users_of(body: &[u8]) -> Result<Vec<String>, String> {
   let items: Vec<Value> =
     serde_json::from_slice(body).map_err(|e| format!("the users page is not a JSON array ({e})"))?;
   Ok(
@@ -233,7 +227,7 @@ fn users_of(body: &[u8]) -> Result<Vec<UserRef>, String> {
       .filter(|u| u.get("status").and_then(Value::as_str) != Some("DEPROVISIONED"))
       .filter_map(|u| u.get("id").and_then(Value::as_str))
       .filter(|id| !id.is_empty())
-      .map(|id| UserRef { id: id.to_string() })
+      .map(str::to_string)
       .collect(),
   )
 }
@@ -279,19 +273,13 @@ fn changes_in(body: &[u8]) -> Result<Vec<Change>, String> {
   Ok(changes)
 }
 
-/// One user's factors, read.
-enum UserFactors {
-  Read(MappedPage),
+/// What reading one user's factors gave.
+enum Read {
+  Factors(MappedPage),
   /// Deleted between listing and reading (404): nothing to store.
   Gone,
-}
-
-enum Got<T> {
-  Ok(T),
   /// Stopped (chunk budget or deadline) or cancelled before it was sent.
   Stopped,
-  /// Failed after retries; already reported to the writer.
-  Failed,
 }
 
 /// The factors collected for one write.
@@ -332,11 +320,7 @@ impl Batch {
 pub const CONCURRENT_READS: usize = 8;
 
 /// Reads one user's factors. `Err` carries the URL and the error for the writer.
-async fn read_user_factors(
-  ctx: &PhaseCtx,
-  user: &str,
-  stop: &CancellationToken,
-) -> Result<Got<UserFactors>, (Url, OktaError)> {
+async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken) -> Result<Read, (Url, OktaError)> {
   let url = user_factors_url(ctx.http.origin(), user);
   match ctx
     .http
@@ -352,7 +336,7 @@ async fn read_user_factors(
             fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(user), "reasons": mapped.warnings }),
           });
         }
-        Ok(Got::Ok(UserFactors::Read(mapped)))
+        Ok(Read::Factors(mapped))
       }
       Err(e) => Err((
         url,
@@ -366,8 +350,8 @@ async fn read_user_factors(
         ),
       )),
     },
-    Err(e) if e.code == ErrorCode::NotFound => Ok(Got::Ok(UserFactors::Gone)),
-    Err(e) if e.code == ErrorCode::Aborted => Ok(Got::Stopped),
+    Err(e) if e.code == ErrorCode::NotFound => Ok(Read::Gone),
+    Err(e) if e.code == ErrorCode::Aborted => Ok(Read::Stopped),
     Err(e) => Err((url, e)),
   }
 }
@@ -415,14 +399,15 @@ impl Runner<'_> {
     let _ = self.ctx.tx.send(item).await;
   }
 
-  async fn user_factors(&mut self, user: &str) -> Got<UserFactors> {
+  /// One user's factors; `None` when the read failed (reported to the writer).
+  async fn user_factors(&mut self, user: &str) -> Option<Read> {
     let stop = self.stop_token().clone();
     self.requests += 1;
     match read_user_factors(self.ctx, user, &stop).await {
-      Ok(got) => got,
+      Ok(read) => Some(read),
       Err((url, error)) => {
         self.fail(&url, error).await;
-        Got::Failed
+        None
       }
     }
   }
@@ -501,8 +486,8 @@ impl Runner<'_> {
         .iter()
         .enumerate()
         .skip(start)
-        .filter(|(_, u)| !ahead.contains(&u.id))
-        .map(|(i, u)| (i, u.id.clone()))
+        .filter(|(_, u)| !ahead.contains(*u))
+        .map(|(i, u)| (i, u.clone()))
         .collect();
       let last_index = ids.last().map(|(i, _)| *i);
       let mut batch = Batch::default();
@@ -528,13 +513,12 @@ impl Runner<'_> {
         .buffered(CONCURRENT_READS);
       while let Some((i, user, result)) = reads.next().await {
         let read = match result {
-          Ok(Got::Ok(UserFactors::Read(mapped))) => Some(mapped),
-          Ok(Got::Ok(UserFactors::Gone)) => None,
-          Ok(Got::Stopped) => {
+          Ok(Read::Factors(mapped)) => Some(mapped),
+          Ok(Read::Gone) => None,
+          Ok(Read::Stopped) => {
             stopped_at.get_or_insert(i);
             continue;
           }
-          Ok(Got::Failed) => return None,
           Err((url, error)) => {
             self.fail(&url, error).await;
             return None;
@@ -553,11 +537,7 @@ impl Runner<'_> {
           self.advance(&page, (i + 1) as u64, &batch, last, next.as_ref());
           if !last {
             let rest = users.get(i + 1..).unwrap_or_default();
-            self.plan.state.ahead = rest
-              .iter()
-              .filter(|u| ahead.contains(&u.id))
-              .map(|u| u.id.clone())
-              .collect();
+            self.plan.state.ahead = rest.iter().filter(|u| ahead.contains(*u)).cloned().collect();
           }
           if !self.send(&batch, &page).await {
             return None;
@@ -569,11 +549,7 @@ impl Runner<'_> {
       if let Some(at) = stopped_at {
         let position = users.get(at..).unwrap_or_default();
         // What was read beyond the stop, and earlier reads still ahead of it.
-        let mut still_ahead: Vec<String> = position
-          .iter()
-          .filter(|u| ahead.contains(&u.id))
-          .map(|u| u.id.clone())
-          .collect();
+        let mut still_ahead: Vec<String> = position.iter().filter(|u| ahead.contains(*u)).cloned().collect();
         still_ahead.extend(read_ahead);
         self.advance(&page, at as u64, &batch, false, None);
         self.plan.state.ahead = still_ahead;
@@ -684,16 +660,16 @@ impl Runner<'_> {
       let mut batch = Batch::default();
       for user in chunk {
         match self.user_factors(user).await {
-          Got::Ok(UserFactors::Read(mapped)) => batch.add(user, Some(mapped)),
-          Got::Ok(UserFactors::Gone) => batch.add(user, None),
+          Some(Read::Factors(mapped)) => batch.add(user, Some(mapped)),
+          Some(Read::Gone) => batch.add(user, None),
           // The position is not advanced: the next run reads these events again.
-          Got::Stopped => {
+          Some(Read::Stopped) => {
             if !batch.users.is_empty() {
               self.send(&batch, &url).await;
             }
             return Some(false);
           }
-          Got::Failed => return None,
+          None => return None,
         }
       }
       if !self.send(&batch, &url).await {
@@ -807,7 +783,7 @@ mod tests {
       br#"[{"id":"00u1","status":"ACTIVE"},{"id":"00u2","status":"DEPROVISIONED"},{"status":"ACTIVE"},{"id":""}]"#,
     )
     .unwrap();
-    assert_eq!(users, vec![UserRef { id: "00u1".into() }]);
+    assert_eq!(users, ["00u1"]);
     let changes = changes_in(
       br#"[{"uuid":"e1","published":"2024-01-01T00:00:00.000Z","actor":{"id":"00uA"},"target":[{"id":"00uB","type":"User"},{"id":"x","type":"AuthenticatorEnrollment"}]},
            {"published":"2024-01-02T00:00:00.000Z","actor":{"id":"00uC"},"target":null}]"#,
