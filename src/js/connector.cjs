@@ -234,6 +234,13 @@ class OktaConnector {
     return this.#client
   }
 
+  /** Whether this sync can include the (opt-in) factors: the native planner's rule. */
+  #syncsFactors(options) {
+    const asked = options.resources ? [...options.resources] : []
+    const allowed = this.#settings.resources ? this.#settings.resources.includes('factors') : asked.length > 0
+    return allowed && (asked.length === 0 || asked.includes(BY_SETTING.factors.name))
+  }
+
   /**
    * Syncs users, groups and sign-in events into `storage`. Returns `{ done: true }`,
    * or `{ done: false, cursor }` to be called again, or with `transientError`.
@@ -263,7 +270,7 @@ class OktaConnector {
       nowMs: Date.now(),
       backfill,
       backfillState: backfill ? await readSyncState(storage, logger, definition.backfillState) : null,
-      factorsState: backfill ? await readSyncState(storage, logger, definition.factorsState) : null,
+      factorsState: backfill && this.#syncsFactors(options) ? await readSyncState(storage, logger, definition.factorsState) : null,
       budgetMs: this.#ctx.syncBudgetMs ?? (this.#settings.syncBudgetSeconds ?? definition.defaultSyncBudgetSeconds) * 1000,
     }
     let plan
