@@ -150,7 +150,8 @@ describe('generateOrg', () => {
 describe('HTTP server', () => {
   let sim;
   before(async () => {
-    sim = await startSimulator({ users: 450, groups: 25, events: 6000, seed: 3 });
+    // Explicit 'keep': these tests hold under OKTA_SIM_LOG_NEXT=drop too.
+    sim = await startSimulator({ users: 450, groups: 25, events: 6000, seed: 3, logNextSince: 'keep' });
   });
   after(() => sim.close());
 
@@ -1013,4 +1014,197 @@ test('the request log records the auth scheme and whether the token matched, nev
   } finally {
     await sim.close();
   }
+});
+
+describe('System Log paging where Okta is silent (logNextSince, logShuffle) and its default since', () => {
+  // 3000 events over 30 days: 100 a day. Bounded 30-day queries need many pages.
+  const ORG = { users: 40, groups: 2, events: 3000, seed: 21, eventSpanMs: 30 * DAY };
+  let sim;
+  before(async () => {
+    sim = await startSimulator({ ...ORG, logNextSince: 'keep' });
+  });
+  after(() => sim.close());
+  const q = (params) => `${sim.url}/api/v1/logs?${new URLSearchParams(params)}`;
+  const published = (e) => Date.parse(e.published);
+  const all = () => [...sim.org.events()];
+  const uuids = (list) => list.map((e) => e.uuid).sort();
+
+  test("`since` defaults to 7 days before `until` (before now without `until`), and the log records the bounds applied", async () => {
+    const until = Date.now() - 10 * DAY;
+    sim.resetLog();
+    const r = await collect(q({ until: new Date(until).toISOString(), limit: '1000' }));
+    const want = all().filter((e) => published(e) >= until - 7 * DAY && published(e) < until);
+    assert.ok(want.length > 500);
+    assert.deepEqual(uuids(r.items), uuids(want));
+    assert.equal(sim.requests[0].logSince, until - 7 * DAY);
+    assert.equal(sim.requests[0].logUntil, until);
+    const polling = await get(q({ limit: '1000', sortOrder: 'ASCENDING' }));
+    const first = polling.json()[0];
+    assert.ok(published(first) >= Date.now() - 7 * DAY - 5000 && published(first) < Date.now() - 7 * DAY + 2 * 3600_000, first.published);
+    assert.equal(sim.requests.at(-1).logUntil, null);
+    assert.ok(Math.abs(sim.requests.at(-1).logSince - (Date.now() - 7 * DAY)) < 5000);
+  });
+
+  test("logNextSince 'keep' (default): a bounded 30-day query pages through all of it, both orders", async () => {
+    const since = new Date(Date.now() - 30 * DAY - 3600_000).toISOString();
+    const until = new Date().toISOString();
+    const want = uuids(all().filter((e) => published(e) >= Date.parse(since) && published(e) < Date.parse(until)));
+    for (const sortOrder of ['DESCENDING', 'ASCENDING']) {
+      const r = await collect(q({ since, until, limit: '100', sortOrder }));
+      assert.deepEqual(uuids(r.items), want, sortOrder);
+      assert.ok(r.pages.length >= 30);
+      assert.ok(r.pages.slice(0, -1).every((p) => new URL(p.next).searchParams.get('since') === since));
+    }
+  });
+
+  test("logNextSince 'drop': the next link of a bounded query omits since, so the chain silently ends 7 days below until", async () => {
+    sim.setOptions({ logNextSince: 'drop' });
+    try {
+      const sinceMs = Date.now() - 30 * DAY - 3600_000;
+      const untilMs = Date.now();
+      const since = new Date(sinceMs).toISOString();
+      const until = new Date(untilMs).toISOString();
+      const inRange = (lo) => all().filter((e) => published(e) >= lo && published(e) < untilMs)
+      const desc = await collect(q({ since, until, limit: '100', sortOrder: 'DESCENDING' }));
+      assert.equal(new URL(desc.pages[0].next).searchParams.get('since'), null);
+      assert.equal(new URL(desc.pages[0].next).searchParams.get('until'), until);
+      assert.deepEqual(uuids(desc.items), uuids(inRange(untilMs - 7 * DAY)), 'descending: only the newest 7 days');
+      assert.ok(desc.pages.at(-1).next === undefined, 'and the chain ends as if complete');
+      // Ascending: the first page starts at since, the next ones jump to until - 7 days.
+      const asc = await collect(q({ since, until, limit: '100', sortOrder: 'ASCENDING' }));
+      const oldest = inRange(sinceMs).slice(0, 100);
+      assert.deepEqual(uuids(asc.items), uuids([...oldest, ...inRange(untilMs - 7 * DAY)]));
+      // A narrower query loses nothing but reads past its since, down to until - 7 days
+      // (pages a client pays for and must not store); polling requests (no until) keep since.
+      const week = await collect(q({ since: new Date(untilMs - 2 * DAY).toISOString(), until, limit: '100', sortOrder: 'DESCENDING' }));
+      assert.deepEqual(uuids(week.items), uuids(inRange(untilMs - 7 * DAY)));
+      const poll = await get(q({ since, limit: '100', sortOrder: 'ASCENDING' }));
+      assert.equal(new URL(poll.links.next).searchParams.get('since'), since);
+    } finally {
+      sim.setOptions({ logNextSince: 'keep' });
+    }
+  });
+
+  test("logNextSince 'shift': the next link carries a later since (logNextShiftMs), capped at until", async () => {
+    sim.setOptions({ logNextSince: 'shift' });
+    try {
+      const sinceMs = Date.now() - 5 * DAY;
+      const untilMs = Date.now();
+      const since = new Date(sinceMs).toISOString();
+      const until = new Date(untilMs).toISOString();
+      const r = await collect(q({ since, until, limit: '100', sortOrder: 'DESCENDING' }));
+      assert.equal(new URL(r.pages[0].next).searchParams.get('since'), new Date(sinceMs + 3600_000).toISOString());
+      assert.equal(new URL(r.pages[1].next).searchParams.get('since'), new Date(sinceMs + 2 * 3600_000).toISOString());
+      const want = all().filter((e) => published(e) >= sinceMs && published(e) < untilMs);
+      assert.ok(r.items.length < want.length, `${r.items.length} of ${want.length}: a client trusting the link loses events`);
+      assert.ok(r.items.every((e) => published(e) >= sinceMs && published(e) < untilMs));
+      sim.setOptions({ logNextShiftMs: 10 * DAY });
+      const capped = await get(q({ since, until, limit: '10', sortOrder: 'DESCENDING' }));
+      assert.equal(new URL(capped.links.next).searchParams.get('since'), until);
+      assert.equal((await get(capped.links.next)).status, 200, 'since == until is a valid (empty) range');
+    } finally {
+      sim.setOptions({ logNextSince: 'keep', logNextShiftMs: 3600_000 });
+    }
+    assert.throws(() => sim.setOptions({ logNextSince: 'sometimes' }), /keep, drop, shift/);
+  });
+
+  test('OKTA_SIM_LOG_NEXT sets the default reading for a whole process; the option wins; a bad value is refused', async () => {
+    const saved = process.env.OKTA_SIM_LOG_NEXT;
+    try {
+      process.env.OKTA_SIM_LOG_NEXT = 'drop';
+      const fromEnv = await startSimulator({ users: 1, groups: 1, events: 1 });
+      const explicit = await startSimulator({ users: 1, groups: 1, events: 1, logNextSince: 'keep' });
+      assert.equal(fromEnv.options.logNextSince, 'drop');
+      assert.equal(explicit.options.logNextSince, 'keep');
+      await Promise.all([fromEnv.close(), explicit.close()]);
+      process.env.OKTA_SIM_LOG_NEXT = 'maybe';
+      await assert.rejects(() => startSimulator({ users: 1 }), /OKTA_SIM_LOG_NEXT must be one of keep, drop, shift/);
+    } finally {
+      if (saved === undefined) delete process.env.OKTA_SIM_LOG_NEXT;
+      else process.env.OKTA_SIM_LOG_NEXT = saved;
+    }
+  });
+
+  test('logShuffle: each page holds the same events, out of published order, the same way every time', async () => {
+    const url = q({ since: new Date(Date.now() - 3 * DAY).toISOString(), until: new Date().toISOString(), limit: '100', sortOrder: 'DESCENDING' });
+    const plain = await collect(url);
+    sim.setOptions({ logShuffle: true });
+    try {
+      const shuffled = await collect(url);
+      const again = await collect(url);
+      assert.deepEqual(shuffled.items.map((e) => e.uuid), again.items.map((e) => e.uuid), 'deterministic');
+      assert.equal(shuffled.pages.length, plain.pages.length);
+      for (let i = 0, off = 0; i < plain.pages.length; off += plain.pages[i].size, i++) {
+        const a = plain.items.slice(off, off + plain.pages[i].size).map((e) => e.uuid);
+        const b = shuffled.items.slice(off, off + plain.pages[i].size).map((e) => e.uuid);
+        assert.deepEqual([...b].sort(), [...a].sort(), `page ${i} holds the same events`);
+      }
+      const times = shuffled.items.slice(0, 100).map(published);
+      const sortedDesc = [...times].sort((x, y) => y - x);
+      assert.notDeepEqual(times, sortedDesc, 'out of published order');
+    } finally {
+      sim.setOptions({ logShuffle: false });
+    }
+  });
+
+  test('faults: a persistent 503 on one bucket answers every request there, the other buckets stay up', async () => {
+    sim.setOptions({ faults: [{ type: '503', bucket: 'logs' }] });
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await get(q({ limit: '10' }))).status, 503);
+      assert.equal((await get(`${sim.url}/api/v1/users?limit=5`)).status, 200);
+    } finally {
+      sim.setOptions({ faults: [] });
+    }
+  });
+
+  test('onResponse sees every answered request with whether it had a next link', async () => {
+    const seen = [];
+    sim.setOptions({ onResponse: (entry) => seen.push([entry.bucket, entry.status, entry.next]) });
+    try {
+      await get(`${sim.url}/api/v1/users?limit=30`);
+      await get(`${sim.url}/api/v1/users?limit=200`);
+      await get(`${sim.url}/api/v1/nothing`);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(seen, [['users', 200, true], ['users', 200, false], ['other', 404, false]]);
+    } finally {
+      sim.setOptions({ onResponse: null });
+    }
+  });
+});
+
+describe('runtime deletions, group changes and a quiet newest stretch', () => {
+  test('deleteUser, updateGroup and deleteGroup change every endpoint; quietMs leaves the newest stretch empty', async () => {
+    const sim = await startSimulator({ users: 12, groups: 6, events: 200, seed: 4, quietMs: 2 * DAY, eventSpanMs: 10 * DAY });
+    try {
+      const [a, b] = [...sim.org.users()]
+      const gone = sim.deleteUser(a.id);
+      assert.equal(gone.id, a.id);
+      const listed = (await collect(`${sim.url}/api/v1/users?limit=5`)).items.map((u) => u.id);
+      assert.ok(!listed.includes(a.id) && listed.includes(b.id));
+      const filtered = (await collect(`${sim.url}/api/v1/users?limit=5&filter=${encodeURIComponent('status eq "ACTIVE" or status eq "DEPROVISIONED" or status eq "SUSPENDED" or status eq "STAGED" or status eq "PROVISIONED" or status eq "LOCKED_OUT" or status eq "RECOVERY" or status eq "PASSWORD_EXPIRED"')}`)).items.map((u) => u.id);
+      assert.equal(filtered.length, 11);
+      assert.equal((await get(`${sim.url}/api/v1/users/${a.id}`)).status, 404);
+      assert.equal((await get(`${sim.url}/api/v1/users/${a.id}/factors`)).status, 404);
+      assert.throws(() => sim.updateUser(a.id, { status: 'ACTIVE' }), /unknown user/);
+      assert.equal(sim.org.liveUserCount, 11);
+      assert.equal((await get(`${sim.url}/api/v1/groups/${sim.org.groupId(0)}?expand=stats`)).json()._embedded.stats.usersCount, 11);
+
+      const g = sim.org.group(3);
+      const renamed = sim.updateGroup(g.id, { profile: { name: 'Renamed', description: null } });
+      assert.equal(renamed.profile.name, 'Renamed');
+      assert.ok(Date.parse(renamed.lastUpdated) > Date.parse(g.lastUpdated));
+      const recent = await get(`${sim.url}/api/v1/groups?filter=${encodeURIComponent(`lastUpdated gt "${new Date(Date.now() - 60_000).toISOString()}"`)}`);
+      assert.deepEqual(recent.json().map((x) => x.id), [g.id]);
+      sim.deleteGroup(sim.org.groupId(4));
+      const groups = (await collect(`${sim.url}/api/v1/groups?limit=2`)).items.map((x) => x.id);
+      assert.equal(groups.length, 5);
+      assert.ok(!groups.includes(sim.org.groupId(4)));
+      assert.equal(sim.org.liveGroupCount, 5);
+
+      const newest = Math.max(...[...sim.org.events()].map((e) => Date.parse(e.published)));
+      assert.ok(newest <= Date.now() - 2 * DAY && newest > Date.now() - 2 * DAY - 3600_000);
+    } finally {
+      await sim.close();
+    }
+  });
 });

@@ -5,7 +5,8 @@
 //     --latency-ms 100 --rate-limit users=100/10000,groups=100/10000,logs=20/10000 --token T
 // Prints one JSON line {"url","token","now"} once listening; runs until SIGTERM/SIGINT.
 // Control endpoints (no auth): GET /__sim/stats, GET /__sim/requests, GET /__sim/org,
-// POST /__sim/options, POST /__sim/reset, POST /__sim/{addUsers,updateUser,addGroups,addEvents,
+// POST /__sim/options, POST /__sim/reset, POST /__sim/{addUsers,updateUser,deleteUser,addGroups,
+// updateGroup,deleteGroup,addEvents,
 // enrollFactor,deactivateFactor,resetFactors,updateFactor,patchFactor,patchApp}.
 
 const { startSimulator } = require('./index.cjs');
@@ -65,6 +66,11 @@ function optionsFromArgs(args) {
   set('faults', args.faults != null ? JSON.parse(args.faults) : undefined);
   set('logLimit', num('log-limit'));
   set('linkOrigin', args['link-origin']);
+  set('linkPath', args['link-path']);
+  set('quietMs', num('quiet-ms'));
+  set('logNextSince', args['log-next']);
+  set('logNextShiftMs', num('log-next-shift-ms'));
+  set('logShuffle', args['log-shuffle'] != null ? args['log-shuffle'] === 'true' : undefined);
   return o;
 }
 
@@ -87,6 +93,7 @@ Options:
   --events N                System Log events, about 85% sign-ins (default 2000)
   --apps N                  apps (default 12)
   --event-span-ms MS        how far back the events reach
+  --quiet-ms MS             no generated events in the last MS (default 60000)
   --seed S                  same seed, same org (default 1)
   --now ISO|MS              the org's present (default: the real clock)
   --latency-ms N|b=N,...    latency, overall or per bucket (users, groups, logs,
@@ -98,12 +105,23 @@ Options:
   --forbidden b,...         buckets answered with 403 E0000006
   --faults JSON             injected faults, e.g.
                             '[{"type":"500","bucket":"logs","nth":[2]}]'
+  --link-origin URL         serve next links on another origin
+  --link-path PATH          serve next links on another path
+  --log-next keep|drop|shift
+                            what the next link of a bounded System Log query
+                            (one with until) does with since: keep it (default),
+                            drop it (the next page then starts 7 days below
+                            until), or shift it later (see --log-next-shift-ms);
+                            also OKTA_SIM_LOG_NEXT
+  --log-next-shift-ms MS    how much later a shifted since is (default 3600000)
+  --log-shuffle             System Log pages out of published order
   --options JSON            any startSimulator() options as JSON
   -h, --help                this help
 
 Control endpoints (no auth): GET /__sim/stats, /__sim/requests, /__sim/org;
 POST /__sim/options, /__sim/reset, /__sim/addUsers, /__sim/updateUser,
-/__sim/addGroups, /__sim/addEvents, /__sim/enrollFactor,
+/__sim/deleteUser, /__sim/addGroups, /__sim/updateGroup, /__sim/deleteGroup,
+/__sim/addEvents, /__sim/enrollFactor,
 /__sim/deactivateFactor, /__sim/resetFactors, /__sim/updateFactor,
 /__sim/patchFactor, /__sim/patchApp (body: the argument list as a JSON array).
 `;

@@ -5,8 +5,10 @@
 //   const { startSimulator, generateOrg } = require('./src/simulator/index.cjs');
 //   const sim = await startSimulator({ users: 250, groups: 40, events: 2000, apps: 12, seed: 1 });
 //   // sim.url, sim.token, sim.org, sim.requests, sim.stats(), sim.setOptions({...}),
+//   // sim.setOptions({ logNextSince: 'keep'|'drop'|'shift', logShuffle, onResponse, ... }),
 //   // sim.resetLog(), sim.addUsers(n), sim.updateUser(id, {status, profile}),
-//   // sim.addGroups(n), sim.addEvents([partialEvent]), sim.enrollFactor(userId, partial),
+//   // sim.deleteUser(id), sim.addGroups(n), sim.updateGroup(id, {profile}), sim.deleteGroup(id),
+//   // sim.addEvents([partialEvent]), sim.enrollFactor(userId, partial),
 //   // sim.deactivateFactor(userId, factorId), sim.resetFactors(userId),
 //   // sim.updateFactor(userId, factorId, change), sim.patchFactor(...), sim.patchApp(...),
 //   // await sim.close()
@@ -15,7 +17,7 @@
 // language), server.cjs (HTTP behaviour), data.cjs (vocabularies), rng.cjs
 // (hashing and invertible ids), cli.cjs (separate-process entry point).
 
-const { startSimulator, Simulator, DEFAULT_RATE_LIMITS, FAULT_TYPES } = require('./server.cjs');
+const { startSimulator, Simulator, DEFAULT_RATE_LIMITS, FAULT_TYPES, LOG_NEXT_SINCE } = require('./server.cjs');
 const { generateOrg, Org } = require('./org.cjs');
 const { parseFilter, compileFilter, FilterError } = require('./filter.cjs');
 const { SIGN_IN_EVENT_TYPES } = require('./data.cjs');
@@ -31,4 +33,5 @@ module.exports = {
   SIGN_IN_EVENT_TYPES,
   DEFAULT_RATE_LIMITS,
   FAULT_TYPES,
+  LOG_NEXT_SINCE,
 };

@@ -39,9 +39,31 @@ export interface SimulatorBehaviour {
   faults?: SimFault[]
   /** Serve next links on another origin (to test link sanitizing). */
   linkOrigin?: string | null
+  /** Serve next links on another path (a link pointing at another endpoint). */
   linkPath?: string | null
   /** Most requests kept in `sim.requests`. */
   logLimit?: number
+  /**
+   * What the `next` link of a BOUNDED System Log request (one with `until`) does with
+   * `since`, which Okta does not document: `'keep'` (default: every parameter carried
+   * over), `'drop'` (the link omits `since`; the following page then uses Okta's
+   * default lower bound, `until` - 7 days, so a wider query silently ends there), or
+   * `'shift'` (the link carries a `since` `logNextShiftMs` later than the request's,
+   * capped at `until`: a client trusting it loses events). Polling requests (no
+   * `until`) always keep it. Default from the `OKTA_SIM_LOG_NEXT` environment variable
+   * when set; this option wins over it.
+   */
+  logNextSince?: 'keep' | 'drop' | 'shift'
+  /** How much later a shifted `since` is (default 3600000: one hour). */
+  logNextShiftMs?: number
+  /** Events inside each System Log page out of `published` order (a shuffle fixed by the seed). */
+  logShuffle?: boolean
+  /**
+   * Test hook, called once each response has been sent, with its request-log entry
+   * (`status`, `bucket`, `path`, `query`, `next`: whether a next link was served, and for
+   * /api/v1/logs `logSince` / `logUntil`: the bounds applied after defaults, ms or null).
+   */
+  onResponse?: ((entry: SimRequest) => void) | null
 }
 
 /** Options of `startSimulator()`: the generated org plus its behaviour. */
@@ -64,15 +86,25 @@ export interface SimulatorOptions extends SimulatorBehaviour {
   now?: number
   /** How far back the events reach, in ms. */
   eventSpanMs?: number
+  /** The generated events end this long before `now` (default 60000): a newest stretch with no events. */
+  quietMs?: number
 }
 
 /** One request the simulator served. */
 export interface SimRequest {
   method: string
   path: string
+  /** The query parameters as received. */
+  query: Record<string, string>
   bucket: SimBucket
   status: number
   headers: Record<string, string | string[] | undefined>
+  /** Whether the response carried a rel="next" link. */
+  next?: boolean
+  /** /api/v1/logs: the lower bound applied (ms), after Okta's default (7 days before `until`, else before now). */
+  logSince?: number
+  /** /api/v1/logs: the upper bound applied (ms), or null for a polling request. */
+  logUntil?: number | null
   [key: string]: unknown
 }
 
@@ -127,8 +159,11 @@ export interface SimFactorChanges {
 /** The generated org (raw Okta JSON objects). */
 export interface SimOrg extends SimFactorChanges {
   readonly now: number
+  /** Index positions of users (deleted users included); `liveUserCount` counts those that exist. */
   readonly userCount: number
+  readonly liveUserCount: number
   readonly groupCount: number
+  readonly liveGroupCount: number
   readonly eventCount: number
   readonly appCount: number
   /** The apps System Log events reference (the first 9 apps; `id`, `name`, `label`, `signOnMode`). */
@@ -155,6 +190,15 @@ export interface SimOrg extends SimFactorChanges {
   /** A user's factors as served (by id or index); `[]` for DEPROVISIONED users, undefined for unknown users. */
   factors(user: string | number): SimFactor[] | undefined
   addEvents(events: Array<Record<string, unknown>>): Array<Record<string, any>>
+  addUsers(n: number, overrides?: Record<string, unknown>): Array<Record<string, any>>
+  updateUser(id: string | number, change: { status?: string; profile?: Record<string, unknown> }): Record<string, any>
+  /** Deletes a user: gone from every endpoint (its System Log events stay). Returns it as it was. */
+  deleteUser(id: string | number): Record<string, any>
+  addGroups(n: number): Array<Record<string, any>>
+  /** Renames or re-describes a group and bumps its lastUpdated. Returns it. */
+  updateGroup(id: string | number, change: { profile?: { name?: string; description?: string | null } }): Record<string, any>
+  /** Deletes a group: gone from /groups. Returns it as it was. */
+  deleteGroup(id: string | number): Record<string, any>
 }
 
 /** A running simulator. */
@@ -172,7 +216,10 @@ export interface Simulator extends SimFactorChanges {
   resetLog(): void
   addUsers(n: number, overrides?: Record<string, unknown>): unknown
   updateUser(id: string, change: { status?: string; profile?: Record<string, unknown> }): unknown
+  deleteUser(id: string | number): unknown
   addGroups(n: number): unknown
+  updateGroup(id: string | number, change: { profile?: { name?: string; description?: string | null } }): unknown
+  deleteGroup(id: string | number): unknown
   addEvents(events: Array<Record<string, unknown>>): unknown
   close(): Promise<void>
 }
@@ -187,6 +234,8 @@ export declare const SIGN_IN_EVENT_TYPES: readonly string[]
 export declare const DEFAULT_RATE_LIMITS: Readonly<Record<SimBucket, Required<SimRateLimit>>>
 /** The fault types `faults` accepts. */
 export declare const FAULT_TYPES: ReadonlySet<string>
+/** The values `logNextSince` accepts. */
+export declare const LOG_NEXT_SINCE: ReadonlySet<'keep' | 'drop' | 'shift'>
 /** The simulator class behind `startSimulator` (call `listen(port)` yourself). */
 export declare const Simulator: new (options?: SimulatorOptions) => Simulator & { listen(port?: number): Promise<Simulator> }
 /** The org generator behind `generateOrg`. */

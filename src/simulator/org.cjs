@@ -25,6 +25,8 @@ const ORG_DEFAULTS = {
   apps: 12,
   seed: 1,
   eventSpanMs: 5 * DAY,
+  // The generated events end this long before `now` (the newest stretch has none).
+  quietMs: MINUTE,
   origin: 'http://127.0.0.1',
 };
 
@@ -105,6 +107,8 @@ class Org {
     const createdAt = Date.now();
     this.now = o.now ?? createdAt;
     this.eventSpanMs = o.eventSpanMs;
+    if (!(o.quietMs >= 0)) throw new TypeError('quietMs must be a non-negative number of ms');
+    this.quietMs = o.quietMs;
     this.origin = o.origin;
     // The org's current time: `now` plus real elapsed time, so a fixed `now`
     // gives a coherent simulated present (equal to the real clock by default).
@@ -130,8 +134,8 @@ class Org {
     this.policyId = makeId('00p', hash3(s, K.misc, 1), 0, hash3(s, K.misc, 2));
     this.policyRuleId = makeId('0pr', hash3(s, K.misc, 3), 0, hash3(s, K.misc, 4));
 
-    // Events are evenly spaced over [now - span, now - 1 minute], monotonic in index.
-    this.tEnd = this.now - MINUTE;
+    // Events are evenly spaced over [now - span, now - quietMs], monotonic in index.
+    this.tEnd = this.now - this.quietMs;
     this.tStart = Math.min(this.tEnd, this.now - this.eventSpanMs);
 
     this.userIdCache = [];
@@ -139,7 +143,10 @@ class Org {
     // Runtime changes (the only stored state).
     this.addedUsers = []; // { addedAt, overrides }
     this.userOverrides = new Map(); // index -> { status, profile, lastUpdated, statusChanged, activated }
+    this.deletedUsers = new Set(); // indexes of users deleted at runtime (gone from every endpoint)
     this.addedGroups = []; // { addedAt }
+    this.groupOverrides = new Map(); // index -> { profile, lastUpdated }
+    this.deletedGroups = new Set();
     this.addedEvents = []; // { event, publishedMs, persistedMs }
     this.factorLists = new Map(); // user index -> that user's factors, stored from its first change
     this.factorSeq = 0; // factors enrolled at runtime
@@ -163,11 +170,16 @@ class Org {
     return makeId('00u', this.userKey, i, hash3(this.s, K.userId, i + 1));
   }
 
-  /** Index of a user id (or -1 when not a user of this org). */
-  userIndex(id) {
+  /** Index of a user id (or -1 when not a user of this org; deleted users too unless `includeDeleted`). */
+  userIndex(id, includeDeleted = false) {
     const i = idToIndex(id, '00u', this.userKey);
-    return i >= 0 && i < this.userCount && this.userId(i) === id ? i : -1;
+    if (!(i >= 0 && i < this.userCount && this.userId(i) === id)) return -1;
+    return includeDeleted || !this.deletedUsers.has(i) ? i : -1;
   }
+
+  /** Users that exist (userCount counts index positions, deleted users included). */
+  get liveUserCount() { return this.userCount - this.deletedUsers.size; }
+  get liveGroupCount() { return this.groupCount - this.deletedGroups.size; }
 
   /** Names and login only: cheap, used for event actors. */
   userNames(i) {
@@ -181,6 +193,7 @@ class Org {
   /** The user at index i; `generated` skips runtime changes of a generated user. */
   user(i, generated = false) {
     if (!(i >= 0 && i < this.userCount)) return undefined;
+    if (!generated && this.deletedUsers.has(i)) return undefined;
     const { r, firstName, lastName, login } = this.userNames(i);
     let status = r.weighted(D.USER_STATUSES);
     const provider = r.weighted(D.CREDENTIAL_PROVIDERS);
@@ -230,7 +243,22 @@ class Org {
   }
 
   *users() {
-    for (let i = 0; i < this.userCount; i++) yield this.user(i);
+    for (let i = 0; i < this.userCount; i++) {
+      const u = this.user(i);
+      if (u) yield u;
+    }
+  }
+
+  /**
+   * Deletes a user (Okta: deactivate, then delete): gone from /users, /users/{id} and
+   * its factors; its System Log events stay. Returns the user as it was.
+   */
+  deleteUser(id) {
+    const i = typeof id === 'number' ? id : this.userIndex(id);
+    if (i < 0 || i >= this.userCount || this.deletedUsers.has(i)) throw new Error(`deleteUser: unknown user ${id}`);
+    const before = this.user(i);
+    this.deletedUsers.add(i);
+    return before;
   }
 
   /** Adds n new ACTIVE users (optionally with `{status, profile}` overrides); returns them. */
@@ -266,14 +294,15 @@ class Org {
 
   groupId(i) { return makeId('00g', this.groupKey, i, hash3(this.s, K.groupId, i + 1)); }
 
-  groupIndex(id) {
+  groupIndex(id, includeDeleted = false) {
     const i = idToIndex(id, '00g', this.groupKey);
-    return i >= 0 && i < this.groupCount && this.groupId(i) === id ? i : -1;
+    if (!(i >= 0 && i < this.groupCount && this.groupId(i) === id)) return -1;
+    return includeDeleted || !this.deletedGroups.has(i) ? i : -1;
   }
 
   /** The group at index i; `{ expand: 'stats' }` adds `_embedded.stats` as `?expand=stats` serves it. */
   group(i, options) {
-    if (!(i >= 0 && i < this.groupCount)) return undefined;
+    if (!(i >= 0 && i < this.groupCount) || this.deletedGroups.has(i)) return undefined;
     if (options && options.expand === 'stats') return { ...this.group(i), _embedded: { stats: this.groupStats(i) } };
     const r = new Rng(hash3(this.s, K.group, i));
     const id = this.groupId(i);
@@ -303,11 +332,17 @@ class Org {
       name = 'Okta Administrators';
       description = 'Okta manages this group, which contains all administrators in your organization.';
     }
+    const change = this.groupOverrides.get(i);
+    if (change && change.profile) {
+      if (change.profile.name !== undefined) name = change.profile.name;
+      if (change.profile.description !== undefined) description = change.profile.description;
+    }
+    if (change && change.lastUpdated != null) lastUpdated = change.lastUpdated;
     let profile;
     if (type === 'APP_GROUP') {
       const sam = `${asciiSlug(dept)}-${asciiSlug(kind)}-${i}`;
       profile = {
-        name: sam,
+        name: change && change.profile && change.profile.name !== undefined ? name : sam,
         description,
         groupType: 'Security',
         samAccountName: sam,
@@ -343,7 +378,30 @@ class Org {
   }
 
   *groups(options) {
-    for (let i = 0; i < this.groupCount; i++) yield this.group(i, options);
+    for (let i = 0; i < this.groupCount; i++) {
+      const g = this.group(i, options);
+      if (g) yield g;
+    }
+  }
+
+  /** Renames / re-describes a group (`{ profile: { name?, description? } }`) and bumps lastUpdated; returns it. */
+  updateGroup(id, change = {}) {
+    const i = typeof id === 'number' ? id : this.groupIndex(id);
+    if (i < 0 || i >= this.groupCount || this.deletedGroups.has(i)) throw new Error(`updateGroup: unknown group ${id}`);
+    const before = this.group(i);
+    const at = Math.max(this.clock(), Date.parse(before.lastUpdated) + 1);
+    const prev = this.groupOverrides.get(i) || {};
+    this.groupOverrides.set(i, { ...prev, profile: { ...(prev.profile || {}), ...(change.profile || {}) }, lastUpdated: at });
+    return this.group(i);
+  }
+
+  /** Deletes a group: gone from /groups and /groups/{id}. Returns it as it was. */
+  deleteGroup(id) {
+    const i = typeof id === 'number' ? id : this.groupIndex(id);
+    if (i < 0 || i >= this.groupCount || this.deletedGroups.has(i)) throw new Error(`deleteGroup: unknown group ${id}`);
+    const before = this.group(i);
+    this.deletedGroups.add(i);
+    return before;
   }
 
   addGroups(n = 1) {
@@ -358,13 +416,13 @@ class Org {
 
   /** `_embedded.stats` of group i (GET /api/v1/groups?expand=stats). */
   groupStats(i) {
-    if (!(i >= 0 && i < this.groupCount)) return undefined;
+    if (!(i >= 0 && i < this.groupCount) || this.deletedGroups.has(i)) return undefined;
     const r = new Rng(hash3(this.s, K.groupStats, i));
     let stats;
     if (i >= this.initialGroups) {
       stats = { usersCount: 0, appsCount: 0, groupPushMappingsCount: 0, hasAdminPrivilege: false };
     } else if (i === 0) {
-      stats = { usersCount: this.userCount, appsCount: Math.min(this.appCount, 3), groupPushMappingsCount: 0, hasAdminPrivilege: false };
+      stats = { usersCount: this.liveUserCount, appsCount: Math.min(this.appCount, 3), groupPushMappingsCount: 0, hasAdminPrivilege: false };
     } else if (i === 1 && this.initialGroups >= 10) {
       stats = { usersCount: Math.min(this.userCount, r.range(1, 6)), appsCount: 0, groupPushMappingsCount: 0, hasAdminPrivilege: true };
     } else {

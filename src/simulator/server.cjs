@@ -32,6 +32,18 @@ const TIME_OPS = new Set(['eq', 'gt', 'ge', 'lt', 'le']);
 const EVENT_VIEW_ATTRS = new Set(['eventType', 'outcome.result', 'outcome.reason', 'actor.id', 'published']);
 
 const RATE_LIMIT_SUMMARY = 'API call exceeded rate limit due to too many requests.';
+// How the `next` link of a BOUNDED System Log request (one with `until`) treats `since`,
+// which Okta does not document: 'keep' (every parameter carried over), 'drop' (the link
+// omits `since`, so the following page falls back to the default `until` - 7 days) or
+// 'shift' (the link carries another `since`, `logNextShiftMs` later than the request's).
+const LOG_NEXT_SINCE = new Set(['keep', 'drop', 'shift']);
+const HOUR = 3600 * 1000;
+
+function logNextSinceOption(value, where) {
+  const v = String(value);
+  if (!LOG_NEXT_SINCE.has(v)) throw new TypeError(`${where} must be one of keep, drop, shift (got ${value})`);
+  return v;
+}
 
 class ApiError extends Error {
   constructor(status, code, summary, causes = []) {
@@ -104,7 +116,7 @@ class Simulator {
     this.seed32 = seedToUint32(o.seed ?? 1);
     this.org = new Org({
       users: o.users, groups: o.groups, events: o.events, apps: o.apps, seed: o.seed, now: o.now,
-      eventSpanMs: o.eventSpanMs, clock: o.clock,
+      eventSpanMs: o.eventSpanMs, quietMs: o.quietMs, clock: o.clock,
     });
     // Logs semantics (default since, 90/180-day limits) use the org's clock; rate-limit
     // windows and headers always use real time.
@@ -121,6 +133,11 @@ class Simulator {
       linkOrigin: null,
       linkPath: null,
       logLimit: 100000,
+      // OKTA_SIM_LOG_NEXT runs a whole test file under another reading; the option wins.
+      logNextSince: process.env.OKTA_SIM_LOG_NEXT ? logNextSinceOption(process.env.OKTA_SIM_LOG_NEXT, 'OKTA_SIM_LOG_NEXT') : 'keep',
+      logNextShiftMs: HOUR,
+      logShuffle: false,
+      onResponse: null,
     };
     // OAuth 2.0 service apps (see oauth.cjs): options.oauth = { clients, ... }.
     this.oauth = new OAuthServer(this, o.oauth || {});
@@ -156,7 +173,11 @@ class Simulator {
     });
   }
 
-  /** Changes runtime behaviour: token, rateLimits, faults, latency, forbidden, concurrency, links, logLimit. */
+  /**
+   * Changes runtime behaviour: token, rateLimits, faults, latency, forbidden, concurrency,
+   * links, logLimit, the System Log's undocumented paging (logNextSince, logNextShiftMs,
+   * logShuffle) and the onResponse test hook.
+   */
   setOptions(partial = {}) {
     const o = this.options;
     if (partial.token !== undefined) o.token = String(partial.token);
@@ -172,6 +193,16 @@ class Simulator {
     if (partial.linkOrigin !== undefined) o.linkOrigin = partial.linkOrigin;
     if (partial.linkPath !== undefined) o.linkPath = partial.linkPath;
     if (partial.logLimit !== undefined) o.logLimit = partial.logLimit;
+    if (partial.logNextSince !== undefined) o.logNextSince = partial.logNextSince == null ? 'keep' : logNextSinceOption(partial.logNextSince, 'logNextSince');
+    if (partial.logNextShiftMs !== undefined) {
+      if (!(Number(partial.logNextShiftMs) > 0)) throw new TypeError('logNextShiftMs must be a positive number of ms');
+      o.logNextShiftMs = Number(partial.logNextShiftMs);
+    }
+    if (partial.logShuffle !== undefined) o.logShuffle = !!partial.logShuffle;
+    if (partial.onResponse !== undefined) {
+      if (partial.onResponse !== null && typeof partial.onResponse !== 'function') throw new TypeError('onResponse must be a function or null');
+      o.onResponse = partial.onResponse;
+    }
     if (partial.oauth !== undefined && this.oauth) this.oauth.setOptions(partial.oauth);
     if (partial.faults !== undefined) {
       o.faults = normalizeFaults(partial.faults);
@@ -230,6 +261,9 @@ class Simulator {
   addUsers(n, overrides) { return this.org.addUsers(n, overrides); }
   updateUser(id, change) { return this.org.updateUser(id, change); }
   addGroups(n) { return this.org.addGroups(n); }
+  updateGroup(id, change) { return this.org.updateGroup(id, change); }
+  deleteGroup(id) { return this.org.deleteGroup(id); }
+  deleteUser(id) { return this.org.deleteUser(id); }
   addEvents(events) { return this.org.addEvents(events); }
   enrollFactor(userId, partial) { return this.org.enrollFactor(userId, partial); }
   deactivateFactor(userId, factorId) { return this.org.deactivateFactor(userId, factorId); }
@@ -365,6 +399,7 @@ class Simulator {
       inFlightAtStart: this.inFlight,
       windowStart: rl.windowStart,
       bytes: 0,
+      next: false,
       requestId: `${this._randomId(31, n, 20)}${n.toString(36).padStart(7, '0')}`,
     };
     this.log.push(entry);
@@ -469,6 +504,12 @@ class Simulator {
       if (!result) return error(404, 'E0000007', `Not found: Resource not found: ${entry.path} (Path)`);
       const h = { ...headers };
       if (result.links) h.Link = result.links;
+      entry.next = !!result.links && result.links.some((l) => l.endsWith('rel="next"'));
+      if (result.logWindow) {
+        // The bounds the simulator applied (after defaults): what the request really asked for.
+        entry.logSince = result.logWindow.since;
+        entry.logUntil = result.logWindow.until;
+      }
       return { status: 200, headers: h, body: result.body };
     } catch (err) {
       if (err instanceof FilterError) return error(400, 'E0000031', 'Invalid search criteria.', [err.message]);
@@ -530,12 +571,14 @@ class Simulator {
     return { ...group, _embedded: { stats: this.org.groupStats(i) } };
   }
 
-  _links(url, nextAfter) {
+  /** Link header lines; `rewrite(entries)` may change the next link's other parameters. */
+  _links(url, nextAfter, rewrite = null) {
     const origin = this.options.linkOrigin || this.url;
     const path = this.options.linkPath || url.pathname;
     const links = [`<${origin}${path}${url.search}>; rel="self"`];
     if (nextAfter != null) {
-      const entries = [...url.searchParams].filter(([k]) => k !== 'after');
+      let entries = [...url.searchParams].filter(([k]) => k !== 'after');
+      if (rewrite) entries = rewrite(entries);
       entries.push(['after', nextAfter]);
       links.push(`<${origin}${path}?${encodeQuery(entries)}>; rel="next"`);
     }
@@ -553,12 +596,16 @@ class Simulator {
     }
     const items = [];
     let i = start;
+    // Deleted users and groups leave holes (get() is undefined there).
     for (; i < count && items.length < limit; i++) {
       const item = get(i);
-      if (predicate(item)) items.push(item);
+      if (item && predicate(item)) items.push(item);
     }
     let more = false;
-    for (let j = i; j < count && !more; j++) more = predicate(get(j));
+    for (let j = i; j < count && !more; j++) {
+      const item = get(j);
+      more = !!item && predicate(item);
+    }
     return {
       body: JSON.stringify(present ? items.map(present) : items),
       links: this._links(url, more ? items[items.length - 1].id : null),
@@ -589,7 +636,7 @@ class Simulator {
     return this._listEntities(url, {
       count: org.userCount,
       get: (i) => org.user(i),
-      indexOf: (id) => org.userIndex(id),
+      indexOf: (id) => org.userIndex(id, true),
       limit,
       predicate: (u) => preds.every((p) => p(u)),
     });
@@ -618,7 +665,7 @@ class Simulator {
     return this._listEntities(url, {
       count: org.groupCount,
       get: (i) => org.group(i),
-      indexOf: (id) => org.groupIndex(id),
+      indexOf: (id) => org.groupIndex(id, true),
       limit,
       predicate: (g) => preds.every((p) => p(g)),
       // Group ids map back to their index, so stats are added to the page only.
@@ -661,15 +708,16 @@ class Simulator {
     if (sortOrder !== 'ASCENDING' && sortOrder !== 'DESCENDING') {
       throw new ApiError(400, 'E0000001', 'Api validation failed: sortOrder', ['sortOrder: must be ASCENDING or DESCENDING']);
     }
-    const sinceRaw = q.get('since');
-    const since = sinceRaw ? parseIsoDate(sinceRaw) : now - 7 * DAY;
-    if (Number.isNaN(since) || since < now - 180 * DAY) {
-      throw new ApiError(400, 'E0000053', "Invalid date. 'since' must be a valid ISO 8601 date-time no more than 180 days in the past.");
-    }
     const untilRaw = q.get('until');
     const until = untilRaw ? parseIsoDate(untilRaw) : null;
     if (Number.isNaN(until)) {
       throw new ApiError(400, 'E0000053', "Invalid date. 'until' must be a valid ISO 8601 date-time.");
+    }
+    // Okta: `since` defaults to 7 days before `until` (before now without `until`).
+    const sinceRaw = q.get('since');
+    const since = sinceRaw ? parseIsoDate(sinceRaw) : (until ?? now) - 7 * DAY;
+    if (Number.isNaN(since) || since < now - 180 * DAY) {
+      throw new ApiError(400, 'E0000053', "Invalid date. 'since' must be a valid ISO 8601 date-time no more than 180 days in the past.");
     }
     if (until != null && until < since) {
       throw new ApiError(400, 'E0000001', "Api validation failed: 'since' must be before 'until'");
@@ -706,7 +754,9 @@ class Simulator {
       start = Number(m[1]);
     }
 
-    const items = new JsonArrayWriter();
+    const items = new LogPage(this.options.logShuffle ? new Rng(hash3(this.seed32, 71, hash3(start ?? -1, since, until ?? -1))) : null);
+    const logWindow = { since, until };
+    const rewrite = until == null ? null : this._nextSinceRewrite(since, until);
     let p;
     if (sortOrder === 'ASCENDING') {
       // Next position to look at, skipping generated positions outside [lo, hi).
@@ -725,7 +775,7 @@ class Simulator {
       p = norm(p); // the cursor: where the next page starts (== total when caught up)
       let more = polling; // polling requests always get a next link
       for (let x = p; !more && (x = norm(x)) < total; x++) more = matches(x);
-      return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null) };
+      return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null, rewrite), logWindow };
     }
     const norm = (x) => (x < G && x >= hi ? hi - 1 : x);
     p = Math.min(start ?? total - 1, total - 1);
@@ -741,7 +791,19 @@ class Simulator {
       if (x < 0 || (x < G && x < lo)) break;
       more = matches(x);
     }
-    return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null) };
+    return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null, rewrite), logWindow };
+  }
+
+  /** How the next link of a bounded log request rewrites `since` (the logNextSince knob). */
+  _nextSinceRewrite(since, until) {
+    const mode = this.options.logNextSince;
+    if (mode === 'drop') return (entries) => entries.filter(([k]) => k !== 'since');
+    if (mode === 'shift') {
+      // Later than the request's (never past `until`, which would be a 400).
+      const shifted = new Date(Math.min(since + this.options.logNextShiftMs, until)).toISOString();
+      return (entries) => [...entries.filter(([k]) => k !== 'since'), ['since', shifted]];
+    }
+    return null;
   }
 
   async _send(req, res, entry, out) {
@@ -761,7 +823,17 @@ class Simulator {
       c.status429++;
       this._bucket(entry.bucket).status429++;
     }
-    res.once('finish', () => { entry.endedAt = Date.now(); });
+    res.once('finish', () => {
+      entry.endedAt = Date.now();
+      const hook = this.options.onResponse;
+      if (hook) {
+        try {
+          hook(entry);
+        } catch {
+          // A test hook's failure must not take the server down.
+        }
+      }
+    });
     res.writeHead(out.status, headers);
     if (out.truncate) {
       // Promise the full body, deliver half, then drop the connection.
@@ -829,6 +901,34 @@ class Simulator {
   }
 }
 
+/**
+ * A System Log page: events in the order found, or (logShuffle) in a deterministic
+ * shuffled order, so a page's events are out of `published` order.
+ */
+class LogPage {
+  constructor(rng) {
+    this.rng = rng;
+    this.jsons = rng ? [] : null;
+    this.writer = rng ? null : new JsonArrayWriter();
+  }
+  get length() { return this.jsons ? this.jsons.length : this.writer.length; }
+  push(json) {
+    if (this.jsons) this.jsons.push(json);
+    else this.writer.push(json);
+  }
+  finish() {
+    if (!this.jsons) return this.writer.finish();
+    const a = this.jsons;
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.rng.int(i + 1);
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    const writer = new JsonArrayWriter();
+    for (const json of a) writer.push(json);
+    return writer.finish();
+  }
+}
+
 // Pages of events are assembled in one reusable scratch buffer: writing each
 // event's JSON text straight into it is about twice as fast as joining the
 // strings and encoding the result (less flattening, less garbage).
@@ -859,7 +959,7 @@ class JsonArrayWriter {
 
 // POST /__sim/<name> calls these with the body as the argument list.
 const CONTROL_METHODS = [
-  'addUsers', 'updateUser', 'addGroups', 'addEvents',
+  'addUsers', 'updateUser', 'deleteUser', 'addGroups', 'updateGroup', 'deleteGroup', 'addEvents',
   'enrollFactor', 'deactivateFactor', 'resetFactors', 'updateFactor', 'patchFactor', 'patchApp',
 ];
 
@@ -928,4 +1028,4 @@ async function startSimulator(options = {}) {
   return sim;
 }
 
-module.exports = { Simulator, startSimulator, DEFAULT_RATE_LIMITS, FAULT_TYPES, bucketOf };
+module.exports = { Simulator, startSimulator, DEFAULT_RATE_LIMITS, FAULT_TYPES, LOG_NEXT_SINCE, bucketOf };
