@@ -120,7 +120,7 @@ test('a next link to another origin or path is dropped: the phase ends and nothi
   })
 })
 
-test('full mode clears each entity scope once, before that phase writes; events are kept', async () => {
+test('full mode removes what Okta no longer has by one scope replace at the end of the listing; events are kept', async () => {
   await withSim(ORG, async (sim) => {
     const { connector } = connectorFor(sim)
     const storage = new MemoryStorage()
@@ -132,13 +132,22 @@ test('full mode clears each entity scope once, before that phase writes; events 
     // Okta events are immutable: a full sync fills what is missing, it clears nothing.
     assert.ok(storage.eventList.some((e) => e.attributes.uuid === 'old'))
     const clears = (s) => s.calls.filter((c) => (c.types ?? c.names).length > 0)
-    assert.deepEqual(clears(storage).map((c) => c.types?.[0] ?? c.names?.[0]).sort(), ['okta_group', 'okta_user'])
-    // Without a backfill-capable handle, the spec's clear-and-rewrite of all three.
+    // Only the scope that held a stale record is replaced (after its listing, so it
+    // never reads as a partial set); groups are upserted page by page.
+    assert.deepEqual(clears(storage).map((c) => c.types?.[0] ?? c.names?.[0]).sort(), ['okta_user'])
+    assert.deepEqual((await stored(storage)).users, expectedRecords(sim.org).users)
+    // Without a backfill-capable handle, the spec's clear-and-rewrite of the sign-in
+    // events; entities are still reconciled (queryEntities), nothing stale here.
     const legacy = new MemoryStorage()
     await legacy.event({ name: 'okta_auth_event', start_ts: 1, end_ts: null, attributes: { uuid: 'old' } })
     await runSync(connectorFor(sim).connector, withoutBackfill(legacy), { mode: 'full' })
     assert.ok(!legacy.eventList.some((e) => e.attributes.uuid === 'old'))
-    assert.deepEqual(clears(legacy).map((c) => c.types?.[0] ?? c.names?.[0]).sort(), ['okta_auth_event', 'okta_group', 'okta_user'])
+    assert.deepEqual(clears(legacy).map((c) => c.types?.[0] ?? c.names?.[0]).sort(), ['okta_auth_event'])
+    // A handle that cannot list entities gets the spec's clear-first of each scope.
+    const writeOnly = new MemoryStorage()
+    const handle = { entity: (e) => writeOnly.entity(e), event: (e) => writeOnly.event(e), entities: (l, sc) => writeOnly.entities(l, sc), events: (l, sc) => writeOnly.events(l, sc), guarded() { return this } }
+    await runSync(connectorFor(sim).connector, handle, { mode: 'full' })
+    assert.deepEqual(clears(writeOnly).map((c) => c.types?.[0] ?? c.names?.[0]).sort(), ['okta_auth_event', 'okta_group', 'okta_user'])
   })
 })
 
@@ -155,7 +164,9 @@ test('latest mode never clears, filters entities by lastUpdated and appends only
     await runSync(connector, writeOnly, { mode: 'latest', since })
     assert.equal(latest.calls.filter((c) => (c.types ?? c.names).length > 0).length, 0, 'no clears')
     const [users] = byBucket(sim, 'users')
-    assert.equal(users.query.filter, `lastUpdated gt "${new Date(since).toISOString()}"`)
+    // rawdash's since is when the previous run ENDED: without a stored listing state
+    // the query reaches back a whole run (300 s) plus 5 minutes.
+    assert.equal(users.query.filter, `lastUpdated gt "${new Date(Date.parse(since) - 600_000).toISOString()}"`)
     const sinceMs = Date.parse(since)
     assert.ok(latest.eventList.length > 0)
     assert.ok(latest.eventList.every((e) => e.start_ts > sinceMs), 'strictly newer than since')
@@ -211,7 +222,8 @@ test('a single widget filter is pushed down; two specs are not', async () => {
     sim.resetLog()
     const since = new Date(Date.now() - 3600_000).toISOString()
     await runSync(connectorFor(sim, { resources: ['users'] }).connector, new MemoryStorage(), { mode: 'latest', since, fetchSpecs: one })
-    assert.equal(byBucket(sim, 'users')[0].query.filter, `(lastUpdated gt "${since}") and (status eq "ACTIVE")`)
+    // Never in latest mode: a user who LEFT the status would never be read again.
+    assert.equal(byBucket(sim, 'users')[0].query.filter, `lastUpdated gt "${new Date(Date.parse(since) - 600_000).toISOString()}"`)
     sim.resetLog()
     const two = { okta_user: [{ filter: [{ field: 'status', op: 'eq', value: 'ACTIVE' }] }, { filter: [] }] }
     await fullSync(sim, { resources: ['users'] }, { fetchSpecs: two })

@@ -45,6 +45,16 @@ pub const EDGE_MAX_MS: i64 = 3_600_000;
 pub const DEFAULT_WINDOW_MS: i64 = 7 * DAY_MS;
 /// Okta keeps 90 days of System Log; nothing older can be fetched.
 pub const RETENTION_MS: i64 = 90 * DAY_MS;
+/// Okta's default span of a bounded query: `since` defaults to 7 days before
+/// `until`. Whether a `next` link keeps `since` is undocumented; where it does not,
+/// later pages fall back to this span.
+pub const OKTA_DEFAULT_SPAN_MS: i64 = 7 * DAY_MS;
+/// The widest bounded query (slice) the backfill sends: a day inside Okta's default
+/// span, so a chain whose links drop `since` still reaches below the slice, where
+/// the reader sees it pass and stops.
+pub const SLICE_MS: i64 = 6 * DAY_MS;
+/// rawdash adds this to a widget's window when it plans a backfill.
+pub const WINDOW_BUFFER_MS: i64 = DAY_MS;
 /// Covered ranges kept in the record; older fragments beyond this are dropped (they
 /// are only re-read if a window asks for them again).
 pub const MAX_RANGES: usize = 64;
@@ -246,6 +256,48 @@ pub struct RunInfo {
   pub started_ms: i64,
   /// Covered ms of the target window when the run started (for the rate estimate).
   pub covered_at_start_ms: i64,
+  /// Since when this run's `sync()` calls have failed without writing anything (Unix
+  /// ms); None while they make progress. A streak that outlasts the run budget is
+  /// thrown to the host instead of retried.
+  pub failing_since_ms: Option<i64>,
+  /// How many calls in a row failed (sets the retry delay).
+  pub failures: u32,
+}
+
+impl RunInfo {
+  /// A run that starts at `started_ms`.
+  pub fn new(started_ms: i64, covered_at_start_ms: i64) -> RunInfo {
+    RunInfo {
+      started_ms,
+      covered_at_start_ms,
+      failing_since_ms: None,
+      failures: 0,
+    }
+  }
+}
+
+/// Where the System Log's target window comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogWindow {
+  /// The widest window of the sign-in widgets' fetch specs, rawdash's one-day
+  /// buffer included (ms).
+  Widest(i64),
+  /// A sign-in widget without a window: everything Okta keeps (90 days).
+  Unbounded,
+  /// No sign-in fetch spec: full mode's `since`, else what was covered before.
+  Unnamed,
+}
+
+/// Splits `[from, to)` into slices of at most [`SLICE_MS`], newest first.
+pub fn slices(from: i64, to: i64) -> Vec<(i64, i64)> {
+  let mut out = Vec::new();
+  let mut hi = to;
+  while hi > from {
+    let lo = hi.saturating_sub(SLICE_MS).max(from);
+    out.push((lo, hi));
+    hi = lo;
+  }
+  out
 }
 
 /// What the backfill planner needs.
@@ -257,8 +309,8 @@ pub struct BackfillInputs<'a> {
   pub full: bool,
   /// The host's `since` (ms).
   pub since_ms: Option<i64>,
-  /// The widest `requiredWindowMs` the host named for sign-in events.
-  pub widest_window_ms: Option<i64>,
+  /// Where the target window comes from.
+  pub log_window: LogWindow,
   /// The stored state entity (None: none stored).
   pub record: Option<&'a Value>,
   /// The configured org host (a record from another host is ignored).
@@ -282,7 +334,7 @@ pub struct BackfillPlan {
   pub target_start: i64,
   /// `since` of the edge's polling read; None when this run already read it.
   pub edge_since: Option<i64>,
-  /// Bounded ranges to read, newest first.
+  /// Bounded slices to read, newest first, each at most [`SLICE_MS`] wide.
   pub gaps: Vec<(i64, i64)>,
   /// The state at plan time; updated as pages are read.
   pub state: BackfillState,
@@ -328,10 +380,13 @@ pub fn plan_backfill(input: &BackfillInputs<'_>, notes: &mut PlanNotes) -> Optio
     ));
     return None;
   }
-  let window_start = if input.full {
-    input.since_ms.or(input.widest_window_ms.map(|w| now - w))
-  } else {
-    input.widest_window_ms.map(|w| now - w)
+  // Only the sign-in widgets' windows decide how far back the log is read: rawdash's
+  // connector-wide `since` is widened by every resource's widgets.
+  let window_start = match input.log_window {
+    LogWindow::Widest(w) => Some(now.saturating_sub(w)),
+    LogWindow::Unbounded => Some(floor),
+    LogWindow::Unnamed if input.full => input.since_ms,
+    LogWindow::Unnamed => None,
   };
   let window_start = window_start
     .or(state.window_start)
@@ -353,10 +408,10 @@ pub fn plan_backfill(input: &BackfillInputs<'_>, notes: &mut PlanNotes) -> Optio
   let gaps_end = edge_since.or(top).unwrap_or(now);
   let mut gaps = state.covered.gaps(window_start, gaps_end);
   gaps.reverse();
-  let run = input.run.unwrap_or(RunInfo {
-    started_ms: now,
-    covered_at_start_ms: state.covered.covered_ms(window_start, now),
-  });
+  let gaps = gaps.into_iter().flat_map(|(a, b)| slices(a, b)).collect();
+  let run = input
+    .run
+    .unwrap_or_else(|| RunInfo::new(now, state.covered.covered_ms(window_start, now)));
   Some(BackfillPlan {
     target_start: window_start,
     edge_since,
@@ -394,12 +449,53 @@ mod tests {
   const H: i64 = 3_600_000;
   const HOST: &str = "acme.okta.com";
 
+  fn sliced(gaps: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    gaps.iter().flat_map(|&(a, b)| slices(a, b)).collect()
+  }
+
+  #[test]
+  fn slices_are_newest_first_contiguous_and_never_wider_than_okta_default_span() {
+    let s = slices(0, 20 * 24 * H);
+    assert_eq!(s[0], (14 * 24 * H, 20 * 24 * H));
+    assert_eq!(s.last().unwrap().0, 0);
+    for w in s.windows(2) {
+      assert_eq!(w[0].0, w[1].1);
+    }
+    assert!(s
+      .iter()
+      .all(|(a, b)| b - a <= SLICE_MS && SLICE_MS < OKTA_DEFAULT_SPAN_MS));
+    assert!(slices(5, 5).is_empty());
+  }
+
+  #[test]
+  fn the_log_window_comes_from_the_sign_in_specs_only() {
+    let mut i = inputs(None);
+    // rawdash's connector-wide since is 91 days back (a 90-day users widget).
+    i.since_ms = Some(NOW - 91 * 24 * H);
+    i.log_window = LogWindow::Widest(8 * 24 * H);
+    assert_eq!(
+      plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start,
+      NOW - 8 * 24 * H
+    );
+    i.log_window = LogWindow::Unbounded;
+    assert_eq!(
+      plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start,
+      NOW - RETENTION_MS
+    );
+    i.log_window = LogWindow::Unnamed;
+    i.since_ms = Some(NOW - 3 * 24 * H);
+    assert_eq!(
+      plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start,
+      NOW - 3 * 24 * H
+    );
+  }
+
   fn inputs<'a>(record: Option<&'a Value>) -> BackfillInputs<'a> {
     BackfillInputs {
       now_ms: NOW,
       full: true,
       since_ms: Some(NOW - 31 * 24 * H),
-      widest_window_ms: Some(30 * 24 * H),
+      log_window: LogWindow::Widest(31 * 24 * H),
       record,
       host: HOST,
       filter: "f",
@@ -445,7 +541,7 @@ mod tests {
     let plan = plan_backfill(&inputs(None), &mut notes).unwrap();
     assert_eq!(plan.target_start, NOW - 31 * 24 * H);
     assert_eq!(plan.edge_since, Some(NOW - H));
-    assert_eq!(plan.gaps, vec![(NOW - 31 * 24 * H, NOW - H)]);
+    assert_eq!(plan.gaps, sliced(&[(NOW - 31 * 24 * H, NOW - H)]));
     assert_eq!(plan.deadline_ms, NOW + 240_000);
     assert!(notes.warnings.is_empty());
   }
@@ -464,7 +560,7 @@ mod tests {
     assert_eq!(plan.edge_since, Some(NOW - H));
     assert_eq!(
       plan.gaps,
-      vec![(NOW - 2 * H, NOW - H), (NOW - 31 * 24 * H, NOW - 10 * 24 * H)]
+      sliced(&[(NOW - 2 * H, NOW - H), (NOW - 31 * 24 * H, NOW - 10 * 24 * H)])
     );
     let mut recent = BackfillState::default();
     recent.covered.add(NOW - 31 * 24 * H, NOW - 10 * 60_000);
@@ -481,13 +577,10 @@ mod tests {
     let record = state.to_record(HOST, "f", NOW);
     let mut i = inputs(Some(&record));
     i.edge_done = true;
-    i.run = Some(RunInfo {
-      started_ms: NOW - 100_000,
-      covered_at_start_ms: 0,
-    });
+    i.run = Some(RunInfo::new(NOW - 100_000, 0));
     let plan = plan_backfill(&i, &mut PlanNotes::default()).unwrap();
     assert_eq!(plan.edge_since, None);
-    assert_eq!(plan.gaps, vec![(NOW - 31 * 24 * H, NOW - 3 * H)]);
+    assert_eq!(plan.gaps, sliced(&[(NOW - 31 * 24 * H, NOW - 3 * H)]));
     assert_eq!(plan.deadline_ms, NOW + 140_000);
   }
 
@@ -511,7 +604,7 @@ mod tests {
     ] {
       let mut notes = PlanNotes::default();
       let plan = plan_backfill(&inputs(Some(&bad)), &mut notes).unwrap();
-      assert_eq!(plan.gaps, vec![(NOW - 31 * 24 * H, NOW - H)], "{why}");
+      assert_eq!(plan.gaps, sliced(&[(NOW - 31 * 24 * H, NOW - H)]), "{why}");
       assert_eq!(notes.warnings.len(), 1);
       assert!(notes.warnings[0].1["reason"].as_str().unwrap().contains(why), "{why}");
     }
@@ -527,7 +620,7 @@ mod tests {
     let record = state.to_record(HOST, "f", NOW);
     let mut i = inputs(Some(&record));
     i.full = false;
-    i.widest_window_ms = None;
+    i.log_window = LogWindow::Unnamed;
     i.since_ms = Some(NOW - H);
     assert_eq!(
       plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start,
@@ -535,6 +628,7 @@ mod tests {
     );
     // Never older than retention.
     let mut i = inputs(None);
+    i.log_window = LogWindow::Unnamed;
     i.since_ms = Some(NOW - 200 * 24 * H);
     assert_eq!(
       plan_backfill(&i, &mut PlanNotes::default()).unwrap().target_start,

@@ -88,10 +88,17 @@ fn run_of(value: Option<&Value>) -> Result<Option<RunInfo>, String> {
     return Ok(None);
   };
   let field = |name: &str| run.get(name).and_then(crate::backfill::ms_of);
+  let failing_since_ms = field("failingSince").filter(|ms| *ms > 0);
+  let failures = run
+    .get("failures")
+    .and_then(whole_number)
+    .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
   match (field("started"), field("covered")) {
     (Some(started_ms), Some(covered_at_start_ms)) if started_ms > 0 && covered_at_start_ms >= 0 => Ok(Some(RunInfo {
       started_ms,
       covered_at_start_ms,
+      failing_since_ms,
+      failures,
     })),
     _ => Err("cursor.run must be { started, covered } in whole ms".into()),
   }
@@ -186,9 +193,19 @@ pub fn encode(positions: &BTreeMap<Resource, Position>, run: Option<RunInfo>) ->
     "phases": phases_json(positions),
   });
   if let Some(run) = run {
-    cursor["run"] = json!({ "started": run.started_ms, "covered": run.covered_at_start_ms });
+    cursor["run"] = run_json(&run);
   }
   Some(cursor)
+}
+
+/// A run as cursor JSON (`{ started, covered, failingSince?, failures? }`).
+pub fn run_json(run: &RunInfo) -> Value {
+  let mut out = json!({ "started": run.started_ms, "covered": run.covered_at_start_ms });
+  if let Some(since) = run.failing_since_ms {
+    out["failingSince"] = json!(since);
+    out["failures"] = json!(run.failures);
+  }
+  out
 }
 
 /// One phase's position as cursor JSON (`{ page, skip }`, `{ done: true }` or
@@ -272,10 +289,9 @@ mod tests {
         },
       ),
     ]);
-    let run = RunInfo {
-      started_ms: 1_700_000_000_000,
-      covered_at_start_ms: 5,
-    };
+    let mut run = RunInfo::new(1_700_000_000_000, 5);
+    run.failing_since_ms = Some(1_700_000_001_000);
+    run.failures = 3;
     let encoded = encode(&positions, Some(run)).unwrap();
     assert_eq!(encoded["phase"], "groups");
     assert_eq!(encoded["page"], Value::Null);

@@ -108,6 +108,12 @@ pub fn definition() -> Value {
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
     "backfillState": { "type": crate::backfill::STATE_TYPE, "id": crate::backfill::STATE_ID },
     "factorsState": { "type": crate::backfill::STATE_TYPE, "id": crate::factors::STATE_ID },
+    // Where each entity listing records its last complete start (see sync.rs).
+    "listingStates": crate::config::Resource::ALL
+      .iter()
+      .filter(|r| matches!(r, crate::config::Resource::Users | crate::config::Resource::Groups | crate::config::Resource::Apps))
+      .map(|r| json!({ "phase": r.setting_name(), "type": crate::backfill::STATE_TYPE, "id": r.setting_name() }))
+      .collect::<Vec<_>>(),
     "defaultSyncBudgetSeconds": DEFAULT_SYNC_BUDGET_SECONDS,
   })
 }

@@ -445,6 +445,9 @@ impl Runner<'_> {
       state_record: Some(state),
       dedupe: false,
       replace_for: Some(batch.users.clone()),
+      reconcile: false,
+      listing_start: false,
+      listing_end: false,
     };
     self.items += 1;
     self.ctx.send(out).await

@@ -1397,7 +1397,10 @@ fn arb_page() -> impl Strategy<Value = (Resource, Vec<RawItem>, MapOptions)> {
     (
       Just(resource),
       prop::collection::vec(arb_item(resource), 0..12),
-      prop::option::weighted(0.3, arb_ms()).prop_map(|events_after_ms| MapOptions { events_after_ms }),
+      prop::option::weighted(0.3, arb_ms()).prop_map(|events_after_ms| MapOptions {
+        events_after_ms,
+        published_window: None,
+      }),
     )
   })
 }
@@ -1440,7 +1443,7 @@ proptest! {
     since in prop::option::of(arb_ms()),
   ) {
     let body = serde_json::to_vec(&items).unwrap();
-    let page = map_page(resource, &body, MapOptions { events_after_ms: since }).expect("a JSON array is a page");
+    let page = map_page(resource, &body, MapOptions { events_after_ms: since, published_window: None }).expect("a JSON array is a page");
     prop_assert!(page.records_json.is_ascii());
     let records: Vec<Value> = serde_json::from_slice(&page.records_json).unwrap();
     prop_assert_eq!(records.len(), page.count);

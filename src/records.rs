@@ -171,6 +171,9 @@ pub struct PageParseError(pub String);
 pub struct MapOptions {
   /// Events at or before this instant (ms) are skipped.
   pub events_after_ms: Option<i64>,
+  /// Events outside `[from, to)` (ms) are skipped: a System Log slice stores only
+  /// what lies inside it, whatever the server's links returned.
+  pub published_window: Option<(i64, i64)>,
 }
 
 struct Collector {
@@ -363,6 +366,12 @@ fn map_event(e: &RawEvent, index: usize, opts: MapOptions, c: &mut Collector) {
   });
   if opts.events_after_ms.is_some_and(|since| published <= since) {
     return; // Not an anomaly: at or before `since` by design.
+  }
+  if opts
+    .published_window
+    .is_some_and(|(from, to)| published < from || published >= to)
+  {
+    return; // Outside the slice being read: another slice stores it.
   }
   if let Some(uuid) = e.uuid.get() {
     if !c.first_time(uuid) {
@@ -652,6 +661,7 @@ mod tests {
       body,
       MapOptions {
         events_after_ms: Some(parse_ms("2023-12-31T00:00:00.000Z").unwrap()),
+        published_window: None,
       },
     );
     assert_eq!(page.raw_items, 5);

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::backfill::{self, BackfillInputs, BackfillPlan, PlanNotes, RunInfo};
+use crate::backfill::{self, BackfillInputs, BackfillPlan, LogWindow, PlanNotes, RunInfo};
 use crate::config::Resource;
 use crate::cursor::{self, Position};
 use crate::error::{ErrorCode, OktaError};
@@ -66,34 +66,101 @@ pub struct SyncRequest {
   pub budget_ms: Option<f64>,
   /// The host's `options.requiredWindowMs` (by resource name).
   pub required_window_ms: Option<Value>,
+  /// The stored listing state of each entity phase, by setting name (`users`,
+  /// `groups`, `apps`): when its last complete listing started, and whether a scope
+  /// replace was under way.
+  pub entity_states: Option<Value>,
+  /// The storage handle can list stored entities (`queryEntities`): full listings
+  /// upsert page by page and replace the scope only when Okta no longer has some
+  /// stored record (no dip). Without it a full listing clears its scope first.
+  pub reconcile: Option<bool>,
+}
+
+/// Incremental entity listings re-read this far before the later of `since` and the
+/// last listing's start: Okta's list endpoints are eventually consistent.
+pub const ENTITY_LOOKBACK_MS: i64 = 5 * 60_000;
+/// Without a stored listing state, incremental entity listings re-read this far
+/// before `since`: rawdash's `since` is when the previous run ENDED, and a run lasts
+/// at most 300 s; the rest is the consistency margin.
+pub const ENTITY_LOOKBACK_NO_STATE_MS: i64 = 300_000 + ENTITY_LOOKBACK_MS;
+/// Layout version of the entity listing state records.
+pub const LISTING_STATE_VERSION: u64 = 1;
+
+/// What a stored entity listing state says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListingState {
+  /// When the last complete listing started (Unix ms): everything Okta changed
+  /// before it is stored.
+  pub listed_from: Option<i64>,
+  /// A scope replace began and may not have finished: storage may hold a partial
+  /// set, so the next listing must be complete.
+  pub replacing: bool,
+}
+
+impl ListingState {
+  /// Reads the stored record of `resource`'s listing (`Err(reason)` when unusable).
+  pub fn from_record(record: Option<&Value>, resource: Resource, host: &str) -> Result<ListingState, String> {
+    let what = format!("{} listing state", resource.setting_name());
+    let Some(attrs) = backfill::state_attributes(record, &what, LISTING_STATE_VERSION, host)? else {
+      return Ok(ListingState::default());
+    };
+    Ok(ListingState {
+      listed_from: attrs.get("listedFrom").and_then(backfill::ms_of),
+      replacing: attrs.get("replacing").and_then(Value::as_bool) == Some(true),
+    })
+  }
+
+  /// The state entity that records a complete listing begun at `listed_from`.
+  pub fn record(resource: Resource, host: &str, listed_from: i64, replacing: bool) -> Value {
+    json!({
+      "type": backfill::STATE_TYPE,
+      "id": resource.setting_name(),
+      "attributes": {
+        "version": LISTING_STATE_VERSION,
+        "host": host,
+        "listedFrom": listed_from,
+        "listedFromText": backfill::iso(listed_from),
+        "replacing": replacing,
+      },
+      "updated_at": listed_from,
+    })
+  }
 }
 
 /// Default run budget: fits rawdash's 300 s run with room for the writes.
 pub const DEFAULT_BUDGET_MS: i64 = 240_000;
 
-/// The widest window (ms) the host asks for on sign-in events, from
-/// `options.requiredWindowMs` and the widgets' `fetchSpecs`.
-fn widest_window_ms(req: &SyncRequest) -> Option<i64> {
+/// Where the System Log's window comes from: the sign-in widgets' fetch specs (and
+/// a direct `options.requiredWindowMs`), never other resources' windows.
+fn log_window(req: &SyncRequest) -> LogWindow {
   let name = Resource::AuthEvents.resource_name();
-  let direct = req
+  let valid = |w: f64| (w.is_finite() && w > 0.0).then_some(w as i64);
+  let mut widest = req
     .required_window_ms
     .as_ref()
     .and_then(|w| w.get(name))
-    .and_then(Value::as_f64);
+    .and_then(Value::as_f64)
+    .and_then(valid);
   let specs = req
     .fetch_specs
     .as_ref()
     .and_then(|s| s.get(name))
-    .and_then(Value::as_array)
-    .into_iter()
-    .flatten()
-    .filter_map(|spec| spec.get("requiredWindowMs").and_then(Value::as_f64));
-  direct
-    .into_iter()
-    .chain(specs)
-    .filter(|w| w.is_finite() && *w > 0.0)
-    .map(|w| w as i64)
-    .max()
+    .and_then(Value::as_array);
+  for spec in specs.into_iter().flatten() {
+    match spec.get("requiredWindowMs") {
+      // rawdash leaves the window out of a spec that wants everything.
+      None | Some(Value::Null) => return LogWindow::Unbounded,
+      Some(w) => {
+        if let Some(w) = w.as_f64().and_then(valid) {
+          widest = Some(widest.map_or(w, |x| x.max(w)));
+        }
+      }
+    }
+  }
+  match widest {
+    Some(w) => LogWindow::Widest(w.saturating_add(backfill::WINDOW_BUFFER_MS)),
+    None => LogWindow::Unnamed,
+  }
 }
 
 /// The state record's notion of "the org host": host and port of the origin.
@@ -121,6 +188,19 @@ pub struct PhasePlan {
   pub backfill: Option<BackfillPlan>,
   /// The factors fan-out.
   pub factors: Option<FactorPlan>,
+  /// A complete entity listing from its first page: its last page carries the
+  /// listing state record, and (with `reconcile`) the writer replaces the scope if
+  /// storage holds records the listing did not return.
+  pub listing: Option<Listing>,
+}
+
+/// What a complete entity listing does at its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+  /// The state entity to write once the listing is complete.
+  pub state_record: Value,
+  /// The writer collects the listed ids and replaces stale stored records.
+  pub reconcile: bool,
 }
 
 /// What [`plan_sync`] decided.
@@ -184,7 +264,7 @@ impl SyncPlan {
     json!({
       "phases": phases,
       "state": cursor::phases_json(&state),
-      "run": self.run.map(|r| json!({ "started": r.started_ms, "covered": r.covered_at_start_ms })),
+      "run": self.run.as_ref().map(cursor::run_json),
       "dedupeBefore": self.dedupe_before,
       "warnings": warnings,
     })
@@ -266,6 +346,8 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     ));
   }
   let backfill_on = req.backfill == Some(true);
+  let host = origin_key(origin);
+  let run_started = cursor.run.map_or(now_ms, |r| r.started_ms);
   let budget_ms = req.budget_ms.map(|b| b as i64).unwrap_or(DEFAULT_BUDGET_MS);
   let mut run = None;
 
@@ -304,10 +386,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         started_ms.saturating_add(budget_ms),
         &mut warnings,
       );
-      run = run.or(cursor.run).or(Some(RunInfo {
-        started_ms,
-        covered_at_start_ms: 0,
-      }));
+      run = run.or(cursor.run).or(Some(RunInfo::new(started_ms, 0)));
       phases.push(PhasePlan {
         resource,
         url: first_page_url(origin, resource, &EndpointQuery::default()),
@@ -316,6 +395,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         map: MapOptions::default(),
         backfill: None,
         factors: Some(plan),
+        listing: None,
       });
       continue;
     }
@@ -334,9 +414,9 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
           now_ms,
           full,
           since_ms,
-          widest_window_ms: widest_window_ms(req),
+          log_window: log_window(req),
           record: req.backfill_state.as_ref(),
-          host: &origin_key(origin),
+          host: &host,
           filter: AUTH_EVENT_FILTER,
           run: cursor.run,
           edge_done,
@@ -357,44 +437,116 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
             map: MapOptions::default(),
             backfill: Some(plan),
             factors: None,
+            listing: None,
           });
         }
         None => done.push(resource),
       }
       continue;
     }
-    let query = EndpointQuery {
-      updated_since: if full { None } else { since_ms.and_then(format_ms) },
-      log_since: log_since.clone(),
-      push_down: push_down_value(resource, req.fetch_specs.as_ref()),
+    if resource == Resource::AuthEvents {
+      // The System Log without a backfill-capable storage: one Link chain, cleared
+      // and re-read in full mode (the TypeScript package's behaviour).
+      let query = EndpointQuery {
+        log_since: log_since.clone(),
+        ..EndpointQuery::default()
+      };
+      let map = MapOptions {
+        events_after_ms,
+        published_window: None,
+      };
+      let (url, skip, clear) = match cursor.position(resource) {
+        Position::Done => {
+          done.push(resource);
+          continue;
+        }
+        Position::At { page, skip } => (page, skip, false),
+        // A backfill position reaching a handle that cannot keep the backfill state
+        // starts the phase over, like a fresh one.
+        Position::Start | Position::Backfill { .. } => (first_page_url(origin, resource, &query), 0, full),
+      };
+      phases.push(PhasePlan {
+        resource,
+        url,
+        skip,
+        clear,
+        map,
+        backfill: None,
+        factors: None,
+        listing: None,
+      });
+      continue;
+    }
+    // Entities: users, groups, apps.
+    let listing_state = match req.entity_states.as_ref().and_then(|s| s.get(resource.setting_name())) {
+      None => ListingState::default(),
+      Some(record) => ListingState::from_record(Some(record), resource, &host).unwrap_or_else(|reason| {
+        warnings.push((
+          "sync state ignored",
+          json!({ "resource": resource.resource_name(), "reason": reason }),
+        ));
+        ListingState::default()
+      }),
     };
-    let map = MapOptions {
-      events_after_ms: if resource == Resource::AuthEvents {
-        events_after_ms
+    // A replace that may have been cut short left a partial set: list everything.
+    let complete = full || listing_state.replacing;
+    let updated_since = if complete {
+      None
+    } else {
+      since_ms.map(|since| {
+        // rawdash's since is when the previous run ended; the last listing began
+        // earlier, and anything changed after its start may be missing.
+        let from = listing_state
+          .listed_from
+          .map_or(since - ENTITY_LOOKBACK_NO_STATE_MS, |listed| {
+            since.min(listed) - ENTITY_LOOKBACK_MS
+          });
+        from.min(since - ENTITY_LOOKBACK_MS)
+      })
+    };
+    let query = EndpointQuery {
+      updated_since: updated_since.and_then(format_ms),
+      log_since: None,
+      // A pushed-down filter is only safe where the scope is replaced: in an
+      // incremental listing `status eq "ACTIVE"` never returns a user who left it.
+      push_down: if complete {
+        push_down_value(resource, req.fetch_specs.as_ref())
       } else {
         None
       },
     };
+    let reconcile = req.reconcile == Some(true);
     let (url, skip, clear) = match cursor.position(resource) {
       Position::Done => {
         done.push(resource);
         continue;
       }
       Position::At { page, skip } => (page, skip, false),
-      // A backfill position reaching a handle that cannot keep the backfill state
-      // starts the phase over, like a fresh one.
-      Position::Start | Position::Backfill { .. } => (first_page_url(origin, resource, &query), 0, full),
+      Position::Start | Position::Backfill { .. } => {
+        (first_page_url(origin, resource, &query), 0, complete && !reconcile)
+      }
     };
+    let listing = Some(Listing {
+      state_record: ListingState::record(resource, &host, run_started, false),
+      reconcile: complete && reconcile,
+    });
     phases.push(PhasePlan {
       resource,
       url,
       skip,
       clear,
-      map,
+      map: MapOptions::default(),
       backfill: None,
       factors: None,
+      listing,
     });
   }
+  let run = run.or(cursor.run).unwrap_or_else(|| RunInfo::new(now_ms, 0));
+  let run = Some(RunInfo {
+    failing_since_ms: cursor.run.and_then(|r| r.failing_since_ms),
+    failures: cursor.run.map_or(0, |r| r.failures),
+    ..run
+  });
   Ok(SyncPlan {
     phases,
     done,
@@ -434,6 +586,15 @@ pub struct PageOut {
   /// The records are the complete factor lists of these users: a stored factor of
   /// theirs that is not among them was removed.
   pub replace_for: Option<Vec<String>>,
+  /// A page of a complete listing whose scope is reconciled at its end: the writer
+  /// collects the ids it lists.
+  pub reconcile: bool,
+  /// The first page of a listing (the writer starts a new id collection).
+  pub listing_start: bool,
+  /// The last page of a complete listing (Okta's own end): with `reconcile`, stored
+  /// records the listing did not return are stale and the scope is replaced; then
+  /// the state record is written.
+  pub listing_end: bool,
 }
 
 impl PageOut {
@@ -454,6 +615,9 @@ impl PageOut {
       state_record: None,
       dedupe: false,
       replace_for: None,
+      reconcile: false,
+      listing_start: false,
+      listing_end: false,
     }
   }
 
@@ -474,6 +638,9 @@ impl PageOut {
       "state": self.state_record,
       "dedupe": self.dedupe,
       "replaceFor": self.replace_for,
+      "reconcile": self.reconcile,
+      "listingStart": self.listing_start,
+      "listingEnd": self.listing_end,
     }));
     let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
     out.extend_from_slice(&head[..head.len() - 1]);
@@ -754,6 +921,8 @@ async fn run_phase(ctx: PhaseCtx, phase: PhasePlan) {
   let mut clear = phase.clear;
   let mut skip = phase.skip;
   let mut index = 0u64;
+  // A phase from its first page (not resumed mid-chain) starts a new listing.
+  let mut listing_start = skip == 0 && url.query_pairs().all(|(k, _)| k != "after");
   loop {
     let page = match ctx.fetch(resource, &url, phase.map, index).await {
       Fetch::Page(page) => page,
@@ -766,6 +935,9 @@ async fn run_phase(ctx: PhaseCtx, phase: PhasePlan) {
       },
       None => Position::Done,
     };
+    // Only Okta's own end of the chain proves the listing complete (a dropped
+    // next link does not).
+    let listing_end = page.next.is_none() && page.finished;
     let out = PageOut {
       resource,
       url: url.to_string(),
@@ -780,9 +952,16 @@ async fn run_phase(ctx: PhaseCtx, phase: PhasePlan) {
         skip,
       },
       after,
-      state_record: None,
+      state_record: phase
+        .listing
+        .as_ref()
+        .filter(|_| listing_end)
+        .map(|l| l.state_record.clone()),
       dedupe: false,
       replace_for: None,
+      reconcile: phase.listing.as_ref().is_some_and(|l| l.reconcile),
+      listing_start,
+      listing_end,
     };
     if !ctx.send(out).await {
       return;
@@ -794,6 +973,7 @@ async fn run_phase(ctx: PhaseCtx, phase: PhasePlan) {
     index += 1;
     clear = false;
     skip = 0;
+    listing_start = false;
   }
 }
 
@@ -804,9 +984,47 @@ enum Chain {
   Gap { from: i64, to: i64 },
 }
 
-/// The System Log as a backfill: the edge, then the gaps newest first, each page
-/// handed over with the state record that covers it. Stops at the run budget's
-/// deadline with a `backfill incomplete` log, or quietly at the chunk budget.
+/// The lower bound (Unix ms) a System Log request really applies: its `since`, else
+/// Okta's default of 7 days before its `until` (before now without one).
+fn effective_since(url: &Url, now_ms: i64) -> i64 {
+  let param = |name: &str| {
+    url
+      .query_pairs()
+      .find(|(k, _)| k == name)
+      .and_then(|(_, v)| parse_ms(&v))
+  };
+  param("since").unwrap_or_else(|| param("until").unwrap_or(now_ms) - backfill::OKTA_DEFAULT_SPAN_MS)
+}
+
+/// Whether a System Log `next` link still asks what `current` asked: the same filter
+/// and order, and `since`/`until` either kept or left out (Okta does not document
+/// which; a left-out `since` falls back to its default, which the reader accounts
+/// for). A link that changes any of them is not followed.
+fn link_keeps_query(next: &Url, current: &Url) -> Result<(), &'static str> {
+  let value = |url: &Url, name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+  for name in ["filter", "sortOrder"] {
+    if value(next, name) != value(current, name) {
+      return Err("the next link changes the query's filter or order");
+    }
+  }
+  for name in ["since", "until"] {
+    if let Some(v) = value(next, name) {
+      if value(current, name).as_deref() != Some(v.as_str()) {
+        return Err("the next link changes the query's time bounds");
+      }
+    }
+  }
+  Ok(())
+}
+
+/// The System Log as a backfill: the edge, then the gaps newest first in slices no
+/// wider than [`backfill::SLICE_MS`], each page handed over with the state record
+/// that covers it. A slice counts as covered only as far as its pages prove: its
+/// chain reached an event older than the slice (then it stops: nothing outside the
+/// slice is stored or paid for), or ended where the lower bound its requests really
+/// applied lies at or below the slice. What a chain could not prove is read again
+/// at once as a new bounded query. Stops at the run budget's deadline with a
+/// `backfill incomplete` log, or quietly at the chunk budget.
 async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
   let resource = Resource::AuthEvents;
   let origin = ctx.http.origin().clone();
@@ -814,14 +1032,14 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
   let had_gaps = !plan.gaps.is_empty();
   let mut edge_done = plan.edge_since.is_none();
   let mut edge_from = plan.edge_since;
-  let chains: Vec<Chain> = plan
+  let mut chains: std::collections::VecDeque<Chain> = plan
     .edge_since
     .map(|since| Chain::Edge { since })
     .into_iter()
     .chain(plan.gaps.iter().map(|&(from, to)| Chain::Gap { from, to }))
     .collect();
   let mut index = 0u64;
-  for chain in chains {
+  while let Some(chain) = chains.pop_front() {
     let (since, until) = match chain {
       Chain::Edge { since } => (since, None),
       Chain::Gap { from, to } => (from, Some(to)),
@@ -831,13 +1049,31 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       continue;
     };
     let mut url = log_range_url(&origin, &since_text, until_text.as_deref());
+    // The highest lower bound any request of this chain applied.
+    let mut applied_since = since;
     loop {
       let requested_at = wall_ms();
-      let page = match ctx.fetch(resource, &url, MapOptions::default(), index).await {
+      applied_since = applied_since.max(effective_since(&url, requested_at));
+      let map = MapOptions {
+        events_after_ms: None,
+        published_window: until.map(|to| (since, to)),
+      };
+      let mut page = match ctx.fetch(resource, &url, map, index).await {
         Fetch::Page(page) => page,
         Fetch::Failed => return,
         Fetch::Stopped => return finish_backfill(&ctx, &plan, (edge_done, edge_from), index, false).await,
       };
+      if let Some(next) = &page.next {
+        if let Err(reason) = link_keeps_query(next, &url) {
+          (ctx.log)(LogEvent {
+            level: Level::Warn,
+            event: "next link not followed",
+            fields: json!({ "resource": resource.resource_name(), "page": index, "reason": reason, "next": cut80(next.as_str()) }),
+          });
+          page.next = None;
+          page.finished = false;
+        }
+      }
       let at = Position::Backfill { edge_done, edge_from };
       let range = page.mapped.published_range;
       let covered = &mut plan.state.covered;
@@ -847,16 +1083,21 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       let short_edge_page = !plan.gaps.is_empty()
         && page.mapped.raw_items > 0
         && page.mapped.raw_items < Resource::AuthEvents.page_limit() as usize;
+      // Whether this chain goes on with the page's next link.
+      let mut follow = true;
       match chain {
         Chain::Edge { since } if page.finished => {
           covered.add(since, requested_at.max(since));
           edge_done = true;
         }
-        Chain::Edge { since } if short_edge_page => {
+        Chain::Edge { since } if short_edge_page || page.next.is_none() => {
+          // Caught up, or a link that cannot be followed: the next run's edge
+          // re-reads from the newest event seen.
           if let Some((_, newest)) = range {
             covered.add(since, newest + 1);
           }
           edge_done = true;
+          follow = false;
         }
         Chain::Edge { since } => {
           if let Some((_, newest)) = range {
@@ -865,19 +1106,45 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
             edge_from = edge_from.map(|from| from.max(newest + 1));
           }
         }
-        Chain::Gap { from, to } if page.finished => covered.add(from, to),
-        Chain::Gap { to, .. } => {
-          // Newest first: everything after the page's oldest instant is read (events
-          // at that very instant may continue on the next page).
-          if let Some((oldest, _)) = range {
-            covered.add(oldest + 1, to);
+        Chain::Gap { from, to } => {
+          let passed_below = range.is_some_and(|(oldest, _)| oldest < from);
+          if passed_below || (page.finished && applied_since <= from) {
+            covered.add(from, to);
+            follow = false;
+          } else {
+            // Newest first: everything after the page's oldest instant is read
+            // (events at that very instant may continue on the next page).
+            let proven_to = match range {
+              Some((oldest, _)) => (oldest + 1).min(to),
+              None => to,
+            };
+            let proven_from = if page.finished {
+              applied_since.min(proven_to)
+            } else {
+              proven_to
+            };
+            covered.add(proven_from, to);
+            if page.next.is_none() {
+              // The chain ended above the slice's bottom (a lower bound applied
+              // by the server, or a link not followed): read the rest as a new
+              // bounded query, unless nothing was gained (a server repeating itself).
+              if proven_from < to && proven_from > from {
+                chains.push_front(Chain::Gap { from, to: proven_from });
+              } else if proven_from >= to {
+                (ctx.log)(LogEvent {
+                  level: Level::Warn,
+                  event: "backfill slice unproven",
+                  fields: json!({ "resource": resource.resource_name(), "from": backfill::iso(from), "to": backfill::iso(to), "reason": "the System Log's pages proved nothing of this slice; it is read again next run" }),
+                });
+              }
+            }
           }
         }
       }
       let out = PageOut {
         resource,
         url: url.to_string(),
-        next: page.next.as_ref().map(Url::to_string),
+        next: page.next.as_ref().filter(|_| follow).map(Url::to_string),
         index,
         clear: false,
         skip: 0,
@@ -888,13 +1155,16 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
         dedupe: true,
         replace_for: None,
+        reconcile: false,
+        listing_start: false,
+        listing_end: false,
       };
       if !ctx.send(out).await {
         return;
       }
       index += 1;
       match page.next {
-        Some(next) if !(short_edge_page && matches!(chain, Chain::Edge { .. })) => url = next,
+        Some(next) if follow => url = next,
         _ => break,
       }
     }
@@ -987,7 +1257,103 @@ mod tests {
       .query_pairs()
       .map(|(k, v)| (k.into(), v.into()))
       .collect();
-    assert_eq!(q[1].1, "lastUpdated gt \"2024-05-01T00:00:00.000Z\"");
+    // No listing state: a rawdash run (<= 300 s) plus the consistency margin.
+    assert_eq!(q[1].1, "lastUpdated gt \"2024-04-30T23:50:00.000Z\"");
+  }
+
+  fn filter_of(url: &Url) -> Option<String> {
+    url
+      .query_pairs()
+      .find(|(k, _)| k == "filter")
+      .map(|(_, v)| v.into_owned())
+  }
+
+  #[test]
+  fn latest_looks_back_to_the_last_listing_and_never_pushes_filters_down() {
+    let since = "2024-05-31T12:00:00.000Z";
+    let since_ms = parse_ms(since).unwrap();
+    let host = origin_key(&origin());
+    let specs = json!({ "okta_user": [{ "filter": [{ "field": "status", "op": "eq", "value": "ACTIVE" }] }] });
+    let mut r = req("latest");
+    r.since = Some(json!(since));
+    r.fetch_specs = Some(specs.clone());
+    // The last users listing began 4 minutes before the previous run ended.
+    r.entity_states = Some(json!({
+      "users": ListingState::record(Resource::Users, &host, since_ms - 240_000, false),
+    }));
+    let plan = plan_sync(&r, &origin()).unwrap();
+    let users = filter_of(&plan.phases[0].url).unwrap();
+    assert_eq!(
+      users,
+      format!(
+        "lastUpdated gt \"{}\"",
+        format_ms(since_ms - 240_000 - ENTITY_LOOKBACK_MS).unwrap()
+      )
+    );
+    assert!(!users.contains("ACTIVE"), "{users}");
+    // Full mode pushes the single widget filter down (its scope is replaced).
+    let mut f = req("full");
+    f.fetch_specs = Some(specs);
+    f.reconcile = Some(true);
+    let plan = plan_sync(&f, &origin()).unwrap();
+    assert!(filter_of(&plan.phases[0].url).unwrap().contains("status eq \"ACTIVE\""));
+    assert!(!plan.phases[0].clear, "reconciled at the end, not cleared first");
+    assert!(plan.phases[0].listing.as_ref().unwrap().reconcile);
+    // A replace that may have been cut short: the next latest run lists everything.
+    r.entity_states = Some(json!({
+      "users": ListingState::record(Resource::Users, &host, since_ms - 240_000, true),
+    }));
+    r.reconcile = Some(true);
+    let plan = plan_sync(&r, &origin()).unwrap();
+    assert!(!filter_of(&plan.phases[0].url).unwrap().contains("lastUpdated"));
+    assert!(plan.phases[0].listing.as_ref().unwrap().reconcile);
+  }
+
+  #[test]
+  fn the_log_window_is_the_sign_in_specs_plus_a_day() {
+    let day = 86_400_000.0;
+    let mut r = req("full");
+    r.fetch_specs = Some(
+      json!({ "okta_user": [{ "requiredWindowMs": 90.0 * day }], "okta_auth_event": [{ "requiredWindowMs": 7.0 * day }, { "filter": [], "requiredWindowMs": 3.0 * day }] }),
+    );
+    assert_eq!(log_window(&r), LogWindow::Widest(8 * 86_400_000));
+    r.fetch_specs = Some(json!({ "okta_auth_event": [{ "requiredWindowMs": 7.0 * day }, { "filter": [] }] }));
+    assert_eq!(log_window(&r), LogWindow::Unbounded);
+    r.fetch_specs = Some(json!({ "okta_user": [{ "requiredWindowMs": 90.0 * day }] }));
+    assert_eq!(log_window(&r), LogWindow::Unnamed);
+  }
+
+  #[test]
+  fn effective_since_and_link_checks_follow_okta_defaults() {
+    let url = |q: &str| Url::parse(&format!("https://acme.okta.com/api/v1/logs?{q}")).unwrap();
+    let now = 1_717_200_000_000;
+    let until = parse_ms("2024-05-20T00:00:00.000Z").unwrap();
+    assert_eq!(
+      effective_since(&url("until=2024-05-20T00:00:00.000Z&after=x"), now),
+      until - backfill::OKTA_DEFAULT_SPAN_MS
+    );
+    assert_eq!(
+      effective_since(&url("after=x"), now),
+      now - backfill::OKTA_DEFAULT_SPAN_MS
+    );
+    assert_eq!(
+      effective_since(&url("since=2024-05-19T00:00:00.000Z"), now),
+      until - 86_400_000
+    );
+    let current = url("filter=f&sortOrder=DESCENDING&since=2024-05-19T00:00:00.000Z&until=2024-05-20T00:00:00.000Z");
+    assert!(link_keeps_query(
+      &url("filter=f&sortOrder=DESCENDING&until=2024-05-20T00:00:00.000Z&after=1"),
+      &current
+    )
+    .is_ok());
+    assert!(link_keeps_query(&current, &current).is_ok());
+    assert!(link_keeps_query(
+      &url("filter=f&sortOrder=DESCENDING&since=2024-05-19T01:00:00.000Z&after=1"),
+      &current
+    )
+    .is_err());
+    assert!(link_keeps_query(&url("sortOrder=DESCENDING&after=1"), &current).is_err());
+    assert!(link_keeps_query(&url("filter=f&after=1"), &current).is_err());
   }
 
   #[test]
@@ -1100,6 +1466,9 @@ mod tests {
       state_record: None,
       dedupe: false,
       replace_for: None,
+      reconcile: false,
+      listing_start: false,
+      listing_end: false,
     };
     let v: Value = serde_json::from_slice(&p.to_json_bytes()).unwrap();
     assert_eq!(v["records"][0]["a"], 1);

@@ -136,6 +136,12 @@ class OktaConnector {
   #client = null
   #logger
   #warnedNoBackfill = false
+  // Ids listed so far by each complete entity listing of the current run, by phase:
+  // at the listing's end, stored records not among them are stale.
+  #listings = new Map()
+  // The last transient failure of the current run (thrown once the run budget is
+  // used up without progress).
+  #lastFailure = null
 
   constructor(settings, creds, ctx) {
     const raw = settings ?? {}
@@ -271,6 +277,8 @@ class OktaConnector {
       backfill,
       backfillState: backfill ? await readSyncState(storage, logger, definition.backfillState) : null,
       factorsState: backfill && this.#syncsFactors(options) ? await readSyncState(storage, logger, definition.factorsState) : null,
+      entityStates: backfill ? await readListingStates(storage, logger) : null,
+      reconcile: typeof storage?.queryEntities === 'function',
       budgetMs: this.#ctx.syncBudgetMs ?? (this.#settings.syncBudgetSeconds ?? definition.defaultSyncBudgetSeconds) * 1000,
     }
     let plan
@@ -280,7 +288,8 @@ class OktaConnector {
       throw fromNative(err)
     }
     const state = plan.state
-    const run = plan.run
+    let run = plan.run
+    const runDeadline = run.started + request.budgetMs
     const cursorNow = () => client.encodeCursor({ phases: state, run })
     if (plan.phases.length === 0) {
       for (const w of plan.warnings) logger.warn(w.event, w.fields)
@@ -313,6 +322,8 @@ class OktaConnector {
     let finishing = false
     const chunkTimer = setTimeout(finish, Math.max(0, budget - (Date.now() - started)))
     let failure = null
+    // Whether Okta answered any page in this call (a failure streak ends then).
+    let progressed = false
     const skipped = []
     // Stored factors by user, read once a chunk when a factor batch arrives.
     let factorIndex = null
@@ -342,6 +353,8 @@ class OktaConnector {
         const { shape, scope } = BY_SETTING[phase]
         const isEvent = shape === 'event'
         const records = item.records
+        if (item.url) progressed = true
+        if (item.reconcile) this.#collectListed(phase, run.started, item)
         if (isEvent && canQuery && records.length > item.skip) {
           // Events may be stored already: a backfill page can overlap what an earlier
           // run stored (late-event look-back, an uncertain batch cut by an abort,
@@ -377,6 +390,16 @@ class OktaConnector {
           }
           if (slice.length === 0) break
         }
+        if (item.listingEnd && item.reconcile) {
+          const listing = this.#listings.get(phase)
+          this.#listings.delete(phase)
+          if (listing?.run === run.started) {
+            const finished = await replaceStale(storage, scope.types[0], listing.ids, item.state, logger, signal)
+            if (!finished) break
+          } else {
+            logger.warn('stale check skipped', { resource: item.resource, reason: 'the listing began in another connector instance; records Okta no longer has are removed at the next full sync' })
+          }
+        }
         if (item.state) {
           await storage.entity(item.state)
           if (signal?.aborted) break
@@ -400,13 +423,96 @@ class OktaConnector {
     // A fresh sync whose every resource was refused cannot do anything: that is the
     // credential's problem, raised as the auth error it is.
     if (!failure && !options.cursor && skipped.length > 0 && skipped.length === plan.phases.length) failure = skipped[0]
+    if (failure && (failure.kind === 'auth' || failure.kind === 'client_bug')) throw failure
+    // Failures in a row (Okta's 5xx, timeouts, resets): the host re-calls at once and
+    // records success if the run ends "done", so the streak is tracked across calls
+    // and thrown once the run budget is used up without progress.
+    if (failure) {
+      this.#lastFailure = { run: run.started, error: failure }
+      run = progressed || run.failingSince == null ? { ...run, failingSince: Date.now(), failures: 1 } : { ...run, failures: (run.failures ?? 0) + 1 }
+    } else if (progressed && run.failingSince != null) {
+      run = { ...run, failingSince: undefined, failures: 0 }
+    }
+    if (run.failingSince != null && Date.now() >= runDeadline) throw this.#failureToThrow(run)
     const cursor = cursorNow()
     if (failure) {
-      if (failure.kind === 'auth' || failure.kind === 'client_bug') throw failure
+      // Back off here: the host calls again at once.
+      await waitOrAbort(retryDelayMs(run.failures, Math.min(runDeadline, started + budget) - Date.now()), signal)
+      if (Date.now() >= runDeadline && !signal?.aborted) throw this.#failureToThrow(run)
       return { done: false, cursor, transientError: failure }
     }
     return cursor == null ? { done: true } : { done: false, cursor }
   }
+
+  /** The error a failed run reports: the last failure Okta gave this run. */
+  #failureToThrow(run) {
+    const last = this.#lastFailure?.run === run.started ? this.#lastFailure.error : null
+    this.#lastFailure = null
+    if (last) return last
+    return new OktaConnectorError({ code: 'OKTA_NETWORK', message: `Okta kept failing for ${Math.round((Date.now() - run.failingSince) / 1000)} s (${run.failures} attempts) until the run budget was used up; nothing more could be fetched this run.` })
+  }
+
+  /** Adds a reconciled listing page's ids to the run's collection (a first page starts one). */
+  #collectListed(phase, runStarted, item) {
+    if (item.listingStart) this.#listings.set(phase, { run: runStarted, ids: new Set() })
+    const listing = this.#listings.get(phase)
+    if (listing?.run !== runStarted) return
+    for (const r of item.records) listing.ids.add(r.id)
+  }
+}
+
+/** How long a call waits before returning a transient failure: exponential with jitter, 1 s to 30 s, within `leftMs`. */
+function retryDelayMs(failures, leftMs) {
+  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, (failures ?? 1) - 1))
+  return Math.max(0, Math.min(leftMs, base * (0.5 + Math.random() * 0.5)))
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function waitOrAbort(ms, signal) {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
+
+/**
+ * A complete listing ended: stored records of `type` that it did not return no
+ * longer exist in Okta (or left the listing's scope). rawdash cannot delete one
+ * entity, so the scope is replaced by the stored records the listing did return,
+ * in one quick burst of <= MAX_BATCH-row batches. The state record is marked
+ * `replacing` first: if the burst is cut short, the next run lists everything
+ * again. Returns false when aborted mid-burst.
+ */
+async function replaceStale(storage, type, listedIds, stateRecord, logger, signal) {
+  const stored = (await storage.queryEntities({ type })) ?? []
+  const keep = []
+  for (const e of stored) if (listedIds.has(e?.id)) keep.push({ type, id: e.id, attributes: e.attributes ?? {}, updated_at: e.updated_at ?? 0 })
+  const removed = stored.length - keep.length
+  if (removed === 0) return true
+  if (stateRecord) {
+    await storage.entity({ ...stateRecord, attributes: { ...stateRecord.attributes, replacing: true } })
+    if (signal?.aborted) return false
+  }
+  const started = Date.now()
+  for (let i = 0; i === 0 || i < keep.length; i += MAX_BATCH) {
+    await storage.entities(keep.slice(i, i + MAX_BATCH), { types: i === 0 ? [type] : [] })
+    if (signal?.aborted) return false
+  }
+  logger.info('stale records replaced', { resource: type, removed, kept: keep.length, duration_ms: Date.now() - started })
+  return true
+}
+
+/** Stored listing states of the entity phases, by phase (null where none or unreadable). */
+async function readListingStates(storage, logger) {
+  const out = {}
+  for (const { phase, type, id } of definition.listingStates) out[phase] = await readSyncState(storage, logger, { type, id })
+  return out
 }
 
 /** Stored `okta_factor` entities by user id. */
