@@ -142,53 +142,131 @@ export interface GuardableStorage {
   guarded(signal?: AbortSignal): StorageHandle
 }
 
+/** A widget filter clause (rawdash's `FilterClause`). */
+export type HostFilterClause = NonNullable<NonNullable<SyncOptions['fetchSpecs']>[string][number]['filter']>[number]
+
+/** One fetch spec: a distinct widget filter and its window (none: everything). */
+export interface HostFetchSpec {
+  filter?: HostFilterClause[]
+  requiredWindowMs?: number
+}
+
+/** A widget as rawdash's config holds it (only what the runner reads). */
+export interface HostWidgetLike {
+  kind: string
+  window?: string
+  /** status widgets: the connector name(s). */
+  source?: string | string[]
+  /** A metric from defineMetric (`connectorId`), or with `connector: { name }`. */
+  metric?: HostMetricLike | HostMetricLike[]
+  [key: string]: unknown
+}
+
+export interface HostMetricLike {
+  connectorId?: string
+  connector?: { name: string }
+  shape?: string
+  name?: string
+  entityType?: string
+  window?: string
+  filter?: HostFilterClause[]
+  [key: string]: unknown
+}
+
+/** rawdash's `dashboards`: `{ name: { widgets: { id: widget } } }`. */
+export type HostDashboards = Record<string, { widgets: Record<string, HostWidgetLike> }>
+
 /** Options of `new ServerRunner()`: rawdash's server defaults unless set. */
 export interface ServerRunnerOptions {
+  /**
+   * The dashboards (or the whole config `{ dashboards }`): `resources` and `fetchSpecs`
+   * are derived from them as rawdash does. A connector no widget references is not synced.
+   */
+  dashboards?: HostDashboards | { dashboards: HostDashboards }
+  /** The connector entry's `name` that widgets reference (default `'okta'`). */
+  connectorName?: string
+  /**
+   * `'next'` (default): rawdash's planSync (full on the first run and when a window is
+   * due, else latest since the last success's end). `'released'` (0.28.x): every run full.
+   */
+  policy?: 'next' | 'released'
+  /** How often a due backfill runs full (default 3600000; `backfillEveryMs` is an alias). */
+  cadenceMs?: number
+  backfillEveryMs?: number
+  /** `false`: a storage without the connector-state methods (every run full). Default true. */
+  connectorState?: boolean
   /** One run's whole budget, all its `sync()` calls (default 300000). */
   timeoutMs?: number
   /** Most `sync()` calls of a run (default 1000). */
   maxCalls?: number
-  /** The widest widget window per resource name, e.g. `{ okta_auth_event: 30 * 86400000 }`. */
-  requiredWindowMs?: Record<string, number>
-  /** Widget filters per resource name, passed as `options.fetchSpecs`. */
-  fetchSpecs?: SyncOptions['fetchSpecs']
-  /** Resource names the widgets use, passed as `options.resources`. */
-  resources?: string[]
-  /** A full run again this long after the last successful full run when a widget has a window (default 3600000). */
-  backfillEveryMs?: number
-  /** The clock (default `Date.now`). */
+  /** How long `run()` waits for a call abandoned at the timeout to return (default 60000). */
+  settleMs?: number
+  /** The clock (default `Date.now`), for scaled time. */
   now?(): number
+  /** Without `dashboards`: fetch specs passed as given (older harness option). */
+  fetchSpecs?: Record<string, HostFetchSpec[]>
+  /** Without `dashboards`: the widest window per resource, turned into fetch specs (never passed to sync()). */
+  requiredWindowMs?: Record<string, number>
+  /** Without `dashboards`: resource names passed as `options.resources`. */
+  resources?: string[]
 }
 
 /** What the server recorded about one run. */
 export interface ServerRunRecord {
-  mode: 'full' | 'latest'
+  connector: string
+  policy: 'next' | 'released'
+  /** `null` when skipped. */
+  mode: 'full' | 'latest' | null
   since?: string
+  /** The run was a due backfill (a success stamps `lastBackfillAt`). */
+  backfillDue: boolean
+  /** No widget references the connector: nothing was called. */
+  skipped: boolean
+  reason?: string
   startedAt: number
+  /** When the server considered the run over (success, failure or timeout). */
+  endedAt: number
+  ms: number
   /** The run finished (`{ done: true }`) within its timeout. */
   ok: boolean
   calls: number
-  /** `'timeout'` when the run was aborted and its cursor discarded, or the error thrown. */
-  error: unknown
-  ms: number
+  /** Results that carried `transientError` (ignored by the server). */
+  transientErrors: number
+  /** The failure as rawdash records it: the thrown message, or "<name> timed out after <ms>ms". */
+  error: string | null
+  /** The thrown error itself (its `kind`, `code`), or the timeout's AbortError. */
+  thrown: unknown
+  /** After a timeout: how long the abandoned call took to return. */
+  settledMs?: number
 }
 
 /**
- * rawdash's server sync runner: picks `full` on the first run and, when a widget
- * declares a window, hourly (with `since` = now - widest window - 1 day), else
- * `latest` since the last successful run; gives a run one timeout for all its
- * `sync()` calls, then aborts it, records a failure and discards the cursor.
+ * rawdash's server sync runner. `resources` and `fetchSpecs` come from the dashboards
+ * (one spec per distinct widget filter); the mode from the policy; full mode's `since`
+ * is now - the widest window over all resources - 1 day. It calls `sync()` until done
+ * (cursor passed back, `transientError` ignored, at most `maxCalls`), aborts the whole
+ * run after `timeoutMs`, and stamps success at the run's end.
  */
 export declare class ServerRunner {
-  constructor(connector: SyncableConnector, storage: GuardableStorage, options?: ServerRunnerOptions)
+  constructor(connector: SyncableConnector, storage: GuardableStorage | StorageHandle, options?: ServerRunnerOptions)
+  /** The connector name the runner schedules. */
+  readonly name: string
+  /** Whether any widget references the connector (else runs are skipped). */
+  readonly referenced: boolean
+  /** The resource names passed as `options.resources` (a Set, possibly empty). */
+  readonly resources: ReadonlySet<string> | undefined
+  /** The fetch specs passed as `options.fetchSpecs`. */
+  readonly fetchSpecs: Record<string, HostFetchSpec[]> | undefined
   /** One record per run, oldest first. */
   readonly runs: ServerRunRecord[]
-  /** Start of the last successful run (ms), or null. */
-  lastSuccessAt: number | null
-  /** Start of the last successful full run (ms), or null. */
-  lastFullAt: number | null
+  /** End of the last successful run (ms), or null. */
+  lastSyncAt: number | null
+  /** End of the last successful due backfill (ms), or null. */
+  lastBackfillAt: number | null
+  /** The widest window over all resources (ms), or 0. */
+  widestWindowMs(): number
   /** The mode and since the server would choose at `now`. */
-  choose(now: number): { mode: 'full' | 'latest'; since?: string }
+  choose(now: number): { mode: 'full' | 'latest'; since?: string; backfillDue: boolean }
   /** Runs once, as the server's scheduler would. */
   run(): Promise<ServerRunRecord>
 }
