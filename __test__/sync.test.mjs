@@ -404,3 +404,35 @@ test('a 403 on one resource skips it with a warning naming the permission; the o
     await assert.rejects(runSync(connector, new MemoryStorage(), { mode: 'full' }), (err) => err.kind === 'auth' && err.code === 'OKTA_FORBIDDEN')
   })
 })
+
+test('a scope replace cut short by an abort heals: the next run, even latest, lists every user again', async () => {
+  await withSim(ORG, async (sim) => {
+    const storage = new MemoryStorage()
+    await runSync(connectorFor(sim).connector, storage, { mode: 'full' })
+    sim.org.deleteUser(0)
+    // Abort the next full sync right after the replace's first (clearing) batch.
+    const controller = new AbortController()
+    const inner = storage.guarded(controller.signal)
+    const handle = {
+      ...inner,
+      entities: async (list, scope) => {
+        const out = await inner.entities(list, scope)
+        if (scope?.types?.includes('okta_user')) controller.abort()
+        return out
+      },
+    }
+    const logger = captureLogger()
+    const first = await connectorFor(sim, {}, { logger }).connector.sync({ mode: 'full', resources: new Set(['okta_user']) }, handle, controller.signal)
+    assert.equal(first.done, false)
+    const state = await storage.getEntity('okta_sync_state', 'users')
+    assert.equal(state.attributes.replacing, true, 'the cut replace is recorded')
+    // The host's next run is latest (its last success is recent): it must still list everything.
+    sim.resetLog()
+    await runSync(connectorFor(sim, {}, { logger }).connector, storage, { mode: 'latest', since: new Date().toISOString(), resources: new Set(['okta_user']) })
+    assert.ok(!byBucket(sim, 'users')[0].query.filter.includes('lastUpdated'), 'a complete listing')
+    assert.deepEqual((await stored(storage)).users, expectedRecords(sim.org).users)
+    assert.equal((await storage.getEntity('okta_sync_state', 'users')).attributes.replacing, false)
+    // The cut replace had already dropped the stale user; the healing listing only refills.
+    assert.equal(logger.named('stale records replaced').length, 0)
+  })
+})

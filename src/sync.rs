@@ -317,6 +317,12 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       .filter(|r| names.iter().any(|n| n == r.setting_name()))
       .collect(),
   };
+  if req.resources.as_ref().is_some_and(Vec::is_empty) {
+    warnings.push((
+      "no resources requested",
+      json!({ "reason": "the host named no resource (only a status widget uses this connector): the default resources are synced so its health reflects Okta" }),
+    ));
+  }
   let wanted = |r: Resource| match &req.resources {
     Some(names) if !names.is_empty() => names.iter().any(|n| n == r.resource_name()),
     _ => true,
@@ -1039,6 +1045,8 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
     .chain(plan.gaps.iter().map(|&(from, to)| Chain::Gap { from, to }))
     .collect();
   let mut index = 0u64;
+  // Links not followed this run (the first is warned about, the rest counted).
+  let mut links_refused = 0u64;
   while let Some(chain) = chains.pop_front() {
     let (since, until) = match chain {
       Chain::Edge { since } => (since, None),
@@ -1065,11 +1073,14 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       };
       if let Some(next) = &page.next {
         if let Err(reason) = link_keeps_query(next, &url) {
-          (ctx.log)(LogEvent {
-            level: Level::Warn,
-            event: "next link not followed",
-            fields: json!({ "resource": resource.resource_name(), "page": index, "reason": reason, "next": cut80(next.as_str()) }),
-          });
+          links_refused += 1;
+          if links_refused == 1 {
+            (ctx.log)(LogEvent {
+              level: Level::Warn,
+              event: "next link not followed",
+              fields: json!({ "resource": resource.resource_name(), "page": index, "reason": reason, "next": cut80(next.as_str()), "remedy": "the rest of the range is read as a new bounded query; later cases this run are counted in 'backfill complete'" }),
+            });
+          }
           page.next = None;
           page.finished = false;
         }
@@ -1170,10 +1181,12 @@ async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
     }
   }
   if had_gaps {
+    let mut fields = backfill::progress(&plan, wall_ms());
+    fields["next_links_not_followed"] = json!(links_refused);
     (ctx.log)(LogEvent {
       level: Level::Info,
       event: "backfill complete",
-      fields: backfill::progress(&plan, wall_ms()),
+      fields,
     });
   }
   finish_backfill(&ctx, &plan, (edge_done, edge_from), index, true).await
