@@ -7,6 +7,12 @@ import { MemoryStorage, runSync } from '../src/js/host.mjs'
 export const { startSimulator, SIGN_IN_EVENT_TYPES } = simulator
 export { OktaConnector, MemoryStorage, runSync }
 
+/**
+ * The readings of Okta's undocumented System Log paging a suite runs under (the
+ * simulator's `logNextSince`): both by default; OKTA_SIM_LOG_NEXT runs one.
+ */
+export const LOG_READINGS = process.env.OKTA_SIM_LOG_NEXT ? [process.env.OKTA_SIM_LOG_NEXT] : ['keep', 'drop']
+
 /** Runs `fn(sim)` against a fresh simulator, always closing it. */
 export async function withSim(options, fn) {
   const sim = await startSimulator(options)

@@ -6,9 +6,11 @@
 // .ci/run sets 200). A failure prints the seed; rerun one with OKTA_PROPERTY_SEED.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { withSim, connectorFor, expectedRecords, stored, MemoryStorage, runSync, captureLogger } from './helpers.mjs'
+import { withSim, connectorFor, expectedRecords, stored, MemoryStorage, runSync, captureLogger, LOG_READINGS } from './helpers.mjs'
 
 const CASES = Number(process.env.OKTA_PROPERTY_CASES ?? 40)
+// The cases are shared out between the readings of Okta's next links (LOG_READINGS).
+const CASES_PER_READING = Math.ceil(CASES / LOG_READINGS.length)
 const FIXED_SEED = process.env.OKTA_PROPERTY_SEED ? Number(process.env.OKTA_PROPERTY_SEED) : null
 const FAST_RETRY = { minDelayMs: 5, maxDelayMs: 40, maxAttempts: 6 }
 
@@ -99,100 +101,103 @@ async function interruptedRun(sim, options, random, ctx) {
   throw new Error('no progress after 400 calls')
 }
 
-test(`exactly-once: ${CASES} seeded random interruption schedules match a clean run`, { timeout: 600_000 }, async () => {
-  const master = FIXED_SEED ?? (Date.now() % 1_000_000)
-  const orgsNeeded = Math.max(1, Math.ceil(CASES / 20))
-  let done = 0
-  for (let o = 0; o < orgsNeeded && done < CASES; o++) {
-    const orgSeed = master + o
-    const r = rng(orgSeed)
-    const unlimited = { limit: 1_000_000, windowMs: 60_000 }
-    const org = {
-      users: Math.floor(r() * 700),
-      groups: Math.floor(r() * 300),
-      events: Math.floor(r() * 3500),
-      seed: orgSeed,
-      latencyMs: 1,
-      latencyJitterMs: 3,
-      // Hundreds of interrupted chunks would otherwise (rightly) be paced by the default limits.
-      rateLimits: { users: unlimited, groups: unlimited, logs: unlimited },
-    }
-    await withSim(org, async (sim) => {
-      const sinceMs = Date.now() - Math.floor(r() * 4 * 24 * 3600 * 1000)
-      for (let c = 0; c < 20 && done < CASES; c++, done++) {
-        const caseSeed = orgSeed * 1000 + c
-        const random = rng(caseSeed)
-        const mode = random() < 0.7 ? 'full' : 'latest'
-        const options = { mode, since: random() < 0.5 || mode === 'latest' ? new Date(sinceMs).toISOString() : undefined }
-        const ctx = { chunkBudgetMs: random() < 0.5 ? 0 : 30_000, settings: random() < 0.2 ? { resources: ['auth_events'] } : {} }
-        const context = `case seed ${caseSeed} (OKTA_PROPERTY_SEED=${master}, org ${JSON.stringify(org)}, ${JSON.stringify(options)}, ${JSON.stringify(ctx)})`
-        const clean = new MemoryStorage()
-        const cleanRun = await runSync(connectorFor(sim, ctx.settings).connector, clean, options)
-        assert.equal(cleanRun.done, true, context)
-        if (process.env.OKTA_PROPERTY_DEBUG) console.error(context)
-        const { base } = await interruptedRun(sim, options, random, ctx)
-        await assertSameStorage(base, clean, context)
+for (const logNextSince of LOG_READINGS) {
+  test(`exactly-once: ${CASES_PER_READING} seeded random interruption schedules match a clean run (next links: ${logNextSince})`, { timeout: 600_000 }, async () => {
+    const master = FIXED_SEED ?? (Date.now() % 1_000_000)
+    const orgsNeeded = Math.max(1, Math.ceil(CASES_PER_READING / 20))
+    let done = 0
+    for (let o = 0; o < orgsNeeded && done < CASES_PER_READING; o++) {
+      const orgSeed = master + o
+      const r = rng(orgSeed)
+      const unlimited = { limit: 1_000_000, windowMs: 60_000 }
+      const org = {
+        users: Math.floor(r() * 700),
+        groups: Math.floor(r() * 300),
+        events: Math.floor(r() * 3500),
+        seed: orgSeed,
+        latencyMs: 1,
+        latencyJitterMs: 3,
+        // Hundreds of interrupted chunks would otherwise (rightly) be paced by the default limits.
+        rateLimits: { users: unlimited, groups: unlimited, logs: unlimited },
+        logNextSince,
       }
+      await withSim(org, async (sim) => {
+        const sinceMs = Date.now() - Math.floor(r() * 4 * 24 * 3600 * 1000)
+        for (let c = 0; c < 20 && done < CASES_PER_READING; c++, done++) {
+          const caseSeed = orgSeed * 1000 + c
+          const random = rng(caseSeed)
+          const mode = random() < 0.7 ? 'full' : 'latest'
+          const options = { mode, since: random() < 0.5 || mode === 'latest' ? new Date(sinceMs).toISOString() : undefined }
+          const ctx = { chunkBudgetMs: random() < 0.5 ? 0 : 30_000, settings: random() < 0.2 ? { resources: ['auth_events'] } : {} }
+          const context = `case seed ${caseSeed} (OKTA_PROPERTY_SEED=${master}, OKTA_SIM_LOG_NEXT=${logNextSince}, org ${JSON.stringify(org)}, ${JSON.stringify(options)}, ${JSON.stringify(ctx)})`
+          const clean = new MemoryStorage()
+          const cleanRun = await runSync(connectorFor(sim, ctx.settings).connector, clean, options)
+          assert.equal(cleanRun.done, true, context)
+          if (process.env.OKTA_PROPERTY_DEBUG) console.error(context)
+          const { base } = await interruptedRun(sim, options, random, ctx)
+          await assertSameStorage(base, clean, context)
+        }
+      })
+    }
+    assert.equal(done, CASES_PER_READING)
+  })
+
+  const MATRIX = ['500', '502', '503', '504', 'reset', 'truncate', 'malformed', 'html', '429', 'concurrency429', 'slow']
+
+  for (const type of [...MATRIX, 'mixed']) {
+    test(`fault matrix: ${type} at a few percent converges to a clean run or ends typed, never duplicated (next links: ${logNextSince})`, { timeout: 120_000 }, async () => {
+      const faults =
+        type === 'mixed'
+          ? MATRIX.map((t) => ({ type: t, rate: 0.02, delayMs: 3000 }))
+          : [{ type, rate: type === 'slow' ? 0.05 : 0.08, delayMs: 3000 }]
+      const org = { users: 650, groups: 220, events: 4200, seed: 11, rateLimits: { users: { limit: 600, windowMs: 1000 }, groups: { limit: 600, windowMs: 1000 }, logs: { limit: 600, windowMs: 1000 } }, logNextSince }
+      await withSim(org, async (sim) => {
+        const clean = new MemoryStorage()
+        await runSync(connectorFor(sim).connector, clean, { mode: 'full' })
+        sim.resetLog()
+        sim.setOptions({ faults })
+        const storage = new MemoryStorage()
+        const { connector } = connectorFor(sim, { requestTimeoutMs: 1000 }, { retry: FAST_RETRY, chunkBudgetMs: 0 })
+        let run
+        try {
+          run = await runSync(connector, storage, { mode: 'full' }, { maxTransient: 50 })
+        } catch (err) {
+          assert.ok(['auth', 'client_bug', 'transient', 'upstream_bug', 'rate_limit'].includes(err.kind), `typed error, got ${err}`)
+          return
+        }
+        assert.ok(sim.stats().faults > 0, 'faults fired')
+        if (run.done) {
+          await assertSameStorage(storage, clean, `fault ${type}`)
+        } else {
+          assert.ok(run.error?.kind, 'ended with a typed error')
+          const events = (await stored(storage)).events.map((e) => e.attributes.uuid)
+          assert.equal(new Set(events).size, events.length, 'no duplicate even when ending early')
+        }
+      })
     })
   }
-  assert.equal(done, CASES)
-})
 
-const MATRIX = ['500', '502', '503', '504', 'reset', 'truncate', 'malformed', 'html', '429', 'concurrency429', 'slow']
-
-for (const type of [...MATRIX, 'mixed']) {
-  test(`fault matrix: ${type} at a few percent converges to a clean run or ends typed, never duplicated`, { timeout: 120_000 }, async () => {
-    const faults =
-      type === 'mixed'
-        ? MATRIX.map((t) => ({ type: t, rate: 0.02, delayMs: 3000 }))
-        : [{ type, rate: type === 'slow' ? 0.05 : 0.08, delayMs: 3000 }]
-    const org = { users: 650, groups: 220, events: 4200, seed: 11, rateLimits: { users: { limit: 600, windowMs: 1000 }, groups: { limit: 600, windowMs: 1000 }, logs: { limit: 600, windowMs: 1000 } } }
-    await withSim(org, async (sim) => {
-      const clean = new MemoryStorage()
-      await runSync(connectorFor(sim).connector, clean, { mode: 'full' })
-      sim.resetLog()
-      sim.setOptions({ faults })
+  test(`late events: an incremental sync picks up an event Okta indexed after the last sync, without duplicating any (next links: ${logNextSince})`, async () => {
+    await withSim({ users: 20, groups: 2, events: 400, logNextSince }, async (sim) => {
       const storage = new MemoryStorage()
-      const { connector } = connectorFor(sim, { requestTimeoutMs: 1000 }, { retry: FAST_RETRY, chunkBudgetMs: 0 })
-      let run
-      try {
-        run = await runSync(connector, storage, { mode: 'full' }, { maxTransient: 50 })
-      } catch (err) {
-        assert.ok(['auth', 'client_bug', 'transient', 'upstream_bug', 'rate_limit'].includes(err.kind), `typed error, got ${err}`)
-        return
-      }
-      assert.ok(sim.stats().faults > 0, 'faults fired')
-      if (run.done) {
-        await assertSameStorage(storage, clean, `fault ${type}`)
-      } else {
-        assert.ok(run.error?.kind, 'ended with a typed error')
-        const events = (await stored(storage)).events.map((e) => e.attributes.uuid)
-        assert.equal(new Set(events).size, events.length, 'no duplicate even when ending early')
-      }
+      await runSync(connectorFor(sim).connector, storage, { mode: 'full' })
+      const lastSync = new Date().toISOString()
+      // Persisted now, but published 3 minutes before the last sync.
+      const [late] = sim.addEvents([{ eventType: 'user.session.start', published: new Date(Date.now() - 3 * 60_000).toISOString() }])
+      const [fresh] = sim.addEvents([{ eventType: 'user.authentication.sso', published: new Date(Date.now() + 1000).toISOString() }])
+      // Okta's polling filters on persistence time, so even an hour-late event shows up.
+      const [veryLate] = sim.addEvents([{ eventType: 'user.authentication.auth_via_mfa', published: new Date(Date.now() - 3600_000).toISOString() }])
+      const before = storage.eventList.length
+      await runSync(connectorFor(sim).connector, storage, { mode: 'latest', since: lastSync })
+      const uuids = storage.eventList.map((e) => e.attributes.uuid)
+      assert.ok(uuids.includes(late.uuid), 'the late event is stored')
+      assert.ok(uuids.includes(fresh.uuid))
+      assert.ok(uuids.includes(veryLate.uuid), 'an hour-late event is stored too')
+      assert.equal(storage.eventList.length, before + 3)
+      assert.equal(new Set(uuids).size, uuids.length)
+      // Running the same incremental sync again stores nothing new.
+      await runSync(connectorFor(sim).connector, storage, { mode: 'latest', since: lastSync })
+      assert.equal(storage.eventList.length, before + 3)
     })
   })
 }
-
-test('late events: an incremental sync picks up an event Okta indexed after the last sync, without duplicating any', async () => {
-  await withSim({ users: 20, groups: 2, events: 400 }, async (sim) => {
-    const storage = new MemoryStorage()
-    await runSync(connectorFor(sim).connector, storage, { mode: 'full' })
-    const lastSync = new Date().toISOString()
-    // Persisted now, but published 3 minutes before the last sync.
-    const [late] = sim.addEvents([{ eventType: 'user.session.start', published: new Date(Date.now() - 3 * 60_000).toISOString() }])
-    const [fresh] = sim.addEvents([{ eventType: 'user.authentication.sso', published: new Date(Date.now() + 1000).toISOString() }])
-    // Okta's polling filters on persistence time, so even an hour-late event shows up.
-    const [veryLate] = sim.addEvents([{ eventType: 'user.authentication.auth_via_mfa', published: new Date(Date.now() - 3600_000).toISOString() }])
-    const before = storage.eventList.length
-    await runSync(connectorFor(sim).connector, storage, { mode: 'latest', since: lastSync })
-    const uuids = storage.eventList.map((e) => e.attributes.uuid)
-    assert.ok(uuids.includes(late.uuid), 'the late event is stored')
-    assert.ok(uuids.includes(fresh.uuid))
-    assert.ok(uuids.includes(veryLate.uuid), 'an hour-late event is stored too')
-    assert.equal(storage.eventList.length, before + 3)
-    assert.equal(new Set(uuids).size, uuids.length)
-    // Running the same incremental sync again stores nothing new.
-    await runSync(connectorFor(sim).connector, storage, { mode: 'latest', since: lastSync })
-    assert.equal(storage.eventList.length, before + 3)
-  })
-})

@@ -3,8 +3,9 @@
 // the System Log's factor lifecycle events).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { withSim, connectorFor, captureLogger, MemoryStorage, runSync, expectedRecords } from './helpers.mjs'
+import { withSim, connectorFor, captureLogger, MemoryStorage, runSync, expectedRecords, LOG_READINGS } from './helpers.mjs'
 import { ServerRunner } from '../src/js/host.mjs'
+import { defineMetric } from './support/rawdash-widgets.mjs'
 
 const factorRequests = (sim) => sim.requests.filter((r) => r.bucket === 'factors')
 const ms = (s) => (typeof s === 'string' && !Number.isNaN(Date.parse(s)) ? Date.parse(s) : null)
@@ -82,102 +83,107 @@ test('defaults stay drop-in: no apps or factors unless the config or the host as
   })
 })
 
-test('okta_factor: the first enumeration reads every user but DEPROVISIONED once; later syncs re-read only the users the System Log names', { timeout: 60_000 }, async () => {
-  await withSim({ users: 140, groups: 2, events: 100, seed: 21 }, async (sim) => {
-    const logger = captureLogger()
-    const { connector } = connectorFor(sim, { resources: ['factors'] }, { logger })
-    const storage = new MemoryStorage()
-    assert.equal((await runSync(connector, storage, { mode: 'full' })).done, true)
-    assert.deepEqual(await storedFactors(storage), expectedFactors(sim.org))
-    const readable = [...sim.org.users()].filter((u) => u.status !== 'DEPROVISIONED').length
-    assert.equal(factorRequests(sim).length, readable, 'one request per user, none twice')
-    assert.equal(logger.named('factors enumerated').length, 1)
-    const state = await storage.getEntity('okta_sync_state', 'factors')
-    assert.equal(state.attributes.stage, 'current')
+// The factor suites read the System Log (lifecycle events): each runs under every reading of its next links.
+for (const logNextSince of LOG_READINGS) {
+  test(`okta_factor: the first enumeration reads every user but DEPROVISIONED once; later syncs re-read only the users the System Log names (next links: ${logNextSince})`, { timeout: 60_000 }, async () => {
+    await withSim({ users: 140, groups: 2, events: 100, seed: 21, logNextSince }, async (sim) => {
+      const logger = captureLogger()
+      const { connector } = connectorFor(sim, { resources: ['factors'] }, { logger })
+      const storage = new MemoryStorage()
+      assert.equal((await runSync(connector, storage, { mode: 'full' })).done, true)
+      assert.deepEqual(await storedFactors(storage), expectedFactors(sim.org))
+      const readable = [...sim.org.users()].filter((u) => u.status !== 'DEPROVISIONED').length
+      assert.equal(factorRequests(sim).length, readable, 'one request per user, none twice')
+      assert.equal(logger.named('factors enumerated').length, 1)
+      const state = await storage.getEntity('okta_sync_state', 'factors')
+      assert.equal(state.attributes.stage, 'current')
 
-    // A user enrolls a factor, another loses one, a third resets all.
-    const users = [...sim.org.users()].filter((u) => u.status === 'ACTIVE' && sim.org.factors(u.id).length > 0)
-    const [a, b, c] = users
-    const added = sim.org.enrollFactor(a.id, { factorType: 'webauthn', provider: 'FIDO' })
-    const gone = sim.org.factors(b.id)[0]
-    sim.org.deactivateFactor(b.id, gone.id)
-    const reset = sim.org.factors(c.id)
-    sim.org.resetFactors(c.id)
-    sim.resetLog()
-    assert.equal((await runSync(connector, storage, { mode: 'latest', since: new Date(Date.now() - 60_000).toISOString() })).done, true)
-    assert.deepEqual(factorRequests(sim).map((r) => r.path.split('/')[4]).sort(), [a.id, b.id, c.id].sort(), 'only the users named by the events')
-    const byId = new Map((await storedFactors(storage)).map((f) => [f.id, f]))
-    assert.equal(byId.get(added.id).attributes.status, 'ACTIVE')
-    assert.equal(byId.get(gone.id).attributes.status, 'REMOVED')
-    for (const f of reset) assert.equal(byId.get(f.id).attributes.status, 'REMOVED')
-    // Everything else still matches the org.
-    const live = new Map(expectedFactors(sim.org).map((f) => [f.id, f]))
-    for (const [id, f] of byId) if (f.attributes.status !== 'REMOVED') assert.deepEqual(f, live.get(id))
-    // Nothing changed since: the next sync reads the log and no user.
-    sim.resetLog()
-    await runSync(connector, storage, { mode: 'latest', since: new Date().toISOString() })
-    assert.equal(factorRequests(sim).length, 0)
+      // A user enrolls a factor, another loses one, a third resets all.
+      const users = [...sim.org.users()].filter((u) => u.status === 'ACTIVE' && sim.org.factors(u.id).length > 0)
+      const [a, b, c] = users
+      const added = sim.org.enrollFactor(a.id, { factorType: 'webauthn', provider: 'FIDO' })
+      const gone = sim.org.factors(b.id)[0]
+      sim.org.deactivateFactor(b.id, gone.id)
+      const reset = sim.org.factors(c.id)
+      sim.org.resetFactors(c.id)
+      sim.resetLog()
+      assert.equal((await runSync(connector, storage, { mode: 'latest', since: new Date(Date.now() - 60_000).toISOString() })).done, true)
+      assert.deepEqual(factorRequests(sim).map((r) => r.path.split('/')[4]).sort(), [a.id, b.id, c.id].sort(), 'only the users named by the events')
+      const byId = new Map((await storedFactors(storage)).map((f) => [f.id, f]))
+      assert.equal(byId.get(added.id).attributes.status, 'ACTIVE')
+      assert.equal(byId.get(gone.id).attributes.status, 'REMOVED')
+      for (const f of reset) assert.equal(byId.get(f.id).attributes.status, 'REMOVED')
+      // Everything else still matches the org.
+      const live = new Map(expectedFactors(sim.org).map((f) => [f.id, f]))
+      for (const [id, f] of byId) if (f.attributes.status !== 'REMOVED') assert.deepEqual(f, live.get(id))
+      // Nothing changed since: the next sync reads the log and no user.
+      sim.resetLog()
+      await runSync(connector, storage, { mode: 'latest', since: new Date().toISOString() })
+      assert.equal(factorRequests(sim).length, 0)
+    })
   })
-})
 
-test('okta_factor: an enumeration larger than one run spans host runs, every run succeeds, no user is read twice', { timeout: 120_000 }, async () => {
-  await withSim({ users: 150, groups: 2, events: 100, seed: 4, rateLimits: { factors: { limit: 20, windowMs: 1000 } } }, async (sim) => {
-    const logger = captureLogger()
-    const { connector } = connectorFor(sim, { resources: ['factors'] }, { logger, syncBudgetMs: 2000, chunkBudgetMs: 700 })
-    const storage = new MemoryStorage()
-    const server = new ServerRunner(connector, storage, { timeoutMs: 4000 })
-    let runs = 0
-    while (logger.named('factors enumerated').length === 0 && runs < 14) {
-      const r = await server.run()
-      assert.equal(r.ok, true, `run ${runs + 1}: ${r.error}`)
-      runs++
-    }
-    assert.ok(runs >= 2, `needed ${runs} runs`)
-    assert.ok(logger.named('factors incomplete').length >= 1)
-    assert.deepEqual(await storedFactors(storage), expectedFactors(sim.org))
-    const perUser = new Map()
-    for (const r of factorRequests(sim)) perUser.set(r.path, (perUser.get(r.path) ?? 0) + 1)
-    const twice = [...perUser.values()].filter((n) => n > 1).length
-    assert.equal(twice, 0, 'no user read twice across runs')
+  test(`okta_factor: an enumeration larger than one run spans host runs, every run succeeds, no user is read twice (next links: ${logNextSince})`, { timeout: 120_000 }, async () => {
+    await withSim({ users: 150, groups: 2, events: 100, seed: 4, rateLimits: { factors: { limit: 20, windowMs: 1000 } }, logNextSince }, async (sim) => {
+      const logger = captureLogger()
+      const { connector } = connectorFor(sim, { resources: ['factors'] }, { logger, syncBudgetMs: 2000, chunkBudgetMs: 700 })
+      const storage = new MemoryStorage()
+      // A dashboard with one MFA widget: rawdash asks for okta_factor only.
+      const mfa = { kind: 'stat', title: 'Active factors', metric: defineMetric({ connector: { name: 'okta' }, shape: 'entity', entityType: 'okta_factor', fn: 'count', filter: [{ field: 'status', op: 'eq', value: 'ACTIVE' }] }) }
+      const server = new ServerRunner(connector, storage, { timeoutMs: 4000, dashboards: { mfa: { widgets: { mfa } } } })
+      let runs = 0
+      while (logger.named('factors enumerated').length === 0 && runs < 14) {
+        const r = await server.run()
+        assert.equal(r.ok, true, `run ${runs + 1}: ${r.error}`)
+        runs++
+      }
+      assert.ok(runs >= 2, `needed ${runs} runs`)
+      assert.ok(logger.named('factors incomplete').length >= 1)
+      assert.deepEqual(await storedFactors(storage), expectedFactors(sim.org))
+      const perUser = new Map()
+      for (const r of factorRequests(sim)) perUser.set(r.path, (perUser.get(r.path) ?? 0) + 1)
+      const twice = [...perUser.values()].filter((n) => n > 1).length
+      assert.equal(twice, 0, 'no user read twice across runs')
+    })
   })
-})
 
-test('okta_factor: aborted chunks resume to the same storage; 404s, odd and hundreds of factors are handled', { timeout: 60_000 }, async () => {
-  await withSim({ users: 90, groups: 2, events: 50, seed: 9 }, async (sim) => {
-    const [heavy, odd] = [...sim.org.users()].filter((u) => u.status === 'ACTIVE')
-    for (let i = 0; i < 300; i++) sim.org.enrollFactor(heavy.id, { factorType: i % 2 ? 'token:software:totp' : 'push' })
-    const [f] = sim.org.factors(odd.id).length ? sim.org.factors(odd.id) : [sim.org.enrollFactor(odd.id)]
-    sim.org.patchFactor(odd.id, f.id, { factorType: 'quantum:entanglement' }, { unset: ['provider', 'created'] })
-    const clean = new MemoryStorage()
-    await runSync(connectorFor(sim, { resources: ['factors'] }).connector, clean, { mode: 'full' })
-    const want = await storedFactors(clean)
-    assert.deepEqual(want, expectedFactors(sim.org))
-    assert.equal(want.filter((x) => x.attributes.userId === heavy.id).length, sim.org.factors(heavy.id).length)
-    const weird = want.find((x) => x.id === f.id)
-    assert.equal(weird.attributes.factorType, 'quantum:entanglement')
-    assert.equal(weird.attributes.provider, null)
+  test(`okta_factor: aborted chunks resume to the same storage; 404s, odd and hundreds of factors are handled (next links: ${logNextSince})`, { timeout: 60_000 }, async () => {
+    await withSim({ users: 90, groups: 2, events: 50, seed: 9, logNextSince }, async (sim) => {
+      const [heavy, odd] = [...sim.org.users()].filter((u) => u.status === 'ACTIVE')
+      for (let i = 0; i < 300; i++) sim.org.enrollFactor(heavy.id, { factorType: i % 2 ? 'token:software:totp' : 'push' })
+      const [f] = sim.org.factors(odd.id).length ? sim.org.factors(odd.id) : [sim.org.enrollFactor(odd.id)]
+      sim.org.patchFactor(odd.id, f.id, { factorType: 'quantum:entanglement' }, { unset: ['provider', 'created'] })
+      const clean = new MemoryStorage()
+      await runSync(connectorFor(sim, { resources: ['factors'] }).connector, clean, { mode: 'full' })
+      const want = await storedFactors(clean)
+      assert.deepEqual(want, expectedFactors(sim.org))
+      assert.equal(want.filter((x) => x.attributes.userId === heavy.id).length, sim.org.factors(heavy.id).length)
+      const weird = want.find((x) => x.id === f.id)
+      assert.equal(weird.attributes.factorType, 'quantum:entanglement')
+      assert.equal(weird.attributes.provider, null)
 
-    // Chunks aborted at random times still end with exactly the same storage.
-    const storage = new MemoryStorage()
-    const { connector } = connectorFor(sim, { resources: ['factors'] })
-    const run = await runSync(connector, storage, { mode: 'full' }, { abortAfter: (call) => (call < 8 ? 30 + call * 20 : null) })
-    assert.equal(run.done, true)
-    assert.deepEqual(await storedFactors(storage), want)
+      // Chunks aborted at random times still end with exactly the same storage.
+      const storage = new MemoryStorage()
+      const { connector } = connectorFor(sim, { resources: ['factors'] })
+      const run = await runSync(connector, storage, { mode: 'full' }, { abortAfter: (call) => (call < 8 ? 30 + call * 20 : null) })
+      assert.equal(run.done, true)
+      assert.deepEqual(await storedFactors(storage), want)
 
-    // A user deleted between the listing and their factor read (404) is skipped.
-    sim.resetLog()
-    sim.setOptions({ faults: [{ type: '404', bucket: 'factors', count: 1 }] })
-    const logger = captureLogger()
-    const gone = new MemoryStorage()
-    const r = await runSync(connectorFor(sim, { resources: ['factors'] }, { logger }).connector, gone, { mode: 'full' })
-    assert.equal(r.done, true)
-    const notFound = sim.requests.filter((x) => x.bucket === 'factors' && x.status === 404)
-    assert.equal(notFound.length, 1)
-    const skippedUser = notFound[0].path.split('/')[4]
-    assert.deepEqual(await storedFactors(gone), want.filter((x) => x.attributes.userId !== skippedUser))
-    assert.equal(logger.events.filter((e) => e.level === 'warn' && e.event !== 'fetch page failed').length, 0, JSON.stringify(logger.events.filter((e) => e.level === 'warn')))
+      // A user deleted between the listing and their factor read (404) is skipped.
+      sim.resetLog()
+      sim.setOptions({ faults: [{ type: '404', bucket: 'factors', count: 1 }] })
+      const logger = captureLogger()
+      const gone = new MemoryStorage()
+      const r = await runSync(connectorFor(sim, { resources: ['factors'] }, { logger }).connector, gone, { mode: 'full' })
+      assert.equal(r.done, true)
+      const notFound = sim.requests.filter((x) => x.bucket === 'factors' && x.status === 404)
+      assert.equal(notFound.length, 1)
+      const skippedUser = notFound[0].path.split('/')[4]
+      assert.deepEqual(await storedFactors(gone), want.filter((x) => x.attributes.userId !== skippedUser))
+      assert.equal(logger.events.filter((e) => e.level === 'warn' && e.event !== 'fetch page failed').length, 0, JSON.stringify(logger.events.filter((e) => e.level === 'warn')))
+    })
   })
-})
+}
 
 test('okta_factor: a token that cannot read factors skips them with a warning; the other resources finish', async () => {
   await withSim({ users: 30, groups: 2, events: 50, forbidden: ['factors'] }, async (sim) => {
