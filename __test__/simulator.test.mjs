@@ -1076,8 +1076,14 @@ describe('System Log paging where Okta is silent (logNextSince, logShuffle) and 
       assert.deepEqual(uuids(asc.items), uuids([...oldest, ...inRange(untilMs - 7 * DAY)]));
       // A narrower query loses nothing but reads past its since, down to until - 7 days
       // (pages a client pays for and must not store); polling requests (no until) keep since.
+      sim.resetLog();
       const week = await collect(q({ since: new Date(untilMs - 2 * DAY).toISOString(), until, limit: '100', sortOrder: 'DESCENDING' }));
       assert.deepEqual(uuids(week.items), uuids(inRange(untilMs - 7 * DAY)));
+      // The request log says which pages lie below what the chain asked for.
+      assert.ok(sim.requests.every((r) => r.logChainSince === untilMs - 2 * DAY));
+      const wasted = sim.requests.filter((r) => r.logItems > 0 && r.logBelowChain === r.logItems);
+      assert.ok(wasted.length >= 4, `${wasted.length} pages entirely below the chain's since`);
+      assert.equal(sim.requests.reduce((n, r) => n + r.logBelowChain, 0), inRange(untilMs - 7 * DAY).length - inRange(untilMs - 2 * DAY).length);
       const poll = await get(q({ since, limit: '100', sortOrder: 'ASCENDING' }));
       assert.equal(new URL(poll.links.next).searchParams.get('since'), since);
     } finally {

@@ -105,6 +105,12 @@ export interface SimRequest {
   logSince?: number
   /** /api/v1/logs: the upper bound applied (ms), or null for a polling request. */
   logUntil?: number | null
+  /** /api/v1/logs: the lower bound the chain's first request applied, carried along its next links (ms). */
+  logChainSince?: number
+  /** /api/v1/logs: events in the page. */
+  logItems?: number
+  /** /api/v1/logs: events in the page older than `logChainSince` (paid for outside what the chain asked). */
+  logBelowChain?: number
   [key: string]: unknown
 }
 

@@ -143,6 +143,7 @@ class Simulator {
     this.oauth = new OAuthServer(this, o.oauth || {});
     this.setOptions({ ...o, oauth: undefined });
     this.requestCounter = 0; // never reset: keeps X-Okta-Request-Id unique
+    this.logChains = new Map(); // System Log `after` value -> the since its chain started with
     this.seq = 0;
     this.inFlight = 0;
     this.timers = new Set();
@@ -509,6 +510,9 @@ class Simulator {
         // The bounds the simulator applied (after defaults): what the request really asked for.
         entry.logSince = result.logWindow.since;
         entry.logUntil = result.logWindow.until;
+        entry.logChainSince = result.logWindow.chainSince;
+        entry.logItems = result.logWindow.items;
+        entry.logBelowChain = result.logWindow.belowChain;
       }
       return { status: 200, headers: h, body: result.body };
     } catch (err) {
@@ -755,7 +759,22 @@ class Simulator {
     }
 
     const items = new LogPage(this.options.logShuffle ? new Rng(hash3(this.seed32, 71, hash3(start ?? -1, since, until ?? -1))) : null);
-    const logWindow = { since, until };
+    // The lower bound the chain's first request asked for, kept along its next links: a
+    // page entirely below it was paid for nothing (a client that trusts a rewritten link).
+    const chainSince = (after ? this.logChains.get(after) : undefined) ?? since;
+    const logWindow = { since, until, chainSince, items: 0, belowChain: 0 };
+    const push = (pos) => {
+      items.push(org.eventJson(pos));
+      logWindow.items++;
+      if (org.publishedMs(pos) < chainSince) logWindow.belowChain++;
+    };
+    const nextAfter = (more, pos) => {
+      if (!more) return null;
+      const key = `${now}_${pos}`;
+      this.logChains.set(key, chainSince);
+      if (this.logChains.size > 100000) this.logChains.delete(this.logChains.keys().next().value);
+      return key;
+    };
     const rewrite = until == null ? null : this._nextSinceRewrite(since, until);
     let p;
     if (sortOrder === 'ASCENDING') {
@@ -769,20 +788,20 @@ class Simulator {
       while (items.length < limit) {
         p = norm(p);
         if (p >= total) break;
-        if (matches(p)) items.push(org.eventJson(p));
+        if (matches(p)) push(p);
         p++;
       }
       p = norm(p); // the cursor: where the next page starts (== total when caught up)
       let more = polling; // polling requests always get a next link
       for (let x = p; !more && (x = norm(x)) < total; x++) more = matches(x);
-      return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null, rewrite), logWindow };
+      return { body: items.finish(), links: this._links(url, nextAfter(more, p), rewrite), logWindow };
     }
     const norm = (x) => (x < G && x >= hi ? hi - 1 : x);
     p = Math.min(start ?? total - 1, total - 1);
     while (items.length < limit) {
       p = norm(p);
       if (p < 0 || (p < G && p < lo)) break;
-      if (matches(p)) items.push(org.eventJson(p));
+      if (matches(p)) push(p);
       p--;
     }
     let more = false;
@@ -791,7 +810,7 @@ class Simulator {
       if (x < 0 || (x < G && x < lo)) break;
       more = matches(x);
     }
-    return { body: items.finish(), links: this._links(url, more ? `${now}_${p}` : null, rewrite), logWindow };
+    return { body: items.finish(), links: this._links(url, nextAfter(more, p), rewrite), logWindow };
   }
 
   /** How the next link of a bounded log request rewrites `since` (the logNextSince knob). */
