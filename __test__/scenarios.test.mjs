@@ -297,8 +297,8 @@ async function exactness(storage, truth) {
 
 for (const reading of LOG_READINGS) {
   test(`the 30-day backfill on the real runner: logs 20 requests / 5 s, host timeout 40 s, budget 30 s (next links: ${reading})`, { timeout: 150_000 }, async () => {
-    // About 51,000 sign-ins over 29.5 days: ~52 full pages at 2 requests a second (half of 20 / 5 s).
-    await withSim({ users: 200, groups: 10, events: 60_000, seed: 41, eventSpanMs: 29.5 * DAY, logNextSince: reading, rateLimits: { logs: { limit: 20, windowMs: 5000 } } }, async (sim) => {
+    // About 34,000 sign-ins over 29.5 days: ~35 full pages at 2 requests a second (half of 20 / 5 s).
+    await withSim({ users: 200, groups: 10, events: 40_000, seed: 41, eventSpanMs: 29.5 * DAY, logNextSince: reading, rateLimits: { logs: { limit: 20, windowMs: 5000 } } }, async (sim) => {
       const storage = await openDb()
       const logger = captureLogger()
       const { connector } = connectorFor(sim, {}, { logger, syncBudgetMs: 30_000 })
@@ -412,6 +412,43 @@ test('a host that passes an empty resources Set (a connector referenced only by 
     assert.equal(rec.ok, true, String(rec.error))
     const state = await exactness(storage, new Truth(sim.org))
     assert.equal(state.duplicated + state.extra, 0)
+    storage.close()
+  })
+})
+
+for (const reading of LOG_READINGS) {
+  test(`events out of published order inside each page (next links: ${reading}): every run exact, nothing fetched for nothing`, { timeout: 60_000 }, async () => {
+    await withSim({ users: 40, groups: 3, events: 12_000, seed: 48, eventSpanMs: 20 * DAY, logNextSince: reading, logShuffle: true, rateLimits: { logs: FAST } }, async (sim) => {
+      const storage = await openDb()
+      const { connector } = connectorFor(sim, {}, { logger: captureLogger() })
+      const server = new ServerRunner(connector, storage, { dashboards: signInWindow(30) })
+      const truth = new Truth(sim.org)
+      for (let i = 0; i < 3; i++) {
+        if (i > 0) sim.addEvents([{ eventType: 'user.session.start', published: Date.now() - 90_000 }, { eventType: 'user.authentication.sso' }])
+        const rec = await server.run()
+        assert.equal(rec.ok, true, `run ${i + 1}: ${rec.error}`)
+        const state = await exactness(storage, truth)
+        assert.deepEqual({ missing: state.missing.length, duplicated: state.duplicated, extra: state.extra }, { missing: 0, duplicated: 0, extra: 0 }, `run ${i + 1} (${rec.mode})`)
+      }
+      assert.deepEqual(chainsPastTheirBound(sim), [])
+      storage.close()
+    })
+  })
+}
+
+test('System Log next links pointing at another path are not followed; storage stays exact and the log says so', { timeout: 60_000 }, async () => {
+  await withSim({ users: 40, groups: 3, events: 6000, seed: 49, eventSpanMs: 12 * DAY, linkPath: { logs: '/api/v1/users' }, rateLimits: { logs: FAST } }, async (sim) => {
+    const storage = await openDb()
+    const logger = captureLogger()
+    const { connector } = connectorFor(sim, {}, { logger })
+    const server = new ServerRunner(connector, storage, { dashboards: signInWindow(30) })
+    const rec = await server.run()
+    assert.equal(rec.ok, true, String(rec.error))
+    const followed = sim.requests.filter((r) => r.bucket === 'users' && r.query.sortOrder !== undefined)
+    assert.equal(followed.length, 0, 'the token went to another endpoint with a log cursor')
+    const state = await exactness(storage, new Truth(sim.org))
+    assert.deepEqual({ missing: state.missing.length, duplicated: state.duplicated, extra: state.extra }, { missing: 0, duplicated: 0, extra: 0 })
+    assert.ok(logger.events.some((e) => e.level === 'warn' && /link/i.test(e.event)), `a warning: ${JSON.stringify(logger.events.filter((e) => e.level === 'warn').map((e) => e.event))}`)
     storage.close()
   })
 })

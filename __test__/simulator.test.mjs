@@ -373,6 +373,9 @@ describe('HTTP server', () => {
     sim.setOptions({ linkOrigin: 'https://evil.example.com', linkPath: '/api/v1/other' });
     const r = await get(`${sim.url}/api/v1/users?limit=2`);
     assert.ok(r.links.next.startsWith('https://evil.example.com/api/v1/other?limit=2&after='));
+    sim.setOptions({ linkOrigin: null, linkPath: { logs: '/api/v1/users' } });
+    assert.ok((await get(`${sim.url}/api/v1/users?limit=2`)).links.next.startsWith(`${sim.url}/api/v1/users?limit=2&after=`));
+    assert.ok((await get(`${sim.url}/api/v1/logs?limit=2`)).links.next.startsWith(`${sim.url}/api/v1/users?limit=2&after=`), 'only the logs bucket');
     sim.setOptions({ linkOrigin: null, linkPath: null });
   });
 });

@@ -39,8 +39,8 @@ export interface SimulatorBehaviour {
   faults?: SimFault[]
   /** Serve next links on another origin (to test link sanitizing). */
   linkOrigin?: string | null
-  /** Serve next links on another path (a link pointing at another endpoint). */
-  linkPath?: string | null
+  /** Serve next links on another path (a link pointing at another endpoint): for every endpoint, or per bucket. */
+  linkPath?: string | Partial<Record<SimBucket, string>> | null
   /** Most requests kept in `sim.requests`. */
   logLimit?: number
   /**

@@ -578,7 +578,9 @@ class Simulator {
   /** Link header lines; `rewrite(entries)` may change the next link's other parameters. */
   _links(url, nextAfter, rewrite = null) {
     const origin = this.options.linkOrigin || this.url;
-    const path = this.options.linkPath || url.pathname;
+    // `linkPath`: one path for every endpoint, or per bucket ({ logs: '/api/v1/users' }).
+    const lp = this.options.linkPath;
+    const path = (lp && typeof lp === 'object' ? lp[bucketOf(url.pathname)] : lp) || url.pathname;
     const links = [`<${origin}${path}${url.search}>; rel="self"`];
     if (nextAfter != null) {
       let entries = [...url.searchParams].filter(([k]) => k !== 'after');
