@@ -324,7 +324,9 @@ async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken)
   let url = user_factors_url(ctx.http.origin(), user);
   match ctx
     .http
-    .get_page(Resource::Factors, &url, &ctx.cancel, stop, &ctx.log, |_| Ok(()))
+    .get_page(Resource::Factors, &url, &ctx.cancel, stop, &ctx.stop, &ctx.log, |_| {
+      Ok(())
+    })
     .await
   {
     Ok((page, ())) => match map_user_factors(&page.body, user) {
@@ -333,7 +335,7 @@ async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken)
           (ctx.log)(LogEvent {
             level: Level::Warn,
             event: "records skipped",
-            fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(user), "reasons": mapped.warnings }),
+            fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(&ctx.http.secrets().scrub(user)), "reasons": mapped.warnings }),
           });
         }
         Ok(Read::Factors(mapped))
@@ -344,7 +346,7 @@ async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken)
           ErrorCode::BadResponse,
           format!(
             "Okta returned an unreadable factor list for user {}: {}.",
-            cut80(user),
+            cut80(&ctx.http.secrets().scrub(user)),
             e.0
           ),
         ),
@@ -380,7 +382,15 @@ impl Runner<'_> {
     self
       .ctx
       .http
-      .get_page(resource, url, &self.ctx.cancel, &stop, &self.ctx.log, |_| Ok(()))
+      .get_page(
+        resource,
+        url,
+        &self.ctx.cancel,
+        &stop,
+        &self.ctx.stop,
+        &self.ctx.log,
+        |_| Ok(()),
+      )
       .await
       .map(|(page, ())| page)
   }
@@ -390,7 +400,7 @@ impl Runner<'_> {
     let resource = Resource::Factors;
     let error = error
       .at(resource.resource_name(), url.as_str())
-      .redact(self.ctx.http.token());
+      .redact(self.ctx.http.secrets());
     let item = if error.code == ErrorCode::Forbidden {
       StreamItem::Skipped { resource, error }
     } else {
@@ -423,7 +433,7 @@ impl Runner<'_> {
         "page": self.items,
         "items": batch.count,
         "users": batch.users.len(),
-        "cursor": cut80(cursor.as_str()),
+        "cursor": cut80(&self.ctx.http.secrets().scrub(cursor.as_str())),
         "next": Value::Null,
       }),
     });
