@@ -107,10 +107,13 @@ pub fn whole_number(v: &Value) -> Option<u64> {
   })
 }
 
-/// Top-level domains that name no public host (special-use and private names, RFC 6761
-/// and common internal ones): an Okta org is never under them, and a host there (e.g.
-/// `metadata.google.internal`, `foo.localhost`) is a machine on the local network.
-pub const RESERVED_TLDS: [&str; 14] = [
+/// Top-level domains whose names resolve to this machine or a private network
+/// (special-use names of RFC 6761/6762/7686 and common internal ones): an Okta org is
+/// never under them, and a host there (`foo.localhost`, `metadata.google.internal`,
+/// `printer.local`) is a local machine the token must not be sent to. `.invalid` and
+/// `.example` stay accepted: they never resolve (the CLI tests use `.invalid` for an
+/// org that does not exist).
+pub const RESERVED_TLDS: [&str; 12] = [
   "localhost",
   "local",
   "localdomain",
@@ -121,9 +124,7 @@ pub const RESERVED_TLDS: [&str; 14] = [
   "corp",
   "private",
   "arpa",
-  "invalid",
   "test",
-  "example",
   "onion",
 ];
 

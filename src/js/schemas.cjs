@@ -11,7 +11,7 @@ const definition = native.definition()
 // or more labels of 1-63 letters, digits and inner hyphens, a 2-63 letter top-level
 // label that is not a special-use or private name. The config table test keeps both
 // in step.
-const RESERVED_TLDS = ['localhost', 'local', 'localdomain', 'internal', 'intranet', 'lan', 'home', 'corp', 'private', 'arpa', 'invalid', 'test', 'example', 'onion']
+const RESERVED_TLDS = ['localhost', 'local', 'localdomain', 'internal', 'intranet', 'lan', 'home', 'corp', 'private', 'arpa', 'test', 'onion']
 const HOST_RE = new RegExp(`^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?!(?:${RESERVED_TLDS.join('|')})$)[a-z]{2,63}$`, 'i')
 // A `{ $secret: NAME }` name is an environment variable's name (config.rs is_valid_secret_name).
 const SECRET_NAME_RE = /^[A-Z_][A-Z0-9_]*$/
