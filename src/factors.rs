@@ -466,6 +466,11 @@ impl Runner<'_> {
       let Stage::Enumerate { page, done } = self.plan.state.stage.clone() else {
         return Some(true);
       };
+      // The users listing is a Link chain like any other: capped (counted as the factors').
+      if let Err(e) = self.ctx.http.chain_page(Resource::Factors, &page) {
+        self.fail(&page, e).await;
+        return None;
+      }
       let listing = match self.get(Resource::Users, &page).await {
         Ok(listing) => listing,
         Err(e) if e.code == ErrorCode::Aborted => return Some(false),
@@ -488,6 +493,7 @@ impl Runner<'_> {
       let next = next_link(listing.links.iter().map(String::as_str))
         .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::Users.path()))
         .filter(|n| *n != page || users.is_empty());
+      self.ctx.http.chain_linked(Resource::Factors, next.as_ref());
       let start = (done as usize).min(users.len());
       // Users beyond the position already read by an earlier chunk (reads run
       // concurrently, so a stop can land behind ones that completed).

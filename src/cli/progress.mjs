@@ -89,6 +89,9 @@ export class Progress {
           `sign-ins: stopped at the time budget with ${fields.covered_percent}% of the window stored (${fields.covered_from ?? '?'} to ${fields.covered_to ?? '?'}); ${fields.remaining_percent}% left, about ${fields.estimated_runs_left ?? '?'} more run${fields.estimated_runs_left === 1 ? '' : 's'} like this one`,
         )
         break
+      case 'base url override':
+        // The title already says "via URL".
+        break
       case 'chunk budget reached':
         this.plainLine(`sync chunk budget reached after ${duration(fields.elapsed_ms ?? 0)}; resuming from the cursor`)
         break
