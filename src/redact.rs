@@ -478,6 +478,33 @@ mod tests {
       assert_no_piece(&v.to_string(), &secrets)?;
     }
 
+    /// The same through the sinks as the connector uses them: an Okta error body (cut
+    /// at 500) and an error's message and page, redacted and serialized for JS; a logged
+    /// cursor (cut to 80 first, then scrubbed by the log sink); any truncated text.
+    #[test]
+    fn no_sink_leaves_a_piece_of_a_secret(
+      secrets in proptest::collection::vec(arb_secret(), 1..3),
+      padding in proptest::collection::vec(".{0,600}", 1..4),
+      max in 0usize..700,
+    ) {
+      let set = Secrets::of(secrets.iter().map(String::as_str));
+      let mut text = String::new();
+      for (i, pad) in padding.iter().enumerate() {
+        text.push_str(pad);
+        text.push_str(&secrets[i % secrets.len()]);
+      }
+      let body = json!({ "errorCode": text, "errorSummary": text, "errorId": text, "errorCauses": [{ "errorSummary": text }] });
+      let parsed = crate::error::OktaErrorBody::parse(body.to_string().as_bytes(), &set);
+      let mut err = crate::error::OktaError::new(crate::error::ErrorCode::BadRequest, format!("Okta said: {}", crate::error::truncate(&text, max)))
+        .at("okta_user", &text);
+      err.okta = parsed;
+      err.request_id = Some(crate::error::truncate(&text, max));
+      assert_no_piece(&err.redact(&set).to_json().to_string(), &secrets)?;
+      let mut logged = json!({ "cursor": crate::log::cut80(&text), "reason": crate::error::truncate(&text, max) });
+      set.scrub_json(&mut logged);
+      assert_no_piece(&logged.to_string(), &secrets)?;
+    }
+
     /// A cut made before redaction (as a sink receives it) loses at most what the cut
     /// removed: the first characters left before the marker are masked too.
     #[test]

@@ -129,11 +129,6 @@ pub(crate) fn jitter_ms() -> u64 {
   rand::thread_rng().gen_range(20..150)
 }
 
-/// Sleeps, or returns `Aborted` as soon as `cancel` or `stop` fires.
-pub async fn sleep_or_cancel(ms: u64, cancel: &CancellationToken, stop: &CancellationToken) -> Result<(), OktaError> {
-  sleep_unless(ms, cancel, stop, stop).await
-}
-
 /// Sleeps, or returns `Aborted` as soon as `cancel`, `stop` or `waits` fires.
 pub(crate) async fn sleep_unless(
   ms: u64,
