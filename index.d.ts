@@ -419,6 +419,23 @@ export declare class PageStream {
   finish(): void
 }
 
+/**
+ * Masks secrets in text the way every sink of the connector does (errors, log events),
+ * for output the connector does not produce itself (the `rawdash-okta` command): every
+ * run sharing 6 or more characters in a row with a secret, a secret shorter than that
+ * anywhere, the first characters of a secret left before a cut marker `…`, and
+ * anything shaped like a JWT become `[redacted]`. Redacts first, then cuts.
+ */
+export declare class Redactor {
+  /** A redactor for `secrets` (empty strings are ignored). */
+  constructor(secrets: Array<string>)
+  /**
+   * `text` with every secret masked, then cut to `max_chars` characters (and `…`)
+   * when given.
+   */
+  redact(text: string, maxChars?: number | undefined | null): string
+}
+
 /** Checks user config against the `configFields` rules without throwing. */
 export declare function checkConfig(input: any): ConfigCheck
 

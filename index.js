@@ -837,5 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.OktaClient = nativeBinding.OktaClient
 module.exports.PageStream = nativeBinding.PageStream
+module.exports.Redactor = nativeBinding.Redactor
 module.exports.checkConfig = nativeBinding.checkConfig
 module.exports.definition = nativeBinding.definition

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, access } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, access, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -434,7 +434,10 @@ test('Ctrl-C keeps what was synced and says how far it got; sync --resume finish
       assert.ok(!state.includes(TOKEN), 'the resume file holds no token')
 
       const file = join(dir, 'okta.jsonl')
-      const second = await cliSpawn(['sync', '--resume', '--out', file], env, { cwd: dir })
+      // The destination is given again (the resume file never chooses it), as the message says.
+      assert.match(text, new RegExp(`rawdash-okta sync --resume --base-url ${sim.url.replace(/[.]/g, '\\.')}`))
+      assert.equal((await stat(join(dir, '.rawdash-okta-resume.json'))).mode & 0o777, 0o600, 'the resume file is owner-only')
+      const second = await cliSpawn(['sync', '--resume', '--base-url', sim.url, '--out', file], env, { cwd: dir })
       assert.equal(second.code, 0, second.all)
       assert.match(second.stderr, /resuming the sync interrupted at/)
       const records = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l))
@@ -509,4 +512,199 @@ test('check reports per resource what the token can read, apps and factors inclu
     assert.match(r.stdout, /^FAIL\s+factors\s+GET \/api\/v1\/users\/\{id\}\/factors/m)
     assert.ok(!r.all.includes(TOKEN))
   })
+})
+
+// ---- hostile servers and planted files (issue 21)
+
+/** A loopback HTTP server answering `route(url, req)` with { status?, headers?, body }; records requests. */
+async function fakeOkta(route) {
+  const http = await import('node:http')
+  const requests = []
+  const server = http.createServer((req, res) => {
+    requests.push({ url: req.url, authorization: req.headers.authorization ?? null })
+    const reply = route(new URL(req.url, 'http://127.0.0.1'), req)
+    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers })
+    res.end(reply.body ?? '[]')
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const origin = `http://127.0.0.1:${server.address().port}`
+  return { origin, requests, close: () => new Promise((r) => (server.close(r), server.closeAllConnections())) }
+}
+
+/** A resume file as an interrupted sync writes it, for `settings` (host, baseUrl, ...). */
+function resumeState(settings, cursor = null) {
+  return JSON.stringify({
+    version: 1,
+    savedAt: '2025-01-01T00:00:00.000Z',
+    settings: { host: null, baseUrl: null, resources: null, rateLimitShare: null, timeoutMs: null, mode: 'full', since: null, ...settings },
+    cursor,
+    counts: { users: 0, groups: 0, auth_events: 0 },
+    entities: [],
+    events: [],
+  })
+}
+
+test('a planted resume file never chooses where requests go, and must be the user\'s own, writable by no one else', async () => {
+  const { writeFile, chmod, chown, symlink } = await import('node:fs/promises')
+  const dir = await mkdtemp(join(tmpdir(), 'rawdash-okta-planted-'))
+  const evil = await fakeOkta(() => ({ body: '[]' }))
+  try {
+    await withSim({ users: 3, groups: 1, events: 5 }, async (sim) => {
+      const file = join(dir, '.rawdash-okta-resume.json')
+      const plant = async (settings, mode = 0o600) => {
+        await rm(file, { force: true })
+        await writeFile(file, resumeState(settings, { phase: 'users', page: `${evil.origin}/api/v1/users?after=x` }), { mode })
+        await chmod(file, mode)
+      }
+      const env = { OKTA_API_TOKEN: TOKEN, OKTA_HOST: 'acme.okta.com' }
+      // The file names another base URL: with none given now, or another one, it is refused.
+      for (const args of [[], ['--base-url', sim.url]]) {
+        await plant({ host: 'acme.okta.com', baseUrl: evil.origin })
+        const r = await cli(['sync', '--resume', '--resume-file', file, '--resources', 'users', ...args], env)
+        assert.equal(r.code, 2, r.all)
+        assert.match(flat(r.stderr), /a resume file never chooses where requests go/)
+        noStack(r.all)
+      }
+      // Another host than OKTA_HOST: refused too.
+      await plant({ host: 'evil.okta.com', baseUrl: sim.url })
+      const host = await cli(['sync', '--resume', '--resume-file', file, '--base-url', sim.url, '--resources', 'users'], env)
+      assert.equal(host.code, 2, host.all)
+      assert.match(flat(host.stderr), /saved for --host evil\.okta\.com, but this run has --host acme\.okta\.com/)
+      assert.deepEqual(evil.requests, [], 'nothing (and no token) reached the planted origin')
+
+      // Group- or world-writable, another user's, or a symbolic link: not read.
+      for (const [what, prepare, says] of [
+        ['group-writable', () => plant({ baseUrl: sim.url, host: 'acme.okta.com' }, 0o620), /can be written by other users \(mode 620\)/],
+        ['world-writable', () => plant({ baseUrl: sim.url, host: 'acme.okta.com' }, 0o606), /can be written by other users/],
+        ['another user\'s', async () => {
+          await plant({ baseUrl: sim.url, host: 'acme.okta.com' })
+          if (process.getuid() === 0) await chown(file, 65534, 65534)
+        }, process.getuid() === 0 ? /belongs to another user \(uid 65534\)/ : null],
+        ['a symbolic link', async () => {
+          const real = join(dir, 'real.json')
+          await writeFile(real, resumeState({ baseUrl: sim.url, host: 'acme.okta.com' }), { mode: 0o600 })
+          await rm(file, { force: true })
+          await symlink(real, file)
+        }, /is a symbolic link/],
+      ]) {
+        await prepare()
+        if (!says) continue
+        const r = await cli(['sync', '--resume', '--resume-file', file, '--base-url', sim.url, '--resources', 'users'], env)
+        assert.equal(r.code, 2, `${what}: ${r.all}`)
+        assert.match(flat(r.stderr), says, what)
+      }
+      // The user's own 0600 file for the same destination resumes (the foreign cursor is ignored).
+      await plant({ baseUrl: sim.url, host: 'acme.okta.com' })
+      const ok = await cli(['sync', '--resume', '--resume-file', file, '--base-url', sim.url, '--resources', 'users'], env)
+      assert.equal(ok.code, 0, ok.all)
+      assert.deepEqual(evil.requests, [])
+    })
+  } finally {
+    await evil.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test('--out is written owner-only through an unpredictable temp file; a symbolic link is not followed', async () => {
+  const { writeFile, symlink, lstat, readdir } = await import('node:fs/promises')
+  const dir = await mkdtemp(join(tmpdir(), 'rawdash-okta-out-'))
+  try {
+    await withSim({ users: 40, groups: 2, events: 50, latencyMs: 30 }, async (sim) => {
+      const victim = join(dir, 'victim.txt')
+      await writeFile(victim, 'untouched', { mode: 0o644 })
+      const out = join(dir, 'okta.jsonl')
+      await writeFile(out, 'old', { mode: 0o644 })
+      // The old temp name was `${out}.${pid}.tmp`: plant it as a link to the victim at once.
+      const r = await new Promise((resolve) => {
+        const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OKTA_')))
+        const child = spawn(process.execPath, [CLI, 'sync', '--base-url', sim.url, '--out', out, '--quiet'], { env: { ...base, OKTA_API_TOKEN: TOKEN } })
+        symlink(victim, `${out}.${child.pid}.tmp`).catch(() => {})
+        let all = ''
+        child.stdout.on('data', (d) => (all += d))
+        child.stderr.on('data', (d) => (all += d))
+        child.on('exit', (code) => resolve({ code, all }))
+      })
+      assert.equal(r.code, 0, r.all)
+      assert.equal(await readFile(victim, 'utf8'), 'untouched', 'nothing written through the planted link')
+      const info = await lstat(out)
+      assert.ok(info.isFile())
+      assert.equal(info.mode & 0o777, 0o600, '--out is owner-only')
+      assert.ok((await readFile(out, 'utf8')).split('\n').filter(Boolean).length >= 40)
+      assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('.okta.jsonl.')), [], 'no temp file left behind')
+
+      // --out naming a symbolic link: refused before any request, the link and its target untouched.
+      const link = join(dir, 'link.jsonl')
+      await symlink(victim, link)
+      const refused = await cli(['sync', '--base-url', sim.url, '--out', link], { OKTA_API_TOKEN: TOKEN })
+      assert.equal(refused.code, 2, refused.all)
+      assert.match(flat(refused.stderr), /is a symbolic link, which is not followed/)
+      assert.ok((await lstat(link)).isSymbolicLink())
+      assert.equal(await readFile(victim, 'utf8'), 'untouched')
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
+
+test('server text reaches the terminal without control characters (check, sync, dashboard)', async () => {
+  const OSC = '\x1b]0;owned\x07\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\'
+  const CSI = '\x1b[2J\x1b[H\x1b[31mred\x1b[0m\r\b\u009b6n\u202eevil'
+  const fake = await fakeOkta((url) => {
+    if (url.pathname === '/api/v1/groups') {
+      return { status: 403, body: JSON.stringify({ errorCode: 'E0000006', errorSummary: `You do not have permission ${OSC}${CSI}`, errorCauses: [{ errorSummary: CSI }] }) }
+    }
+    if (url.pathname === '/api/v1/users') return { body: JSON.stringify([{ id: 'u1', status: `ACTIVE${CSI}`, profile: { email: `a${OSC}@x.com` } }]) }
+    if (url.pathname === '/api/v1/logs') {
+      if (url.searchParams.get('after')) return { body: '[]', headers: { link: `<http://127.0.0.1${url.pathname}?after=z>; rel="next"` } }
+      // Events dated the year 1 and 9999: no million-row dashboard, no stack overflow.
+      const ev = (uuid, published) => ({ uuid, published, eventType: 'user.session.start', outcome: { result: 'FAILURE', reason: `bad${CSI}` }, client: { geographicalContext: { country: `Fr${OSC}` } } })
+      return { body: JSON.stringify([ev('e1', '0001-01-01T00:00:00.000Z'), ev('e2', '9999-12-31T23:59:59.000Z'), ev('e3', new Date(Date.now() - 3600_000).toISOString())]) }
+    }
+    return { status: 404, body: '{}' }
+  })
+  try {
+    const env = { OKTA_API_TOKEN: TOKEN }
+    const clean = (what, out) => {
+      assert.doesNotMatch(out, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/, `${what}: a control character reached the terminal`)
+    }
+    const check = await cli(['check', '--base-url', fake.origin, '--resources', 'users,groups'], env)
+    assert.equal(check.code, 1, check.all)
+    assert.match(flat(check.stdout), /You do not have permission/)
+    clean('check', check.all)
+    const json = await cli(['check', '--json', '--base-url', fake.origin, '--resources', 'groups'], env)
+    clean('check --json', json.all)
+    assert.match(JSON.parse(json.stdout).resources[0].errorSummary, /\x1b\]0;owned/, 'JSON keeps the text, escaped')
+
+    const failing = await cli(['sync', '--base-url', fake.origin, '--resources', 'groups'], env)
+    assert.notEqual(failing.code, 0, failing.all)
+    clean('sync error', failing.all)
+
+    const started = Date.now()
+    const sync = await cli(['sync', '--base-url', fake.origin, '--resources', 'users,auth_events'], env)
+    assert.equal(sync.code, 0, sync.all)
+    assert.ok(Date.now() - started < 15_000, 'the dashboard of a year-1/9999 event log renders at once')
+    clean('sync dashboard', sync.all)
+    assert.match(sync.stdout, /^Sign-in events\s+3\b/m)
+    assert.match(flat(sync.stdout), /2 events dated outside the sync window/)
+    fitsColumns(sync.all)
+  } finally {
+    await fake.close()
+  }
+})
+
+test('a server echoing the token (padded so a cut lands inside it) never gets a piece of it printed', async () => {
+  const fake = await fakeOkta((url, req) => {
+    const auth = req.headers.authorization ?? ''
+    const echo = `${'x'.repeat(470)}${auth}`
+    return { status: 401, headers: { 'x-okta-request-id': `${'r'.repeat(190)}${auth}`, 'www-authenticate': echo }, body: JSON.stringify({ errorCode: 'E0000011', errorSummary: echo, errorId: echo, errorCauses: [{ errorSummary: echo }] }) }
+  })
+  try {
+    for (const args of [['check', '--resources', 'users'], ['check', '--json', '--resources', 'users'], ['sync', '--resources', 'users']]) {
+      const r = await cli([...args, '--base-url', fake.origin], { OKTA_API_TOKEN: TOKEN })
+      assert.equal(r.code, 1, r.all)
+      for (let i = 0; i + 6 <= TOKEN.length; i++) assert.ok(!r.all.includes(TOKEN.slice(i, i + 6)), `${args.join(' ')} printed ${TOKEN.slice(i, i + 6)}`)
+    }
+  } finally {
+    await fake.close()
+  }
 })

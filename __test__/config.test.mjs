@@ -45,6 +45,31 @@ const TABLE = [
   ['tiny timeout', { host: 'acme.okta.com', apiToken: token, requestTimeoutMs: 5 }, ['requestTimeoutMs']],
   ['fractional timeout', { host: 'acme.okta.com', apiToken: token, requestTimeoutMs: 1500.5 }, ['requestTimeoutMs']],
   ['everything wrong', { host: 'http://x', apiToken: 'plain', resources: ['nope'] }, ['host', 'apiToken', 'resources']],
+  // The host rule (README, Configuration): DNS labels, a public top-level label.
+  ['empty label', { host: 'a..b.com', apiToken: token }, ['host']],
+  ['label ending with -', { host: 'x-.com', apiToken: token }, ['host']],
+  ['inner label ending with -', { host: 'acme.okta-.com', apiToken: token }, ['host']],
+  ['label starting with -', { host: 'acme.-okta.com', apiToken: token }, ['host']],
+  ['trailing dot', { host: 'acme.okta.com.', apiToken: token }, ['host']],
+  ['IPv4 address', { host: '127.0.0.1', apiToken: token }, ['host']],
+  ['cloud metadata host', { host: 'metadata.google.internal', apiToken: token }, ['host']],
+  ...['localhost', 'local', 'localdomain', 'internal', 'intranet', 'lan', 'home', 'corp', 'private', 'arpa', 'test', 'onion'].map((tld) => [
+    `.${tld} host`,
+    { host: `foo.${tld.toUpperCase()}`, apiToken: token },
+    ['host'],
+  ]),
+  ['63-character label', { host: `${'a'.repeat(63)}.okta.com`, apiToken: token }],
+  ['64-character label', { host: `${'a'.repeat(64)}.okta.com`, apiToken: token }, ['host']],
+  ['host over 253 characters', { host: `${'ab.'.repeat(84)}com`, apiToken: token }, ['host']],
+  ['punycode label', { host: 'xn--bcher-kva.okta.com', apiToken: token }],
+  ['.invalid never resolves: accepted', { host: 'no-such-org.invalid', apiToken: token }],
+  // A $secret name is an environment variable name.
+  ['lowercase secret name', { host: 'acme.okta.com', apiToken: { $secret: 'okta_api_token' } }, ['apiToken']],
+  ['secret name starting with a digit', { host: 'acme.okta.com', apiToken: { $secret: '1TOKEN' } }, ['apiToken']],
+  ['secret name with a dash', { host: 'acme.okta.com', apiToken: { $secret: 'OKTA-TOKEN' } }, ['apiToken']],
+  ['__proto__ as a secret name', { host: 'acme.okta.com', apiToken: { $secret: '__proto__' } }, ['apiToken']],
+  ['underscore secret name', { host: 'acme.okta.com', apiToken: { $secret: '_OKTA_TOKEN_2' } }],
+  ['private key secret name', { host: 'acme.okta.com', oauth: { clientId: '0oa1', privateKey: { $secret: 'okta key' } } }, ['oauth']],
 ]
 
 const topField = (f) => f.replace(/\[\d+\].*$/, '').split('.')[0]
@@ -197,6 +222,55 @@ test('bad sync options are client_bug errors naming the option', async () => {
     () => c.sync({ mode: 'latest', since: 'last tuesday' }, {}),
     (err) => err.code === 'OKTA_INVALID_OPTION' && err.kind === 'client_bug' && err.message.includes('since'),
   )
+})
+
+test('a secret reference that is not an environment variable name is never looked up', async () => {
+  // The constructor path (creds given directly) skips validateConfig: resolving refuses it.
+  process.env.lowercase_token = 'should-never-be-read'
+  for (const [creds, field] of [
+    [{ apiToken: { $secret: 'lowercase_token' } }, 'apiToken'],
+    [{ apiToken: { $secret: 'hasOwnProperty' } }, 'apiToken'],
+    [{ oauth: { clientId: '0oa1', privateKey: { $secret: '__proto__' } } }, 'oauth.privateKey'],
+  ]) {
+    let asked = 0
+    const resolver = { resolve: () => (asked++, 'x') }
+    for (const ctx of [{ baseUrl: 'http://127.0.0.1:9' }, { baseUrl: 'http://127.0.0.1:9', secretsResolver: resolver }]) {
+      const c = new OktaConnector({ host: 'acme.okta.com' }, creds, ctx)
+      await assert.rejects(
+        () => c.sync({ mode: 'full' }, {}),
+        (err) => err.code === 'OKTA_INVALID_CONFIG' && err.issues[0].field === field && !err.message.includes('should-never-be-read'),
+      )
+    }
+    assert.equal(asked, 0, 'the secrets resolver is never asked')
+  }
+  delete process.env.lowercase_token
+})
+
+test('native client options: a wrong type names the field, never the value; nothing shows the token', async () => {
+  const { OktaClient } = await import('../src/js/index.mjs')
+  const { fromNative } = await import('../src/js/errors.cjs')
+  const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----'
+  for (const [options, field] of [
+    [{ host: 'acme.okta.com', oauth: pem }, 'oauth'],
+    [{ host: 'acme.okta.com', oauth: { clientId: '0oa1', scopes: pem } }, 'oauth.scopes'],
+    [{ host: 'acme.okta.com', token: 't0k', resources: pem }, 'resources'],
+    [pem, '(options)'],
+  ]) {
+    let caught
+    try {
+      new OktaClient(options)
+    } catch (err) {
+      caught = fromNative(err)
+    }
+    assert.ok(caught, JSON.stringify(field))
+    assert.equal(caught.issues[0].field, field)
+    const shown = JSON.stringify({ ...caught, message: caught.message, stack: caught.stack })
+    assert.ok(!shown.includes('MIIE') && !shown.includes('BEGIN PRIVATE'), shown)
+  }
+  const util = await import('node:util')
+  const client = new OktaClient({ host: 'acme.okta.com', token: 'SECRETt0ken-0123456789' })
+  assert.ok(!util.inspect(client, { showHidden: true, depth: 5 }).includes('SECRETt0ken'))
+  assert.ok(!JSON.stringify(client).includes('SECRETt0ken'))
 })
 
 test('baseUrl must be an origin', () => {

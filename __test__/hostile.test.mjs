@@ -535,3 +535,179 @@ test('errors from an upstream echoing the token are redacted; serializeConfig ne
   const ref = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: { $secret: 'OKTA_API_TOKEN' } }, { baseUrl: okta.origin, logger: logger() })
   assert.deepEqual(ref.serializeConfig(), { host: 'acme.okta.com', apiToken: { $secret: 'OKTA_API_TOKEN' } })
 })
+
+// ---- Issue 21: poisoned rate-limit state, endless chains, gzip bombs, echoed OAuth secrets.
+
+const YEAR_3000 = '32503680000'
+const realWindow = () => ({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 60) })
+
+/** Runs sync() calls one at a time, timing each. */
+async function timedCalls(c, storage, n, options = { mode: 'full' }) {
+  const calls = []
+  let cursor = null
+  for (let i = 0; i < n; i++) {
+    const started = Date.now()
+    const r = await c.sync({ ...options, cursor }, storage)
+    calls.push({ ms: Date.now() - started, result: r })
+    cursor = r.cursor ?? null
+    if (r.done) break
+  }
+  return calls
+}
+
+test('a reset in the year 3000 cannot stall the sync: every later sync() call honours a 3 s chunk budget', { timeout: 60_000 }, async () => {
+  let poisoned = false
+  route = (url) => {
+    if (url.pathname !== '/api/v1/users') return { status: 500, body: '{}' }
+    const here = `${okta.origin}${url.pathname}`
+    if (!poisoned) {
+      // The first answer claims the window is spent until the year 3000; then normal headers.
+      poisoned = true
+      return { headers: { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': YEAR_3000, link: `<${here}?after=p2>; rel="next"` }, body: body([{ id: 'u1' }]) }
+    }
+    return { headers: realWindow(), body: body([{ id: 'u2' }]) }
+  }
+  const log = logger()
+  const c = new OktaConnector({ host: 'acme.okta.com', resources: ['users'] }, { apiToken: TOKEN }, { baseUrl: okta.origin, logger: log, chunkBudgetMs: 3000 })
+  const calls = await timedCalls(c, new MemoryStorage({ getEntity: false }), 3)
+  assert.equal(calls.length, 3)
+  for (const [i, { ms, result }] of calls.entries()) {
+    assert.equal(result.done, false, `call ${i + 1}`)
+    assert.ok(result.cursor, `call ${i + 1} returns a cursor`)
+    assert.equal(result.transientError, undefined)
+    assert.ok(ms < 3000 + 2500, `call ${i + 1} took ${ms} ms (chunk budget 3000)`)
+  }
+  // The stored window is clamped to a couple of minutes, never the year 3000.
+  const reset = c.stats().rateLimit.users.reset * 1000
+  assert.ok(reset <= Date.now() + 125_000, `reset stored ${new Date(reset).toISOString()}`)
+  assert.ok(log.named('rate limit wait').length >= 3)
+})
+
+test('a Retry-After of 999999999 waits no longer than the chunk budget; a reset in the past does not wait', { timeout: 60_000 }, async () => {
+  route = (url) => (url.pathname === '/api/v1/users' ? { status: 429, headers: { 'retry-after': '999999999' }, body: JSON.stringify({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit' }) } : { status: 500, body: '{}' })
+  const c = new OktaConnector({ host: 'acme.okta.com', resources: ['users'] }, { apiToken: TOKEN }, { baseUrl: okta.origin, logger: logger(), chunkBudgetMs: 3000 })
+  for (const { ms, result } of await timedCalls(c, new MemoryStorage({ getEntity: false }), 2)) {
+    assert.equal(result.done, false)
+    assert.ok(ms < 3000 + 2500, `took ${ms} ms`)
+  }
+
+  let first = true
+  route = (url) => {
+    if (url.pathname !== '/api/v1/users') return { status: 500, body: '{}' }
+    if (first) {
+      first = false
+      return { status: 429, headers: { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1' }, body: '{}' }
+    }
+    return { headers: { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1' }, body: body([{ id: 'u1' }]) }
+  }
+  const started = Date.now()
+  const storage = new MemoryStorage({ getEntity: false })
+  const run = await runSync(new OktaConnector({ host: 'acme.okta.com', resources: ['users'] }, { apiToken: TOKEN }, { baseUrl: okta.origin, logger: logger() }), storage, { mode: 'full' })
+  assert.equal(run.done, true)
+  assert.ok(Date.now() - started < 3000, 'a reset in the past is no reason to wait')
+  assert.deepEqual((await storage.queryEntities({ type: 'okta_user' })).map((u) => u.id), ['u1'])
+})
+
+test('a next link that keeps changing ends with a clear error naming the resource, on every later call too', { timeout: 30_000 }, async () => {
+  route = (url) => {
+    const n = Number(url.searchParams.get('after') ?? 0)
+    if (url.pathname !== '/api/v1/groups') return { status: 500, body: '{}' }
+    return { headers: { link: `<${okta.origin}/api/v1/groups?after=${n + 1}>; rel="next"` }, body: body([{ id: `g${n}` }]) }
+  }
+  okta.requests.length = 0
+  const c = new OktaConnector({ host: 'acme.okta.com', resources: ['groups'] }, { apiToken: TOKEN }, { baseUrl: okta.origin, logger: logger(), retry: { maxChainPages: 25 } })
+  const storage = new MemoryStorage({ getEntity: false })
+  const first = await c.sync({ mode: 'full' }, storage)
+  assert.equal(first.transientError?.code, 'OKTA_BAD_RESPONSE', JSON.stringify(first))
+  assert.equal(first.transientError.resource, 'okta_group')
+  assert.match(first.transientError.message, /kept linking more okta_group pages.*after 25 pages/)
+  assert.equal(okta.requests.length, 25)
+  // Resuming the chain on this client fails again at once, without a request.
+  const again = await c.sync({ mode: 'full', cursor: first.cursor }, storage)
+  assert.equal(again.transientError?.code, 'OKTA_BAD_RESPONSE')
+  assert.equal(okta.requests.length, 25)
+})
+
+test('a gzip bomb (64 MiB+ decoded, its trailer claiming 4 GiB or lying small) is a clear error, not an allocation', { timeout: 60_000 }, async () => {
+  const zlib = await import('node:zlib')
+  const bomb = zlib.gzipSync(Buffer.alloc(70 * MB, 0x20))
+  const claimsHuge = Buffer.from(bomb)
+  claimsHuge.writeUInt32LE(0xffffffff, claimsHuge.length - 4)
+  const claimsSmall = Buffer.from(bomb)
+  claimsSmall.writeUInt32LE(64, claimsSmall.length - 4)
+  for (const payload of [bomb, claimsHuge, claimsSmall]) {
+    route = (url) => (url.pathname === '/api/v1/users' ? { headers: { 'content-encoding': 'gzip' }, body: payload } : { status: 500, body: '{}' })
+    okta.requests.length = 0
+    const c = connector(logger(), { resources: ['users'] })
+    const r = await c.sync({ mode: 'full' }, new MemoryStorage({ getEntity: false }))
+    assert.equal(r.transientError?.code, 'OKTA_BAD_RESPONSE', JSON.stringify(r.transientError))
+    assert.match(r.transientError.message, /larger than 67108864 bytes once decompressed/)
+    assert.equal(okta.requests.length, 1, 'a bomb is not retried')
+  }
+})
+
+test('a base URL override is announced once in the log', async () => {
+  route = smallRoute
+  const log = logger()
+  const c = connector(log, { resources: ['users'] })
+  for (let i = 0; i < 2; i++) await runSync(c, new MemoryStorage({ getEntity: false }), { mode: 'full' })
+  const warned = log.named('base url override')
+  assert.equal(warned.length, 1)
+  assert.equal(warned[0].level, 'warn')
+  assert.equal(warned[0].fields.url, okta.origin)
+  assert.match(warned[0].fields.reason, /every request goes to this URL instead of https:\/\/acme\.okta\.com/)
+})
+
+test('an API echoing the OAuth access token and DPoP proof (padded past every cut) leaks no piece of either', { timeout: 30_000 }, async () => {
+  const crypto = await import('node:crypto')
+  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const ACCESS = `at${crypto.randomBytes(30).toString('base64url')}`
+  const proofs = []
+  const assertions = []
+  const okta2 = http.createServer((req, res) => {
+    let raw = ''
+    req.on('data', (d) => (raw += d))
+    req.on('end', () => {
+      if (req.headers.dpop) proofs.push(req.headers.dpop)
+      const url = new URL(req.url, 'http://x')
+      const echo = `${'p'.repeat(470)}${req.headers.authorization ?? ''} ${req.headers.dpop ?? ''}`
+      if (url.pathname === '/oauth2/v1/token') {
+        const a = new URLSearchParams(raw).get('client_assertion')
+        assertions.push(a)
+        res.writeHead(200, { 'content-type': 'application/json' })
+        return res.end(JSON.stringify({ access_token: ACCESS, token_type: 'DPoP', expires_in: 3600, scope: 'okta.users.read' }))
+      }
+      if (!url.searchParams.has('after')) {
+        // The next link carries the token and the proof: logged (cut) as the next cursor.
+        const next = `http://127.0.0.1:${okta2.address().port}/api/v1/users?after=${'q'.repeat(40)}${ACCESS}.${req.headers.dpop}`
+        res.writeHead(200, { 'content-type': 'application/json', link: `<${next}>; rel="next"`, 'x-okta-request-id': echo.slice(280) })
+        return res.end(body([{ id: 'u1', profile: { email: echo } }, { id: 'u1' }]))
+      }
+      res.writeHead(500, { 'content-type': 'application/json', 'x-okta-request-id': echo.slice(280), 'www-authenticate': echo })
+      res.end(JSON.stringify({ errorCode: 'E0000009', errorSummary: echo, errorId: echo, errorCauses: [{ errorSummary: echo }] }))
+    })
+  })
+  await new Promise((resolve) => okta2.listen(0, '127.0.0.1', resolve))
+  try {
+    const log = logger()
+    const c = new OktaConnector(
+      { host: 'acme.okta.com', resources: ['users'] },
+      { oauth: { clientId: '0oa1', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) } },
+      { baseUrl: `http://127.0.0.1:${okta2.address().port}`, logger: log, retry: { minDelayMs: 5, maxDelayMs: 10, maxAttempts: 2 } },
+    )
+    const r = await c.sync({ mode: 'full' }, new MemoryStorage({ getEntity: false }))
+    assert.ok(r.transientError, 'the 500 surfaces')
+    assert.ok(proofs.length >= 2 && assertions.length === 1)
+    const err = r.transientError
+    const outputs = [JSON.stringify(err.toJSON()), err.message, err.stack, JSON.stringify(log.events), util.inspect(c, { depth: 5 })]
+    for (const secret of [ACCESS, ...proofs, ...assertions]) {
+      for (let i = 0; i + 6 <= secret.length; i++) {
+        const piece = secret.slice(i, i + 6)
+        for (const text of outputs) assert.ok(!text.includes(piece), `a piece (${piece}) of a secret leaked`)
+      }
+    }
+  } finally {
+    okta2.close()
+    okta2.closeAllConnections()
+  }
+})

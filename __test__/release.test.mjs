@@ -105,7 +105,7 @@ test('release workflow: builds every target, tests where a runner can run it, pu
 
   // Publish: only on a tag, after every build and test, all packages, with provenance.
   assert.match(publish.if, /startsWith\(github\.ref, 'refs\/tags\/v'\)/)
-  assert.deepEqual([publish.needs].flat().sort(), ['build', 'test-linux', 'test-macos-windows'])
+  assert.deepEqual([publish.needs].flat().sort(), ['audit', 'build', 'test-linux', 'test-macos-windows'])
   assert.equal(publish.permissions['id-token'], 'write')
   const p = steps(publish)
   const order = ['npx napi artifacts', 'npm config set provenance true', 'npx napi pre-publish -t npm --no-gh-release', 'npm publish --provenance --access public']
@@ -116,6 +116,52 @@ test('release workflow: builds every target, tests where a runner can run it, pu
     at = i
   }
   assert.match(p, /GITHUB_REF_NAME/, 'the tag is checked against package.json')
+})
+
+test('release workflow: third-party actions are pinned by commit, with the version in a comment', () => {
+  const text = readFileSync(WORKFLOW, 'utf8')
+  const uses = [...text.matchAll(/^\s*-?\s*uses:\s*(\S+?)@(\S+)(?:[ \t]+#[ \t]*(\S.*))?$/gm)]
+  assert.ok(uses.length >= 10, `${uses.length} uses: lines`)
+  for (const [line, action, ref, comment] of uses) {
+    if (action.startsWith('./')) continue
+    assert.match(ref, /^[0-9a-f]{40}$/, `${action} is pinned by a 40-hex commit: ${line.trim()}`)
+    assert.ok(comment && /\S/.test(comment), `${action}@${ref} names its version in a comment`)
+  }
+  // Every parsed step agrees (no uses: the regex missed).
+  const all = Object.values(workflow.jobs).flatMap((job) => job.steps.map((st) => st.uses).filter(Boolean))
+  assert.equal(all.length, uses.length)
+  for (const u of all) assert.match(u, /@[0-9a-f]{40}$/, u)
+})
+
+test('release workflow: an advisories check of Cargo.lock and the npm lockfile gates the publish', () => {
+  const { audit, publish } = workflow.jobs
+  assert.ok(audit, 'an audit job')
+  const runs = audit.steps.map((st) => st.run ?? '').join('\n')
+  assert.match(runs, /^cargo audit\b.*--file Cargo\.lock/m, 'cargo audit of Cargo.lock (RustSec)')
+  assert.match(runs, /^npm audit --package-lock-only --omit=dev --audit-level=low$/m, 'npm audit of what the package installs')
+  assert.match(runs, /^npm audit --package-lock-only --audit-level=high$/m, 'npm audit of the tooling')
+  assert.ok(audit.steps.some((st) => st.uses?.startsWith('taiki-e/install-action@') && st.with?.tool === 'cargo-audit'))
+  assert.ok([publish.needs].flat().includes('audit'), 'publishing waits for the audit')
+})
+
+test('release workflow: npm trusted publishing (short-lived OIDC token), no stored npm token', () => {
+  const text = readFileSync(WORKFLOW, 'utf8')
+  assert.doesNotMatch(text, /NPM_TOKEN|NODE_AUTH_TOKEN|secrets\./, 'no long-lived token is used')
+  const { publish } = workflow.jobs
+  assert.equal(publish.permissions['id-token'], 'write')
+  assert.equal(publish.permissions.contents, 'read')
+  // npm 11.5.1+ exchanges the workflow's OIDC token for a one-off publish token.
+  const npm = publish.steps.map((st) => /npm install -g npm@(\d+)\.(\d+)\.(\d+)/.exec(st.run ?? '')).find(Boolean)
+  assert.ok(npm, 'the publish job installs an exact npm version')
+  const [maj, min, pat] = npm.slice(1).map(Number)
+  assert.ok(maj > 11 || (maj === 11 && (min > 5 || (min === 5 && pat >= 1))), `npm ${npm.slice(1).join('.')} supports trusted publishing`)
+  const steps = publish.steps.map((st) => st.run ?? '')
+  assert.ok(steps.findIndex((r) => r.includes('npm install -g npm@')) < steps.findIndex((r) => r.includes('npm publish')))
+  assert.match(steps.join('\n'), /npm publish --provenance/)
+  // No job keeps the checkout's git credentials around.
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    for (const st of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) assert.equal(st.with?.['persist-credentials'], false, name)
+  }
 })
 
 test('actionlint passes on the workflow', (t) => {

@@ -107,18 +107,62 @@ pub fn whole_number(v: &Value) -> Option<u64> {
   })
 }
 
-/// Is `host` a bare org host (`^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$`, case-insensitive)?
+/// Top-level domains whose names resolve to this machine or a private network
+/// (special-use names of RFC 6761/6762/7686 and common internal ones): an Okta org is
+/// never under them, and a host there (`foo.localhost`, `metadata.google.internal`,
+/// `printer.local`) is a local machine the token must not be sent to. `.invalid` and
+/// `.example` stay accepted: they never resolve (the CLI tests use `.invalid` for an
+/// org that does not exist).
+pub const RESERVED_TLDS: [&str; 12] = [
+  "localhost",
+  "local",
+  "localdomain",
+  "internal",
+  "intranet",
+  "lan",
+  "home",
+  "corp",
+  "private",
+  "arpa",
+  "test",
+  "onion",
+];
+
+/// Is `host` a bare public DNS name (case-insensitive)? At most 253 characters; two or
+/// more dot-separated labels of 1-63 letters, digits and inner hyphens (no empty label,
+/// none starting or ending with `-`); the last label 2-63 letters and not one of
+/// [`RESERVED_TLDS`]. So `acme.okta.com` and `dev-1.oktapreview.com` pass, while
+/// `a..b.com`, `x-.com`, `-x.com`, `127.0.0.1`, `foo.localhost` and
+/// `metadata.google.internal` do not. The JS schema (`src/js/schemas.cjs`) has the same
+/// rule as one regex.
 pub fn is_valid_host(host: &str) -> bool {
-  let Some((prefix, tld)) = host.rsplit_once('.') else {
+  let Some((_, tld)) = host.rsplit_once('.') else {
     return false;
   };
-  let mut prefix_chars = prefix.chars();
-  let first_ok = prefix_chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
-  first_ok
-    && prefix_chars.all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-    && tld.len() >= 2
-    && tld.chars().all(|c| c.is_ascii_alphabetic())
+  let label_ok = |label: &str| {
+    (1..=63).contains(&label.len())
+      && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+      && !label.starts_with('-')
+      && !label.ends_with('-')
+  };
+  host.len() <= 253
+    && host.split('.').all(label_ok)
+    && (2..=63).contains(&tld.len())
+    && tld.bytes().all(|b| b.is_ascii_alphabetic())
+    && !RESERVED_TLDS.iter().any(|r| tld.eq_ignore_ascii_case(r))
 }
+
+/// Is `name` a valid `{ $secret: NAME }` name (`^[A-Z_][A-Z0-9_]*$`, an environment
+/// variable's name)? Anything else is refused before it is looked up anywhere.
+pub fn is_valid_secret_name(name: &str) -> bool {
+  let mut bytes = name.bytes();
+  bytes.next().is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
+    && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The issue message for a bad `$secret` name.
+pub const SECRET_NAME_MESSAGE: &str =
+  "Expected a secret reference whose name is an environment variable name (A-Z, 0-9 and _, not starting with a digit), e.g. { $secret: \"OKTA_API_TOKEN\" }.";
 
 /// Checks a token for header safety: visible ASCII only, so it cannot inject headers.
 pub fn check_token(token: &str) -> Result<(), String> {
@@ -256,10 +300,10 @@ pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
   }
 }
 
-/// A `{ $secret: NAME }` reference with a non-empty name, copied.
+/// A `{ $secret: NAME }` reference with a valid name ([`is_valid_secret_name`]), copied.
 fn secret_ref(value: &Value) -> Option<Value> {
   match value.as_object()?.get("$secret") {
-    Some(Value::String(name)) if !name.is_empty() => {
+    Some(Value::String(name)) if is_valid_secret_name(name) => {
       let mut reference = Map::new();
       reference.insert("$secret".into(), Value::String(name.clone()));
       Some(Value::Object(reference))
@@ -297,10 +341,7 @@ fn check_auth(obj: &Map<String, Value>, out: &mut Map<String, Value>, issues: &m
       Some(reference) => {
         out.insert("apiToken".into(), reference);
       }
-      None => issues.push(FieldIssue::new(
-        "apiToken",
-        "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" } with a non-empty name.",
-      )),
+      None => issues.push(FieldIssue::new("apiToken", SECRET_NAME_MESSAGE)),
     },
     None => issues.push(FieldIssue::new(
       "apiToken",
@@ -336,10 +377,7 @@ fn check_oauth(oauth: &Value, out: &mut Map<String, Value>, issues: &mut Vec<Fie
       Some(reference) => {
         norm.insert("privateKey".into(), reference);
       }
-      None => issues.push(FieldIssue::new(
-        "oauth.privateKey",
-        "Expected a secret reference { $secret: \"OKTA_PRIVATE_KEY\" } with a non-empty name.",
-      )),
+      None => issues.push(FieldIssue::new("oauth.privateKey", SECRET_NAME_MESSAGE)),
     },
     None | Some(Value::Null) => issues.push(FieldIssue::new(
       "oauth.privateKey",
@@ -470,8 +508,8 @@ impl std::fmt::Debug for ClientConfig {
   }
 }
 
-/// Raw client options as the JS layer passes them.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+/// Raw client options as the JS layer passes them. `Debug` never shows the token.
+#[derive(Default, Clone, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientOptions {
   /// Org host (`acme.okta.com`).
@@ -494,6 +532,77 @@ pub struct ClientOptions {
   pub resources: Option<Vec<String>>,
 }
 
+impl std::fmt::Debug for ClientOptions {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("ClientOptions")
+      .field("host", &self.host)
+      .field("base_url", &self.base_url)
+      .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+      .field("rate_limit_share", &self.rate_limit_share)
+      .field("request_timeout_ms", &self.request_timeout_ms)
+      .field("user_agent", &self.user_agent)
+      .field("retry", &self.retry)
+      .field("oauth", &self.oauth)
+      .field("resources", &self.resources)
+      .finish()
+  }
+}
+
+/// Deserializes options from JS as `T`. A value of the wrong type is reported by its
+/// field path (`oauth`, `retry.maxAttempts`) only, never with the value given: serde's
+/// own message quotes it, and a misplaced private key or token must not end up in an
+/// error (`OKTA_INVALID_OPTION`, the path as the issue's field).
+pub fn from_js<T: serde::de::DeserializeOwned>(value: &Value, what: &str) -> Result<T, OktaError> {
+  match T::deserialize(value) {
+    Ok(parsed) => Ok(parsed),
+    Err(_) => {
+      let path = bad_field::<T>(value);
+      let (field, message) = match &path {
+        Some(path) => (
+          path.clone(),
+          format!("has the wrong type for the {what} (the value given is not shown)"),
+        ),
+        None => ("(options)".to_string(), format!("Expected the {what} as an object")),
+      };
+      let mut err = OktaError::new(
+        crate::error::ErrorCode::InvalidOption,
+        format!("Invalid {what}: {field} {message}."),
+      );
+      err.issues = vec![FieldIssue::new(field, message)];
+      Err(err)
+    }
+  }
+}
+
+/// The path of the first field of `value` that `T` rejects, found by deserializing
+/// one field at a time (nested objects are searched the same way).
+fn bad_field<T: serde::de::DeserializeOwned>(value: &Value) -> Option<String> {
+  let nest = |path: &[String], leaf: &Value| {
+    path.iter().rev().fold(leaf.clone(), |inner, key| {
+      let mut map = Map::new();
+      map.insert(key.clone(), inner);
+      Value::Object(map)
+    })
+  };
+  let mut path: Vec<String> = Vec::new();
+  let mut at = value;
+  while let Some(obj) = at.as_object() {
+    let culprit = obj.iter().find(|(key, v)| {
+      let mut candidate = path.clone();
+      candidate.push((*key).clone());
+      T::deserialize(&nest(&candidate, v)).is_err()
+    });
+    match culprit {
+      Some((key, v)) => {
+        path.push(key.clone());
+        at = v;
+      }
+      None => break,
+    }
+  }
+  (!path.is_empty()).then(|| path.join("."))
+}
+
 /// Retry tuning from JS (all optional, milliseconds as JS numbers).
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -508,6 +617,9 @@ pub struct RetryOptions {
   pub max_delay_ms: Option<f64>,
   /// Total retry time per page.
   pub max_elapsed_ms: Option<f64>,
+  /// Pages one Link chain may have before it is called endless (tests; the default is
+  /// per resource, see `http::chain`).
+  pub max_chain_pages: Option<f64>,
 }
 
 impl ClientConfig {
@@ -688,6 +800,9 @@ fn retry_policy(opts: RetryOptions, issues: &mut Vec<FieldIssue>) -> RetryPolicy
   if let Some(n) = take(opts.max_elapsed_ms, "maxElapsedMs", (1, 3_600_000)) {
     policy.max_elapsed = std::time::Duration::from_millis(n);
   }
+  if let Some(n) = take(opts.max_chain_pages, "maxChainPages", (1, 10_000_000)) {
+    policy.max_chain_pages = Some(n);
+  }
   policy
 }
 
@@ -733,9 +848,35 @@ mod tests {
       "acme.okta.c0m",
       "acme okta.com",
       "",
+      "a..b.com",
+      "x-.com",
+      "acme.-okta.com",
+      "acme.okta-.com",
+      "acme.okta.com.",
+      "127.0.0.1",
+      "foo.localhost",
+      "metadata.google.internal",
+      "printer.local",
+      "acme.TEST",
+      &format!("{}.com", "a".repeat(64)),
+      &format!("{}.com", "a.".repeat(130)),
     ] {
       assert!(!is_valid_host(bad), "{bad}");
     }
+    assert!(is_valid_host(&format!("{}.com", "a".repeat(63))));
+    assert!(is_valid_host("xn--bcher-kva.okta.com"));
+  }
+
+  #[test]
+  fn secret_names_are_environment_variable_names() {
+    for ok in ["OKTA_API_TOKEN", "_X", "A1"] {
+      assert!(is_valid_secret_name(ok), "{ok}");
+    }
+    for bad in ["", "okta_token", "1ABC", "A-B", "A B", "__proto__", "PATH=x", "É"] {
+      assert!(!is_valid_secret_name(bad), "{bad}");
+    }
+    let issues = check_config(&json!({ "host": "acme.okta.com", "apiToken": { "$secret": "lower" } })).unwrap_err();
+    assert_eq!(issues[0].field, "apiToken");
   }
 
   #[test]
@@ -791,6 +932,44 @@ mod tests {
     let fields: Vec<&str> = err.issues.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(fields, ["apiToken", "baseUrl", "rateLimitShare"]);
     assert!(!err.message.contains("bad token"));
+  }
+
+  #[test]
+  fn option_type_errors_name_the_field_never_the_value() {
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+    for (input, field) in [
+      (json!({ "host": "acme.okta.com", "oauth": pem }), "oauth"),
+      (
+        json!({ "host": "acme.okta.com", "oauth": { "clientId": "x", "scopes": pem } }),
+        "oauth.scopes",
+      ),
+      (
+        json!({ "host": "acme.okta.com", "token": "t", "resources": pem }),
+        "resources",
+      ),
+      (json!({ "host": "acme.okta.com", "token": ["t0kSECRETt0k"] }), "token"),
+      (json!(pem), "(options)"),
+    ] {
+      let err = from_js::<ClientOptions>(&input, "client options").unwrap_err();
+      let text = err.to_json().to_string();
+      assert_eq!(err.issues[0].field, field, "{text}");
+      assert!(
+        !text.contains("MIIE") && !text.contains("BEGIN") && !text.contains("SECRET"),
+        "{text}"
+      );
+    }
+    assert!(from_js::<ClientOptions>(&json!({ "host": "a.io" }), "client options").is_ok());
+  }
+
+  #[test]
+  fn client_options_debug_hides_the_token() {
+    let opts = ClientOptions {
+      host: Some("acme.okta.com".into()),
+      token: Some("t0kSECRETt0k".into()),
+      ..Default::default()
+    };
+    let shown = format!("{opts:?}");
+    assert!(!shown.contains("SECRET") && shown.contains("acme.okta.com"), "{shown}");
   }
 
   #[test]

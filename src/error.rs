@@ -8,6 +8,8 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::redact::Secrets;
+
 /// The host contract's error classes: they decide whether `sync()` throws or
 /// returns a `transientError` with a resumable cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -210,11 +212,12 @@ pub struct OktaErrorBody {
 }
 
 impl OktaErrorBody {
-  /// Parses an Okta error body; `None` when the body is not one (never fails).
-  pub fn parse(body: &[u8]) -> Option<OktaErrorBody> {
+  /// Parses an Okta error body; `None` when the body is not one (never fails). Every
+  /// text is redacted with `secrets`, then cut to 500 characters.
+  pub fn parse(body: &[u8], secrets: &Secrets) -> Option<OktaErrorBody> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let obj = value.as_object()?;
-    let text = |key: &str| obj.get(key).and_then(Value::as_str).map(|s| truncate(s, 500));
+    let text = |key: &str| obj.get(key).and_then(Value::as_str).map(|s| secrets.clean(s, 500));
     let error_code = text("errorCode");
     let error_summary = text("errorSummary");
     if error_code.is_none() && error_summary.is_none() {
@@ -228,7 +231,7 @@ impl OktaErrorBody {
           .iter()
           .take(20)
           .filter_map(|c| c.get("errorSummary").and_then(Value::as_str))
-          .map(|s| truncate(s, 500))
+          .map(|s| secrets.clean(s, 500))
           .collect()
       })
       .unwrap_or_default();
@@ -311,17 +314,10 @@ impl OktaError {
     self.code.kind()
   }
 
-  /// Removes every occurrence of `secret` from all text fields: an upstream body or
-  /// URL must never carry the token into an error.
-  pub fn redact(mut self, secret: &str) -> Self {
-    if secret.is_empty() {
-      return self;
-    }
-    let scrub = |s: &mut String| {
-      if s.contains(secret) {
-        *s = s.replace(secret, "[redacted]");
-      }
-    };
+  /// Masks every secret in all text fields (see [`crate::redact`]): an upstream body,
+  /// header or URL must never carry a token, assertion or proof into an error.
+  pub fn redact(mut self, secrets: &Secrets) -> Self {
+    let scrub = |s: &mut String| secrets.scrub_in_place(s);
     scrub(&mut self.message);
     for s in [&mut self.request_id, &mut self.resource, &mut self.page]
       .into_iter()
@@ -337,6 +333,9 @@ impl OktaError {
         scrub(s);
       }
       body.error_causes.iter_mut().for_each(scrub);
+    }
+    for issue in self.issues.iter_mut() {
+      scrub(&mut issue.message);
     }
     self
   }
@@ -369,12 +368,11 @@ impl std::fmt::Display for OktaError {
 
 impl std::error::Error for OktaError {}
 
-/// Cuts `s` to at most `max` characters (on a char boundary), marking the cut.
+/// Cuts `s` to at most `max` characters (on a char boundary), marking the cut: the
+/// same cut as [`crate::redact::cut`]. Only for text without secrets, or text a sink
+/// scrubs afterwards; text that may hold one is bounded with [`Secrets::clean`].
 pub fn truncate(s: &str, max: usize) -> String {
-  match s.char_indices().nth(max) {
-    Some((idx, _)) => format!("{}…", &s[..idx]),
-    None => s.to_string(),
-  }
+  crate::redact::cut(s, max)
 }
 
 #[cfg(test)]
@@ -403,11 +401,26 @@ mod tests {
   #[test]
   fn parses_okta_error_bodies() {
     let body = br#"{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorLink":"E0000011","errorId":"oae1","errorCauses":[{"errorSummary":"x"}]}"#;
-    let parsed = OktaErrorBody::parse(body).unwrap();
+    let none = Secrets::new();
+    let parsed = OktaErrorBody::parse(body, &none).unwrap();
     assert_eq!(parsed.error_code.as_deref(), Some("E0000011"));
     assert_eq!(parsed.error_causes, vec!["x".to_string()]);
-    assert!(OktaErrorBody::parse(b"<html>").is_none());
-    assert!(OktaErrorBody::parse(b"{\"a\":1}").is_none());
+    assert!(OktaErrorBody::parse(b"<html>", &none).is_none());
+    assert!(OktaErrorBody::parse(b"{\"a\":1}", &none).is_none());
+  }
+
+  #[test]
+  fn error_bodies_are_redacted_before_they_are_cut() {
+    // A server pads its summary so that the cut at 500 falls inside the echoed token.
+    let token = "00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789-_abc";
+    let summary = format!("{}{token}", "x".repeat(470));
+    let body =
+      json!({ "errorCode": "E0000011", "errorSummary": summary, "errorCauses": [{ "errorSummary": summary }] });
+    let parsed = OktaErrorBody::parse(body.to_string().as_bytes(), &Secrets::of([token])).unwrap();
+    for text in [parsed.error_summary.unwrap(), parsed.error_causes[0].clone()] {
+      assert!(!text.contains(&token[..6]), "{text}");
+      assert!(text.ends_with("[redacted]"), "{text}");
+    }
   }
 
   #[test]
@@ -418,7 +431,7 @@ mod tests {
       error_causes: vec!["SECRET".into()],
       ..Default::default()
     });
-    let json = err.redact("SECRET").to_json().to_string();
+    let json = err.redact(&Secrets::of(["SECRET"])).to_json().to_string();
     assert!(!json.contains("SECRET"), "{json}");
   }
 

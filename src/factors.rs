@@ -324,7 +324,9 @@ async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken)
   let url = user_factors_url(ctx.http.origin(), user);
   match ctx
     .http
-    .get_page(Resource::Factors, &url, &ctx.cancel, stop, &ctx.log, |_| Ok(()))
+    .get_page(Resource::Factors, &url, &ctx.cancel, stop, &ctx.stop, &ctx.log, |_| {
+      Ok(())
+    })
     .await
   {
     Ok((page, ())) => match map_user_factors(&page.body, user) {
@@ -333,7 +335,7 @@ async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken)
           (ctx.log)(LogEvent {
             level: Level::Warn,
             event: "records skipped",
-            fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(user), "reasons": mapped.warnings }),
+            fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(&ctx.http.secrets().scrub(user)), "reasons": mapped.warnings }),
           });
         }
         Ok(Read::Factors(mapped))
@@ -344,7 +346,7 @@ async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken)
           ErrorCode::BadResponse,
           format!(
             "Okta returned an unreadable factor list for user {}: {}.",
-            cut80(user),
+            cut80(&ctx.http.secrets().scrub(user)),
             e.0
           ),
         ),
@@ -380,7 +382,15 @@ impl Runner<'_> {
     self
       .ctx
       .http
-      .get_page(resource, url, &self.ctx.cancel, &stop, &self.ctx.log, |_| Ok(()))
+      .get_page(
+        resource,
+        url,
+        &self.ctx.cancel,
+        &stop,
+        &self.ctx.stop,
+        &self.ctx.log,
+        |_| Ok(()),
+      )
       .await
       .map(|(page, ())| page)
   }
@@ -390,7 +400,7 @@ impl Runner<'_> {
     let resource = Resource::Factors;
     let error = error
       .at(resource.resource_name(), url.as_str())
-      .redact(self.ctx.http.token());
+      .redact(self.ctx.http.secrets());
     let item = if error.code == ErrorCode::Forbidden {
       StreamItem::Skipped { resource, error }
     } else {
@@ -423,7 +433,7 @@ impl Runner<'_> {
         "page": self.items,
         "items": batch.count,
         "users": batch.users.len(),
-        "cursor": cut80(cursor.as_str()),
+        "cursor": cut80(&self.ctx.http.secrets().scrub(cursor.as_str())),
         "next": Value::Null,
       }),
     });
@@ -459,6 +469,11 @@ impl Runner<'_> {
       let Stage::Enumerate { page, done } = self.plan.state.stage.clone() else {
         return Some(true);
       };
+      // The users listing is a Link chain like any other: capped (counted as the factors').
+      if let Err(e) = self.ctx.http.chain_page(Resource::Factors, &page) {
+        self.fail(&page, e).await;
+        return None;
+      }
       let listing = match self.get(Resource::Users, &page).await {
         Ok(listing) => listing,
         Err(e) if e.code == ErrorCode::Aborted => return Some(false),
@@ -481,6 +496,7 @@ impl Runner<'_> {
       let next = next_link(listing.links.iter().map(String::as_str))
         .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::Users.path()))
         .filter(|n| *n != page || users.is_empty());
+      self.ctx.http.chain_linked(Resource::Factors, next.as_ref());
       let start = (done as usize).min(users.len());
       // Users beyond the position already read by an earlier chunk (reads run
       // concurrently, so a stop can land behind ones that completed).

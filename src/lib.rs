@@ -22,6 +22,7 @@ pub mod http;
 pub mod log;
 pub mod okta;
 pub mod records;
+pub mod redact;
 pub mod resources;
 pub mod sync;
 

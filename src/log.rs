@@ -30,42 +30,27 @@ pub struct LogEvent {
 /// Where log events go.
 pub type LogSink = Arc<dyn Fn(LogEvent) + Send + Sync>;
 
-/// Cuts a cursor or URL to the host contract's 80 characters for logs.
+/// Cuts a cursor or URL to the host contract's 80 characters for logs (79 and the cut
+/// marker `…` when longer). Redact first: `cut80(&secrets.scrub(url))`. Every log event
+/// is scrubbed again where it leaves the core (`sync::run`'s sink, with
+/// [`crate::redact::Secrets::scrub_json`]), which also masks the first characters of a
+/// secret that a cut left before the marker.
 pub fn cut80(s: &str) -> String {
-  s.chars().take(80).collect()
-}
-
-/// Replaces every occurrence of `secret` in the string values of `value` (and in
-/// object keys), so no log event can carry the token, whatever a server or a cursor
-/// put into the URLs and reasons it logs.
-pub fn redact(value: &mut Value, secret: &str) {
-  if secret.is_empty() {
-    return;
+  if s.chars().nth(80).is_none() {
+    return s.to_string();
   }
-  match value {
-    Value::String(s) if s.contains(secret) => *s = s.replace(secret, "[redacted]"),
-    Value::Array(items) => items.iter_mut().for_each(|v| redact(v, secret)),
-    Value::Object(map) if map.keys().any(|k| k.contains(secret)) => {
-      let entries = std::mem::take(map);
-      for (k, mut v) in entries {
-        redact(&mut v, secret);
-        map.insert(k.replace(secret, "[redacted]"), v);
-      }
-    }
-    Value::Object(map) => map.values_mut().for_each(|v| redact(v, secret)),
-    _ => {}
-  }
+  crate::redact::cut(s, 79)
 }
 
 #[cfg(test)]
 mod tests {
   use super::*;
-  use serde_json::json;
 
   #[test]
-  fn redacts_values_and_keys_at_any_depth() {
-    let mut v = json!({ "cursor": "https://x/?after=TOK", "list": ["aTOKb", 1], "TOK": { "deep": "TOK" } });
-    redact(&mut v, "TOK");
-    assert!(!v.to_string().contains("TOK"), "{v}");
+  fn cut80_keeps_80_characters_with_the_marker() {
+    let long = "u".repeat(200);
+    assert_eq!(cut80(&long).chars().count(), 80);
+    assert!(cut80(&long).ends_with('…'));
+    assert_eq!(cut80(&long[..80]), long[..80]);
   }
 }

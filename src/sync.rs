@@ -720,10 +720,10 @@ pub fn run(
     // Capacity 1: one page waits for the writer while the next is fetched.
     let (tx, rx) = mpsc::channel::<StreamItem>(1);
     let log_tx = log_tx.clone();
-    let token = http.token().to_string();
+    let secrets = http.secrets_arc();
     let log: LogSink = Arc::new(move |mut event: LogEvent| {
-      // The one place log events leave the core: scrub the token here.
-      crate::log::redact(&mut event.fields, &token);
+      // The one place log events leave the core: scrub every secret here.
+      secrets.scrub_json(&mut event.fields);
       let _ = log_tx.send(StreamItem::Log(event));
     });
     let ctx = PhaseCtx {
@@ -746,12 +746,12 @@ pub fn run(
     streams.push(receiver_stream(rx));
   }
   drop(log_tx);
-  let token = http.token().to_string();
+  let secrets = http.secrets_arc();
   let warnings: Vec<StreamItem> = plan
     .warnings
     .into_iter()
     .map(|(event, mut fields)| {
-      crate::log::redact(&mut fields, &token);
+      secrets.scrub_json(&mut fields);
       StreamItem::Log(LogEvent {
         level: Level::Warn,
         event,
@@ -832,9 +832,14 @@ impl PhaseCtx {
   /// page. Failures are sent to the writer.
   async fn fetch(&self, resource: Resource, url: &Url, map: MapOptions, index: u64) -> Fetch {
     let stop = if index == 0 { &self.deadline } else { &self.stop };
+    if let Err(error) = self.http.chain_page(resource, url) {
+      let _ = self.tx.send(StreamItem::Failed { resource, error }).await;
+      return Fetch::Failed;
+    }
+    // Rate-limit waits end at the chunk budget (`self.stop`) even for the first page.
     let fetched = self
       .http
-      .get_page(resource, url, &self.cancel, stop, &self.log, |page| {
+      .get_page(resource, url, &self.cancel, stop, &self.stop, &self.log, |page| {
         map_page(resource, &page.body, map).map_err(|e| {
           OktaError::new(
             ErrorCode::BadResponse,
@@ -853,7 +858,7 @@ impl PhaseCtx {
       Err(error) => {
         let error = error
           .at(resource.resource_name(), url.as_str())
-          .redact(self.http.token());
+          .redact(self.http.secrets());
         let item = if error.code == ErrorCode::Forbidden {
           StreamItem::Skipped { resource, error }
         } else {
@@ -892,6 +897,7 @@ impl PhaseCtx {
       next = None;
       finished = false;
     }
+    self.http.chain_linked(resource, next.as_ref());
     (self.log)(LogEvent {
       level: Level::Info,
       event: "fetched page",
@@ -899,8 +905,8 @@ impl PhaseCtx {
         "resource": resource.resource_name(),
         "page": index,
         "items": mapped.count,
-        "cursor": cut80(url.as_str()),
-        "next": next.as_ref().map(|n| cut80(n.as_str())),
+        "cursor": cut80(&self.http.secrets().scrub(url.as_str())),
+        "next": next.as_ref().map(|n| cut80(&self.http.secrets().scrub(n.as_str()))),
       }),
     });
     if !mapped.warnings.is_empty() {

@@ -53,8 +53,10 @@ fn guard<T>(f: impl FnOnce() -> Result<T, OktaError>) -> napi::Result<T, String>
   }
 }
 
+/// Options from JS as `T`; a wrong type names the field, never the value (see
+/// [`config::from_js`]).
 fn parse<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, OktaError> {
-  serde_json::from_value(value).map_err(|e| OktaError::invalid_option(what, e.to_string()))
+  config::from_js(&value, what)
 }
 
 /// The connector's static definition as plain data: `id`, `version`, `doc`,
@@ -103,6 +105,37 @@ pub fn check_config(input: Value) -> napi::Result<ConfigCheck, String> {
       },
     })
   })
+}
+
+/// Masks secrets in text the way every sink of the connector does (errors, log events),
+/// for output the connector does not produce itself (the `rawdash-okta` command): every
+/// run sharing 6 or more characters in a row with a secret, a secret shorter than that
+/// anywhere, the first characters of a secret left before a cut marker `…`, and
+/// anything shaped like a JWT become `[redacted]`. Redacts first, then cuts.
+#[napi]
+pub struct Redactor {
+  secrets: crate::redact::Secrets,
+}
+
+#[napi]
+impl Redactor {
+  /// A redactor for `secrets` (empty strings are ignored).
+  #[napi(constructor)]
+  pub fn new(secrets: Vec<String>) -> Self {
+    Redactor {
+      secrets: crate::redact::Secrets::of(secrets.iter().map(String::as_str)),
+    }
+  }
+
+  /// `text` with every secret masked, then cut to `max_chars` characters (and `…`)
+  /// when given.
+  #[napi]
+  pub fn redact(&self, text: String, max_chars: Option<u32>) -> String {
+    match max_chars {
+      Some(max) => self.secrets.clean(&text, max as usize),
+      None => self.secrets.scrub(&text).into_owned(),
+    }
+  }
 }
 
 /// A connection to one Okta org: HTTP client, per-endpoint pacing and counters.

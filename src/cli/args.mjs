@@ -119,12 +119,14 @@ Options:
                        (90m, 24h, 7d). Without it Okta returns 7 days of
                        sign-ins.
   --out FILE           write every stored record as JSON lines ("-" = stdout;
-                       the dashboard then goes to stderr)
+                       the dashboard then goes to stderr); owner-only (mode
+                       600), and a symbolic link is refused, not followed
   --max-seconds N      stop reading the System Log after N seconds and keep what
                        was stored, as syncBudgetSeconds does on a rawdash server
                        (default: run to completion)
   --resume             continue a sync stopped with Ctrl-C (same settings, no
-                       duplicates)
+                       duplicates); give the same --host and --base-url: the
+                       resume file never chooses where requests go
   --resume-file FILE   where Ctrl-C saves what was synced and the cursor
                        (default .rawdash-okta-resume.json; never the token)
   --quiet              no progress display

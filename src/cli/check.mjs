@@ -11,7 +11,7 @@
 import OktaConnector from '../js/index.mjs'
 import { parse, connection, HELP, RESOURCE_NAMES } from './args.mjs'
 import { explain } from './explain.mjs'
-import { addSecret, palette, wantsColor, padEnd, duration, num, plural, wrapText } from './ui.mjs'
+import { addSecret, palette, wantsColor, padEnd, duration, num, plural, safe, safeJson, wrapText } from './ui.mjs'
 
 const NO_STORAGE = {
   entity() {},
@@ -70,7 +70,8 @@ function scopeReport(conn, reports) {
   if (!conn.oauth) return null
   const needed = conn.resources.map((key) => RESOURCE_NAMES[key].scope)
   const info = reports.map((r) => r.auth).find((a) => Array.isArray(a?.grantedScopes))
-  const granted = info?.grantedScopes ?? null
+  // Granted scopes come from the token response: the server's text.
+  const granted = Array.isArray(info?.grantedScopes) ? info.grantedScopes.map((s) => safe(s)) : null
   for (const r of reports) delete r.auth
   return {
     clientId: conn.oauth.clientId,
@@ -95,7 +96,7 @@ export async function check(argv, io) {
 
   if (values.json) {
     const auth = scopes ? { scheme: 'oauth', ...scopes } : { scheme: 'ssws' }
-    io.out(`${JSON.stringify({ host: conn.host, baseUrl: conn.baseUrl ?? null, ok, auth, resources: reports }, null, 2)}\n`)
+    io.out(`${safeJson({ host: conn.host, baseUrl: conn.baseUrl ?? null, ok, auth, resources: reports }, 2)}\n`)
     return usage ? 2 : ok ? 0 : 1
   }
   const c = palette(wantsColor(process.stdout))

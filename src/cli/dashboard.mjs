@@ -1,8 +1,12 @@
 // The identity dashboard printed after a sync: computed from what the connector
-// stored (users, groups, sign-in events), rendered with unicode bars.
-import { num, pct, duration, bytes, bar, sparkline, padEnd, padStart, plural, wrap } from './ui.mjs'
+// stored (users, groups, sign-in events), rendered with unicode bars. Labels are the
+// server's strings: made safe to print. Day rows cover the sync window only, so a
+// record dated in the year 1 or 9999 cannot build millions of rows.
+import { num, pct, duration, bytes, bar, sparkline, padEnd, padStart, plural, safe, wrap } from './ui.mjs'
 
 const DAY = 86_400_000
+// The System Log keeps 90 days: the default window for the per-day rows.
+const LOG_RETENTION_MS = 90 * DAY
 export const MFA_EVENT = 'user.authentication.auth_via_mfa'
 const USER_STATUS_ORDER = ['ACTIVE', 'STAGED', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED', 'DEPROVISIONED']
 
@@ -22,7 +26,8 @@ export const isFailure = (attributes) => attributes?.result === 'FAILURE' || att
 function countBy(items, key) {
   const m = new Map()
   for (const it of items) {
-    const k = key(it) ?? '(unknown)'
+    const raw = key(it)
+    const k = raw == null ? '(unknown)' : safe(raw)
     m.set(k, (m.get(k) ?? 0) + 1)
   }
   return m
@@ -31,8 +36,13 @@ function countBy(items, key) {
 const cut = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s)
 const utcDay = (ms) => new Date(Math.floor(ms / DAY) * DAY).toISOString().slice(0, 10)
 
-/** Dashboard numbers from a storage handle (MemoryStorage or any contract reader). */
-export async function computeDashboard(storage, { resources = ['users', 'groups', 'auth_events'] } = {}) {
+/**
+ * Dashboard numbers from a storage handle (MemoryStorage or any contract reader).
+ * `window` ({ from?, to? } in ms) bounds the per-day rows: by default the System Log's
+ * 90 days up to a day from now. Events dated outside it are counted (`outside`) but
+ * get no day row.
+ */
+export async function computeDashboard(storage, { resources = ['users', 'groups', 'auth_events'], window = {}, now = Date.now() } = {}) {
   const data = { resources }
   if (resources.includes('users')) {
     const users = await storage.queryEntities({ type: 'okta_user' })
@@ -49,32 +59,38 @@ export async function computeDashboard(storage, { resources = ['users', 'groups'
   }
   if (resources.includes('auth_events')) {
     const events = await storage.queryEvents({ name: 'okta_auth_event' })
-    const e = { total: events.length, days: [], failures: 0, mfa: 0, byFactor: [], byCountry: [], byType: [], topReasons: [] }
+    const e = { total: events.length, days: [], failures: 0, mfa: 0, byFactor: [], byCountry: [], byType: [], topReasons: [], outside: 0 }
+    const from = Number.isFinite(window.from) ? Math.max(window.from, now - 10 * 365 * DAY) : now - LOG_RETENTION_MS - DAY
+    const to = Number.isFinite(window.to) ? Math.min(window.to, now + 365 * DAY) : now + DAY
+    const inWindow = (ts) => Number.isFinite(ts) && ts >= from && ts <= to
     if (events.length) {
       let min = Infinity
       let max = -Infinity
       for (const ev of events) {
+        if (!inWindow(ev.start_ts)) continue
         if (ev.start_ts < min) min = ev.start_ts
         if (ev.start_ts > max) max = ev.start_ts
       }
-      const first = Math.floor(min / DAY)
       const perDay = new Map()
-      for (let d = first; d <= Math.floor(max / DAY); d++) perDay.set(d, { day: utcDay(d * DAY), total: 0, failures: 0 })
+      if (min <= max) {
+        for (let d = Math.floor(min / DAY); d <= Math.floor(max / DAY); d++) perDay.set(d, { day: utcDay(d * DAY), total: 0, failures: 0 })
+      }
       const factors = new Map()
       const reasons = new Map()
       for (const ev of events) {
         const a = ev.attributes ?? {}
-        const day = perDay.get(Math.floor(ev.start_ts / DAY))
-        day.total++
+        const day = inWindow(ev.start_ts) ? perDay.get(Math.floor(ev.start_ts / DAY)) : undefined
+        if (day) day.total++
+        else e.outside++
         if (isFailure(a)) {
           e.failures++
-          day.failures++
-          const r = a.reason ?? '(no reason given)'
+          if (day) day.failures++
+          const r = a.reason == null ? '(no reason given)' : safe(a.reason)
           reasons.set(r, (reasons.get(r) ?? 0) + 1)
         }
         if (isMfa(a)) {
           e.mfa++
-          const f = a.credentialType ?? '(unspecified)'
+          const f = a.credentialType == null ? '(unspecified)' : safe(a.credentialType)
           factors.set(f, (factors.get(f) ?? 0) + 1)
         }
       }
@@ -83,8 +99,8 @@ export async function computeDashboard(storage, { resources = ['users', 'groups'
       e.topReasons = [...reasons].sort((x, y) => y[1] - x[1]).slice(0, 3)
       e.byCountry = [...countBy(events, (ev) => ev.attributes?.country)].sort((x, y) => y[1] - x[1])
       e.byType = [...countBy(events, (ev) => ev.attributes?.eventType)].sort((x, y) => y[1] - x[1])
-      e.from = min
-      e.to = max
+      e.from = min <= max ? min : null
+      e.to = min <= max ? max : null
     }
     data.events = e
   }
@@ -95,7 +111,7 @@ export async function computeDashboard(storage, { resources = ['users', 'groups'
     const factors = (await storage.queryEntities({ type: 'okta_factor' })).filter((f) => f.attributes?.status === 'ACTIVE' && active.has(f.attributes?.userId))
     const usersByType = new Map()
     for (const f of factors) {
-      const type = f.attributes.factorType ?? '(unknown)'
+      const type = f.attributes.factorType == null ? '(unknown)' : safe(f.attributes.factorType)
       if (!usersByType.has(type)) usersByType.set(type, new Set())
       usersByType.get(type).add(f.attributes.userId)
     }
@@ -164,13 +180,14 @@ export function renderDashboard(data, info) {
   }
   if (data.events) {
     const e = data.events
-    const range = e.total ? `  ${c.dim(`${utcDay(e.from)} → ${utcDay(e.to)} (UTC)`)}` : ''
+    const range = e.from != null ? `  ${c.dim(`${utcDay(e.from)} → ${utcDay(e.to)} (UTC)`)}` : ''
     out.push(`${c.bold('Sign-in events')}  ${num(e.total)}${range}`)
+    if (e.outside) out.push(c.dim(`  ${plural(e.outside, 'event')} dated outside the sync window (no day row)`))
     if (e.total) {
       const { unit, rows } = periods(e.days)
-      out.push(`  per ${unit}  ${c.cyan(sparkline(rows.map((d) => d.total)))}`)
-      const max = Math.max(...rows.map((d) => d.total))
-      const w = Math.max(...rows.map((d) => num(d.total).length))
+      if (rows.length) out.push(`  per ${unit}  ${c.cyan(sparkline(rows.map((d) => d.total)))}`)
+      const max = rows.reduce((m, d) => Math.max(m, d.total), 0)
+      const w = rows.reduce((m, d) => Math.max(m, num(d.total).length), 1)
       for (const d of rows) {
         out.push(`  ${unit === 'day' ? d.day.slice(5) : d.day.slice(5)}  ${c.cyan(padEnd(bar(d.total, max, 36), 36))} ${padStart(num(d.total), w)}  ${c.dim(`fail ${padStart(pct(d.failures, d.total), 6)}`)}`)
       }

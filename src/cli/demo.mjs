@@ -65,6 +65,7 @@ export async function demo(argv, io) {
     const s = sim.stats()
     await printDashboard(result, {
       resources: RESOURCES,
+      window: { from: Date.parse(since), to: sim.org.now + DAY },
       title: `Okta identity dashboard · ${host} (simulated)`,
       subtitle: `${plural(org.users, 'user')}, ${plural(org.groups, 'group')}, ${plural(org.events, 'System Log event')} over ${plural(org.days, 'day')} (seed ${org.seed}); ${num(events)} of the events are sign-ins (${pct(events, org.events, 0)}), the only event types the connector syncs (the rest: sign-outs, policy checks, group and user changes, token grants)`,
       notes: values.fast

@@ -1,6 +1,9 @@
 // Turns connector errors into one clear line and the fix, by error `code`
 // (never by message text). Used by `check` per resource and by `sync`/`demo`.
+// Both come out safe to print: Okta's text (errorSummary, the message) is the
+// server's, so control characters are stripped (ui.mjs safe()).
 import { RESOURCE_NAMES, BY_RESOURCE } from './args.mjs'
+import { safe } from './ui.mjs'
 
 const PERMISSION = {
   okta_user: 'list users',
@@ -18,10 +21,16 @@ export function oktaDetail(err) {
 }
 
 /**
- * `{ summary, fix, exitCode }` for an error thrown or returned by the connector.
+ * `{ summary, fix, exitCode }` for an error thrown or returned by the connector, with
+ * no control character left in `summary` or `fix`.
  * `ctx`: `{ host, resource?, via? }` (resource is okta_user / okta_group / okta_auth_event).
  */
 export function explain(err, ctx = {}) {
+  const { summary, fix, exitCode } = explainRaw(err, ctx)
+  return { summary: safe(summary), fix: fix === undefined ? undefined : safe(fix), exitCode }
+}
+
+function explainRaw(err, ctx) {
   const host = ctx.host ?? 'the Okta host'
   const resource = err?.resource ?? ctx.resource
   const info = BY_RESOURCE[resource]

@@ -1,7 +1,7 @@
 // Live sync progress from the connector's log events. On a TTY it redraws a block
 // of lines in place (ANSI cursor movement, throttled); otherwise it prints plain,
 // throttled lines. Both read the same per-phase state.
-import { palette, wantsColor, redact, num, duration, padEnd, padStart, progressBar, truncate, plural, wrap, SPINNER } from './ui.mjs'
+import { palette, wantsColor, redact, safe, num, duration, padEnd, padStart, progressBar, truncate, plural, wrap, SPINNER } from './ui.mjs'
 import { BY_RESOURCE, RESOURCE_NAMES } from './args.mjs'
 
 const REDRAW_MS = 100
@@ -81,13 +81,16 @@ export class Progress {
         if (!p) break
         p.retries++
         p.status = fields.retry_in_ms == null ? 'failed' : 'retrying'
-        p.note = `${fields.status ? `HTTP ${fields.status} ` : ''}${fields.code ?? ''}`.trim()
+        p.note = safe(`${fields.status ? `HTTP ${fields.status} ` : ''}${fields.code ?? ''}`).trim()
         this.plain(p, `${p.label}: request failed (${p.note || 'error'})${fields.retry_in_ms == null ? '' : `, retrying in ${duration(fields.retry_in_ms)}`}`, true)
         break
       case 'backfill incomplete':
         this.plainLine(
           `sign-ins: stopped at the time budget with ${fields.covered_percent}% of the window stored (${fields.covered_from ?? '?'} to ${fields.covered_to ?? '?'}); ${fields.remaining_percent}% left, about ${fields.estimated_runs_left ?? '?'} more run${fields.estimated_runs_left === 1 ? '' : 's'} like this one`,
         )
+        break
+      case 'base url override':
+        // The title already says "via URL".
         break
       case 'chunk budget reached':
         this.plainLine(`sync chunk budget reached after ${duration(fields.elapsed_ms ?? 0)}; resuming from the cursor`)
@@ -115,7 +118,8 @@ export class Progress {
   plainLine(text) {
     if (this.quiet || this.tty) return
     const t = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5)
-    this.stream.write(redact(`${wrap(`[${t}s] ${text}`)}\n`))
+    // Plain lines carry no colour: anything from a log field is made safe to print.
+    this.stream.write(redact(`${wrap(`[${t}s] ${safe(text)}`)}\n`))
   }
 
   start() {

@@ -3,7 +3,7 @@
 // Expected failures print one line and the fix, and exit 1 (or 2 for usage and
 // config errors); anything else is a bug and prints its stack.
 import { CliError, UsageError, HELP } from './args.mjs'
-import { writer, palette, wantsColor, redact, wrapText } from './ui.mjs'
+import { writer, palette, wantsColor, redact, safe, wrapText } from './ui.mjs'
 
 const COMMANDS = {
   demo: () => import('./demo.mjs').then((m) => m.demo),
@@ -35,9 +35,10 @@ async function main(argv) {
 function report(err, command) {
   const c = palette(wantsColor(process.stderr))
   const name = ['demo', 'check', 'sync'].includes(command) ? `rawdash-okta ${command}` : 'rawdash-okta'
-  const lines = [`${c.red(`${name}:`)} ${err.message}`]
-  for (const d of err.details ?? []) lines.push(`  ${d}`)
-  if (err.fix) lines.push(`${c.yellow('fix:')} ${err.fix}`)
+  // The message, details and fix can quote the server: no control character is printed.
+  const lines = [`${c.red(`${name}:`)} ${safe(err.message)}`]
+  for (const d of err.details ?? []) lines.push(`  ${safe(d, { keepLines: true })}`)
+  if (err.fix) lines.push(`${c.yellow('fix:')} ${safe(err.fix)}`)
   process.stderr.write(redact(`${wrapText(lines.join('\n'))}\n`))
 }
 
@@ -65,7 +66,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = err.exitCode
       return
     }
-    process.stderr.write(redact(`rawdash-okta: unexpected error (a bug; please report it)\n${err?.stack ?? err}\n`))
+    process.stderr.write(redact(`rawdash-okta: unexpected error (a bug; please report it)\n${safe(err?.stack ?? err, { keepLines: true })}\n`))
     process.exitCode = 1
   },
 )

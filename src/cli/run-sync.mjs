@@ -146,9 +146,9 @@ function toCliError(err, opts) {
   return new CliError(summary, { fix, exitCode })
 }
 
-/** Prints the dashboard for a finished sync. */
-export async function printDashboard(result, { stream = process.stdout, resources, title, subtitle, notes }) {
-  const data = await computeDashboard(result.storage, { resources })
+/** Prints the dashboard for a finished sync; `window` ({ from?, to? } ms) bounds its day rows. */
+export async function printDashboard(result, { stream = process.stdout, resources, title, subtitle, notes, window }) {
+  const data = await computeDashboard(result.storage, { resources, window })
   const text = renderDashboard(data, {
     c: palette(wantsColor(stream)),
     title,

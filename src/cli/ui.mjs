@@ -1,6 +1,11 @@
 // Terminal output helpers for the rawdash-okta command: colours (only on a TTY,
 // honouring NO_COLOR / FORCE_COLOR), number formatting, unicode bars and
-// sparklines, and secret redaction applied to everything the command prints.
+// sparklines, secret redaction applied to everything the command prints (the
+// connector's own redaction, through the native Redactor), and `safe()` for every
+// server-supplied string before it reaches the terminal.
+import { createRequire } from 'node:module'
+
+const { Redactor } = createRequire(import.meta.url)('../js/native.cjs')
 
 const ESC = '\x1b['
 const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], cyan: [36, 39], gray: [90, 39] }
@@ -25,16 +30,71 @@ export function palette(enabled) {
 
 // ---- secrets: every line the command writes goes through redact().
 const secrets = new Set()
+let redactor = null
+// The private members of a JWK (the rest is the public key).
+const JWK_PRIVATE = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']
 
-/** Registers a value that must never be printed (the API token). */
+/**
+ * Registers a value that must never be printed (the API token, the private key).
+ * A PEM key is registered by its base64 lines and a JWK by its private members, so
+ * the words of the PEM armour ("PRIVATE KEY") or JSON punctuation stay printable.
+ */
 export function addSecret(value) {
-  if (typeof value === 'string' && value.length >= 4) secrets.add(value)
+  if (typeof value !== 'string' || value.length < 4) return
+  const pieces = []
+  const text = value.trim()
+  if (/^-----BEGIN /.test(text)) {
+    for (const line of text.split(/\r?\n/)) if (!line.startsWith('-----') && line.trim().length >= 8) pieces.push(line.trim())
+  } else if (text.startsWith('{')) {
+    try {
+      const jwk = JSON.parse(text)
+      for (const k of JWK_PRIVATE) if (typeof jwk?.[k] === 'string' && jwk[k].length >= 8) pieces.push(jwk[k])
+    } catch {
+      // Not JSON: the whole value.
+    }
+  }
+  if (pieces.length === 0) pieces.push(value)
+  for (const p of pieces) secrets.add(p)
+  redactor = new Redactor([...secrets])
 }
 
-export function redact(text) {
-  let out = String(text)
-  for (const s of secrets) out = out.split(s).join('[redacted]')
-  return out
+/**
+ * `text` with every registered secret masked: the connector's one redaction (a whole
+ * secret, any 6 characters in a row of one, a JWT-shaped string), redacted first and,
+ * with `maxChars`, cut afterwards.
+ */
+export function redact(text, maxChars) {
+  const s = String(text)
+  if (redactor) return redactor.redact(s, maxChars)
+  return maxChars === undefined ? s : new Redactor([]).redact(s, maxChars)
+}
+
+// C0 and C1 control characters (ESC starts every terminal escape sequence, BEL and
+// ST end OSC ones, CR and BS move the cursor), plus line separators and bidirectional
+// overrides that reorder what is shown.
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+// eslint-disable-next-line no-control-regex
+const BREAKS_RE = /[\t\n\v\f\r\u2028\u2029]/g
+
+/**
+ * A server-supplied string made safe to print: no control character survives (so no
+ * escape sequence, cursor move or title change), line breaks and tabs become spaces.
+ * `keepLines` keeps `\n` (for multi-line text such as a stack).
+ */
+export function safe(text, { keepLines = false } = {}) {
+  const s = String(text ?? '')
+  if (keepLines) return s.split('\n').map((line) => safe(line)).join('\n')
+  return s.replace(BREAKS_RE, ' ').replace(CONTROL_RE, '')
+}
+
+// What JSON.stringify leaves raw although a terminal acts on it: DEL, C1 controls,
+// line separators and bidirectional overrides.
+const JSON_RAW_RE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** JSON.stringify with every character a terminal could act on written as a \u escape (same value). */
+export function safeJson(value, space) {
+  return JSON.stringify(value, null, space).replace(JSON_RAW_RE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** Writes to a stream with redaction. */
@@ -119,9 +179,9 @@ export function progressBar(done, total, cells) {
 
 const SPARKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
-/** A sparkline of `values`, scaled from 0 to the maximum. */
+/** A sparkline of `values`, scaled from 0 to the maximum (any number of values). */
 export function sparkline(values) {
-  const max = Math.max(0, ...values)
+  const max = values.reduce((m, v) => (v > m ? v : m), 0)
   return values.map((v) => (max > 0 && v > 0 ? SPARKS[Math.min(7, Math.floor((v / max) * 7.999))] : ' ')).join('')
 }
 

@@ -15,8 +15,9 @@
 //! - API requests send `Authorization: DPoP <token>` and a fresh proof (`htm`, `htu`
 //!   without query, `iat`, unique `jti`, `ath`, the latest nonce). A `DPoP-Nonce`
 //!   header on any response replaces the nonce.
-//! - Tokens, assertions and proofs never reach logs or errors: errors are redacted
-//!   with the token in use, and nothing else echoes them.
+//! - Tokens, assertions and proofs never reach logs or errors: each is registered in
+//!   the client's [`Secrets`] as it is made or received, and every error and log event
+//!   is redacted with them (`crate::redact`).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
@@ -29,12 +30,13 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::config::{check_token, OAuthClientConfig};
-use crate::error::{truncate, ErrorCode, OktaError, OktaErrorBody};
-use crate::http::client::{failure_fields, header_text, jitter_ms, now_ms, sleep_or_cancel, OktaHttp, Stats};
+use crate::error::{ErrorCode, OktaError, OktaErrorBody};
+use crate::http::client::{failure_fields, header_text, jitter_ms, now_ms, sleep_unless, OktaHttp, Stats};
 use crate::http::jose::access_token_hash;
 use crate::http::rate_limit::{retry_after_ms, RateLimitSnapshot, TooManyRequests};
 use crate::http::retry::{retry_for_status, Retry};
 use crate::log::{Level, LogEvent, LogSink};
+use crate::redact::{SecretKind, Secrets};
 
 /// The rate-limit bucket of the token endpoint.
 pub const TOKEN_BUCKET: &str = "token";
@@ -107,6 +109,8 @@ pub struct OAuthSession {
   generation: AtomicU64,
   token_requests: AtomicU64,
   grant: StdMutex<Option<Grant>>,
+  /// The client's secrets: every token, assertion and proof is added as it is made.
+  secrets: Arc<Secrets>,
 }
 
 /// The request authentication scheme of a client.
@@ -142,8 +146,14 @@ fn sensitive(text: &str) -> Result<HeaderValue, OktaError> {
 
 impl AuthProvider {
   /// SSWS with `token`, or OAuth when `oauth` is set. `origin` is where the token
-  /// endpoint is (`https://{host}`, or the test/proxy base URL).
-  pub fn new(token: &str, oauth: Option<OAuthClientConfig>, origin: &Url) -> Result<AuthProvider, OktaError> {
+  /// endpoint is (`https://{host}`, or the test/proxy base URL). OAuth registers every
+  /// access token, assertion and proof in `secrets`.
+  pub fn new(
+    token: &str,
+    oauth: Option<OAuthClientConfig>,
+    origin: &Url,
+    secrets: Arc<Secrets>,
+  ) -> Result<AuthProvider, OktaError> {
     match oauth {
       Some(cfg) => {
         let token_url = origin
@@ -159,6 +169,7 @@ impl AuthProvider {
           generation: AtomicU64::new(0),
           token_requests: AtomicU64::new(0),
           grant: StdMutex::new(None),
+          secrets,
         })))
       }
       None => {
@@ -249,6 +260,7 @@ impl OAuthSession {
       .cfg
       .key
       .dpop_proof(method, url, nonce.as_deref(), ath.as_deref(), now_s())?;
+    self.secrets.add(SecretKind::Proof, &proof);
     Ok((sensitive(&proof)?, nonce))
   }
 }
@@ -270,6 +282,7 @@ impl OktaHttp {
     url: &Url,
     cancel: &CancellationToken,
     stop: &CancellationToken,
+    waits: &CancellationToken,
     log: &LogSink,
   ) -> Result<RequestAuth, OktaError> {
     match &self.auth {
@@ -280,7 +293,7 @@ impl OktaHttp {
         nonce: None,
       }),
       AuthProvider::OAuth(session) => {
-        let token = self.access_token(session, cancel, stop, log).await?;
+        let token = self.access_token(session, cancel, stop, waits, log).await?;
         let scheme = if token.dpop { "DPoP" } else { "Bearer" };
         let authorization = sensitive(&format!("{scheme} {}", token.secret()))?;
         let (dpop, nonce) = if token.dpop {
@@ -306,6 +319,7 @@ impl OktaHttp {
     session: &OAuthSession,
     cancel: &CancellationToken,
     stop: &CancellationToken,
+    waits: &CancellationToken,
     log: &LogSink,
   ) -> Result<Arc<AccessToken>, OktaError> {
     let seen = session.fetches.load(Ordering::Acquire);
@@ -324,7 +338,7 @@ impl OktaHttp {
     {
       return Err(failure.clone());
     }
-    let fetched = self.fetch_token(session, cancel, stop, log).await;
+    let fetched = self.fetch_token(session, cancel, stop, waits, log).await;
     session.fetches.fetch_add(1, Ordering::AcqRel);
     match fetched {
       Ok(token) => {
@@ -348,6 +362,7 @@ impl OktaHttp {
     session: &OAuthSession,
     cancel: &CancellationToken,
     stop: &CancellationToken,
+    waits: &CancellationToken,
     log: &LogSink,
   ) -> Result<AccessToken, OktaError> {
     let started = Instant::now();
@@ -358,8 +373,11 @@ impl OktaHttp {
         return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted."));
       }
       if let Some(wait) = self.with_pacer(TOKEN_BUCKET, |p| p.delay_ms(now_ms(), jitter_ms())) {
+        if waits.is_cancelled() {
+          return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted."));
+        }
         self.log_wait_as(TOKEN_BUCKET, TOKEN_LOG_LABEL, wait, log);
-        sleep_or_cancel(wait, cancel, stop).await?;
+        sleep_unless(wait, cancel, stop, waits).await?;
       }
       attempts += 1;
       let step = tokio::select! {
@@ -389,12 +407,16 @@ impl OktaHttp {
         None => return Err(error),
         Some(ms) => {
           let rate_limited = matches!(retry, Retry::After { .. });
+          if rate_limited && waits.is_cancelled() {
+            return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted."));
+          }
           self
             .wait_to_retry(
               ms,
               rate_limited.then_some((TOKEN_BUCKET, TOKEN_LOG_LABEL)),
               cancel,
               stop,
+              if rate_limited { waits } else { stop },
               log,
             )
             .await?;
@@ -410,14 +432,14 @@ impl OktaHttp {
       Ok(a) => a,
       Err(e) => return TokenStep::Fail(e, Retry::Never),
     };
+    session.secrets.add(SecretKind::Assertion, &assertion);
     let proof = match session.proof("POST", &session.token_url, None) {
       Ok((p, _)) => p,
       Err(e) => return TokenStep::Fail(e, Retry::Never),
     };
-    let proof_text = Zeroizing::new(proof.to_str().unwrap_or("").to_string());
     match self.token_round_trip(session, &assertion, proof).await {
-      // Whatever the server echoed, the assertion and the proof stay out of errors.
-      TokenStep::Fail(error, retry) => TokenStep::Fail(error.redact(&assertion).redact(&proof_text), retry),
+      // Whatever the server echoed, the assertion, the proof and tokens stay out of errors.
+      TokenStep::Fail(error, retry) => TokenStep::Fail(error.redact(&session.secrets), retry),
       step => step,
     }
   }
@@ -457,7 +479,7 @@ impl OktaHttp {
     };
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let request_id = header_text(&headers, "x-okta-request-id");
+    let request_id = header_text(&headers, "x-okta-request-id", &session.secrets);
     session.observe_nonce(&headers, true);
     let snapshot = RateLimitSnapshot::from_headers(&headers);
     let mut too_many = None;
@@ -468,7 +490,7 @@ impl OktaHttp {
         p.on_too_many_requests(snapshot, retry_after, now_ms(), jitter_ms())
       }));
     } else if let Some(snap) = snapshot {
-      self.with_pacer(TOKEN_BUCKET, |p| p.observe(snap));
+      self.with_pacer(TOKEN_BUCKET, |p| p.observe(snap, now_ms()));
     }
     let mut bytes = Vec::new();
     loop {
@@ -500,6 +522,7 @@ impl OktaHttp {
     if (200..300).contains(&status) {
       return match parse_token(&bytes) {
         Ok((value, dpop, expires_in, scopes)) => {
+          session.secrets.add(SecretKind::AccessToken, &value);
           let lifetime = Duration::from_secs(expires_in);
           let generation = session.generation.fetch_add(1, Ordering::Relaxed) + 1;
           *session.grant.lock().unwrap_or_else(|p| p.into_inner()) = Some(Grant {
@@ -526,7 +549,12 @@ impl OktaHttp {
       };
     }
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    let text = |k: &str| body.get(k).and_then(Value::as_str).map(|s| truncate(s, 300));
+    let text = |k: &str| {
+      body
+        .get(k)
+        .and_then(Value::as_str)
+        .map(|s| session.secrets.clean(s, 300))
+    };
     let oauth_error = text("error").or_else(|| text("errorCode"));
     let description = text("error_description")
       .or_else(|| text("errorSummary"))

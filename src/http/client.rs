@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
@@ -19,11 +19,13 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::config::{ClientConfig, Resource};
-use crate::error::{truncate, ErrorCode, OktaError, OktaErrorBody};
+use crate::error::{ErrorCode, OktaError, OktaErrorBody};
 use crate::http::auth::{nonce_loop, AuthProvider, RequestAuth, MAX_NONCE_RETRIES};
+use crate::http::chain::ChainGuard;
 use crate::http::rate_limit::{retry_after_ms, Pacer, RateLimitSnapshot, TooManyRequests};
 use crate::http::retry::{retry_for_status, Retry, RetryPolicy};
 use crate::log::{cut80, Level, LogEvent, LogSink};
+use crate::redact::{SecretKind, Secrets};
 
 /// Largest response body accepted, compressed or decompressed. A 1000-event System
 /// Log page is a few MB; anything near this is not an Okta page.
@@ -107,6 +109,11 @@ pub struct OktaHttp {
   pub(crate) auth: AuthProvider,
   pacers: Mutex<HashMap<&'static str, Pacer>>,
   pub(crate) policy: RetryPolicy,
+  /// Every secret this client must never show (the SSWS token, OAuth tokens,
+  /// assertions and proofs): what every error and log event is scrubbed with.
+  pub(crate) secrets: Arc<Secrets>,
+  /// Page counts of the Link chains in progress (the endless-chain cap).
+  chains: Mutex<ChainGuard>,
   /// Counters exposed to JS as `stats()`.
   pub stats: Stats,
 }
@@ -122,11 +129,17 @@ pub(crate) fn jitter_ms() -> u64 {
   rand::thread_rng().gen_range(20..150)
 }
 
-/// Sleeps, or returns `Aborted` as soon as `cancel` or `stop` fires.
-pub async fn sleep_or_cancel(ms: u64, cancel: &CancellationToken, stop: &CancellationToken) -> Result<(), OktaError> {
+/// Sleeps, or returns `Aborted` as soon as `cancel`, `stop` or `waits` fires.
+pub(crate) async fn sleep_unless(
+  ms: u64,
+  cancel: &CancellationToken,
+  stop: &CancellationToken,
+  waits: &CancellationToken,
+) -> Result<(), OktaError> {
   tokio::select! {
     _ = cancel.cancelled() => Err(aborted()),
     _ = stop.cancelled() => Err(aborted()),
+    _ = waits.cancelled() => Err(aborted()),
     _ = tokio::time::sleep(Duration::from_millis(ms)) => Ok(()),
   }
 }
@@ -139,7 +152,9 @@ impl OktaHttp {
   /// Builds the client; fails only if the TLS stack cannot initialize.
   pub fn new(cfg: ClientConfig) -> Result<OktaHttp, OktaError> {
     let policy = cfg.retry.clone();
-    let auth = AuthProvider::new(&cfg.token, cfg.oauth.clone(), &cfg.origin)?;
+    let secrets = Arc::new(Secrets::new());
+    secrets.add(SecretKind::Static, &cfg.token);
+    let auth = AuthProvider::new(&cfg.token, cfg.oauth.clone(), &cfg.origin, secrets.clone())?;
     let client = reqwest::Client::builder()
       .redirect(reqwest::redirect::Policy::none())
       .connect_timeout(Duration::from_secs(10))
@@ -151,7 +166,9 @@ impl OktaHttp {
       cfg,
       auth,
       pacers: Mutex::new(HashMap::new()),
+      chains: Mutex::new(ChainGuard::new(policy.max_chain_pages)),
       policy,
+      secrets,
       stats: Stats::default(),
     })
   }
@@ -180,10 +197,30 @@ impl OktaHttp {
     &self.cfg.origin
   }
 
-  /// The SSWS token, for redacting errors that may echo it (empty with OAuth, whose
-  /// access tokens are redacted where errors are built).
-  pub fn token(&self) -> &str {
-    &self.cfg.token
+  /// The secrets of this client (SSWS token, OAuth access tokens, assertions, DPoP
+  /// proofs), for redacting errors and log events: `error.redact(http.secrets())`.
+  pub fn secrets(&self) -> &Secrets {
+    &self.secrets
+  }
+
+  /// A shared handle on [`OktaHttp::secrets`], for log sinks that outlive a borrow.
+  pub fn secrets_arc(&self) -> Arc<Secrets> {
+    self.secrets.clone()
+  }
+
+  /// Counts a page of `resource`'s Link chain about to be fetched at `url`; fails past
+  /// the chain's page cap (see [`crate::http::chain`]), naming the resource.
+  pub fn chain_page(&self, resource: Resource, url: &Url) -> Result<(), OktaError> {
+    let mut chains = self.chains.lock().unwrap_or_else(|p| p.into_inner());
+    chains
+      .start(resource, url)
+      .map_err(|e| e.at(resource.resource_name(), &self.secrets.scrub(url.as_str())))
+  }
+
+  /// The page of `resource` just fetched links `next` (`None`: its chain ended).
+  pub fn chain_linked(&self, resource: Resource, next: Option<&Url>) {
+    let mut chains = self.chains.lock().unwrap_or_else(|p| p.into_inner());
+    chains.linked(resource, next);
   }
 
   /// The sign-in scheme and, for OAuth, requested and granted scopes (no secrets).
@@ -203,16 +240,22 @@ impl OktaHttp {
   /// `rate_limit`). Honours `cancel` during waits and in-flight requests. `stop`
   /// means "start no new request": it ends waits and prevents the next attempt, but
   /// lets a request already in flight finish, so a page paid for is not thrown away
-  /// (both end the call with `Aborted`).
+  /// (both end the call with `Aborted`). `waits` (the chunk budget) also ends every
+  /// rate-limit wait (the pacer's, a 429's, the token bucket's): a chunk's first
+  /// request may start after the chunk budget is spent (its `stop` is then only the
+  /// run deadline) so every chunk makes progress, but it never waits for a window
+  /// past the budget. Pass the same token twice when there is no difference.
   ///
   /// `parse` runs on every successful response; a body it rejects is retried like a
   /// transient failure (a truncated or garbled page is usually one).
+  #[allow(clippy::too_many_arguments)]
   pub async fn get_page<T>(
     &self,
     resource: Resource,
     url: &Url,
     cancel: &CancellationToken,
     stop: &CancellationToken,
+    waits: &CancellationToken,
     log: &LogSink,
     parse: impl Fn(&FetchedPage) -> Result<T, OktaError>,
   ) -> Result<(FetchedPage, T), OktaError> {
@@ -241,8 +284,11 @@ impl OktaHttp {
         wait
       });
       if let Some(wait) = wait {
+        if waits.is_cancelled() {
+          return Err(aborted());
+        }
         self.log_wait(resource, wait, log);
-        sleep_or_cancel(wait, cancel, stop).await?;
+        sleep_unless(wait, cancel, stop, waits).await?;
         continue;
       }
       let in_flight = InFlight {
@@ -250,9 +296,9 @@ impl OktaHttp {
         bucket: resource.bucket(),
       };
       let auth = self
-        .authorize("GET", url, cancel, stop, log)
+        .authorize("GET", url, cancel, stop, waits, log)
         .await
-        .map_err(|e| e.at(resource.resource_name(), url.as_str()))?;
+        .map_err(|e| e.at(resource.resource_name(), url.as_str()).redact(&self.secrets))?;
       attempts += 1;
       let failure = tokio::select! {
         _ = cancel.cancelled() => return Err(aborted()),
@@ -271,10 +317,7 @@ impl OktaHttp {
       let mut error = failure
         .error
         .at(resource.resource_name(), url.as_str())
-        .redact(&self.cfg.token);
-      if let Some(token) = &auth.token {
-        error = error.redact(token.secret());
-      }
+        .redact(&self.secrets);
       let delay = match failure.retry {
         Retry::Reauth { refresh: true } => {
           refreshes += 1;
@@ -292,7 +335,7 @@ impl OktaHttp {
             let mut looped = nonce_loop(self.cfg.origin.host_str().unwrap_or("").to_string(), resource.path());
             looped.status = error.status;
             looped.request_id = error.request_id.clone();
-            error = looped.at(resource.resource_name(), url.as_str());
+            error = looped.at(resource.resource_name(), url.as_str()).redact(&self.secrets);
             None
           } else {
             Some(0)
@@ -300,10 +343,11 @@ impl OktaHttp {
         }
         other => self.retry_delay(other, attempts, &mut rate_waits, &mut backoff, started),
       };
+      let shown = cut80(&self.secrets.scrub(url.as_str()));
       let mut fields = json!({
         "resource": resource.resource_name(),
-        "page": cut80(url.as_str()),
-        "cursor": cut80(url.as_str()),
+        "page": shown,
+        "cursor": shown,
       });
       failure_fields(&mut fields, &error, attempts, delay);
       log(LogEvent {
@@ -315,12 +359,16 @@ impl OktaHttp {
         None => return Err(error),
         Some(ms) => {
           let rate_limited = matches!(failure.retry, Retry::After { .. });
+          if rate_limited && waits.is_cancelled() {
+            return Err(aborted());
+          }
           self
             .wait_to_retry(
               ms,
               rate_limited.then_some((resource.bucket(), resource.resource_name())),
               cancel,
               stop,
+              if rate_limited { waits } else { stop },
               log,
             )
             .await?;
@@ -353,21 +401,22 @@ impl OktaHttp {
     delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed)
   }
 
-  /// Counts a retry and sleeps `ms` (cancellable); `rate_limited` = `(bucket, resource
-  /// label)` logs it as a rate-limit wait.
+  /// Counts a retry and sleeps `ms` (ended by `cancel`, `stop` or `waits`);
+  /// `rate_limited` = `(bucket, resource label)` logs it as a rate-limit wait.
   pub(crate) async fn wait_to_retry(
     &self,
     ms: u64,
     rate_limited: Option<(&'static str, &str)>,
     cancel: &CancellationToken,
     stop: &CancellationToken,
+    waits: &CancellationToken,
     log: &LogSink,
   ) -> Result<(), OktaError> {
     Stats::add(&self.stats.retries, 1);
     if let Some((bucket, label)) = rate_limited {
       self.log_wait_as(bucket, label, ms, log);
     }
-    sleep_or_cancel(ms, cancel, stop).await
+    sleep_unless(ms, cancel, stop, waits).await
   }
 
   fn log_wait(&self, resource: Resource, wait_ms: u64, log: &LogSink) {
@@ -403,7 +452,7 @@ impl OktaHttp {
     let mut response = request.send().await.map_err(|e| self.transport_failure(e))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let request_id = header_text(&headers, "x-okta-request-id");
+    let request_id = header_text(&headers, "x-okta-request-id", &self.secrets);
     let snapshot = RateLimitSnapshot::from_headers(&headers);
     let session = self.auth.oauth();
     // A nonce challenge is worth a retry when it names a nonce other than the one sent.
@@ -419,7 +468,7 @@ impl OktaHttp {
         p.on_too_many_requests(snapshot, retry_after, now_ms(), jitter_ms())
       }));
     } else if let Some(snap) = snapshot {
-      self.with_pacer(resource.bucket(), |p| p.observe(snap));
+      self.with_pacer(resource.bucket(), |p| p.observe(snap, now_ms()));
     }
 
     let mut body = Vec::new();
@@ -455,8 +504,13 @@ impl OktaHttp {
       .is_some_and(|v| v.trim().eq_ignore_ascii_case("gzip"));
     if gzipped {
       body = gunzip(&body).map_err(|error| AttemptFailure {
+        // A bomb is not a passing fault: retrying would only decode it again.
+        retry: if error.code == ErrorCode::BadResponse {
+          Retry::Never
+        } else {
+          Retry::Backoff
+        },
         error: with_status(error, status, request_id.clone()),
-        retry: Retry::Backoff,
       })?;
     }
     Stats::add(&self.stats.bytes, body.len() as u64);
@@ -475,7 +529,7 @@ impl OktaHttp {
       });
     }
 
-    let okta = OktaErrorBody::parse(&body);
+    let okta = OktaErrorBody::parse(&body, &self.secrets);
     let summary = okta
       .as_ref()
       .map(|b| {
@@ -495,7 +549,7 @@ impl OktaHttp {
       .as_deref()
       .map(|r| format!(" [X-Okta-Request-Id {r}]"))
       .unwrap_or_default();
-    let challenge = header_text(&headers, WWW_AUTHENTICATE.as_str()).unwrap_or_default();
+    let challenge = header_text(&headers, WWW_AUTHENTICATE.as_str(), &self.secrets).unwrap_or_default();
     let oauth = session.is_some();
     let (code, message, retry) = match status {
       401 if oauth && challenge.contains("use_dpop_nonce") && new_nonce => (
@@ -555,7 +609,7 @@ impl OktaHttp {
         ErrorCode::RedirectRefused,
         format!(
           "{host} answered {status} redirecting to {}; redirects are not followed so the token stays on the configured host. Check that host is the org's Okta domain.",
-          header_text(&headers, "location").map(|l| truncate(&l, 120)).unwrap_or_else(|| "nowhere".into())
+          header_text(&headers, "location", &self.secrets).map(|l| crate::redact::cut(&l, 120)).unwrap_or_else(|| "nowhere".into())
         ),
         Retry::Never,
       ),
@@ -566,12 +620,15 @@ impl OktaHttp {
     };
     let mut error = with_status(OktaError::new(code, message), status, request_id);
     error.okta = okta;
-    Err(AttemptFailure { error, retry })
+    Err(AttemptFailure {
+      error: error.redact(&self.secrets),
+      retry,
+    })
   }
 
   pub(crate) fn transport_failure(&self, e: reqwest::Error) -> AttemptFailure {
     let host = self.cfg.origin.host_str().unwrap_or("").to_string();
-    let cause = error_chain(&e);
+    let cause = error_chain(&e, &self.secrets);
     let error = if e.is_timeout() {
       OktaError::new(
         ErrorCode::Timeout,
@@ -598,11 +655,22 @@ impl OktaHttp {
   }
 }
 
+/// The first output buffer for decoding `compressed_len` bytes of gzip whose trailer
+/// claims `isize_hint` decoded bytes: the claim (a lying trailer only means a retry with
+/// a larger buffer), else four times the input, never more than
+/// [`MAX_BODY_BYTES`]` + 1` (one byte more tells "too large" from "exactly the cap").
+pub(crate) fn first_gzip_buffer(compressed_len: usize, isize_hint: usize) -> usize {
+  isize_hint
+    .max(compressed_len.saturating_mul(4))
+    .clamp(1024, MAX_BODY_BYTES + 1)
+}
+
 /// Decodes a gzip body in one shot, refusing more than [`MAX_BODY_BYTES`] of output
-/// (a decompression bomb is a bad response, not an out-of-memory).
+/// (a decompression bomb is a bad response, not an out-of-memory): no buffer is ever
+/// larger than [`MAX_BODY_BYTES`]` + 1`.
 fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, OktaError> {
   // The gzip trailer's ISIZE is the decoded size (mod 2^32); libdeflate needs the
-  // output buffer up front. A lying trailer only means a retry with a larger buffer.
+  // output buffer up front.
   let isize_hint = compressed
     .len()
     .checked_sub(4)
@@ -619,23 +687,24 @@ fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, OktaError> {
   let too_large = || {
     OktaError::new(
       ErrorCode::BadResponse,
-      format!("Response body larger than {MAX_BODY_BYTES} bytes."),
+      format!("Response body larger than {MAX_BODY_BYTES} bytes once decompressed (a gzip bomb?)."),
     )
   };
   if isize_hint > MAX_BODY_BYTES {
     return Err(too_large());
   }
   let mut decompressor = libdeflater::Decompressor::new();
-  let mut size = isize_hint.max(compressed.len() * 4).max(1024);
+  let mut size = first_gzip_buffer(compressed.len(), isize_hint);
   loop {
     let mut out = vec![0u8; size];
     match decompressor.gzip_decompress(compressed, &mut out) {
+      Ok(n) if n > MAX_BODY_BYTES => return Err(too_large()),
       Ok(n) => {
         out.truncate(n);
         return Ok(out);
       }
-      Err(libdeflater::DecompressionError::InsufficientSpace) if size < MAX_BODY_BYTES => {
-        size = (size * 2).min(MAX_BODY_BYTES + 1);
+      Err(libdeflater::DecompressionError::InsufficientSpace) if size <= MAX_BODY_BYTES => {
+        size = size.saturating_mul(2).min(MAX_BODY_BYTES + 1);
       }
       Err(libdeflater::DecompressionError::InsufficientSpace) => return Err(too_large()),
       Err(libdeflater::DecompressionError::BadData) => return Err(corrupt("bad data")),
@@ -666,13 +735,14 @@ fn with_status(mut error: OktaError, status: u16, request_id: Option<String>) ->
   error
 }
 
-/// A header's text, cut to 200 characters.
-pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-  headers.get(name)?.to_str().ok().map(|s| truncate(s, 200))
+/// A header's text, redacted, then cut to 200 characters.
+pub(crate) fn header_text(headers: &HeaderMap, name: &str, secrets: &Secrets) -> Option<String> {
+  headers.get(name)?.to_str().ok().map(|s| secrets.clean(s, 200))
 }
 
-/// The error and its sources, without the URL (which carries no token but is noise).
-fn error_chain(e: &reqwest::Error) -> String {
+/// The error and its sources, without the URL (which carries no token but is noise),
+/// redacted, then cut.
+fn error_chain(e: &reqwest::Error, secrets: &Secrets) -> String {
   let mut parts = Vec::new();
   let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
   while let Some(s) = source {
@@ -682,5 +752,45 @@ fn error_chain(e: &reqwest::Error) -> String {
   if parts.is_empty() {
     parts.push(e.to_string());
   }
-  truncate(&parts.join(": "), 300)
+  secrets.clean(&parts.join(": "), 300)
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn gzip_buffers_never_exceed_the_cap() {
+    // A 64 MiB compressed body used to get a 256 MiB buffer before the cap applied.
+    assert!(first_gzip_buffer(MAX_BODY_BYTES, 0) <= MAX_BODY_BYTES + 1);
+    assert!(first_gzip_buffer(usize::MAX, usize::MAX) <= MAX_BODY_BYTES + 1);
+    assert_eq!(first_gzip_buffer(100, 5_000), 5_000);
+    assert_eq!(first_gzip_buffer(10, 0), 1024);
+  }
+
+  fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut c = libdeflater::Compressor::new(libdeflater::CompressionLvl::fastest());
+    let mut out = vec![0u8; c.gzip_compress_bound(data.len())];
+    let n = c.gzip_compress(data, &mut out).unwrap();
+    out.truncate(n);
+    out
+  }
+
+  #[test]
+  fn a_gzip_bomb_is_a_clear_error() {
+    let bomb = gzip(&vec![b' '; MAX_BODY_BYTES + 4096]);
+    // Its trailer claims a huge size: refused before any buffer.
+    let mut claims_huge = bomb.clone();
+    let at = claims_huge.len() - 4;
+    claims_huge[at..].copy_from_slice(&u32::MAX.to_le_bytes());
+    // Its trailer lies small: the buffer grows to the cap, then it is refused.
+    let mut claims_small = bomb.clone();
+    claims_small[at..].copy_from_slice(&16u32.to_le_bytes());
+    for body in [bomb, claims_huge, claims_small] {
+      let err = gunzip(&body).unwrap_err();
+      assert_eq!(err.code, ErrorCode::BadResponse);
+      assert!(err.message.contains("larger than"), "{}", err.message);
+    }
+    assert_eq!(gunzip(&gzip(b"[1,2]")).unwrap(), b"[1,2]");
+  }
 }

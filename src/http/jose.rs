@@ -26,11 +26,14 @@ const OID_EC: &str = "1.2.840.10045.2.1";
 const OID_P256: &str = "1.2.840.10045.3.1.7";
 /// Smallest RSA modulus accepted (Okta requires 2048 bits).
 const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus accepted: Okta's keys go up to 4096 bits; a huge key would
+/// make every signature (one per request with DPoP) cost seconds.
+const MAX_RSA_BITS: usize = 8192;
 /// Lifetime of a client assertion: Okta allows up to an hour; five minutes is plenty.
 pub const ASSERTION_LIFETIME_SECS: u64 = 300;
 
 /// The hint appended to every key error.
-const KEY_HINT: &str = "Expected an unencrypted PEM private key (\"-----BEGIN PRIVATE KEY-----\", PKCS#8) or a private JWK, RSA (2048 bits or more) or EC P-256.";
+const KEY_HINT: &str = "Expected an unencrypted PEM private key (\"-----BEGIN PRIVATE KEY-----\", PKCS#8) or a private JWK, RSA (2048 to 8192 bits) or EC P-256.";
 
 /// A private JWK as given (only the fields used). Zeroized on drop.
 #[derive(serde::Deserialize, Zeroize, ZeroizeOnDrop)]
@@ -80,6 +83,37 @@ fn b64url_decode(field: &str, value: &Option<String>) -> Result<Zeroizing<Vec<u8
     .decode(text.trim_end_matches('='))
     .map(Zeroizing::new)
     .map_err(|_| format!("The JWK's \"{field}\" is not base64url. {KEY_HINT}"))
+}
+
+/// The exact bit length of a big-endian unsigned integer (leading zero bytes and bits
+/// not counted): a 2041-bit modulus is 2041 bits, although it takes 256 bytes.
+pub fn bit_length(big_endian: &[u8]) -> usize {
+  match big_endian.iter().position(|b| *b != 0) {
+    None => 0,
+    Some(i) => (big_endian.len() - i - 1) * 8 + (8 - big_endian[i].leading_zeros() as usize),
+  }
+}
+
+/// Checks an RSA modulus size (before any expensive work on the key).
+fn check_rsa_bits(bits: usize) -> Result<(), String> {
+  if bits < MIN_RSA_BITS {
+    return Err(format!(
+      "The RSA key has {bits} bits; Okta requires at least {MIN_RSA_BITS}. {KEY_HINT}"
+    ));
+  }
+  if bits > MAX_RSA_BITS {
+    return Err(format!(
+      "The RSA key has {bits} bits; at most {MAX_RSA_BITS} are accepted (Okta uses 2048 to 4096). {KEY_HINT}"
+    ));
+  }
+  Ok(())
+}
+
+/// The modulus size of a PKCS#1 `RSAPrivateKey` (DER), checked before the key is built.
+fn check_pkcs1_modulus(der: &[u8]) -> Result<(), String> {
+  let key =
+    rsa::pkcs1::RsaPrivateKey::try_from(der).map_err(|_| format!("The RSA private key is malformed. {KEY_HINT}"))?;
+  check_rsa_bits(bit_length(key.modulus.as_bytes()))
 }
 
 /// A fresh random `jti` (128 bits, base64url).
@@ -143,6 +177,7 @@ impl SigningKey {
           pkcs8::PrivateKeyInfo::try_from(doc.as_bytes()).map_err(|_| format!("The PEM is not a PKCS#8 private key. {KEY_HINT}"))?;
         let oid = info.algorithm.oid.to_string();
         if oid == OID_RSA {
+          check_pkcs1_modulus(info.private_key)?;
           let key = rsa::RsaPrivateKey::from_pkcs8_der(doc.as_bytes())
             .map_err(|_| format!("The RSA private key is malformed. {KEY_HINT}"))?;
           SigningKey::from_rsa(key, None)
@@ -167,6 +202,8 @@ impl SigningKey {
         }
       }
       "RSA PRIVATE KEY" => {
+        let (_, doc) = pkcs8::SecretDocument::from_pem(text).map_err(|_| format!("The PEM is malformed. {KEY_HINT}"))?;
+        check_pkcs1_modulus(doc.as_bytes())?;
         let key = rsa::RsaPrivateKey::from_pkcs1_pem(text).map_err(|_| format!("The RSA private key is malformed. {KEY_HINT}"))?;
         SigningKey::from_rsa(key, None)
       }
@@ -196,6 +233,7 @@ impl SigningKey {
         let big = |field: &str, v: &Option<String>| -> Result<rsa::BigUint, String> {
           b64url_decode(field, v).map(|bytes| rsa::BigUint::from_bytes_be(&bytes))
         };
+        check_rsa_bits(bit_length(&b64url_decode("n", &jwk.n)?))?;
         let n = big("n", &jwk.n)?;
         let e = big("e", &jwk.e)?;
         let d = big("d", &jwk.d)?;
@@ -241,12 +279,8 @@ impl SigningKey {
   fn from_rsa(key: rsa::RsaPrivateKey, kid: Option<String>) -> Result<SigningKey, String> {
     use rsa::pkcs1::EncodeRsaPrivateKey;
     use rsa::traits::PublicKeyParts;
-    let bits = key.size() * 8;
-    if bits < MIN_RSA_BITS {
-      return Err(format!(
-        "The RSA key has {bits} bits; Okta requires at least {MIN_RSA_BITS}. {KEY_HINT}"
-      ));
-    }
+    // Exact bits, not `size() * 8` (which counts a 2041-bit modulus as 2048).
+    check_rsa_bits(key.n().bits())?;
     let der = key
       .to_pkcs1_der()
       .map_err(|_| format!("The RSA private key could not be encoded. {KEY_HINT}"))?;
@@ -437,6 +471,81 @@ pub(crate) mod tests {
       let err = SigningKey::parse(&input, None).unwrap_err();
       assert!(err.contains(expect), "{err}");
       assert!(!err.contains("AAAA"));
+    }
+  }
+
+  #[test]
+  fn bit_lengths_are_exact() {
+    assert_eq!(bit_length(&[]), 0);
+    assert_eq!(bit_length(&[0, 0]), 0);
+    assert_eq!(bit_length(&[1]), 1);
+    assert_eq!(bit_length(&[0, 0x80, 0]), 16);
+    let mut m = vec![0u8; 256];
+    m[0] = 0x01; // 2041 bits in 256 bytes
+    assert_eq!(bit_length(&m), 2041);
+  }
+
+  /// A consistent RSA key of exactly `bits` bits (odd factors, not primes: the parser
+  /// checks consistency, not primality, so this is fast at any size).
+  fn rsa_of_bits(bits: usize) -> rsa::RsaPrivateKey {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::traits::PublicKeyParts;
+    use rsa::BigUint;
+    let mut rng = rand::thread_rng();
+    let mut odd = |n: usize| {
+      let mut bytes = vec![0u8; n.div_ceil(8)];
+      rng.fill_bytes(&mut bytes);
+      let extra = bytes.len() * 8 - n;
+      bytes[0] &= 0xff >> extra;
+      bytes[0] |= 0x80 >> extra;
+      let last = bytes.len() - 1;
+      bytes[last] |= 1;
+      BigUint::from_bytes_be(&bytes)
+    };
+    loop {
+      let (p, q) = (odd(bits / 2), odd(bits - bits / 2));
+      if (&p * &q).bits() != bits {
+        continue;
+      }
+      if let Ok(key) = rsa::RsaPrivateKey::from_p_q(p, q, BigUint::from(65_537u32)) {
+        if key.to_pkcs1_der().is_ok() {
+          assert_eq!(key.n().bits(), bits);
+          return key;
+        }
+      }
+    }
+  }
+
+  #[test]
+  fn rsa_key_sizes_are_counted_exactly() {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::EncodePrivateKey;
+    use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+    for (bits, ok, says) in [
+      (2041, false, "2041 bits"),
+      (16_384, false, "16384 bits"),
+      (2048, true, ""),
+    ] {
+      let key = rsa_of_bits(bits);
+      let pkcs8 = key.to_pkcs8_pem(Default::default()).unwrap().to_string();
+      let pkcs1 = key.to_pkcs1_pem(Default::default()).unwrap().to_string();
+      let jwk = json!({
+        "kty": "RSA",
+        "n": b64url(&key.n().to_bytes_be()),
+        "e": b64url(&key.e().to_bytes_be()),
+        "d": b64url(&key.d().to_bytes_be()),
+        "p": b64url(&key.primes()[0].to_bytes_be()),
+        "q": b64url(&key.primes()[1].to_bytes_be()),
+      });
+      for input in [Value::String(pkcs8), Value::String(pkcs1), jwk] {
+        match SigningKey::parse(&input, None) {
+          Ok(_) => assert!(ok, "{bits} bits accepted"),
+          Err(msg) => {
+            assert!(!ok, "{bits} bits: {msg}");
+            assert!(msg.contains(says), "{msg}");
+          }
+        }
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 //! The HTTP engine: client, pacing, retries and paging.
 
 pub mod auth;
+pub mod chain;
 pub mod client;
 pub mod jose;
 pub mod paging;

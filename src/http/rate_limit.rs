@@ -13,11 +13,22 @@
 //!   estimated reset): back off briefly instead of waiting a whole window.
 //! - `Retry-After`, when Okta sends it, wins.
 //! - Waits are capped at [`MAX_WAIT_MS`] so a bogus header can never stall a sync.
+//! - A response cannot poison the state: a reset further ahead than
+//!   [`MAX_RESET_AHEAD_MS`] (Okta's windows are one minute) is stored clamped to that,
+//!   and the next real window replaces a clamped one even though its reset is earlier
+//!   (a late response of an older *real* window still never rolls the window back). A
+//!   reset in the past opens the window at once; a `Retry-After` of any size waits at
+//!   most [`MAX_WAIT_MS`].
+//! - The caller bounds every wait by the call's chunk budget and the run budget (see
+//!   `OktaHttp::get_page`): a wait never outlasts the `sync()` call that waits.
 
 use reqwest::header::HeaderMap;
 
 /// The longest single wait a header can cause (Okta windows are one minute).
 pub const MAX_WAIT_MS: u64 = 70_000;
+/// The furthest ahead a stored window reset may be: one Okta window plus a minute of
+/// clock difference between this machine and Okta. A header claiming more is clamped.
+pub const MAX_RESET_AHEAD_MS: u64 = 120_000;
 
 /// The rate-limit headers of one response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +82,9 @@ struct Window {
   remaining: u64,
   reset_ms: u64,
   used: u64,
+  /// The header's reset was implausibly far ahead and was clamped: any later window
+  /// replaces this one.
+  clamped: bool,
 }
 
 /// Paces one endpoint bucket. See the module docs for the policy.
@@ -108,22 +122,28 @@ impl Pacer {
     self.in_flight = self.in_flight.saturating_sub(1);
   }
 
-  /// Records the headers of a (non-concurrency-429) response sent at our request.
-  pub fn observe(&mut self, snap: RateLimitSnapshot) {
-    let reset_ms = snap.reset_ms();
+  /// Records the headers of a (non-concurrency-429) response sent at our request,
+  /// received at `now_ms`.
+  pub fn observe(&mut self, snap: RateLimitSnapshot, now_ms: u64) {
+    let limit_ms = now_ms.saturating_add(MAX_RESET_AHEAD_MS);
+    let clamped = snap.reset_ms() > limit_ms;
+    let reset_ms = snap.reset_ms().min(limit_ms);
     match self.window.as_mut() {
-      Some(w) if w.reset_ms == reset_ms && w.limit == snap.limit => {
+      Some(w) if (w.reset_ms == reset_ms || (w.clamped && clamped)) && w.limit == snap.limit => {
+        // The same window (a bogus far reset again is the same bogus window: it
+        // cannot push the clamp further out).
         w.used += 1;
         w.remaining = w.remaining.min(snap.remaining);
       }
-      // An older window's late response must not roll the window back.
-      Some(w) if reset_ms < w.reset_ms => {}
+      // An older real window's late response must not roll the window back.
+      Some(w) if reset_ms < w.reset_ms && !w.clamped => {}
       _ => {
         self.window = Some(Window {
           limit: snap.limit,
           remaining: snap.remaining,
           reset_ms,
           used: 1,
+          clamped,
         })
       }
     }
@@ -165,9 +185,9 @@ impl Pacer {
     if known_limit.is_some_and(|limit| limit != snap.limit) || snap.remaining > 0 {
       return TooManyRequests::Concurrency;
     }
-    self.observe(snap);
-    let wait_ms = snap
-      .reset_ms()
+    self.observe(snap, now_ms);
+    let reset_ms = self.window.map_or(0, |w| w.reset_ms);
+    let wait_ms = reset_ms
       .saturating_sub(now_ms)
       .saturating_add(jitter_ms)
       .min(MAX_WAIT_MS);
@@ -192,8 +212,8 @@ mod in_flight_tests {
       remaining: 9,
       reset_epoch_s: 2_000,
     };
-    p.observe(snap);
     let now = 1_000_000;
+    p.observe(snap, now);
     assert_eq!(p.delay_ms(now, 0), None);
     for _ in 0..4 {
       p.started();
@@ -253,7 +273,7 @@ mod tests {
     // limit 20, share 0.5: ten requests per window.
     for i in 0..10u64 {
       assert_eq!(p.delay_ms(now, 0), None, "request {i}");
-      p.observe(snap(20, 19 - i, reset));
+      p.observe(snap(20, 19 - i, reset), now);
     }
     assert_eq!(p.delay_ms(now, 50), Some(10_050));
     // After the reset the new window is open.
@@ -264,15 +284,15 @@ mod tests {
   fn backs_off_when_other_clients_use_the_reserve() {
     let mut p = Pacer::new(0.5);
     let now = 5_000_000u64;
-    p.observe(snap(100, 50, now / 1000 + 30));
+    p.observe(snap(100, 50, now / 1000 + 30), now);
     assert!(p.delay_ms(now, 0).is_some(), "others left only the reserve");
   }
 
   #[test]
   fn stale_window_responses_do_not_roll_back() {
     let mut p = Pacer::new(0.5);
-    p.observe(snap(10, 4, 200));
-    p.observe(snap(10, 9, 100));
+    p.observe(snap(10, 4, 200), 150_000);
+    p.observe(snap(10, 9, 100), 150_000);
     assert_eq!(p.last_window(), Some((10, 4, 200)));
   }
 
@@ -280,7 +300,7 @@ mod tests {
   fn classifies_429s() {
     let mut p = Pacer::new(0.5);
     let now = 1_000_000u64;
-    p.observe(snap(600, 300, 1_060));
+    p.observe(snap(600, 300, 1_060), now);
     // Same limit, nothing remaining: the window is spent.
     assert_eq!(
       p.on_too_many_requests(Some(snap(600, 0, 1_060)), None, now, 10),
@@ -303,7 +323,58 @@ mod tests {
   #[test]
   fn waits_are_capped() {
     let mut p = Pacer::new(1.0);
-    p.observe(snap(1, 0, u64::MAX / 2000));
-    assert_eq!(p.delay_ms(0, 0), Some(MAX_WAIT_MS));
+    p.observe(snap(1, 0, u64::MAX / 2000), 0);
+    assert_eq!(p.delay_ms(0, 0), Some(MAX_RESET_AHEAD_MS.min(MAX_WAIT_MS)));
+  }
+
+  /// Year 3000, in epoch seconds.
+  const YEAR_3000: u64 = 32_503_680_000;
+
+  #[test]
+  fn a_reset_in_the_year_3000_is_clamped_and_a_real_window_replaces_it() {
+    let mut p = Pacer::new(0.5);
+    let now = 1_700_000_000_000u64;
+    p.observe(snap(600, 0, YEAR_3000), now);
+    let (_, _, reset) = p.last_window().unwrap();
+    assert_eq!(
+      reset * 1000,
+      now + MAX_RESET_AHEAD_MS,
+      "stored clamped, not in the year 3000"
+    );
+    assert!(p.delay_ms(now, 0).unwrap() <= MAX_RESET_AHEAD_MS);
+    // The same bogus header again cannot push the window further out.
+    p.observe(snap(600, 0, YEAR_3000), now + 60_000);
+    assert_eq!(p.last_window().unwrap().2 * 1000, now + MAX_RESET_AHEAD_MS);
+    // A real window (reset 40 s ahead, earlier than the clamp) replaces it at once.
+    let real = (now + 40_000) / 1000;
+    p.observe(snap(600, 599, real), now + 1_000);
+    assert_eq!(p.last_window(), Some((600, 599, real)));
+    assert_eq!(p.delay_ms(now + 1_000, 0), None);
+    // Past the clamp, nothing blocks even if no real window came.
+    let mut q = Pacer::new(0.5);
+    q.observe(snap(600, 0, YEAR_3000), now);
+    assert_eq!(q.delay_ms(now + MAX_RESET_AHEAD_MS, 0), None);
+  }
+
+  #[test]
+  fn a_429_with_a_far_reset_waits_at_most_the_cap_and_a_past_reset_not_at_all() {
+    let now = 1_700_000_000_000u64;
+    let mut p = Pacer::new(0.5);
+    assert_eq!(
+      p.on_too_many_requests(Some(snap(600, 0, YEAR_3000)), None, now, 0),
+      TooManyRequests::WindowSpent { wait_ms: MAX_WAIT_MS }
+    );
+    let mut q = Pacer::new(0.5);
+    assert_eq!(
+      q.on_too_many_requests(Some(snap(600, 0, 1)), None, now, 25),
+      TooManyRequests::WindowSpent { wait_ms: 25 }
+    );
+    assert_eq!(q.delay_ms(now, 0), None, "a reset in the past opens the window");
+    let h = {
+      let mut h = HeaderMap::new();
+      h.insert("retry-after", HeaderValue::from_static("999999999"));
+      h
+    };
+    assert_eq!(retry_after_ms(&h), Some(MAX_WAIT_MS));
   }
 }

@@ -27,6 +27,9 @@ pub struct RetryPolicy {
   pub max_delay: Duration,
   /// Total time one page may spend retrying.
   pub max_elapsed: Duration,
+  /// Pages one Link chain may have (tests lower it); `None`: the per-resource default
+  /// of [`crate::http::chain::max_chain_pages`].
+  pub max_chain_pages: Option<u64>,
 }
 
 impl Default for RetryPolicy {
@@ -37,6 +40,7 @@ impl Default for RetryPolicy {
       min_delay: Duration::from_millis(500),
       max_delay: Duration::from_secs(8),
       max_elapsed: Duration::from_secs(180),
+      max_chain_pages: None,
     }
   }
 }

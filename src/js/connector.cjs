@@ -3,7 +3,7 @@
 // and maps; this class resolves the token, hands pages to the storage handle one
 // batch at a time, and tracks what was written so the cursor is exact.
 const native = require('./native.cjs')
-const { configFields, resources, schemas, definition, resourceTable } = require('./schemas.cjs')
+const { configFields, resources, schemas, definition, resourceTable, SECRET_NAME_RE, SECRET_NAME_MESSAGE } = require('./schemas.cjs')
 const { OktaConnectorError, fromNative, configError, validateConfig } = require('./errors.cjs')
 
 const id = definition.id
@@ -41,7 +41,7 @@ async function resolveToken(input, ctx) {
   if (!isSecretRef(input) || input.$secret === '') {
     throw configError([{ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }.' }])
   }
-  const value = await resolveSecretRef(input.$secret, ctx)
+  const value = await resolveSecretRef(input.$secret, ctx, 'apiToken')
   if (typeof value !== 'string' || value.trim() === '') {
     const name = input.$secret
     throw new OktaConnectorError({
@@ -63,7 +63,7 @@ async function resolvePrivateKey(input, ctx) {
     throw configError([{ field: 'oauth.privateKey', message: 'Required: a secret reference { $secret: "OKTA_PRIVATE_KEY" } holding the app\'s private key.' }])
   }
   const name = input.$secret
-  const value = await resolveSecretRef(name, ctx)
+  const value = await resolveSecretRef(name, ctx, 'oauth.privateKey')
   const empty = value == null || (typeof value === 'string' && value.trim() === '') || (typeof value !== 'string' && typeof value !== 'object')
   if (empty) {
     throw new OktaConnectorError({
@@ -75,8 +75,12 @@ async function resolvePrivateKey(input, ctx) {
   return value
 }
 
-/** A secret's value through `ctx.secretsResolver`, else the environment (JSON-parsed when it looks like JSON). */
-async function resolveSecretRef(name, ctx) {
+/**
+ * A secret's value through `ctx.secretsResolver`, else the environment (JSON-parsed when
+ * it looks like JSON). Only an environment variable's name is looked up anywhere.
+ */
+async function resolveSecretRef(name, ctx, field) {
+  if (!SECRET_NAME_RE.test(name)) throw configError([{ field, message: SECRET_NAME_MESSAGE }])
   let value
   if (ctx?.secretsResolver && typeof ctx.secretsResolver.resolve === 'function') {
     value = await ctx.secretsResolver.resolve(name)
@@ -160,7 +164,7 @@ class OktaConnector {
 
   /** Settings problems plus the token input's (SSWS). */
   #checkToken() {
-    const probe = native.checkConfig({ ...this.#settings, apiToken: { $secret: 'unchecked' } })
+    const probe = native.checkConfig({ ...this.#settings, apiToken: { $secret: 'UNCHECKED' } })
     const issues = probe.issues.filter((i) => i.field !== 'apiToken')
     if (typeof this.#tokenInput !== 'string' && !isSecretRef(this.#tokenInput)) {
       issues.push({ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }, or oauth: { clientId, privateKey } for an OAuth 2.0 service app.' })
@@ -179,7 +183,7 @@ class OktaConnector {
       return [{ field: 'oauth', message: 'Expected an object { clientId, privateKey: { $secret: "OKTA_PRIVATE_KEY" }, keyId?, scopes? }.' }]
     }
     // The constructor also accepts a plain key (PEM text or a JWK object), like a plain token.
-    const probe = native.checkConfig({ ...this.#settings, oauth: { ...input, privateKey: { $secret: 'unchecked' } } })
+    const probe = native.checkConfig({ ...this.#settings, oauth: { ...input, privateKey: { $secret: 'UNCHECKED' } } })
     const issues = [...probe.issues]
     const key = input.privateKey
     if (typeof key !== 'string' && (key === null || typeof key !== 'object')) {
@@ -224,18 +228,22 @@ class OktaConnector {
     const auth = oauth != null
       ? { oauth: { clientId: oauth.clientId, privateKey: await resolvePrivateKey(oauth.privateKey, this.#ctx), keyId: oauth.keyId, scopes: oauth.scopes } }
       : { token: await resolveToken(this.#tokenInput, this.#ctx) }
+    const baseUrl = this.#ctx.baseUrl ?? process.env.OKTA_BASE_URL ?? undefined
     try {
       this.#client = new native.OktaClient({
         host: this.#settings.host,
         ...auth,
         resources: this.#settings.resources,
-        baseUrl: this.#ctx.baseUrl ?? process.env.OKTA_BASE_URL ?? undefined,
+        baseUrl,
         rateLimitShare: this.#settings.rateLimitShare,
         requestTimeoutMs: this.#settings.requestTimeoutMs,
         retry: this.#ctx.retry,
       })
     } catch (err) {
       throw fromNative(err)
+    }
+    if (baseUrl) {
+      this.#logger.warn('base url override', { url: baseUrl, host: this.#settings.host, reason: `every request${oauth != null ? ', and the signed OAuth client assertion (usable at the org until it expires),' : ''} goes to this URL instead of https://${this.#settings.host}` })
     }
     return this.#client
   }

@@ -7,7 +7,15 @@ const { z } = require('zod')
 const native = require('./native.cjs')
 
 const definition = native.definition()
-const HOST_RE = /^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i
+// The native rule (config.rs is_valid_host) as one regex: at most 253 characters, two
+// or more labels of 1-63 letters, digits and inner hyphens, a 2-63 letter top-level
+// label that is not a special-use or private name. The config table test keeps both
+// in step.
+const RESERVED_TLDS = ['localhost', 'local', 'localdomain', 'internal', 'intranet', 'lan', 'home', 'corp', 'private', 'arpa', 'test', 'onion']
+const HOST_RE = new RegExp(`^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?!(?:${RESERVED_TLDS.join('|')})$)[a-z]{2,63}$`, 'i')
+// A `{ $secret: NAME }` name is an environment variable's name (config.rs is_valid_secret_name).
+const SECRET_NAME_RE = /^[A-Z_][A-Z0-9_]*$/
+const SECRET_NAME_MESSAGE = 'Expected a secret reference whose name is an environment variable name (A-Z, 0-9 and _, not starting with a digit), e.g. { $secret: "OKTA_API_TOKEN" }.'
 const HOST_MESSAGE = 'Use the org host only (e.g. "acme.okta.com"), without the protocol or path.'
 /**
  * The native resource table, one row per resource: `{ name, setting, shape, scope,
@@ -36,7 +44,7 @@ const meta = Object.fromEntries(
   }),
 )
 
-const secretRef = z.object({ $secret: z.string().min(1) })
+const secretRef = z.object({ $secret: z.string().regex(SECRET_NAME_RE, SECRET_NAME_MESSAGE) })
 // Visible ASCII only (header-safe), as the native validator checks.
 const VISIBLE = /^[\x21-\x7e]+$/
 const SCOPE_RE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
@@ -149,4 +157,4 @@ const resources = Object.fromEntries(
   }),
 )
 
-module.exports = { configFields, schemas, resources, resourceTable, definition, HOST_MESSAGE }
+module.exports = { configFields, schemas, resources, resourceTable, definition, HOST_MESSAGE, HOST_RE, SECRET_NAME_RE, SECRET_NAME_MESSAGE }
