@@ -398,7 +398,7 @@ test('simulator: the token endpoint and API verify assertions and DPoP proofs ru
       [assertion({ aud: tokenUrl }), proof({ nonce }), 'invalid_client'], // aud must be the org's token URL
       [assertion({ sub: 'other' }), proof({ nonce }), 'invalid_client'],
       [assertion({ exp: now() + 7200 }), proof({ nonce }), 'invalid_client'], // exp too far ahead
-      [((a) => a.slice(0, -1) + (a.endsWith('A') ? 'B' : 'A'))(assertion()), proof({ nonce }), 'invalid_client'], // bad signature
+      [((a) => { const [h, c, sig] = a.split('.'); return `${h}.${c}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}` })(assertion()), proof({ nonce }), 'invalid_client'], // bad signature (the first character: a last one may only hold padding bits)
       [assertion(), null, 'invalid_dpop_proof'],
       [assertion(), proof({ nonce, htu: `${tokenUrl}?x=1` }), 'invalid_dpop_proof'],
       [assertion(), proof({ nonce, htm: 'GET' }), 'invalid_dpop_proof'],
