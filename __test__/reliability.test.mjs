@@ -6,7 +6,7 @@
 // .ci/run sets 200). A failure prints the seed; rerun one with OKTA_PROPERTY_SEED.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { withSim, connectorFor, expectedRecords, stored, MemoryStorage, runSync, captureLogger, LOG_READINGS } from './helpers.mjs'
+import { withSim, connectorFor, expectedRecords, stored, MemoryStorage, runSync, captureLogger, LOG_READINGS, rng } from './helpers.mjs'
 
 const CASES = Number(process.env.OKTA_PROPERTY_CASES ?? 40)
 // The cases are shared out between the readings of Okta's next links (LOG_READINGS).
@@ -14,16 +14,6 @@ const CASES_PER_READING = Math.ceil(CASES / LOG_READINGS.length)
 const FIXED_SEED = process.env.OKTA_PROPERTY_SEED ? Number(process.env.OKTA_PROPERTY_SEED) : null
 const FAST_RETRY = { minDelayMs: 5, maxDelayMs: 40, maxAttempts: 6 }
 
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Compares two storages: entities equal, events equal as a multiset keyed by uuid. */
 async function assertSameStorage(actual, expected, context) {

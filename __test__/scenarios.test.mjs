@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { withSim, connectorFor, captureLogger, expectedUser, expectedGroup, expectedEvent, SIGN_IN_EVENT_TYPES, LOG_READINGS } from './helpers.mjs'
+import { withSim, connectorFor, captureLogger, expectedUser, expectedGroup, expectedEvent, SIGN_IN_EVENT_TYPES, LOG_READINGS, rng } from './helpers.mjs'
 import { ServerRunner } from '../src/js/host.mjs'
 import { SqliteStorage } from './support/sqlite-storage.mjs'
 import { defineMetric, defineDashboard, computeMetric, computeOver, widgetMetrics, validateMetrics } from './support/rawdash-widgets.mjs'
@@ -143,16 +143,6 @@ function chainsPastTheirBound(sim) {
 
 // ---------------------------------------------------------------- the org changing
 
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const pick = (random, list) => list[Math.floor(random() * list.length)]
 const withStatus = (org, status) => [...org.users()].filter((u) => u.status === status)
 
