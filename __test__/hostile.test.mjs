@@ -711,3 +711,24 @@ test('an API echoing the OAuth access token and DPoP proof (padded past every cu
     okta2.closeAllConnections()
   }
 })
+
+test('a spent rate-limit window with a zero chunk budget does not spin the host through its 1000 calls', { timeout: 30_000 }, async () => {
+  // The window resets 3 s from now; the host re-calls at once after each empty call.
+  const resetS = Math.ceil(Date.now() / 1000) + 3
+  let first = true
+  route = (url) => {
+    if (url.pathname !== '/api/v1/users') return { status: 500, body: '{}' }
+    const headers = { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': first ? '0' : '500', 'x-rate-limit-reset': String(first ? resetS : resetS + 60) }
+    if (first) {
+      first = false
+      return { status: 429, headers, body: JSON.stringify({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit' }) }
+    }
+    return { headers, body: body([{ id: 'u1' }]) }
+  }
+  const c = new OktaConnector({ host: 'acme.okta.com', resources: ['users'] }, { apiToken: TOKEN }, { baseUrl: okta.origin, logger: logger(), chunkBudgetMs: 0 })
+  const storage = new MemoryStorage({ getEntity: false })
+  const run = await runSync(c, storage, { mode: 'full' })
+  assert.equal(run.done, true)
+  assert.ok(run.calls <= 6, `${run.calls} calls while the window was closed`)
+  assert.deepEqual((await storage.queryEntities({ type: 'okta_user' })).map((u) => u.id), ['u1'])
+})

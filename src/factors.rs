@@ -15,7 +15,6 @@
 use std::collections::BTreeSet;
 
 use futures::stream::{self, StreamExt};
-use tokio_util::sync::CancellationToken;
 
 use serde_json::{json, Value};
 use url::Url;
@@ -320,13 +319,13 @@ impl Batch {
 pub const CONCURRENT_READS: usize = 8;
 
 /// Reads one user's factors. `Err` carries the URL and the error for the writer.
-async fn read_user_factors(ctx: &PhaseCtx, user: &str, stop: &CancellationToken) -> Result<Read, (Url, OktaError)> {
+/// `first`: the chunk's first request (see [`PhaseCtx::request_tokens`]).
+async fn read_user_factors(ctx: &PhaseCtx, user: &str, first: bool) -> Result<Read, (Url, OktaError)> {
   let url = user_factors_url(ctx.http.origin(), user);
+  let (stop, waits) = ctx.request_tokens(first);
   match ctx
     .http
-    .get_page(Resource::Factors, &url, &ctx.cancel, stop, &ctx.stop, &ctx.log, |_| {
-      Ok(())
-    })
+    .get_page(Resource::Factors, &url, &ctx.cancel, stop, waits, &ctx.log, |_| Ok(()))
     .await
   {
     Ok((page, ())) => match map_user_factors(&page.body, user) {
@@ -368,29 +367,13 @@ struct Runner<'a> {
 }
 
 impl Runner<'_> {
-  fn stop_token(&self) -> &CancellationToken {
-    if self.requests == 0 {
-      &self.ctx.deadline
-    } else {
-      &self.ctx.stop
-    }
-  }
-
   async fn get(&mut self, resource: Resource, url: &Url) -> Result<FetchedPage, OktaError> {
-    let stop = self.stop_token().clone();
+    let (stop, waits) = self.ctx.request_tokens(self.requests == 0);
     self.requests += 1;
     self
       .ctx
       .http
-      .get_page(
-        resource,
-        url,
-        &self.ctx.cancel,
-        &stop,
-        &self.ctx.stop,
-        &self.ctx.log,
-        |_| Ok(()),
-      )
+      .get_page(resource, url, &self.ctx.cancel, stop, waits, &self.ctx.log, |_| Ok(()))
       .await
       .map(|(page, ())| page)
   }
@@ -411,9 +394,9 @@ impl Runner<'_> {
 
   /// One user's factors; `None` when the read failed (reported to the writer).
   async fn user_factors(&mut self, user: &str) -> Option<Read> {
-    let stop = self.stop_token().clone();
+    let first = self.requests == 0;
     self.requests += 1;
-    match read_user_factors(self.ctx, user, &stop).await {
+    match read_user_factors(self.ctx, user, first).await {
       Ok(read) => Some(read),
       Err((url, error)) => {
         self.fail(&url, error).await;
@@ -516,16 +499,11 @@ impl Runner<'_> {
       let ctx = self.ctx;
       // The chunk's first request only waits for the run deadline (progress each chunk).
       let first_free = self.requests == 0;
-      let (deadline, stop) = (ctx.deadline.clone(), ctx.stop.clone());
       let mut reads = stream::iter(ids)
         .map(|(i, user)| {
-          let token = if first_free && i == start {
-            deadline.clone()
-          } else {
-            stop.clone()
-          };
+          let first = first_free && i == start;
           async move {
-            let result = read_user_factors(ctx, &user, &token).await;
+            let result = read_user_factors(ctx, &user, first).await;
             (i, user, result)
           }
         })

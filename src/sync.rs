@@ -715,6 +715,7 @@ pub fn run(
   stop: CancellationToken,
 ) -> BoxStream<'static, StreamItem> {
   let (log_tx, log_rx) = mpsc::unbounded_channel::<StreamItem>();
+  let first_waits = first_waits_token(&cancel, &stop);
   let mut streams: Vec<BoxStream<'static, StreamItem>> = Vec::new();
   for phase in plan.phases {
     // Capacity 1: one page waits for the writer while the next is fetched.
@@ -731,6 +732,7 @@ pub fn run(
       cancel: cancel.clone(),
       stop: stop.child_token(),
       deadline: CancellationToken::new(),
+      first_waits: first_waits.child_token(),
       tx,
       log,
     };
@@ -780,8 +782,25 @@ pub(crate) fn wall_ms() -> i64 {
 }
 
 /// Fires the phase's `deadline` (and so `stop`) at `deadline_ms` (wall clock).
+/// A token cancelled once `stop` is, but not before [`MIN_FIRST_REQUEST_WAIT_MS`] from now.
+fn first_waits_token(cancel: &CancellationToken, stop: &CancellationToken) -> CancellationToken {
+  let token = CancellationToken::new();
+  let (cancel, stop, fired) = (cancel.clone(), stop.clone(), token.clone());
+  let earliest = tokio::time::Instant::now() + std::time::Duration::from_millis(MIN_FIRST_REQUEST_WAIT_MS);
+  tokio::spawn(async move {
+    tokio::select! {
+      _ = cancel.cancelled() => {}
+      _ = async {
+        stop.cancelled().await;
+        tokio::time::sleep_until(earliest).await;
+      } => fired.cancel(),
+    }
+  });
+  token
+}
+
 fn stop_at_deadline(ctx: &PhaseCtx, deadline_ms: i64) {
-  let (stop, deadline) = (ctx.stop.clone(), ctx.deadline.clone());
+  let (stop, deadline, first_waits) = (ctx.stop.clone(), ctx.deadline.clone(), ctx.first_waits.clone());
   // Capped so an effectively unlimited budget (the CLI) cannot overflow the timer.
   const MAX_WAIT_MS: i64 = 30 * 24 * 3_600_000;
   let wait = std::time::Duration::from_millis((deadline_ms - wall_ms()).clamp(0, MAX_WAIT_MS) as u64);
@@ -791,6 +810,7 @@ fn stop_at_deadline(ctx: &PhaseCtx, deadline_ms: i64) {
       _ = tokio::time::sleep(wait) => {
         deadline.cancel();
         stop.cancel();
+        first_waits.cancel();
       }
     }
   });
@@ -805,6 +825,11 @@ pub(crate) struct PhaseCtx {
   /// The run budget's deadline alone. A chunk's first request of a phase only
   /// waits for this one, so every chunk makes progress, however small its budget.
   pub(crate) deadline: CancellationToken,
+  /// Ends the rate-limit waits of a chunk's first request: once the chunk budget is
+  /// spent, but never before [`MIN_FIRST_REQUEST_WAIT_MS`] into the call (or at the
+  /// deadline). The host re-calls at once and allows 1000 calls a run, so a tiny
+  /// budget must not spin through them while Okta's window is still closed.
+  pub(crate) first_waits: CancellationToken,
   pub(crate) tx: mpsc::Sender<StreamItem>,
   pub(crate) log: LogSink,
 }
@@ -827,19 +852,33 @@ enum Fetch {
   Failed,
 }
 
+/// The least a chunk's first request waits for a closed rate-limit window before the
+/// call returns without a page (see [`PhaseCtx::first_waits`]).
+pub const MIN_FIRST_REQUEST_WAIT_MS: u64 = 1000;
+
 impl PhaseCtx {
+  /// The `(stop, waits)` tokens of a request: a chunk's first one (`first`) stops only
+  /// at the deadline and waits at least [`MIN_FIRST_REQUEST_WAIT_MS`]; the others
+  /// stop, and stop waiting, at the chunk budget.
+  pub(crate) fn request_tokens(&self, first: bool) -> (&CancellationToken, &CancellationToken) {
+    if first {
+      (&self.deadline, &self.first_waits)
+    } else {
+      (&self.stop, &self.stop)
+    }
+  }
+
   /// Fetches `url` of `resource`, maps it, and works out its next link; logs the
   /// page. Failures are sent to the writer.
   async fn fetch(&self, resource: Resource, url: &Url, map: MapOptions, index: u64) -> Fetch {
-    let stop = if index == 0 { &self.deadline } else { &self.stop };
+    let (stop, waits) = self.request_tokens(index == 0);
     if let Err(error) = self.http.chain_page(resource, url) {
       let _ = self.tx.send(StreamItem::Failed { resource, error }).await;
       return Fetch::Failed;
     }
-    // Rate-limit waits end at the chunk budget (`self.stop`) even for the first page.
     let fetched = self
       .http
-      .get_page(resource, url, &self.cancel, stop, &self.stop, &self.log, |page| {
+      .get_page(resource, url, &self.cancel, stop, waits, &self.log, |page| {
         map_page(resource, &page.body, map).map_err(|e| {
           OktaError::new(
             ErrorCode::BadResponse,

@@ -243,8 +243,9 @@ impl OktaHttp {
   /// (both end the call with `Aborted`). `waits` (the chunk budget) also ends every
   /// rate-limit wait (the pacer's, a 429's, the token bucket's): a chunk's first
   /// request may start after the chunk budget is spent (its `stop` is then only the
-  /// run deadline) so every chunk makes progress, but it never waits for a window
-  /// past the budget. Pass the same token twice when there is no difference.
+  /// run deadline, its `waits` the budget but at least a second into the call) so
+  /// every chunk makes progress, but it never waits for a window much past the
+  /// budget. Pass the same token twice when there is no difference.
   ///
   /// `parse` runs on every successful response; a body it rejects is retried like a
   /// transient failure (a truncated or garbled page is usually one).
