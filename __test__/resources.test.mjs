@@ -94,7 +94,7 @@ for (const logNextSince of LOG_READINGS) {
       assert.deepEqual(await storedFactors(storage), expectedFactors(sim.org))
       const readable = [...sim.org.users()].filter((u) => u.status !== 'DEPROVISIONED').length
       assert.equal(factorRequests(sim).length, readable, 'one request per user, none twice')
-      assert.equal(logger.named('factors enumerated').length, 1)
+      assert.equal(logger.named('fan-out enumerated').length, 1)
       const state = await storage.getEntity('okta_sync_state', 'factors')
       assert.equal(state.attributes.stage, 'current')
 
@@ -132,13 +132,13 @@ for (const logNextSince of LOG_READINGS) {
       const mfa = { kind: 'stat', title: 'Active factors', metric: defineMetric({ connector: { name: 'okta' }, shape: 'entity', entityType: 'okta_factor', fn: 'count', filter: [{ field: 'status', op: 'eq', value: 'ACTIVE' }] }) }
       const server = new ServerRunner(connector, storage, { timeoutMs: 4000, dashboards: { mfa: { widgets: { mfa } } } })
       let runs = 0
-      while (logger.named('factors enumerated').length === 0 && runs < 14) {
+      while (logger.named('fan-out enumerated').length === 0 && runs < 14) {
         const r = await server.run()
         assert.equal(r.ok, true, `run ${runs + 1}: ${r.error}`)
         runs++
       }
       assert.ok(runs >= 2, `needed ${runs} runs`)
-      assert.ok(logger.named('factors incomplete').length >= 1)
+      assert.ok(logger.named('fan-out incomplete').length >= 1)
       assert.deepEqual(await storedFactors(storage), expectedFactors(sim.org))
       const perUser = new Map()
       for (const r of factorRequests(sim)) perUser.set(r.path, (perUser.get(r.path) ?? 0) + 1)

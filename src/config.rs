@@ -10,6 +10,8 @@ use url::Url;
 
 use crate::error::{FieldIssue, OktaError};
 use crate::http::retry::RetryPolicy;
+use crate::okta::models::whole_number;
+use crate::resources::Resource;
 
 /// The rejection message for a host that is not a bare org host (spec section 1).
 pub const HOST_MESSAGE: &str = "Use the org host only (e.g. \"acme.okta.com\"), without the protocol or path.";
@@ -24,88 +26,6 @@ pub const REQUEST_TIMEOUT_RANGE_MS: (u64, u64) = (1_000, 300_000);
 pub const DEFAULT_SYNC_BUDGET_SECONDS: u64 = 240;
 /// Bounds for `syncBudgetSeconds`.
 pub const SYNC_BUDGET_RANGE_SECONDS: (u64, u64) = (10, 3600);
-
-/// A resource the connector syncs, in phase order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Resource {
-  /// Okta users -> `okta_user` entities.
-  Users,
-  /// Okta groups -> `okta_group` entities.
-  Groups,
-  /// System Log sign-in events -> `okta_auth_event` events.
-  AuthEvents,
-  /// Applications -> `okta_app` entities (opt-in: not in [`Resource::DEFAULT`]).
-  Apps,
-  /// Enrolled MFA factors of every user -> `okta_factor` entities (opt-in; one
-  /// request per user, so it spans host runs like the System Log backfill).
-  Factors,
-}
-
-impl Resource {
-  /// All resources in phase order. New resources go last, so a TypeScript-package
-  /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 5] = [
-    Resource::Users,
-    Resource::Groups,
-    Resource::AuthEvents,
-    Resource::Apps,
-    Resource::Factors,
-  ];
-
-  /// What a sync covers when neither the settings nor the host name resources: the
-  /// TypeScript package's three, so existing users get no requests they did not ask for.
-  pub const DEFAULT: [Resource; 3] = [Resource::Users, Resource::Groups, Resource::AuthEvents];
-
-  /// The name used in `settings.resources` and in cursors' `phase`.
-  pub fn setting_name(self) -> &'static str {
-    self.spec().setting
-  }
-
-  /// The rawdash resource name (`options.resources`, `fetchSpecs` keys, logs).
-  pub fn resource_name(self) -> &'static str {
-    self.spec().name
-  }
-
-  /// The Okta API path of the resource's list endpoint.
-  pub fn path(self) -> &'static str {
-    self.spec().path
-  }
-
-  /// Okta's rate-limit bucket name for the endpoint.
-  pub fn bucket(self) -> &'static str {
-    self.spec().bucket
-  }
-
-  /// The OAuth scope an API Services app needs to read the resource.
-  pub fn scope(self) -> &'static str {
-    self.spec().scope
-  }
-
-  /// Page size requested (the endpoint's maximum the TypeScript package uses).
-  pub fn page_limit(self) -> u32 {
-    self.spec().page_limit
-  }
-
-  /// Parses a settings name (`users`, `groups`, `auth_events`).
-  pub fn from_setting(name: &str) -> Option<Resource> {
-    Resource::ALL.into_iter().find(|r| r.setting_name() == name)
-  }
-
-  /// Parses a rawdash resource name (`okta_user`, ...).
-  pub fn from_resource_name(name: &str) -> Option<Resource> {
-    Resource::ALL.into_iter().find(|r| r.resource_name() == name)
-  }
-}
-
-/// A non-negative whole number from JSON, whether it arrived as an integer or, as
-/// numbers from JavaScript do, as a float like `3.0`.
-pub fn whole_number(v: &Value) -> Option<u64> {
-  v.as_u64().or_else(|| {
-    v.as_f64()
-      .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= 9.0e15)
-      .map(|f| f as u64)
-  })
-}
 
 /// Top-level domains whose names resolve to this machine or a private network
 /// (special-use names of RFC 6761/6762/7686 and common internal ones): an Okta org is

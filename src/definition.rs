@@ -4,9 +4,10 @@
 
 use serde_json::{json, Value};
 
-use crate::config::{Resource, DEFAULT_RATE_LIMIT_SHARE, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SYNC_BUDGET_SECONDS};
+use crate::config::{DEFAULT_RATE_LIMIT_SHARE, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SYNC_BUDGET_SECONDS};
+use crate::engine::state::STATE_TYPE;
 use crate::error::ErrorCode;
-use crate::resources::Shape;
+use crate::resources::{Resource, Runner, Shape};
 
 /// The connector id: a permanent contract, it namespaces stored data.
 pub const CONNECTOR_ID: &str = "okta";
@@ -106,13 +107,13 @@ pub fn definition() -> Value {
     "resources": resources,
     "errors": errors,
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
-    "backfillState": { "type": crate::backfill::STATE_TYPE, "id": crate::backfill::STATE_ID },
-    "factorsState": { "type": crate::backfill::STATE_TYPE, "id": crate::factors::STATE_ID },
+    "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID },
+    "factorsState": { "type": STATE_TYPE, "id": Resource::Factors.fan_out().map(|f| f.state_id) },
     // Where each entity listing records its last complete start (see sync.rs).
-    "listingStates": crate::config::Resource::ALL
+    "listingStates": Resource::ALL
       .iter()
-      .filter(|r| matches!(r, crate::config::Resource::Users | crate::config::Resource::Groups | crate::config::Resource::Apps))
-      .map(|r| json!({ "phase": r.setting_name(), "type": crate::backfill::STATE_TYPE, "id": r.setting_name() }))
+      .filter(|r| r.spec().shape == Shape::Entity && matches!(r.spec().runner, Runner::Chain))
+      .map(|r| json!({ "phase": r.setting_name(), "type": STATE_TYPE, "id": r.setting_name() }))
       .collect::<Vec<_>>(),
     "defaultSyncBudgetSeconds": DEFAULT_SYNC_BUDGET_SECONDS,
   })

@@ -1,9 +1,11 @@
 //! Native core of `@rawdash/connector-okta`.
 //!
-//! Data flows one way: Okta --HTTP--> [`http::client`] --> [`http::paging`] -->
-//! [`okta::models`] --> [`records`] --> [`sync`] --> `binding` --> JS writer --> storage.
-//! Everything but `binding` is plain Rust, built and tested without Node; the napi
-//! layer is behind the `napi` feature.
+//! Data flows one way: Okta --HTTP--> [`http::client`] --> [`engine`] runners, which
+//! map pages with the [`resources`] modules --> [`sync`] (plan, mux) --> `binding`
+//! --> JS writer --> storage. Layers import downwards only: binding -> sync ->
+//! engine -> http -> config -> resources -> okta/error. Everything but `binding` is
+//! plain Rust, built and tested without Node; the napi layer is behind the `napi`
+//! feature.
 
 #![deny(clippy::all)]
 // OktaError carries Okta's whole error body for the user; errors are the cold path
@@ -12,22 +14,16 @@
 #![warn(missing_docs)]
 
 pub mod ascii_json;
-pub mod backfill;
 pub mod config;
-pub mod cursor;
 pub mod definition;
+pub mod engine;
 pub mod error;
-pub mod factors;
 pub mod http;
 pub mod log;
 pub mod okta;
-pub mod records;
 pub mod redact;
 pub mod resources;
 pub mod sync;
 
 #[cfg(feature = "napi")]
 pub mod binding;
-
-#[cfg(test)]
-mod proptests;

@@ -16,10 +16,12 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{self, ClientConfig, ClientOptions, Resource};
+use crate::config::{self, ClientConfig, ClientOptions};
+use crate::engine::wire::StreamItem;
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::OktaHttp;
-use crate::sync::{self, StreamItem, SyncRequest};
+use crate::resources::Resource;
+use crate::sync::{self, SyncRequest};
 
 /// The one conversion of core errors into JS errors: `code` is the stable code and
 /// `cause.message` carries the full structured error as JSON (kind, status, Okta's

@@ -15,8 +15,8 @@ use std::collections::HashMap;
 
 use url::Url;
 
-use crate::config::Resource;
 use crate::error::{ErrorCode, OktaError};
+use crate::resources::Resource;
 
 /// Records one chain may hold before it is called endless.
 pub const MAX_CHAIN_RECORDS: u64 = 50_000_000;

@@ -18,7 +18,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::config::{ClientConfig, Resource};
+use crate::config::ClientConfig;
 use crate::error::{ErrorCode, OktaError, OktaErrorBody};
 use crate::http::auth::{nonce_loop, AuthProvider, RequestAuth, MAX_NONCE_RETRIES};
 use crate::http::chain::ChainGuard;
@@ -26,6 +26,7 @@ use crate::http::rate_limit::{retry_after_ms, Pacer, RateLimitSnapshot, TooManyR
 use crate::http::retry::{retry_for_status, Retry, RetryPolicy};
 use crate::log::{cut80, Level, LogEvent, LogSink};
 use crate::redact::{SecretKind, Secrets};
+use crate::resources::Resource;
 
 /// Largest response body accepted, compressed or decompressed. A 1000-event System
 /// Log page is a few MB; anything near this is not an Okta page.

@@ -1,4 +1,4 @@
-//! Okta API knowledge: raw models and endpoint URL building.
+//! Okta API knowledge shared by the resource modules: the tolerant JSON building
+//! blocks of their raw models.
 
-pub mod endpoints;
 pub mod models;

@@ -1,4 +1,5 @@
-//! Serde models of the raw Okta JSON, reading only the fields we map.
+//! The tolerant building blocks of the raw Okta models (each resource module has
+//! its own model, reading only the fields it maps).
 //!
 //! Everything is tolerant: a missing, null or wrongly typed field becomes `None`
 //! instead of failing the page ([`Text`], [`Obj`]). Strings are borrowed from the
@@ -10,6 +11,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::Value;
 
 /// A string field that is `None` when missing, null or not a string.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -128,261 +130,60 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
   }
 }
 
-/// `user.profile`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct UserProfile<'a> {
-  #[serde(borrow, default)]
-  pub email: Text<'a>,
-  #[serde(borrow, default)]
-  pub login: Text<'a>,
-  #[serde(borrow, default, rename = "firstName")]
-  pub first_name: Text<'a>,
-  #[serde(borrow, default, rename = "lastName")]
-  pub last_name: Text<'a>,
-}
-
-/// A user from `GET /api/v1/users`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct RawUser<'a> {
-  #[serde(borrow, default)]
-  pub id: Text<'a>,
-  #[serde(borrow, default)]
-  pub status: Text<'a>,
-  #[serde(borrow, default)]
-  pub created: Text<'a>,
-  #[serde(borrow, default)]
-  pub activated: Text<'a>,
-  #[serde(borrow, default, rename = "statusChanged")]
-  pub status_changed: Text<'a>,
-  #[serde(borrow, default, rename = "lastLogin")]
-  pub last_login: Text<'a>,
-  #[serde(borrow, default, rename = "lastUpdated")]
-  pub last_updated: Text<'a>,
-  #[serde(borrow, default)]
-  pub profile: Obj<UserProfile<'a>>,
-}
-
-/// `group.profile`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct GroupProfile<'a> {
-  #[serde(borrow, default)]
-  pub name: Text<'a>,
-  #[serde(borrow, default)]
-  pub description: Text<'a>,
-}
-
-/// A group from `GET /api/v1/groups`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct RawGroup<'a> {
-  #[serde(borrow, default)]
-  pub id: Text<'a>,
-  #[serde(borrow, default, rename = "type")]
-  pub group_type: Text<'a>,
-  #[serde(borrow, default)]
-  pub created: Text<'a>,
-  #[serde(borrow, default, rename = "lastUpdated")]
-  pub last_updated: Text<'a>,
-  #[serde(borrow, default, rename = "lastMembershipUpdated")]
-  pub last_membership_updated: Text<'a>,
-  #[serde(borrow, default)]
-  pub profile: Obj<GroupProfile<'a>>,
-  #[serde(default, rename = "_embedded")]
-  pub embedded: Obj<GroupEmbedded>,
-}
-
-/// A count that is `None` when missing, null, negative, fractional or not a number.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Count(pub Option<u64>);
-
-impl<'de> Deserialize<'de> for Count {
-  fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-    // Anything else is read as "no count" rather than failing the record.
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(Count(crate::config::whole_number(&value)))
-  }
-}
-
-/// `group._embedded.stats` (with `expand=stats`).
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct GroupStats {
-  #[serde(default, rename = "usersCount")]
-  pub users_count: Count,
-  #[serde(default, rename = "appsCount")]
-  pub apps_count: Count,
-}
-
-/// `group._embedded`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct GroupEmbedded {
-  #[serde(default)]
-  pub stats: Obj<GroupStats>,
-}
-
-/// An app from `GET /api/v1/apps`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct RawApp<'a> {
-  #[serde(borrow, default)]
-  pub id: Text<'a>,
-  #[serde(borrow, default)]
-  pub name: Text<'a>,
-  #[serde(borrow, default)]
-  pub label: Text<'a>,
-  #[serde(borrow, default)]
-  pub status: Text<'a>,
-  #[serde(borrow, default, rename = "signOnMode")]
-  pub sign_on_mode: Text<'a>,
-  #[serde(borrow, default)]
-  pub created: Text<'a>,
-  #[serde(borrow, default, rename = "lastUpdated")]
-  pub last_updated: Text<'a>,
-}
-
-/// A factor from `GET /api/v1/users/{id}/factors`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct RawFactor<'a> {
-  #[serde(borrow, default)]
-  pub id: Text<'a>,
-  #[serde(borrow, default, rename = "factorType")]
-  pub factor_type: Text<'a>,
-  #[serde(borrow, default)]
-  pub provider: Text<'a>,
-  #[serde(borrow, default, rename = "vendorName")]
-  pub vendor_name: Text<'a>,
-  #[serde(borrow, default)]
-  pub status: Text<'a>,
-  #[serde(borrow, default)]
-  pub created: Text<'a>,
-  #[serde(borrow, default, rename = "lastUpdated")]
-  pub last_updated: Text<'a>,
-}
-
-/// `event.outcome`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct Outcome<'a> {
-  #[serde(borrow, default)]
-  pub result: Text<'a>,
-  #[serde(borrow, default)]
-  pub reason: Text<'a>,
-}
-
-/// `event.actor`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct Actor<'a> {
-  #[serde(borrow, default)]
-  pub id: Text<'a>,
-  #[serde(borrow, default, rename = "type")]
-  pub actor_type: Text<'a>,
-  #[serde(borrow, default, rename = "displayName")]
-  pub display_name: Text<'a>,
-}
-
-/// `event.authenticationContext`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct AuthenticationContext<'a> {
-  #[serde(borrow, default, rename = "authenticationProvider")]
-  pub authentication_provider: Text<'a>,
-  #[serde(borrow, default, rename = "credentialProvider")]
-  pub credential_provider: Text<'a>,
-  #[serde(borrow, default, rename = "credentialType")]
-  pub credential_type: Text<'a>,
-}
-
-/// `event.client.geographicalContext`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct GeographicalContext<'a> {
-  #[serde(borrow, default)]
-  pub country: Text<'a>,
-}
-
-/// `event.client.userAgent`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct UserAgent<'a> {
-  #[serde(borrow, default)]
-  pub browser: Text<'a>,
-}
-
-/// `event.client`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct Client<'a> {
-  #[serde(borrow, default, rename = "ipAddress")]
-  pub ip_address: Text<'a>,
-  #[serde(borrow, default, rename = "geographicalContext")]
-  pub geographical_context: Obj<GeographicalContext<'a>>,
-  #[serde(borrow, default, rename = "userAgent")]
-  pub user_agent: Obj<UserAgent<'a>>,
-}
-
-/// A System Log event from `GET /api/v1/logs`.
-#[derive(Debug, Default, Deserialize)]
-#[allow(missing_docs)]
-pub struct RawEvent<'a> {
-  #[serde(borrow, default)]
-  pub uuid: Text<'a>,
-  #[serde(borrow, default)]
-  pub published: Text<'a>,
-  #[serde(borrow, default, rename = "eventType")]
-  pub event_type: Text<'a>,
-  #[serde(borrow, default)]
-  pub severity: Text<'a>,
-  #[serde(borrow, default, rename = "displayMessage")]
-  pub display_message: Text<'a>,
-  #[serde(borrow, default)]
-  pub outcome: Obj<Outcome<'a>>,
-  #[serde(borrow, default)]
-  pub actor: Obj<Actor<'a>>,
-  #[serde(borrow, default, rename = "authenticationContext")]
-  pub authentication_context: Obj<AuthenticationContext<'a>>,
-  #[serde(borrow, default)]
-  pub client: Obj<Client<'a>>,
+/// A non-negative whole number from JSON, whether it arrived as an integer or, as
+/// numbers from JavaScript do, as a float like `3.0`.
+pub fn whole_number(v: &Value) -> Option<u64> {
+  v.as_u64().or_else(|| {
+    v.as_f64()
+      .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= 9.0e15)
+      .map(|f| f as u64)
+  })
 }
 
 #[cfg(test)]
 mod tests {
   use super::*;
 
+  #[derive(Deserialize)]
+  struct Sample<'a> {
+    #[serde(borrow, default)]
+    id: Text<'a>,
+    #[serde(borrow, default)]
+    status: Text<'a>,
+    #[serde(borrow, default)]
+    name: Text<'a>,
+    #[serde(default)]
+    nested: Obj<Nested<'a>>,
+  }
+
+  #[derive(Deserialize)]
+  struct Nested<'a> {
+    #[serde(borrow, default)]
+    country: Text<'a>,
+  }
+
   #[test]
   fn wrong_types_become_none() {
-    let u: RawUser = serde_json::from_str(
-      r#"{"id":"00u1","status":5,"created":null,"profile":"x","lastLogin":{"a":[1,{"b":2}]},"lastUpdated":[1,2]}"#,
-    )
-    .unwrap();
-    assert_eq!(u.id.get(), Some("00u1"));
-    assert_eq!(u.status.get(), None);
-    assert!(u.profile.get().is_none());
-    assert_eq!(u.last_login.get(), None);
+    let s: Sample = serde_json::from_str(r#"{"id":"00u1","status":5,"name":{"a":[1,{"b":2}]},"nested":"x"}"#).unwrap();
+    assert_eq!(s.id.get(), Some("00u1"));
+    assert_eq!(s.status.get(), None);
+    assert_eq!(s.name.get(), None);
+    assert!(s.nested.get().is_none());
   }
 
   #[test]
   fn escaped_strings_are_owned_and_correct() {
-    let e: RawEvent = serde_json::from_str(
-      r#"{"displayMessage":"a \"quoted\" \u00e9","client":{"geographicalContext":{"country":"Fran\u00e7e"}}}"#,
-    )
-    .unwrap();
-    assert_eq!(e.display_message.get(), Some("a \"quoted\" é"));
-    assert_eq!(
-      e.client
-        .get()
-        .unwrap()
-        .geographical_context
-        .get()
-        .unwrap()
-        .country
-        .get(),
-      Some("Françe")
-    );
+    let s: Sample =
+      serde_json::from_str(r#"{"name":"a \"quoted\" \u00e9","nested":{"country":"Fran\u00e7e"}}"#).unwrap();
+    assert_eq!(s.name.get(), Some("a \"quoted\" é"));
+    assert_eq!(s.nested.get().unwrap().country.get(), Some("Françe"));
+  }
+
+  #[test]
+  fn whole_numbers_accept_integral_floats_only() {
+    assert_eq!(whole_number(&serde_json::json!(3)), Some(3));
+    assert_eq!(whole_number(&serde_json::json!(3.0)), Some(3));
+    assert_eq!(whole_number(&serde_json::json!(3.5)), None);
+    assert_eq!(whole_number(&serde_json::json!(-1)), None);
   }
 }

@@ -11,14 +11,13 @@ use proptest::sample::select;
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use crate::config::Resource;
-use crate::cursor::{decode, encode, Position};
-use crate::http::paging::{next_link, parse_link_values, sanitize_page_url};
-use crate::okta::endpoints::{
-  all_statuses_filter, first_page_url, push_down_value, EndpointQuery, APP_STATUSES, AUTH_EVENT_FILTER, GROUP_TYPES,
-  USER_STATUSES,
+use rawdash_connector_okta::engine::cursor::{decode, encode, Position};
+use rawdash_connector_okta::http::paging::{next_link, parse_link_values, sanitize_page_url};
+use rawdash_connector_okta::resources::mapping::MAX_WARNINGS;
+use rawdash_connector_okta::resources::{
+  all_statuses_filter, format_ms, parse_ms, FirstRequest, MapOptions, Resource, APP_STATUSES, AUTH_EVENT_FILTER,
+  GROUP_TYPES, USER_STATUSES,
 };
-use crate::records::{format_ms, map_page, parse_ms, MapOptions, MAX_WARNINGS};
 
 fn config() -> ProptestConfig {
   ProptestConfig {
@@ -773,7 +772,7 @@ proptest! {
 
   #[test]
   fn push_down_only_yields_allowed_values(specs in arb_fetch_specs(), resource in arb_resource()) {
-    let got = push_down_value(resource, Some(&specs));
+    let got = resource.push_down_value(Some(&specs));
     prop_assert_eq!(&got, &expected_push_down(resource, &specs), "specs {}", specs);
     match resource {
       Resource::Users => prop_assert!(got.iter().all(|v| USER_STATUSES.contains(&v.as_str()))),
@@ -782,7 +781,7 @@ proptest! {
       Resource::Factors => unreachable!("arb_resource leaves out factors"),
       Resource::AuthEvents => prop_assert!(got.is_none()),
     }
-    prop_assert_eq!(push_down_value(resource, None), None);
+    prop_assert_eq!(resource.push_down_value(None), None);
   }
 
   #[test]
@@ -794,9 +793,9 @@ proptest! {
   ) {
     let origin = Url::parse(origin_cases()[o].origin).unwrap();
     let since = since.and_then(format_ms);
-    let push_down = push_down_value(resource, Some(&specs));
-    let q = EndpointQuery { updated_since: since.clone(), log_since: since.clone(), push_down: push_down.clone() };
-    let url = first_page_url(&origin, resource, &q);
+    let push_down = resource.push_down_value(Some(&specs));
+    let q = FirstRequest { updated_since: since.clone(), log_since: since.clone(), push_down: push_down.clone() };
+    let url = resource.first_page_url(&origin, &q);
     assert_on_origin(&url, &origin, resource.path())?;
     let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     prop_assert_eq!(&pairs[0], &("limit".to_string(), resource.page_limit().to_string()));
@@ -1411,7 +1410,7 @@ proptest! {
   #[test]
   fn map_page_follows_the_spec_on_hostile_items((resource, items, opts) in arb_page()) {
     let body = body_of(&items);
-    let page = map_page(resource, &body, opts);
+    let page = resource.map_page(&body, opts);
     prop_assert!(page.is_ok(), "{:?}", page.err());
     let page = page.unwrap();
     prop_assert!(page.records_json.is_ascii());
@@ -1443,7 +1442,7 @@ proptest! {
     since in prop::option::of(arb_ms()),
   ) {
     let body = serde_json::to_vec(&items).unwrap();
-    let page = map_page(resource, &body, MapOptions { events_after_ms: since, published_window: None }).expect("a JSON array is a page");
+    let page = resource.map_page(&body, MapOptions { events_after_ms: since, published_window: None }).expect("a JSON array is a page");
     prop_assert!(page.records_json.is_ascii());
     let records: Vec<Value> = serde_json::from_slice(&page.records_json).unwrap();
     prop_assert_eq!(records.len(), page.count);
@@ -1468,7 +1467,7 @@ proptest! {
     ],
   ) {
     let is_array = matches!(serde_json::from_slice::<Value>(&body), Ok(Value::Array(_)));
-    let result = map_page(resource, &body, MapOptions::default());
+    let result = resource.map_page(&body, MapOptions::default());
     if !is_array {
       prop_assert!(result.is_err(), "body {:?} mapped", String::from_utf8_lossy(&body));
     } else if let Ok(page) = result {
@@ -1485,7 +1484,7 @@ proptest! {
     let item = json!({ "id": "00u1", "uuid": "e1", "published": "2024-01-01T00:00:00.000Z" });
     let item = nest_deep(item, &[key], depth, json!("x"));
     let body = format!("[{}]", item);
-    match map_page(resource, body.as_bytes(), MapOptions::default()) {
+    match resource.map_page(body.as_bytes(), MapOptions::default()) {
       Ok(page) => {
         prop_assert!(page.records_json.is_ascii());
         prop_assert!(page.count <= 1);
@@ -1689,7 +1688,7 @@ proptest! {
       Resource::AuthEvents => ("\"uuid\":\"e1\",\"published\":\"2024-01-01T00:00:00.000Z\"", &["displayMessage", "severity", "eventType"]),
     };
     let body = format!("[{{{key_field},\"{}\":\"{escape}\"}}]", fields[field]);
-    let page = map_page(resource, body.as_bytes(), MapOptions::default()).unwrap();
+    let page = resource.map_page(body.as_bytes(), MapOptions::default()).unwrap();
     prop_assert_eq!(page.count, 1, "{} -> {:?}", body, page.warnings);
   }
 }
@@ -1704,7 +1703,7 @@ proptest! {
     let id = "x".repeat(len);
     let item = json!({ "id": id, "uuid": id, "published": "2024-01-01T00:00:00.000Z" });
     let body = serde_json::to_vec(&json!([item, item])).unwrap();
-    let page = map_page(resource, &body, MapOptions::default()).unwrap();
+    let page = resource.map_page(&body, MapOptions::default()).unwrap();
     prop_assert_eq!(page.count, 1);
     for w in &page.warnings {
       prop_assert!(w.len() <= 512, "a {}-byte reason", w.len());

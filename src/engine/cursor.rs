@@ -21,10 +21,11 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use crate::backfill::RunInfo;
-use crate::config::{whole_number, Resource};
+use crate::engine::state::RunInfo;
 use crate::error::truncate;
 use crate::http::paging::sanitize_page_url;
+use crate::okta::models::whole_number;
+use crate::resources::Resource;
 
 /// Where one phase resumes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,7 @@ fn run_of(value: Option<&Value>) -> Result<Option<RunInfo>, String> {
   let Some(run) = value.filter(|v| !v.is_null()) else {
     return Ok(None);
   };
-  let field = |name: &str| run.get(name).and_then(crate::backfill::ms_of);
+  let field = |name: &str| run.get(name).and_then(crate::engine::state::ms_of);
   let failing_since_ms = field("failingSince").filter(|ms| *ms > 0);
   let failures = run
     .get("failures")
@@ -139,7 +140,7 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
       } else if state.get("backfill").and_then(Value::as_bool) == Some(true) {
         Position::Backfill {
           edge_done: state.get("edgeDone").and_then(Value::as_bool) == Some(true),
-          edge_from: state.get("edgeFrom").and_then(crate::backfill::ms_of),
+          edge_from: state.get("edgeFrom").and_then(crate::engine::state::ms_of),
         }
       } else {
         let skip = match state.get("skip") {

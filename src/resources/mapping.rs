@@ -1,7 +1,8 @@
-//! Raw Okta JSON to rawdash records (spec section 4), pure.
+//! The mapping kit the resource modules share: raw Okta JSON to rawdash records
+//! (spec section 4), pure.
 //!
-//! [`map_page`] parses one page body and returns the page's records as ONE JSON
-//! array string (the binding hands it to JS as-is: one `JSON.parse` per page is
+//! A module's `map_page` parses one page body with [`map_body`] and returns the
+//! page's records as ONE JSON array string (the binding hands it to JS as-is: one `JSON.parse` per page is
 //! cheaper than building JS objects field by field). Records the spec cannot map
 //! (no id, unparseable `published`, duplicates in the page) are skipped with a
 //! warning; they never fail the page.
@@ -12,9 +13,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::config::Resource;
 use crate::error::truncate;
-use crate::okta::models::{Obj, RawApp, RawEvent, RawFactor, RawGroup, RawUser, Text};
+use crate::okta::models::{Obj, Text};
 
 /// Parses an Okta timestamp to Unix milliseconds: RFC 3339 (Okta's format), or a
 /// date-only / zone-less ISO string read as UTC. `None` when it does not parse.
@@ -37,12 +37,12 @@ pub fn format_ms(ms: i64) -> Option<String> {
   DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
 }
 
-fn ms(t: &Text) -> Option<i64> {
+pub(crate) fn ms(t: &Text) -> Option<i64> {
   t.get().and_then(parse_ms)
 }
 
 /// `updated_at`: the first PRESENT of the candidates, in ms, else 0.
-fn updated_at<const N: usize>(candidates: [&Text; N]) -> i64 {
+pub(crate) fn updated_at<const N: usize>(candidates: [&Text; N]) -> i64 {
   candidates
     .into_iter()
     .find_map(|t| t.get())
@@ -50,98 +50,29 @@ fn updated_at<const N: usize>(candidates: [&Text; N]) -> i64 {
     .unwrap_or(0)
 }
 
-fn text<'s>(t: &'s Text) -> Option<&'s str> {
+pub(crate) fn text<'s>(t: &'s Text) -> Option<&'s str> {
   t.get()
 }
 
-fn nested<'s, T, R>(o: &'s Obj<T>, f: impl FnOnce(&'s T) -> Option<R>) -> Option<R> {
+pub(crate) fn nested<'s, T, R>(o: &'s Obj<T>, f: impl FnOnce(&'s T) -> Option<R>) -> Option<R> {
   o.get().and_then(f)
 }
 
 #[derive(Serialize)]
-struct Entity<'s, A> {
+pub(crate) struct Entity<'s, A> {
   #[serde(rename = "type")]
-  kind: &'static str,
-  id: &'s str,
-  attributes: A,
-  updated_at: i64,
+  pub(crate) kind: &'static str,
+  pub(crate) id: &'s str,
+  pub(crate) attributes: A,
+  pub(crate) updated_at: i64,
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UserAttributes<'s> {
-  status: Option<&'s str>,
-  email: Option<&'s str>,
-  login: Option<&'s str>,
-  first_name: Option<&'s str>,
-  last_name: Option<&'s str>,
-  last_login: Option<i64>,
-  created_at: Option<i64>,
-  activated_at: Option<i64>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GroupAttributes<'s> {
-  name: Option<&'s str>,
-  description: Option<&'s str>,
-  #[serde(rename = "type")]
-  group_type: Option<&'s str>,
-  created_at: Option<i64>,
-  last_membership_updated_at: Option<i64>,
-  users_count: Option<u64>,
-  apps_count: Option<u64>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FactorAttributes<'s> {
-  user_id: Option<&'s str>,
-  factor_type: Option<&'s str>,
-  provider: Option<&'s str>,
-  vendor_name: Option<&'s str>,
-  status: Option<&'s str>,
-  created_at: Option<i64>,
-  last_updated_at: Option<i64>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AppAttributes<'s> {
-  label: Option<&'s str>,
-  name: Option<&'s str>,
-  status: Option<&'s str>,
-  sign_on_mode: Option<&'s str>,
-  created_at: Option<i64>,
-  last_updated_at: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct Event<A> {
-  name: &'static str,
-  start_ts: i64,
-  end_ts: Option<i64>,
-  attributes: A,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EventAttributes<'s> {
-  event_type: Option<&'s str>,
-  result: Option<&'s str>,
-  reason: Option<&'s str>,
-  actor_id: Option<&'s str>,
-  actor_type: Option<&'s str>,
-  actor_display_name: Option<&'s str>,
-  authentication_provider: Option<&'s str>,
-  credential_provider: Option<&'s str>,
-  credential_type: Option<&'s str>,
-  ip_address: Option<&'s str>,
-  country: Option<&'s str>,
-  browser: Option<&'s str>,
-  severity: Option<&'s str>,
-  display_message: Option<&'s str>,
-  uuid: Option<&'s str>,
+pub(crate) struct Event<A> {
+  pub(crate) name: &'static str,
+  pub(crate) start_ts: i64,
+  pub(crate) end_ts: Option<i64>,
+  pub(crate) attributes: A,
 }
 
 /// One page, mapped.
@@ -176,13 +107,13 @@ pub struct MapOptions {
   pub published_window: Option<(i64, i64)>,
 }
 
-struct Collector {
+pub(crate) struct Collector {
   out: Vec<u8>,
   count: usize,
   skipped: usize,
   warnings: Vec<String>,
   seen: HashSet<String>,
-  published_range: Option<(i64, i64)>,
+  pub(crate) published_range: Option<(i64, i64)>,
 }
 
 impl Collector {
@@ -199,7 +130,7 @@ impl Collector {
     }
   }
 
-  fn push<T: Serialize>(&mut self, record: &T) {
+  pub(crate) fn push<T: Serialize>(&mut self, record: &T) {
     let mark = self.out.len();
     if self.count > 0 {
       self.out.push(b',');
@@ -215,11 +146,11 @@ impl Collector {
   }
 
   /// Records `key` as seen; false if it was already in the page.
-  fn first_time(&mut self, key: &str) -> bool {
+  pub(crate) fn first_time(&mut self, key: &str) -> bool {
     self.seen.insert(key.to_string())
   }
 
-  fn skip(&mut self, why: String) {
+  pub(crate) fn skip(&mut self, why: String) {
     self.skipped += 1;
     if self.warnings.len() < MAX_WARNINGS {
       self.warnings.push(why);
@@ -243,171 +174,9 @@ impl Collector {
   }
 }
 
-fn map_user(u: &RawUser, index: usize, c: &mut Collector) {
-  let Some(id) = u.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("user at index {index} has no id"));
-  };
-  if !c.first_time(id) {
-    return c.skip(format!("user {} appears twice in the page", truncate(id, 64)));
-  }
-  let p = u.profile.get();
-  c.push(&Entity {
-    kind: "okta_user",
-    id,
-    attributes: UserAttributes {
-      status: text(&u.status),
-      email: p.and_then(|p| text(&p.email)),
-      login: p.and_then(|p| text(&p.login)),
-      first_name: p.and_then(|p| text(&p.first_name)),
-      last_name: p.and_then(|p| text(&p.last_name)),
-      last_login: ms(&u.last_login),
-      created_at: ms(&u.created),
-      activated_at: ms(&u.activated),
-    },
-    updated_at: updated_at([&u.last_updated, &u.status_changed, &u.created]),
-  });
-}
-
-fn map_group(g: &RawGroup, index: usize, c: &mut Collector) {
-  let Some(id) = g.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("group at index {index} has no id"));
-  };
-  if !c.first_time(id) {
-    return c.skip(format!("group {} appears twice in the page", truncate(id, 64)));
-  }
-  let p = g.profile.get();
-  let stats = g.embedded.get().and_then(|e| e.stats.get());
-  c.push(&Entity {
-    kind: "okta_group",
-    id,
-    attributes: GroupAttributes {
-      name: p.and_then(|p| text(&p.name)),
-      description: p.and_then(|p| text(&p.description)),
-      group_type: text(&g.group_type),
-      created_at: ms(&g.created),
-      last_membership_updated_at: ms(&g.last_membership_updated),
-      users_count: stats.and_then(|s| s.users_count.0),
-      apps_count: stats.and_then(|s| s.apps_count.0),
-    },
-    updated_at: updated_at([&g.last_updated, &g.last_membership_updated, &g.created]),
-  });
-}
-
-fn map_factor(f: &RawFactor, index: usize, user_id: Option<&str>, c: &mut Collector) {
-  let Some(id) = f.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("factor at index {index} has no id"));
-  };
-  if !c.first_time(id) {
-    return c.skip(format!("factor {} appears twice in the page", truncate(id, 64)));
-  }
-  c.push(&Entity {
-    kind: Resource::Factors.resource_name(),
-    id,
-    attributes: FactorAttributes {
-      user_id,
-      factor_type: text(&f.factor_type),
-      provider: text(&f.provider),
-      vendor_name: text(&f.vendor_name),
-      status: text(&f.status),
-      created_at: ms(&f.created),
-      last_updated_at: ms(&f.last_updated),
-    },
-    updated_at: updated_at([&f.last_updated, &f.created]),
-  });
-}
-
-/// Maps one user's factor list (`GET /api/v1/users/{id}/factors`): the records
-/// carry `userId`, which the body itself does not.
-pub fn map_user_factors(body: &[u8], user_id: &str) -> Result<MappedPage, PageParseError> {
-  let once = |body: &[u8]| -> Result<MappedPage, Pass> {
-    let mut c = Collector::new(body.len() / 2 + 16);
-    let raw_items = for_each_item::<RawFactor>(body, &mut c, |f, i, c| map_factor(f, i, Some(user_id), c))?;
-    Ok(c.finish(raw_items))
-  };
-  match once(body) {
-    Ok(page) => Ok(page),
-    Err(Pass::Unreadable(e)) => Err(e),
-    Err(Pass::Repaired(text)) => once(text.as_bytes()).map_err(|pass| match pass {
-      Pass::Unreadable(e) => e,
-      Pass::Repaired(_) => PageParseError("unpaired surrogates could not be repaired".into()),
-    }),
-  }
-}
-
-fn map_app(a: &RawApp, index: usize, c: &mut Collector) {
-  let Some(id) = a.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("app at index {index} has no id"));
-  };
-  if !c.first_time(id) {
-    return c.skip(format!("app {} appears twice in the page", truncate(id, 64)));
-  }
-  c.push(&Entity {
-    kind: Resource::Apps.resource_name(),
-    id,
-    attributes: AppAttributes {
-      label: text(&a.label),
-      name: text(&a.name),
-      status: text(&a.status),
-      sign_on_mode: text(&a.sign_on_mode),
-      created_at: ms(&a.created),
-      last_updated_at: ms(&a.last_updated),
-    },
-    updated_at: updated_at([&a.last_updated, &a.created]),
-  });
-}
-
-fn map_event(e: &RawEvent, index: usize, opts: MapOptions, c: &mut Collector) {
-  let Some(published) = ms(&e.published) else {
-    return c.skip(format!("event at index {index} has no parseable published time"));
-  };
-  c.published_range = Some(match c.published_range {
-    Some((lo, hi)) => (lo.min(published), hi.max(published)),
-    None => (published, published),
-  });
-  if opts.events_after_ms.is_some_and(|since| published <= since) {
-    return; // Not an anomaly: at or before `since` by design.
-  }
-  if opts
-    .published_window
-    .is_some_and(|(from, to)| published < from || published >= to)
-  {
-    return; // Outside the slice being read: another slice stores it.
-  }
-  if let Some(uuid) = e.uuid.get() {
-    if !c.first_time(uuid) {
-      return c.skip(format!("event {} appears twice in the page", truncate(uuid, 64)));
-    }
-  }
-  let client = e.client.get();
-  let auth = e.authentication_context.get();
-  let actor = e.actor.get();
-  c.push(&Event {
-    name: "okta_auth_event",
-    start_ts: published,
-    end_ts: None,
-    attributes: EventAttributes {
-      event_type: text(&e.event_type),
-      result: nested(&e.outcome, |o| text(&o.result)),
-      reason: nested(&e.outcome, |o| text(&o.reason)),
-      actor_id: actor.and_then(|a| text(&a.id)),
-      actor_type: actor.and_then(|a| text(&a.actor_type)),
-      actor_display_name: actor.and_then(|a| text(&a.display_name)),
-      authentication_provider: auth.and_then(|a| text(&a.authentication_provider)),
-      credential_provider: auth.and_then(|a| text(&a.credential_provider)),
-      credential_type: auth.and_then(|a| text(&a.credential_type)),
-      ip_address: client.and_then(|cl| text(&cl.ip_address)),
-      country: client.and_then(|cl| nested(&cl.geographical_context, |g| text(&g.country))),
-      browser: client.and_then(|cl| nested(&cl.user_agent, |u| text(&u.browser))),
-      severity: text(&e.severity),
-      display_message: text(&e.display_message),
-      uuid: e.uuid.get(),
-    },
-  });
-}
-
 /// Parses the page as an array of `T` in one pass; if that fails (a duplicate key,
 /// say), falls back to item by item so one bad item cannot sink the page.
-fn for_each_item<'b, T: serde::Deserialize<'b>>(
+pub(crate) fn for_each_item<'b, T: serde::Deserialize<'b>>(
   body: &'b [u8],
   c: &mut Collector,
   mut f: impl FnMut(&T, usize, &mut Collector),
@@ -502,46 +271,44 @@ fn describe(body: &[u8], e: &serde_json::Error) -> String {
 }
 
 /// Why one mapping pass stopped.
-enum Pass {
+pub(crate) enum Pass {
   /// The body is not a readable JSON array.
   Unreadable(PageParseError),
   /// The body had unpaired surrogate escapes: map this repaired copy instead.
   Repaired(String),
 }
 
-/// Maps one page body of `resource` to records.
-pub fn map_page(resource: Resource, body: &[u8], opts: MapOptions) -> Result<MappedPage, PageParseError> {
-  match map_page_once(resource, body, opts) {
+/// Maps a page body with `pass` (which reads the items into the collector and
+/// returns how many raw items the page had); a body with unpaired surrogate escapes
+/// is mapped once more, repaired.
+pub(crate) fn map_body(
+  body: &[u8],
+  pass: impl Fn(&[u8], &mut Collector) -> Result<usize, Pass>,
+) -> Result<MappedPage, PageParseError> {
+  let once = |body: &[u8]| -> Result<MappedPage, Pass> {
+    // Mapped records are roughly a third of Okta's verbose JSON.
+    let mut c = Collector::new(body.len() / 3 + 16);
+    let raw_items = pass(body, &mut c)?;
+    Ok(c.finish(raw_items))
+  };
+  match once(body) {
     Ok(page) => Ok(page),
     Err(Pass::Unreadable(e)) => Err(e),
-    Err(Pass::Repaired(text)) => map_page_once(resource, text.as_bytes(), opts).map_err(|pass| match pass {
+    Err(Pass::Repaired(text)) => once(text.as_bytes()).map_err(|pass| match pass {
       Pass::Unreadable(e) => e,
       Pass::Repaired(_) => PageParseError("unpaired surrogates could not be repaired".into()),
     }),
   }
 }
 
-fn map_page_once(resource: Resource, body: &[u8], opts: MapOptions) -> Result<MappedPage, Pass> {
-  // Mapped records are roughly a third of Okta's verbose JSON.
-  let mut c = Collector::new(body.len() / 3 + 16);
-  let raw_items = match resource {
-    Resource::Users => for_each_item::<RawUser>(body, &mut c, map_user)?,
-    Resource::Groups => for_each_item::<RawGroup>(body, &mut c, map_group)?,
-    Resource::Apps => for_each_item::<RawApp>(body, &mut c, map_app)?,
-    // Without the user the list belongs to (see `map_user_factors`).
-    Resource::Factors => for_each_item::<RawFactor>(body, &mut c, |f, i, c| map_factor(f, i, None, c))?,
-    Resource::AuthEvents => for_each_item::<RawEvent>(body, &mut c, |e, i, c| map_event(e, i, opts, c))?,
-  };
-  Ok(c.finish(raw_items))
-}
-
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::resources::Resource;
   use serde_json::{json, Value};
 
   fn records(resource: Resource, body: Value, opts: MapOptions) -> (Vec<Value>, MappedPage) {
-    let page = map_page(resource, body.to_string().as_bytes(), opts).unwrap();
+    let page = resource.map_page(body.to_string().as_bytes(), opts).unwrap();
     assert!(page.records_json.is_ascii());
     let parsed: Vec<Value> = serde_json::from_slice(&page.records_json).unwrap();
     assert_eq!(parsed.len(), page.count);
@@ -676,7 +443,7 @@ mod tests {
   #[test]
   fn a_duplicate_key_only_skips_its_item() {
     let body = br#"[{"id":"00u1","id":"00u1"},{"id":"00u2"}]"#;
-    let page = map_page(Resource::Users, body, MapOptions::default()).unwrap();
+    let page = Resource::Users.map_page(body, MapOptions::default()).unwrap();
     assert_eq!(page.count, 1);
     assert!(String::from_utf8_lossy(&page.records_json).contains("00u2"));
   }
@@ -690,20 +457,21 @@ mod tests {
       replace_lone_surrogates(r#"{"a":"\ud800b"}"#).as_deref(),
       Some(r#"{"a":"\ufffdb"}"#)
     );
-    let page = map_page(
-      Resource::Users,
-      br#"[{"id":"00u1","status":"\ud800"}]"#,
-      MapOptions::default(),
-    )
-    .unwrap();
+    let page = Resource::Users
+      .map_page(br#"[{"id":"00u1","status":"\ud800"}]"#, MapOptions::default())
+      .unwrap();
     assert_eq!(page.count, 1);
   }
 
   #[test]
   fn non_array_bodies_are_errors_naming_the_body() {
-    let err = map_page(Resource::Users, b"<html>login</html>", MapOptions::default()).unwrap_err();
+    let err = Resource::Users
+      .map_page(b"<html>login</html>", MapOptions::default())
+      .unwrap_err();
     assert!(err.0.contains("expected a JSON array"), "{}", err.0);
-    let err = map_page(Resource::Users, b"[{\"id\":\"00u1\"", MapOptions::default()).unwrap_err();
+    let err = Resource::Users
+      .map_page(b"[{\"id\":\"00u1\"", MapOptions::default())
+      .unwrap_err();
     assert!(err.0.contains("does not parse"), "{}", err.0);
   }
 }

@@ -1,16 +1,18 @@
-//! MFA factors (`okta_factor`): a fan-out over users that spans host runs.
+//! The fan-out runner: a parent list, one child list per parent, spanning host runs
+//! (factors today: users -> `GET /api/v1/users/{id}/factors`). What to list and how
+//! to read it is the resource's [`FanOut`]; this runner does the rest.
 //!
-//! Okta has no bulk listing of factors: `GET /api/v1/users/{id}/factors` is one
-//! request per user. So the first **enumeration** (every user but DEPROVISIONED) runs
-//! on the run budget like the System Log backfill, with its progress in a state
-//! entity (`okta_sync_state` / `factors`): the users page being fanned out, as a URL
-//! re-checked against the origin when read back, and how many of its users are done.
-//! After it, each run stays **current** cheaply: it reads the System Log's factor
-//! lifecycle events since the last run and re-reads only the users they name.
+//! Okta has no bulk listing of such children, so the first **enumeration** (every
+//! parent of the parents URL) runs on the run budget like the System Log backfill,
+//! with its progress in a state entity (`okta_sync_state` / the fan-out's
+//! `state_id`): the parents page being fanned out, as a URL re-checked against the
+//! origin when read back, and how many of its parents are done. After it, each run
+//! stays **current** cheaply: it reads the System Log's change events since the last
+//! run and re-reads only the parents they name.
 //!
-//! Every batch handed to the writer says which users' complete factor lists it holds
-//! (`replace_for`), so the writer can mark a factor a user no longer has as
-//! `REMOVED` (rawdash cannot delete one entity).
+//! Every batch handed to the writer says which parents' complete child lists it
+//! holds (`replace_for`), so a child a parent no longer lists is kept marked
+//! removed (rawdash cannot delete one entity).
 
 use std::collections::BTreeSet;
 
@@ -19,44 +21,41 @@ use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 use url::Url;
 
-use crate::backfill::{iso, ms_of, state_attributes, LOOKBACK_MS, STATE_TYPE};
-use crate::config::{whole_number, Resource};
-use crate::cursor::Position;
+use crate::engine::backfill::LOOKBACK_MS;
+use crate::engine::cursor::Position;
+use crate::engine::phase::{wall_ms, PhaseCtx};
+use crate::engine::state::{iso, ms_of, origin_key, state_attributes, STATE_TYPE};
+use crate::engine::wire::{PageOut, StreamItem};
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::FetchedPage;
 use crate::http::paging::{next_link, sanitize_page_url};
 use crate::log::{cut80, Level, LogEvent};
-use crate::okta::endpoints::{factor_events_url, factor_users_url, user_factors_url};
-use crate::records::{format_ms, map_user_factors, parse_ms, MappedPage};
-use crate::sync::{origin_key, wall_ms, PageOut, PhaseCtx, StreamItem};
+use crate::okta::models::whole_number;
+use crate::resources::{format_ms, FanOut, MappedPage, Resource};
 
-/// Entity id of the factors state record (type [`STATE_TYPE`]).
-pub const STATE_ID: &str = "factors";
-/// Version of the factors state record's layout.
+/// Version of the fan-out state record's layout.
 pub const STATE_VERSION: u64 = 1;
-/// Users whose factor lists go into one write (one batch and one state write).
-pub const USERS_PER_BATCH: usize = 25;
-/// Lifecycle event uuids remembered from the look-back window.
+/// Change event uuids remembered from the look-back window.
 pub const MAX_HANDLED: usize = 1000;
 
 /// Where the factors phase stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-  /// Reading every user's factors: the users page being fanned out and how many of
-  /// its users are done.
+  /// Reading every parent's children: the parents page being fanned out and how
+  /// many of its parents are done.
   Enumerate {
-    /// The users page (on the configured origin, `/api/v1/users`).
+    /// The parents page (on the configured origin, the parent's path).
     page: Url,
-    /// Users of that page whose factors are stored.
+    /// Parents of that page whose children are stored.
     done: u64,
   },
-  /// Enumerated: lifecycle events are read from `events_since_ms`.
+  /// Enumerated: change events are read from `events_since_ms`.
   Current,
 }
 
-/// The factors state, as kept in storage.
+/// The fan-out state, as kept in storage.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FactorState {
+pub struct FanOutState {
   /// Where the phase stands.
   pub stage: Stage,
   /// When the enumeration started: the lifecycle read starts there once it ends, so
@@ -64,43 +63,43 @@ pub struct FactorState {
   pub started_ms: i64,
   /// Where the lifecycle read continues (meaningful in [`Stage::Current`]).
   pub events_since_ms: i64,
-  /// Users whose factors were read so far in this enumeration.
-  pub users_read: u64,
-  /// Factors stored so far in this enumeration.
-  pub factors_seen: u64,
-  /// Lifecycle events already acted on within the look-back window (by uuid), so
-  /// the overlap the next read re-reads does not re-read their users again.
+  /// Parents whose children were read so far in this enumeration.
+  pub parents_read: u64,
+  /// Children stored so far in this enumeration.
+  pub children_seen: u64,
+  /// Change events already acted on within the look-back window (by uuid), so
+  /// the overlap the next read re-reads does not re-read their parents again.
   pub handled: Vec<String>,
-  /// Users of the current page past `done` whose factors are already stored.
+  /// Parents of the current page past `done` whose children are already stored.
   pub ahead: Vec<String>,
 }
 
-impl FactorState {
-  /// A new enumeration from the first users page.
-  pub fn fresh(origin: &Url, now_ms: i64) -> FactorState {
-    FactorState {
+impl FanOutState {
+  /// A new enumeration from the first parents page.
+  pub fn fresh(fan: &FanOut, origin: &Url, now_ms: i64) -> FanOutState {
+    FanOutState {
       stage: Stage::Enumerate {
-        page: factor_users_url(origin),
+        page: (fan.parents_url)(origin),
         done: 0,
       },
       started_ms: now_ms,
       events_since_ms: now_ms,
-      users_read: 0,
-      factors_seen: 0,
+      parents_read: 0,
+      children_seen: 0,
       handled: Vec::new(),
       ahead: Vec::new(),
     }
   }
 
   /// The state entity to write.
-  pub fn to_record(&self, host: &str, now_ms: i64) -> Value {
+  pub fn to_record(&self, fan: &FanOut, host: &str, now_ms: i64) -> Value {
     let (stage, page, done) = match &self.stage {
       Stage::Enumerate { page, done } => ("enumerate", Value::String(page.to_string()), *done),
       Stage::Current => ("current", Value::Null, 0),
     };
     json!({
       "type": STATE_TYPE,
-      "id": STATE_ID,
+      "id": fan.state_id,
       "attributes": {
         "version": STATE_VERSION,
         "host": host,
@@ -109,8 +108,8 @@ impl FactorState {
         "done": done,
         "startedAt": self.started_ms,
         "eventsSince": self.events_since_ms,
-        "usersRead": self.users_read,
-        "factorsSeen": self.factors_seen,
+        "parentsRead": self.parents_read,
+        "childrenSeen": self.children_seen,
         "handled": self.handled,
         "ahead": self.ahead,
       },
@@ -121,38 +120,47 @@ impl FactorState {
   /// Reads a stored state entity: `Ok(None)` when there is none, `Err(reason)` when
   /// it cannot be used (another version or org host, unreadable, or a page that is
   /// not a users page on the configured origin: never followed blindly).
-  pub fn from_record(record: Option<&Value>, host: &str, origin: &Url) -> Result<Option<FactorState>, String> {
-    let Some(a) = state_attributes(record, "factors state", STATE_VERSION, host)? else {
+  pub fn from_record(
+    fan: &FanOut,
+    record: Option<&Value>,
+    host: &str,
+    origin: &Url,
+  ) -> Result<Option<FanOutState>, String> {
+    let what = format!("{} state", fan.state_id);
+    let Some(a) = state_attributes(record, &what, STATE_VERSION, host)? else {
       return Ok(None);
     };
     let ms = |name: &str| {
       a.get(name)
         .and_then(ms_of)
-        .ok_or(format!("factors state {name} is not a time in ms"))
+        .ok_or(format!("{what} {name} is not a time in ms"))
     };
-    let count = |name: &str| a.get(name).and_then(whole_number).unwrap_or(0);
+    // Records written before the fan-out was generic name the counts after factors.
+    let count = |name: &str, old: &str| a.get(name).or_else(|| a.get(old)).and_then(whole_number).unwrap_or(0);
     let stage = match a.get("stage").and_then(Value::as_str) {
       Some("current") => Stage::Current,
       Some("enumerate") => {
         let raw = a
           .get("page")
           .and_then(Value::as_str)
-          .ok_or("factors state page is missing")?;
-        let page = sanitize_page_url(raw, origin, Resource::Users.path())
-          .ok_or("factors state page is not a users page on the configured origin")?;
+          .ok_or(format!("{what} page is missing"))?;
+        let page = sanitize_page_url(raw, origin, fan.parent.path()).ok_or(format!(
+          "{what} page is not a {} page on the configured origin",
+          fan.parent.setting_name()
+        ))?;
         Stage::Enumerate {
           page,
-          done: count("done"),
+          done: count("done", "done"),
         }
       }
-      _ => return Err("factors state stage is neither enumerate nor current".into()),
+      _ => return Err(format!("{what} stage is neither enumerate nor current")),
     };
-    Ok(Some(FactorState {
+    Ok(Some(FanOutState {
       stage,
       started_ms: ms("startedAt")?,
       events_since_ms: ms("eventsSince")?,
-      users_read: count("usersRead"),
-      factors_seen: count("factorsSeen"),
+      parents_read: count("parentsRead", "usersRead"),
+      children_seen: count("childrenSeen", "factorsSeen"),
       handled: a
         .get("handled")
         .and_then(Value::as_array)
@@ -177,120 +185,71 @@ impl FactorState {
   }
 }
 
-/// What the factors phase does this chunk.
+/// What a fan-out phase does this chunk.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FactorPlan {
+pub struct FanOutPlan {
+  /// The fan-out resource.
+  pub resource: Resource,
+  /// Its parameters.
+  pub fan: &'static FanOut,
   /// The state to continue from.
-  pub state: FactorState,
+  pub state: FanOutState,
   /// No factors request starts after this (Unix ms): the run budget.
   pub deadline_ms: i64,
-  /// Users read when this run started (for the progress estimate).
-  pub users_at_run_start: u64,
+  /// Parents read when this run started (for the progress estimate).
+  pub parents_at_run_start: u64,
 }
 
-/// Plans the factors phase from the stored state (pure). Warnings go to `warnings`.
-pub fn plan_factors(
+/// Plans a fan-out phase from the stored state (pure). Warnings go to `warnings`.
+pub fn plan_fan_out(
+  resource: Resource,
+  fan: &'static FanOut,
   record: Option<&Value>,
   origin: &Url,
   now_ms: i64,
   deadline_ms: i64,
   warnings: &mut Vec<(&'static str, Value)>,
-) -> FactorPlan {
+) -> FanOutPlan {
   let host = origin_key(origin);
-  let state = match FactorState::from_record(record, &host, origin) {
+  let state = match FanOutState::from_record(fan, record, &host, origin) {
     Ok(Some(state)) => state,
-    Ok(None) => FactorState::fresh(origin, now_ms),
+    Ok(None) => FanOutState::fresh(fan, origin, now_ms),
     Err(reason) => {
       warnings.push((
         "sync state ignored",
-        json!({ "resource": Resource::Factors.resource_name(), "reason": reason }),
+        json!({ "resource": resource.resource_name(), "reason": reason }),
       ));
-      FactorState::fresh(origin, now_ms)
+      FanOutState::fresh(fan, origin, now_ms)
     }
   };
-  FactorPlan {
-    users_at_run_start: state.users_read,
+  FanOutPlan {
+    resource,
+    fan,
+    parents_at_run_start: state.parents_read,
     state,
     deadline_ms,
   }
 }
 
-/// Users (their ids) of a users page whose factors are read (every status but DEPROVISIONED,
-/// which the query already leaves out; an id-less item is skipped).
-fn users_of(body: &[u8]) -> Result<Vec<String>, String> {
-  let items: Vec<Value> =
-    serde_json::from_slice(body).map_err(|e| format!("the users page is not a JSON array ({e})"))?;
-  Ok(
-    items
-      .iter()
-      .filter(|u| u.get("status").and_then(Value::as_str) != Some("DEPROVISIONED"))
-      .filter_map(|u| u.get("id").and_then(Value::as_str))
-      .filter(|id| !id.is_empty())
-      .map(str::to_string)
-      .collect(),
-  )
-}
-
-/// One factor lifecycle event: its uuid, when, and the users it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Change {
-  uuid: Option<String>,
-  published: Option<i64>,
-  users: Vec<String>,
-}
-
-/// The factor lifecycle events of a System Log page: the users each names (`target`
-/// entries of type User, else the actor).
-fn changes_in(body: &[u8]) -> Result<Vec<Change>, String> {
-  let items: Vec<Value> =
-    serde_json::from_slice(body).map_err(|e| format!("the System Log page is not a JSON array ({e})"))?;
-  let mut changes = Vec::with_capacity(items.len());
-  for e in &items {
-    let mut users = Vec::new();
-    let targets: Vec<&str> = e
-      .get("target")
-      .and_then(Value::as_array)
-      .into_iter()
-      .flatten()
-      .filter(|t| t.get("type").and_then(Value::as_str) == Some("User"))
-      .filter_map(|t| t.get("id").and_then(Value::as_str))
-      .collect();
-    if targets.is_empty() {
-      if let Some(actor) = e.pointer("/actor/id").and_then(Value::as_str) {
-        users.push(actor.to_string());
-      }
-    } else {
-      users.extend(targets.into_iter().map(str::to_string));
-    }
-    users.retain(|u| !u.is_empty() && u.len() <= 256);
-    changes.push(Change {
-      uuid: e.get("uuid").and_then(Value::as_str).map(str::to_string),
-      published: e.get("published").and_then(Value::as_str).and_then(parse_ms),
-      users,
-    });
-  }
-  Ok(changes)
-}
-
-/// What reading one user's factors gave.
+/// What reading one parent's children gave.
 enum Read {
-  Factors(MappedPage),
+  Children(MappedPage),
   /// Deleted between listing and reading (404): nothing to store.
   Gone,
   /// Stopped (chunk budget or deadline) or cancelled before it was sent.
   Stopped,
 }
 
-/// The factors collected for one write.
+/// The children collected for one write.
 #[derive(Default)]
 struct Batch {
   records: Vec<u8>,
   count: usize,
-  users: Vec<String>,
+  parents: Vec<String>,
 }
 
 impl Batch {
-  fn add(&mut self, user: &str, page: Option<MappedPage>) {
+  fn add(&mut self, parent: &str, page: Option<MappedPage>) {
     if let Some(page) = page {
       // `records_json` is a JSON array: splice its items into ours.
       let inner = &page.records_json[1..page.records_json.len().saturating_sub(1)];
@@ -302,7 +261,7 @@ impl Batch {
         self.count += page.count;
       }
     }
-    self.users.push(user.to_string());
+    self.parents.push(parent.to_string());
   }
 
   fn json(&self) -> Vec<u8> {
@@ -314,38 +273,45 @@ impl Batch {
   }
 }
 
-/// Factor reads in flight at once: per-user requests are small, so latency, not
-/// bandwidth, bounds them; the bucket's pacing still caps the rate.
+/// Child-list reads in flight at once: per-parent requests are small, so latency,
+/// not bandwidth, bounds them; the bucket's pacing still caps the rate.
 pub const CONCURRENT_READS: usize = 8;
 
-/// Reads one user's factors. `Err` carries the URL and the error for the writer.
+/// Reads one parent's children. `Err` carries the URL and the error for the writer.
 /// `first`: the chunk's first request (see [`PhaseCtx::request_tokens`]).
-async fn read_user_factors(ctx: &PhaseCtx, user: &str, first: bool) -> Result<Read, (Url, OktaError)> {
-  let url = user_factors_url(ctx.http.origin(), user);
+async fn read_children(
+  ctx: &PhaseCtx,
+  (resource, fan): (Resource, &'static FanOut),
+  parent: &str,
+  first: bool,
+) -> Result<Read, (Url, OktaError)> {
+  let url = (fan.children_url)(ctx.http.origin(), parent);
   let (stop, waits) = ctx.request_tokens(first);
   match ctx
     .http
-    .get_page(Resource::Factors, &url, &ctx.cancel, stop, waits, &ctx.log, |_| Ok(()))
+    .get_page(resource, &url, &ctx.cancel, stop, waits, &ctx.log, |_| Ok(()))
     .await
   {
-    Ok((page, ())) => match map_user_factors(&page.body, user) {
+    Ok((page, ())) => match (fan.map_children)(&page.body, parent) {
       Ok(mapped) => {
         if !mapped.warnings.is_empty() {
           (ctx.log)(LogEvent {
             level: Level::Warn,
             event: "records skipped",
-            fields: json!({ "resource": Resource::Factors.resource_name(), "user": cut80(&ctx.http.secrets().scrub(user)), "reasons": mapped.warnings }),
+            fields: json!({ "resource": resource.resource_name(), "parent": cut80(&ctx.http.secrets().scrub(parent)), "reasons": mapped.warnings }),
           });
         }
-        Ok(Read::Factors(mapped))
+        Ok(Read::Children(mapped))
       }
       Err(e) => Err((
         url,
         OktaError::new(
           ErrorCode::BadResponse,
           format!(
-            "Okta returned an unreadable factor list for user {}: {}.",
-            cut80(&ctx.http.secrets().scrub(user)),
+            "Okta returned an unreadable {} list for {} {}: {}.",
+            resource.spec().label.trim_end_matches('s'),
+            fan.parent.spec().label.trim_end_matches('s'),
+            cut80(&ctx.http.secrets().scrub(parent)),
             e.0
           ),
         ),
@@ -359,7 +325,7 @@ async fn read_user_factors(ctx: &PhaseCtx, user: &str, first: bool) -> Result<Re
 
 struct Runner<'a> {
   ctx: &'a PhaseCtx,
-  plan: FactorPlan,
+  plan: FanOutPlan,
   host: String,
   /// Requests made in this chunk (the first one is exempt from the chunk stop).
   requests: u64,
@@ -378,9 +344,9 @@ impl Runner<'_> {
       .map(|(page, ())| page)
   }
 
-  /// Sends a failure to the writer, as the factors phase's (a 403 skips the phase).
+  /// Sends a failure to the writer, as the fan-out phase's (a 403 skips the phase).
   async fn fail(&self, url: &Url, error: OktaError) {
-    let resource = Resource::Factors;
+    let resource = self.plan.resource;
     let error = error
       .at(resource.resource_name(), url.as_str())
       .redact(self.ctx.http.secrets());
@@ -392,11 +358,11 @@ impl Runner<'_> {
     let _ = self.ctx.tx.send(item).await;
   }
 
-  /// One user's factors; `None` when the read failed (reported to the writer).
-  async fn user_factors(&mut self, user: &str) -> Option<Read> {
+  /// One parent's children; `None` when the read failed (reported to the writer).
+  async fn children(&mut self, parent: &str) -> Option<Read> {
     let first = self.requests == 0;
     self.requests += 1;
-    match read_user_factors(self.ctx, user, first).await {
+    match read_children(self.ctx, (self.plan.resource, self.plan.fan), parent, first).await {
       Ok(read) => Some(read),
       Err((url, error)) => {
         self.fail(&url, error).await;
@@ -407,15 +373,15 @@ impl Runner<'_> {
 
   /// Hands a batch to the writer with the state that covers it.
   async fn send(&mut self, batch: &Batch, cursor: &Url) -> bool {
-    let state = self.plan.state.to_record(&self.host, wall_ms());
+    let state = self.plan.state.to_record(self.plan.fan, &self.host, wall_ms());
     (self.ctx.log)(LogEvent {
       level: Level::Info,
       event: "fetched page",
       fields: json!({
-        "resource": Resource::Factors.resource_name(),
+        "resource": self.plan.resource.resource_name(),
         "page": self.items,
         "items": batch.count,
-        "users": batch.users.len(),
+        "parents": batch.parents.len(),
         "cursor": cut80(&self.ctx.http.secrets().scrub(cursor.as_str())),
         "next": Value::Null,
       }),
@@ -425,7 +391,7 @@ impl Runner<'_> {
       edge_from: None,
     };
     let out = PageOut {
-      resource: Resource::Factors,
+      resource: self.plan.resource,
       url: cursor.to_string(),
       next: None,
       index: self.items,
@@ -437,7 +403,7 @@ impl Runner<'_> {
       after: position,
       state_record: Some(state),
       dedupe: false,
-      replace_for: Some(batch.users.clone()),
+      replace_for: Some(batch.parents.clone()),
       reconcile: false,
       listing_start: false,
       listing_end: false,
@@ -452,12 +418,13 @@ impl Runner<'_> {
       let Stage::Enumerate { page, done } = self.plan.state.stage.clone() else {
         return Some(true);
       };
-      // The users listing is a Link chain like any other: capped (counted as the factors').
-      if let Err(e) = self.ctx.http.chain_page(Resource::Factors, &page) {
+      // The parents listing is a Link chain like any other: capped (counted as the fan-out's).
+      let (resource, fan) = (self.plan.resource, self.plan.fan);
+      if let Err(e) = self.ctx.http.chain_page(resource, &page) {
         self.fail(&page, e).await;
         return None;
       }
-      let listing = match self.get(Resource::Users, &page).await {
+      let listing = match self.get(fan.parent, &page).await {
         Ok(listing) => listing,
         Err(e) if e.code == ErrorCode::Aborted => return Some(false),
         Err(e) => {
@@ -465,21 +432,24 @@ impl Runner<'_> {
           return None;
         }
       };
-      let users = match users_of(&listing.body) {
+      let users = match (fan.parent_ids)(&listing.body) {
         Ok(users) => users,
         Err(reason) => {
           let error = OktaError::new(
             ErrorCode::BadResponse,
-            format!("Okta returned an unreadable users page: {reason}."),
+            format!(
+              "Okta returned an unreadable {} page: {reason}.",
+              fan.parent.setting_name()
+            ),
           );
           self.fail(&page, error).await;
           return None;
         }
       };
       let next = next_link(listing.links.iter().map(String::as_str))
-        .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::Users.path()))
+        .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), fan.parent.path()))
         .filter(|n| *n != page || users.is_empty());
-      self.ctx.http.chain_linked(Resource::Factors, next.as_ref());
+      self.ctx.http.chain_linked(resource, next.as_ref());
       let start = (done as usize).min(users.len());
       // Users beyond the position already read by an earlier chunk (reads run
       // concurrently, so a stop can land behind ones that completed).
@@ -503,14 +473,14 @@ impl Runner<'_> {
         .map(|(i, user)| {
           let first = first_free && i == start;
           async move {
-            let result = read_user_factors(ctx, &user, first).await;
+            let result = read_children(ctx, (resource, fan), &user, first).await;
             (i, user, result)
           }
         })
         .buffered(CONCURRENT_READS);
       while let Some((i, user, result)) = reads.next().await {
         let read = match result {
-          Ok(Read::Factors(mapped)) => Some(mapped),
+          Ok(Read::Children(mapped)) => Some(mapped),
           Ok(Read::Gone) => None,
           Ok(Read::Stopped) => {
             stopped_at.get_or_insert(i);
@@ -530,7 +500,7 @@ impl Runner<'_> {
         }
         let last = Some(i) == last_index;
         // The chunk's first batch holds one user, so progress (and `check`) shows at once.
-        if batch.users.len() >= USERS_PER_BATCH || last || self.items == 0 {
+        if batch.parents.len() >= fan.parents_per_batch || last || self.items == 0 {
           self.advance(&page, (i + 1) as u64, &batch, last, next.as_ref());
           if !last {
             let rest = users.get(i + 1..).unwrap_or_default();
@@ -550,7 +520,7 @@ impl Runner<'_> {
         still_ahead.extend(read_ahead);
         self.advance(&page, at as u64, &batch, false, None);
         self.plan.state.ahead = still_ahead;
-        if !batch.users.is_empty() && !self.send(&batch, &page).await {
+        if !batch.parents.is_empty() && !self.send(&batch, &page).await {
           return None;
         }
         return Some(false);
@@ -562,8 +532,12 @@ impl Runner<'_> {
       if matches!(self.plan.state.stage, Stage::Current) {
         (self.ctx.log)(LogEvent {
           level: Level::Info,
-          event: "factors enumerated",
-          fields: json!({ "users": self.plan.state.users_read, "factors": self.plan.state.factors_seen }),
+          event: "fan-out enumerated",
+          fields: json!({
+            "resource": resource.resource_name(),
+            "parents": self.plan.state.parents_read,
+            "items": self.plan.state.children_seen,
+          }),
         });
         return Some(true);
       }
@@ -574,8 +548,8 @@ impl Runner<'_> {
   /// page or, after the last one, to the lifecycle stage.
   fn advance(&mut self, page: &Url, done: u64, batch: &Batch, page_end: bool, next: Option<&Url>) {
     let state = &mut self.plan.state;
-    state.users_read += batch.users.len() as u64;
-    state.factors_seen += batch.count as u64;
+    state.parents_read += batch.parents.len() as u64;
+    state.children_seen += batch.count as u64;
     state.stage = match (page_end, next) {
       (false, _) => Stage::Enumerate {
         page: page.clone(),
@@ -592,18 +566,19 @@ impl Runner<'_> {
     };
   }
 
-  /// Reads factor lifecycle events since the stored position and re-reads the users
-  /// they name; true when caught up.
+  /// Reads change events since the stored position and re-reads the parents they
+  /// name; true when caught up.
   async fn stay_current(&mut self) -> Option<bool> {
+    let (resource, fan) = (self.plan.resource, self.plan.fan);
     let since_ms = self.plan.state.events_since_ms - LOOKBACK_MS;
     let since = format_ms(since_ms).unwrap_or_default();
-    let mut url = factor_events_url(self.ctx.http.origin(), &since);
+    let mut url = (fan.changes_url)(self.ctx.http.origin(), &since);
     let mut users = BTreeSet::new();
     let mut seen: Vec<(String, i64)> = Vec::new();
     let caught_up_at;
     loop {
       let requested_at = wall_ms();
-      let page = match self.get(Resource::AuthEvents, &url).await {
+      let page = match self.get(fan.changes_from, &url).await {
         Ok(page) => page,
         Err(e) if e.code == ErrorCode::Aborted => return Some(false),
         Err(e) => {
@@ -611,7 +586,7 @@ impl Runner<'_> {
           return None;
         }
       };
-      let changes = match changes_in(&page.body) {
+      let changes = match (fan.changes_in)(&page.body) {
         Ok(read) => read,
         Err(reason) => {
           let error = OktaError::new(
@@ -635,10 +610,10 @@ impl Runner<'_> {
         if let (Some(uuid), Some(published)) = (change.uuid, change.published) {
           seen.push((uuid, published));
         }
-        users.extend(change.users);
+        users.extend(change.parents);
       }
       let next = next_link(page.links.iter().map(String::as_str))
-        .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), Resource::AuthEvents.path()));
+        .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), fan.changes_from.path()));
       match next {
         Some(next) if items > 0 && next != url => url = next,
         _ => {
@@ -650,18 +625,18 @@ impl Runner<'_> {
     let users: Vec<String> = users.into_iter().collect();
     (self.ctx.log)(LogEvent {
       level: Level::Info,
-      event: "factor changes",
-      fields: json!({ "since": iso(since_ms), "users": users.len() }),
+      event: "fan-out changes",
+      fields: json!({ "resource": resource.resource_name(), "since": iso(since_ms), "parents": users.len() }),
     });
-    for chunk in users.chunks(USERS_PER_BATCH) {
+    for chunk in users.chunks(fan.parents_per_batch) {
       let mut batch = Batch::default();
       for user in chunk {
-        match self.user_factors(user).await {
-          Some(Read::Factors(mapped)) => batch.add(user, Some(mapped)),
+        match self.children(user).await {
+          Some(Read::Children(mapped)) => batch.add(user, Some(mapped)),
           Some(Read::Gone) => batch.add(user, None),
           // The position is not advanced: the next run reads these events again.
           Some(Read::Stopped) => {
-            if !batch.users.is_empty() {
+            if !batch.parents.is_empty() {
               self.send(&batch, &url).await;
             }
             return Some(false);
@@ -693,10 +668,10 @@ impl Runner<'_> {
   }
 }
 
-/// The factors phase: the enumeration (or what remains of it), then the lifecycle
-/// read. Stops at the run budget's deadline with a `factors incomplete` log, or
-/// quietly at the chunk budget.
-pub(crate) async fn run_factors(ctx: PhaseCtx, plan: FactorPlan) {
+/// A fan-out phase: the enumeration (or what remains of it), then the change read.
+/// Stops at the run budget's deadline with a `fan-out incomplete` log, or quietly
+/// at the chunk budget.
+pub(crate) async fn run_fan_out(ctx: PhaseCtx, plan: FanOutPlan) {
   let host = origin_key(ctx.http.origin());
   let mut runner = Runner {
     ctx: &ctx,
@@ -722,11 +697,12 @@ pub(crate) async fn run_factors(ctx: PhaseCtx, plan: FactorPlan) {
     let state = &runner.plan.state;
     (ctx.log)(LogEvent {
       level: Level::Info,
-      event: "factors incomplete",
+      event: "fan-out incomplete",
       fields: json!({
-        "users_read": state.users_read,
-        "factors": state.factors_seen,
-        "users_this_run": state.users_read.saturating_sub(runner.plan.users_at_run_start),
+        "resource": runner.plan.resource.resource_name(),
+        "parents_read": state.parents_read,
+        "items": state.children_seen,
+        "parents_this_run": state.parents_read.saturating_sub(runner.plan.parents_at_run_start),
         "enumerating": matches!(state.stage, Stage::Enumerate { .. }),
       }),
     });
@@ -736,77 +712,89 @@ pub(crate) async fn run_factors(ctx: PhaseCtx, plan: FactorPlan) {
     edge_from: None,
   };
   let _ = ctx
-    .send(PageOut::phase_done(Resource::Factors, runner.items, position))
+    .send(PageOut::phase_done(runner.plan.resource, runner.items, position))
     .await;
 }
 
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::resources::Runner;
 
   fn origin() -> Url {
     Url::parse("https://acme.okta.com").unwrap()
   }
 
+  fn factors() -> &'static FanOut {
+    match Resource::Factors.spec().runner {
+      Runner::FanOut(fan) => fan,
+      _ => panic!("factors is a fan-out"),
+    }
+  }
+
   #[test]
   fn state_round_trips_and_refuses_foreign_pages() {
-    let mut state = FactorState::fresh(&origin(), 1_000);
+    let fan = factors();
+    let mut state = FanOutState::fresh(fan, &origin(), 1_000);
     state.stage = Stage::Enumerate {
       page: Url::parse("https://acme.okta.com/api/v1/users?limit=200&after=00u5").unwrap(),
       done: 7,
     };
-    state.users_read = 207;
-    let record = state.to_record("acme.okta.com", 2_000);
+    state.parents_read = 207;
+    let record = state.to_record(fan, "acme.okta.com", 2_000);
+    assert_eq!(record["id"], "factors");
     assert_eq!(
-      FactorState::from_record(Some(&record), "acme.okta.com", &origin()),
+      FanOutState::from_record(fan, Some(&record), "acme.okta.com", &origin()),
       Ok(Some(state.clone()))
+    );
+    // A record written before the runner was generic still reads.
+    let mut old = record.clone();
+    let attrs = old["attributes"].as_object_mut().unwrap();
+    attrs.remove("parentsRead");
+    attrs.insert("usersRead".into(), json!(207));
+    assert_eq!(
+      FanOutState::from_record(fan, Some(&old), "acme.okta.com", &origin())
+        .unwrap()
+        .unwrap()
+        .parents_read,
+      207
     );
     let mut evil = record.clone();
     evil["attributes"]["page"] = json!("https://evil.com/api/v1/users?after=1");
-    assert!(FactorState::from_record(Some(&evil), "acme.okta.com", &origin()).is_err());
+    assert!(FanOutState::from_record(fan, Some(&evil), "acme.okta.com", &origin()).is_err());
     let mut other_path = record.clone();
     other_path["attributes"]["page"] = json!("https://acme.okta.com/api/v1/groups");
-    assert!(FactorState::from_record(Some(&other_path), "acme.okta.com", &origin()).is_err());
-    assert!(FactorState::from_record(Some(&record), "other.okta.com", &origin()).is_err());
+    assert!(FanOutState::from_record(fan, Some(&other_path), "acme.okta.com", &origin()).is_err());
+    assert!(FanOutState::from_record(fan, Some(&record), "other.okta.com", &origin()).is_err());
     let mut warnings = Vec::new();
-    let plan = plan_factors(Some(&evil), &origin(), 5_000, 9_000, &mut warnings);
-    assert_eq!(plan.state, FactorState::fresh(&origin(), 5_000));
+    let plan = plan_fan_out(
+      Resource::Factors,
+      fan,
+      Some(&evil),
+      &origin(),
+      5_000,
+      9_000,
+      &mut warnings,
+    );
+    assert_eq!(plan.state, FanOutState::fresh(fan, &origin(), 5_000));
     assert_eq!(warnings[0].0, "sync state ignored");
   }
 
   #[test]
-  fn users_and_lifecycle_targets_are_read_tolerantly() {
-    let users = users_of(
-      br#"[{"id":"00u1","status":"ACTIVE"},{"id":"00u2","status":"DEPROVISIONED"},{"status":"ACTIVE"},{"id":""}]"#,
-    )
-    .unwrap();
-    assert_eq!(users, ["00u1"]);
-    let changes = changes_in(
-      br#"[{"uuid":"e1","published":"2024-01-01T00:00:00.000Z","actor":{"id":"00uA"},"target":[{"id":"00uB","type":"User"},{"id":"x","type":"AuthenticatorEnrollment"}]},
-           {"published":"2024-01-02T00:00:00.000Z","actor":{"id":"00uC"},"target":null}]"#,
-    )
-    .unwrap();
-    assert_eq!(changes[0].users, ["00uB"]);
-    assert_eq!(changes[0].uuid.as_deref(), Some("e1"));
-    assert_eq!(changes[1].users, ["00uC"]);
-    assert_eq!(changes[1].published, parse_ms("2024-01-02T00:00:00.000Z"));
-    assert!(users_of(b"{}").is_err());
-  }
-
-  #[test]
   fn a_batch_splices_record_arrays() {
+    let fan = factors();
     let mut batch = Batch::default();
-    let page = map_user_factors(
+    let page = (fan.map_children)(
       br#"[{"id":"f1","factorType":"push"},{"id":"f2","factorType":"sms"}]"#,
       "00u1",
     )
     .unwrap();
     batch.add("00u1", Some(page));
-    batch.add("00u2", Some(map_user_factors(b"[]", "00u2").unwrap()));
+    batch.add("00u2", Some((fan.map_children)(b"[]", "00u2").unwrap()));
     batch.add("00u3", None);
     let parsed: Vec<Value> = serde_json::from_slice(&batch.json()).unwrap();
     assert_eq!(parsed.len(), 2);
     assert_eq!(parsed[1]["attributes"]["userId"], "00u1");
-    assert_eq!(batch.users, ["00u1", "00u2", "00u3"]);
+    assert_eq!(batch.parents, ["00u1", "00u2", "00u3"]);
   }
 }

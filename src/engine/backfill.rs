@@ -19,18 +19,15 @@
 //! Everything here is pure: the clock and the stored record are passed in.
 
 use serde_json::{json, Value};
+use url::Url;
 
-use crate::config::whole_number;
-use crate::records::format_ms;
+use crate::engine::cursor::Position;
+use crate::engine::phase::{wall_ms, Fetch, PhaseCtx};
+use crate::engine::state::{iso, ms_of, origin_key, state_attributes, RunInfo, STATE_TYPE};
+use crate::engine::wire::PageOut;
+use crate::log::{cut80, Level, LogEvent};
+use crate::resources::{format_ms, log_range_url, parse_ms, MapOptions, Resource, AUTH_EVENT_FILTER};
 
-/// A whole number of ms as JS hands it over (JSON numbers from JS arrive as floats).
-pub fn ms_of(v: &Value) -> Option<i64> {
-  v.as_i64()
-    .or_else(|| whole_number(v).and_then(|n| i64::try_from(n).ok()))
-}
-
-/// Entity type of the state record.
-pub const STATE_TYPE: &str = "okta_sync_state";
 /// Entity id of the System Log state record (one per connector instance: the host
 /// namespaces storage by connector name).
 pub const STATE_ID: &str = "auth_events";
@@ -212,70 +209,6 @@ impl BackfillState {
   }
 }
 
-/// The attributes of a stored sync-state entity (`what` names it in reasons), once
-/// its layout version and org host are checked: `Ok(None)` when none is stored,
-/// `Err(reason)` when it cannot be used.
-pub fn state_attributes<'a>(
-  record: Option<&'a Value>,
-  what: &str,
-  version: u64,
-  host: &str,
-) -> Result<Option<&'a serde_json::Map<String, Value>>, String> {
-  let record = match record {
-    None | Some(Value::Null) => return Ok(None),
-    Some(r) => r,
-  };
-  let attrs = record
-    .get("attributes")
-    .and_then(Value::as_object)
-    .ok_or(format!("the {what} has no attributes object"))?;
-  match attrs.get("version").and_then(whole_number) {
-    Some(v) if v == version => {}
-    Some(v) => {
-      return Err(format!(
-        "the {what} is version {v}, this package reads version {version}"
-      ))
-    }
-    None => return Err(format!("the {what} has no version")),
-  }
-  if attrs.get("host").and_then(Value::as_str) != Some(host) {
-    return Err(format!("the {what} was made for another Okta org host"));
-  }
-  Ok(Some(attrs))
-}
-
-/// ISO form of a ms instant for logs (`?` when out of range).
-pub fn iso(ms: i64) -> String {
-  format_ms(ms).unwrap_or_else(|| "?".into())
-}
-
-/// Where this host run stands (carried in the cursor between its `sync()` calls).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunInfo {
-  /// When the run's first `sync()` call started (Unix ms).
-  pub started_ms: i64,
-  /// Covered ms of the target window when the run started (for the rate estimate).
-  pub covered_at_start_ms: i64,
-  /// Since when this run's `sync()` calls have failed without writing anything (Unix
-  /// ms); None while they make progress. A streak that outlasts the run budget is
-  /// thrown to the host instead of retried.
-  pub failing_since_ms: Option<i64>,
-  /// How many calls in a row failed (sets the retry delay).
-  pub failures: u32,
-}
-
-impl RunInfo {
-  /// A run that starts at `started_ms`.
-  pub fn new(started_ms: i64, covered_at_start_ms: i64) -> RunInfo {
-    RunInfo {
-      started_ms,
-      covered_at_start_ms,
-      failing_since_ms: None,
-      failures: 0,
-    }
-  }
-}
-
 /// Where the System Log's target window comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogWindow {
@@ -439,6 +372,249 @@ pub fn progress(plan: &BackfillPlan, now_ms: i64) -> Value {
     "remaining_percent": (remaining as f64 * 1000.0 / span as f64).round() / 10.0,
     "estimated_runs_left": runs,
   })
+}
+
+/// One read of the backfill: the polling edge, or a bounded gap read newest first.
+#[derive(Debug, Clone, Copy)]
+enum Chain {
+  Edge { since: i64 },
+  Gap { from: i64, to: i64 },
+}
+
+/// The lower bound (Unix ms) a System Log request really applies: its `since`, else
+/// Okta's default of 7 days before its `until` (before now without one).
+fn effective_since(url: &Url, now_ms: i64) -> i64 {
+  let param = |name: &str| {
+    url
+      .query_pairs()
+      .find(|(k, _)| k == name)
+      .and_then(|(_, v)| parse_ms(&v))
+  };
+  param("since").unwrap_or_else(|| param("until").unwrap_or(now_ms) - OKTA_DEFAULT_SPAN_MS)
+}
+
+/// Whether a System Log `next` link still asks what `current` asked: the same filter
+/// and order, and `since`/`until` either kept or left out (Okta does not document
+/// which; a left-out `since` falls back to its default, which the reader accounts
+/// for). A link that changes any of them is not followed.
+fn link_keeps_query(next: &Url, current: &Url) -> Result<(), &'static str> {
+  let value = |url: &Url, name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+  for name in ["filter", "sortOrder"] {
+    if value(next, name) != value(current, name) {
+      return Err("the next link changes the query's filter or order");
+    }
+  }
+  for name in ["since", "until"] {
+    if let Some(v) = value(next, name) {
+      if value(current, name).as_deref() != Some(v.as_str()) {
+        return Err("the next link changes the query's time bounds");
+      }
+    }
+  }
+  Ok(())
+}
+
+/// The System Log as a backfill: the edge, then the gaps newest first in slices no
+/// wider than [`SLICE_MS`], each page handed over with the state record
+/// that covers it. A slice counts as covered only as far as its pages prove: its
+/// chain reached an event older than the slice (then it stops: nothing outside the
+/// slice is stored or paid for), or ended where the lower bound its requests really
+/// applied lies at or below the slice. What a chain could not prove is read again
+/// at once as a new bounded query. Stops at the run budget's deadline with a
+/// `backfill incomplete` log, or quietly at the chunk budget.
+pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
+  let resource = Resource::AuthEvents;
+  let origin = ctx.http.origin().clone();
+  let host = origin_key(&origin);
+  let had_gaps = !plan.gaps.is_empty();
+  let mut edge_done = plan.edge_since.is_none();
+  let mut edge_from = plan.edge_since;
+  let mut chains: std::collections::VecDeque<Chain> = plan
+    .edge_since
+    .map(|since| Chain::Edge { since })
+    .into_iter()
+    .chain(plan.gaps.iter().map(|&(from, to)| Chain::Gap { from, to }))
+    .collect();
+  let mut index = 0u64;
+  // Links not followed this run (the first is warned about, the rest counted).
+  let mut links_refused = 0u64;
+  while let Some(chain) = chains.pop_front() {
+    let (since, until) = match chain {
+      Chain::Edge { since } => (since, None),
+      Chain::Gap { from, to } => (from, Some(to)),
+    };
+    let (Some(since_text), Ok(until_text)) = (format_ms(since), until.map(format_ms).map(|u| u.ok_or(())).transpose())
+    else {
+      continue;
+    };
+    let mut url = log_range_url(&origin, &since_text, until_text.as_deref());
+    // The highest lower bound any request of this chain applied.
+    let mut applied_since = since;
+    loop {
+      let requested_at = wall_ms();
+      applied_since = applied_since.max(effective_since(&url, requested_at));
+      let map = MapOptions {
+        events_after_ms: None,
+        published_window: until.map(|to| (since, to)),
+      };
+      let mut page = match ctx.fetch(resource, &url, map, index).await {
+        Fetch::Page(page) => page,
+        Fetch::Failed => return,
+        Fetch::Stopped => return finish_backfill(&ctx, &plan, (edge_done, edge_from), index, false).await,
+      };
+      if let Some(next) = &page.next {
+        if let Err(reason) = link_keeps_query(next, &url) {
+          links_refused += 1;
+          if links_refused == 1 {
+            (ctx.log)(LogEvent {
+              level: Level::Warn,
+              event: "next link not followed",
+              fields: json!({ "resource": resource.resource_name(), "page": index, "reason": reason, "next": cut80(next.as_str()), "remedy": "the rest of the range is read as a new bounded query; later cases this run are counted in 'backfill complete'" }),
+            });
+          }
+          page.next = None;
+          page.finished = false;
+        }
+      }
+      let at = Position::Backfill { edge_done, edge_from };
+      let range = page.mapped.published_range;
+      let covered = &mut plan.state.covered;
+      // While older gaps wait, a short edge page means the edge has caught up with
+      // what Okta had: skip the confirming empty page and claim only up to the
+      // newest event seen (the next run's look-back re-reads from there).
+      let short_edge_page = !plan.gaps.is_empty()
+        && page.mapped.raw_items > 0
+        && page.mapped.raw_items < Resource::AuthEvents.page_limit() as usize;
+      // Whether this chain goes on with the page's next link.
+      let mut follow = true;
+      match chain {
+        Chain::Edge { since } if page.finished => {
+          covered.add(since, requested_at.max(since));
+          edge_done = true;
+        }
+        Chain::Edge { since } if short_edge_page || page.next.is_none() => {
+          // Caught up, or a link that cannot be followed: the next run's edge
+          // re-reads from the newest event seen.
+          if let Some((_, newest)) = range {
+            covered.add(since, newest + 1);
+          }
+          edge_done = true;
+          follow = false;
+        }
+        Chain::Edge { since } => {
+          if let Some((_, newest)) = range {
+            covered.add(since, newest + 1);
+            // A later chunk of this run continues after what this page held.
+            edge_from = edge_from.map(|from| from.max(newest + 1));
+          }
+        }
+        Chain::Gap { from, to } => {
+          let passed_below = range.is_some_and(|(oldest, _)| oldest < from);
+          if passed_below || (page.finished && applied_since <= from) {
+            covered.add(from, to);
+            follow = false;
+          } else {
+            // Newest first: everything after the page's oldest instant is read
+            // (events at that very instant may continue on the next page).
+            let proven_to = match range {
+              Some((oldest, _)) => (oldest + 1).min(to),
+              None => to,
+            };
+            let proven_from = if page.finished {
+              applied_since.min(proven_to)
+            } else {
+              proven_to
+            };
+            covered.add(proven_from, to);
+            if page.next.is_none() {
+              // The chain ended above the slice's bottom (a lower bound applied
+              // by the server, or a link not followed): read the rest as a new
+              // bounded query, unless nothing was gained (a server repeating itself).
+              if proven_from < to && proven_from > from {
+                chains.push_front(Chain::Gap { from, to: proven_from });
+              } else if proven_from >= to {
+                (ctx.log)(LogEvent {
+                  level: Level::Warn,
+                  event: "backfill slice unproven",
+                  fields: json!({ "resource": resource.resource_name(), "from": iso(from), "to": iso(to), "reason": "the System Log's pages proved nothing of this slice; it is read again next run" }),
+                });
+              }
+            }
+          }
+        }
+      }
+      let out = PageOut {
+        resource,
+        url: url.to_string(),
+        next: page.next.as_ref().filter(|_| follow).map(Url::to_string),
+        index,
+        clear: false,
+        skip: 0,
+        count: page.mapped.count,
+        records_json: page.mapped.records_json,
+        at,
+        after: Position::Backfill { edge_done, edge_from },
+        state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
+        dedupe: true,
+        replace_for: None,
+        reconcile: false,
+        listing_start: false,
+        listing_end: false,
+      };
+      if !ctx.send(out).await {
+        return;
+      }
+      index += 1;
+      match page.next {
+        Some(next) if follow => url = next,
+        _ => break,
+      }
+    }
+  }
+  if had_gaps {
+    let mut fields = progress(&plan, wall_ms());
+    fields["next_links_not_followed"] = json!(links_refused);
+    (ctx.log)(LogEvent {
+      level: Level::Info,
+      event: "backfill complete",
+      fields,
+    });
+  }
+  finish_backfill(&ctx, &plan, (edge_done, edge_from), index, true).await
+}
+
+/// Ends the backfill for this run (all read, or the run budget is used up: the
+/// phase is done until the next run) or for this chunk (the position stays).
+async fn finish_backfill(
+  ctx: &PhaseCtx,
+  plan: &BackfillPlan,
+  (edge_done, edge_from): (bool, Option<i64>),
+  index: u64,
+  complete: bool,
+) {
+  if ctx.cancel.is_cancelled() {
+    return;
+  }
+  let now = wall_ms();
+  if !complete {
+    if now < plan.deadline_ms {
+      return; // The chunk budget: the next chunk re-plans from the stored state.
+    }
+    let mut fields = progress(plan, now);
+    fields["budget_ms"] = json!(plan.deadline_ms - plan.run.started_ms);
+    (ctx.log)(LogEvent {
+      level: Level::Info,
+      event: "backfill incomplete",
+      fields,
+    });
+  }
+  let _ = ctx
+    .send(PageOut::phase_done(
+      Resource::AuthEvents,
+      index,
+      Position::Backfill { edge_done, edge_from },
+    ))
+    .await;
 }
 
 #[cfg(test)]
@@ -659,5 +835,35 @@ mod tests {
     // 3 of 31 days covered in this run: 28 days left at 3 a run = 10 runs.
     assert_eq!(p["estimated_runs_left"], 10);
     assert_eq!(p["remaining_percent"], 90.3);
+  }
+
+  #[test]
+  fn effective_since_and_link_checks_follow_okta_defaults() {
+    let url = |q: &str| Url::parse(&format!("https://acme.okta.com/api/v1/logs?{q}")).unwrap();
+    let now = 1_717_200_000_000;
+    let until = parse_ms("2024-05-20T00:00:00.000Z").unwrap();
+    assert_eq!(
+      effective_since(&url("until=2024-05-20T00:00:00.000Z&after=x"), now),
+      until - OKTA_DEFAULT_SPAN_MS
+    );
+    assert_eq!(effective_since(&url("after=x"), now), now - OKTA_DEFAULT_SPAN_MS);
+    assert_eq!(
+      effective_since(&url("since=2024-05-19T00:00:00.000Z"), now),
+      until - 86_400_000
+    );
+    let current = url("filter=f&sortOrder=DESCENDING&since=2024-05-19T00:00:00.000Z&until=2024-05-20T00:00:00.000Z");
+    assert!(link_keeps_query(
+      &url("filter=f&sortOrder=DESCENDING&until=2024-05-20T00:00:00.000Z&after=1"),
+      &current
+    )
+    .is_ok());
+    assert!(link_keeps_query(&current, &current).is_ok());
+    assert!(link_keeps_query(
+      &url("filter=f&sortOrder=DESCENDING&since=2024-05-19T01:00:00.000Z&after=1"),
+      &current
+    )
+    .is_err());
+    assert!(link_keeps_query(&url("sortOrder=DESCENDING&after=1"), &current).is_err());
+    assert!(link_keeps_query(&url("filter=f&after=1"), &current).is_err());
   }
 }

@@ -1,0 +1,181 @@
+//! What the engine hands the writer: mapped pages with their cursor positions and
+//! storage instructions, log lines, failures.
+
+use serde_json::{json, Value};
+
+use crate::engine::cursor::{self, Position};
+use crate::error::OktaError;
+use crate::log::LogEvent;
+use crate::resources::Resource;
+
+/// One mapped page for the writer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageOut {
+  /// The phase.
+  pub resource: Resource,
+  /// This page's URL (the cursor to refetch it).
+  pub url: String,
+  /// The next page's URL, `None` when this is the phase's last page.
+  pub next: Option<String>,
+  /// 0-based page index within this run of the phase.
+  pub index: u64,
+  /// Clear the phase's scope before writing this page.
+  pub clear: bool,
+  /// Skip this many leading records (written by an earlier chunk).
+  pub skip: u64,
+  /// The records, as an ASCII JSON array.
+  pub records_json: Vec<u8>,
+  /// Number of records.
+  pub count: usize,
+  /// The phase's cursor position while this page is being written.
+  pub at: Position,
+  /// The phase's cursor position once this page is written.
+  pub after: Position,
+  /// Entity to write after the page's records (the backfill state that covers them).
+  pub state_record: Option<Value>,
+  /// Some of these events may be stored already: check every one against storage.
+  pub dedupe: bool,
+  /// The records are the complete factor lists of these users: a stored factor of
+  /// theirs that is not among them was removed.
+  pub replace_for: Option<Vec<String>>,
+  /// A page of a complete listing whose scope is reconciled at its end: the writer
+  /// collects the ids it lists.
+  pub reconcile: bool,
+  /// The first page of a listing (the writer starts a new id collection).
+  pub listing_start: bool,
+  /// The last page of a complete listing (Okta's own end): with `reconcile`, stored
+  /// records the listing did not return are stale and the scope is replaced; then
+  /// the state record is written.
+  pub listing_end: bool,
+}
+
+impl PageOut {
+  /// The last item of a storage-kept phase (backfill, factors) in this run: no
+  /// records, and the phase is done until the next run.
+  pub fn phase_done(resource: Resource, index: u64, at: Position) -> PageOut {
+    PageOut {
+      resource,
+      url: String::new(),
+      next: None,
+      index,
+      clear: false,
+      skip: 0,
+      count: 0,
+      records_json: b"[]".to_vec(),
+      at,
+      after: Position::Done,
+      state_record: None,
+      dedupe: false,
+      replace_for: None,
+      reconcile: false,
+      listing_start: false,
+      listing_end: false,
+    }
+  }
+
+  /// The page as ASCII JSON bytes (records embedded verbatim, not re-serialized).
+  pub fn to_json_bytes(&self) -> Vec<u8> {
+    let head = crate::ascii_json::to_vec(&json!({
+      "kind": "page",
+      "phase": self.resource.setting_name(),
+      "resource": self.resource.resource_name(),
+      "url": self.url,
+      "next": self.next,
+      "index": self.index,
+      "clear": self.clear,
+      "skip": self.skip,
+      "count": self.count,
+      "at": cursor::position_json(&self.at),
+      "after": cursor::position_json(&self.after),
+      "state": self.state_record,
+      "dedupe": self.dedupe,
+      "replaceFor": self.replace_for,
+      "reconcile": self.reconcile,
+      "listingStart": self.listing_start,
+      "listingEnd": self.listing_end,
+    }));
+    let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
+    out.extend_from_slice(&head[..head.len() - 1]);
+    out.extend_from_slice(b",\"records\":");
+    out.extend_from_slice(&self.records_json);
+    out.push(b'}');
+    out
+  }
+}
+
+/// What the stream yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItem {
+  /// A mapped page.
+  Page(PageOut),
+  /// A log event for the host logger.
+  Log(LogEvent),
+  /// A phase failed after retries; the writer decides (throw or transientError).
+  Failed {
+    /// The phase.
+    resource: Resource,
+    /// The error (token redacted).
+    error: OktaError,
+  },
+  /// The token may not read this resource (403): the phase is skipped and the
+  /// others go on; the writer warns, naming the missing permission.
+  Skipped {
+    /// The phase.
+    resource: Resource,
+    /// The 403 (token redacted).
+    error: OktaError,
+  },
+}
+
+impl StreamItem {
+  /// ASCII JSON bytes for the binding.
+  pub fn to_json_bytes(&self) -> Vec<u8> {
+    match self {
+      StreamItem::Page(p) => p.to_json_bytes(),
+      StreamItem::Log(l) => {
+        crate::ascii_json::to_vec(&json!({ "kind": "log", "level": l.level, "event": l.event, "fields": l.fields }))
+      }
+      StreamItem::Failed { resource, error } => crate::ascii_json::to_vec(
+        &json!({ "kind": "error", "phase": resource.setting_name(), "error": error.to_json() }),
+      ),
+      StreamItem::Skipped { resource, error } => crate::ascii_json::to_vec(&json!({
+        "kind": "skipped",
+        "phase": resource.setting_name(),
+        "resource": resource.resource_name(),
+        "permission": resource.spec().permission,
+        "error": error.to_json(),
+      })),
+    }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn page_json_embeds_records() {
+    let p = PageOut {
+      resource: Resource::Users,
+      url: "u".into(),
+      next: None,
+      index: 0,
+      clear: true,
+      skip: 0,
+      records_json: b"[{\"a\":1}]".to_vec(),
+      count: 1,
+      at: Position::Start,
+      after: Position::Done,
+      state_record: None,
+      dedupe: false,
+      replace_for: None,
+      reconcile: false,
+      listing_start: false,
+      listing_end: false,
+    };
+    let v: Value = serde_json::from_slice(&p.to_json_bytes()).unwrap();
+    assert_eq!(v["records"][0]["a"], 1);
+    assert_eq!(v["clear"], true);
+    assert_eq!(v["after"], json!({ "done": true }));
+  }
+}
