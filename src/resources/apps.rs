@@ -7,7 +7,6 @@ use super::mapping::{
   for_each_item, map_body, ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
 use super::{Filterable, FirstRequest, ResourceModule, Runner, Shape, Spec};
-use crate::error::truncate;
 use crate::okta::models::Text;
 
 /// Application statuses (the values `status eq` push-down accepts for apps).
@@ -94,12 +93,9 @@ struct AppAttributes<'s> {
 }
 
 fn map_app(a: &RawApp, index: usize, c: &mut Collector) {
-  let Some(id) = a.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("app at index {index} has no id"));
+  let Some(id) = c.new_id("app", a.id.get(), index) else {
+    return;
   };
-  if !c.first_time(id) {
-    return c.skip(format!("app {} appears twice in the page", truncate(id, 64)));
-  }
   c.push(&Entity {
     kind: SPEC.name,
     id,

@@ -10,7 +10,6 @@ use super::mapping::{
   for_each_item, map_body, ms, parse_ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
 use super::{any_of, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec};
-use crate::error::truncate;
 use crate::okta::models::Text;
 
 /// Factor types Okta documents (filterable metadata; unknown ones are kept as given).
@@ -134,12 +133,9 @@ struct FactorAttributes<'s> {
 }
 
 fn map_factor(f: &RawFactor, index: usize, user_id: Option<&str>, c: &mut Collector) {
-  let Some(id) = f.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("factor at index {index} has no id"));
+  let Some(id) = c.new_id("factor", f.id.get(), index) else {
+    return;
   };
-  if !c.first_time(id) {
-    return c.skip(format!("factor {} appears twice in the page", truncate(id, 64)));
-  }
   c.push(&Entity {
     kind: SPEC.name,
     id,

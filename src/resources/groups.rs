@@ -7,7 +7,6 @@ use super::mapping::{
   for_each_item, map_body, ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
 use super::{and, Filterable, FirstRequest, ResourceModule, Runner, Shape, Spec};
-use crate::error::truncate;
 use crate::okta::models::{whole_number, Obj, Text};
 
 /// Okta group types (the values `type eq` push-down accepts).
@@ -121,12 +120,9 @@ struct GroupAttributes<'s> {
 }
 
 fn map_group(g: &RawGroup, index: usize, c: &mut Collector) {
-  let Some(id) = g.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("group at index {index} has no id"));
+  let Some(id) = c.new_id("group", g.id.get(), index) else {
+    return;
   };
-  if !c.first_time(id) {
-    return c.skip(format!("group {} appears twice in the page", truncate(id, 64)));
-  }
   let p = g.profile.get();
   let stats = g.embedded.get().and_then(|e| e.stats.get());
   c.push(&Entity {

@@ -145,6 +145,20 @@ impl Collector {
     }
   }
 
+  /// The id of a `what` record at `index`: `None` (skipped with a warning) when it
+  /// has none or the page already had it.
+  pub(crate) fn new_id<'s>(&mut self, what: &str, id: Option<&'s str>, index: usize) -> Option<&'s str> {
+    let Some(id) = id.filter(|id| !id.is_empty()) else {
+      self.skip(format!("{what} at index {index} has no id"));
+      return None;
+    };
+    if !self.first_time(id) {
+      self.skip(format!("{what} {} appears twice in the page", truncate(id, 64)));
+      return None;
+    }
+    Some(id)
+  }
+
   /// Records `key` as seen; false if it was already in the page.
   pub(crate) fn first_time(&mut self, key: &str) -> bool {
     self.seen.insert(key.to_string())

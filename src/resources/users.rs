@@ -7,7 +7,6 @@ use super::mapping::{
   for_each_item, map_body, ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
 use super::{and, any_of, Filterable, FirstRequest, ResourceModule, Runner, Shape, Spec};
-use crate::error::truncate;
 use crate::okta::models::{Obj, Text};
 
 /// Okta user statuses (the values `status eq` push-down accepts).
@@ -109,12 +108,9 @@ struct UserAttributes<'s> {
 }
 
 fn map_user(u: &RawUser, index: usize, c: &mut Collector) {
-  let Some(id) = u.id.get().filter(|id| !id.is_empty()) else {
-    return c.skip(format!("user at index {index} has no id"));
+  let Some(id) = c.new_id("user", u.id.get(), index) else {
+    return;
   };
-  if !c.first_time(id) {
-    return c.skip(format!("user {} appears twice in the page", truncate(id, 64)));
-  }
   let p = u.profile.get();
   c.push(&Entity {
     kind: "okta_user",
