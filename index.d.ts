@@ -436,15 +436,40 @@ export declare class Redactor {
   redact(text: string, maxChars?: number | undefined | null): string
 }
 
-/** Checks user config against the `configFields` rules without throwing. */
-export declare function checkConfig(input: any): ConfigCheck
+/**
+ * Checks user config against the config rules without throwing (bad options throw
+ * `OKTA_INVALID_OPTION`).
+ */
+export declare function checkConfig(input: any, options?: ConfigCheckOptions | undefined | null): ConfigCheck
 
 /** The result of [`check_config`]: the normalized config, or every issue. */
 export interface ConfigCheck {
-  /** The normalized config (known keys only, host trimmed) when valid. */
+  /**
+   * The normalized config (known keys only, strings trimmed; without plain secret
+   * values) when valid.
+   */
   config?: any
   /** Every invalid field; empty when valid. */
   issues: Array<ConfigIssue>
+}
+
+/** How [`check_config`] reads its input. */
+export interface ConfigCheckOptions {
+  /**
+   * `'references'` (the default: config as a user writes it, secrets as `{ $secret }`
+   * references) or `'input'` (constructor input: plain token and key values too).
+   */
+  credentials?: string
+  /**
+   * A base URL override to check with the client's rule (https, or plain http to a
+   * loopback address only).
+   */
+  baseUrl?: string
+  /**
+   * Where `baseUrl` came from, naming it in issues: `'ctx.baseUrl'`,
+   * `'OKTA_BASE_URL'` or `'baseUrl'` (the default).
+   */
+  baseUrlFrom?: string
 }
 
 /** One invalid config field. */
