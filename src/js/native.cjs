@@ -13,12 +13,12 @@
 // rethrown here with what a user needs: the platform detected, the platforms
 // we publish, and how to build from source. The loader's own error (with the
 // per-candidate failures in its `cause` chain) stays attached as `cause`.
-const { publishedPlatforms, detectedPlatform } = require('./platform.cjs')
 
 /** What the addon exports (index.js); surface.test.mjs checks the list. */
 const NATIVE_EXPORTS = ['OktaClient', 'PageStream', 'Redactor', 'checkConfig', 'definition']
 
 function loadError(cause) {
+  const { publishedPlatforms, detectedPlatform } = require('./platform.cjs')
   const detected = detectedPlatform()
   const listed = publishedPlatforms.includes(detected)
   const err = new Error(
