@@ -192,6 +192,18 @@ pub enum BaseUrlSource {
 }
 
 impl BaseUrlSource {
+  /// Every source, in the order of [`BaseUrlSource::field`] names.
+  pub const ALL: [BaseUrlSource; 3] = [
+    BaseUrlSource::Option,
+    BaseUrlSource::Context,
+    BaseUrlSource::Environment,
+  ];
+
+  /// The source named `name` (`baseUrl`, `ctx.baseUrl`, `OKTA_BASE_URL`).
+  pub fn from_field(name: &str) -> Option<BaseUrlSource> {
+    BaseUrlSource::ALL.into_iter().find(|s| s.field() == name)
+  }
+
   /// The name issues give the override.
   pub fn field(self) -> &'static str {
     match self {

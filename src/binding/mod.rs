@@ -99,6 +99,16 @@ pub struct ConfigCheckOptions {
   pub base_url_from: Option<String>,
 }
 
+/// An `OKTA_INVALID_OPTION` for a bad [`ConfigCheckOptions`] field (the value is not shown).
+fn check_option_error(field: &str, expected: &str) -> OktaError {
+  let mut err = OktaError::new(
+    ErrorCode::InvalidOption,
+    format!("Invalid config check option {field}: expected {expected}."),
+  );
+  err.issues = vec![crate::error::FieldIssue::new(field, format!("Expected {expected}."))];
+  err
+}
+
 /// Checks user config against the config rules without throwing (bad options throw
 /// `OKTA_INVALID_OPTION`).
 #[napi]
@@ -109,16 +119,12 @@ pub fn check_config(input: Value, options: Option<ConfigCheckOptions>) -> napi::
       opts.credentials = match o.credentials.as_deref() {
         None | Some("references") => config::Credentials::References,
         Some("input") => config::Credentials::Inputs,
-        Some(_) => {
-          return Err(OktaError::invalid_option(
-            "credentials",
-            "Expected 'references' or 'input'.",
-          ))
-        }
+        Some(_) => return Err(check_option_error("credentials", "'references' or 'input'")),
       };
       opts.base_url = o.base_url;
       if let Some(from) = o.base_url_from {
-        opts.base_url_from = parse(Value::String(from), "config check options")?;
+        opts.base_url_from = config::BaseUrlSource::from_field(&from)
+          .ok_or_else(|| check_option_error("baseUrlFrom", "'ctx.baseUrl', 'OKTA_BASE_URL' or 'baseUrl'"))?;
       }
     }
     Ok(match config::check_config_with(&input, &opts) {

@@ -216,8 +216,10 @@ class OktaConnector {
   async #getClient() {
     if (this.#client) return this.#client
     const oauth = this.#oauthInput
+    // The client id, key id and scopes as the constructor's check normalized them (trimmed).
+    const app = this.#config.oauth
     const auth = oauth != null
-      ? { oauth: { clientId: oauth.clientId, privateKey: await resolvePrivateKey(oauth.privateKey, this.#ctx), keyId: oauth.keyId, scopes: oauth.scopes } }
+      ? { oauth: { clientId: app.clientId, privateKey: await resolvePrivateKey(oauth.privateKey, this.#ctx), keyId: app.keyId, scopes: app.scopes } }
       : { token: await resolveToken(this.#tokenInput, this.#ctx) }
     // Checked at construction; the client applies the same rule again, so no path
     // sends the credential to a refused origin.
