@@ -77,7 +77,11 @@ export interface OktaContext {
   secretsResolver?: { resolve(name: string): unknown }
   logger?: ConnectorLogger
   observer?: unknown
-  /** Replaces `https://{host}` for every request (simulators, proxies). Also `OKTA_BASE_URL`. */
+  /**
+   * Replaces `https://{host}` for every request (simulators, proxies): an https origin,
+   * or plain http only to a loopback address (127.0.0.0/8, ::1, localhost). Else
+   * `OKTA_BASE_URL`, read when the connector is constructed.
+   */
   baseUrl?: string
   /** Chunk budget per `sync()` call in ms (default 30000). */
   chunkBudgetMs?: number
@@ -303,8 +307,8 @@ export declare const configFields: z.ZodObject<{
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
-/** Resource definitions keyed by resource name. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor', ResourceDefinition>
+/** Resource definitions keyed by resource name, plus `okta_sync_state`, the connector's own bookkeeping entity. */
+export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_sync_state', ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
 export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors', z.ZodTypeAny>
 
@@ -436,15 +440,40 @@ export declare class Redactor {
   redact(text: string, maxChars?: number | undefined | null): string
 }
 
-/** Checks user config against the `configFields` rules without throwing. */
-export declare function checkConfig(input: any): ConfigCheck
+/**
+ * Checks user config against the config rules without throwing (bad options throw
+ * `OKTA_INVALID_OPTION`).
+ */
+export declare function checkConfig(input: any, options?: ConfigCheckOptions | undefined | null): ConfigCheck
 
 /** The result of [`check_config`]: the normalized config, or every issue. */
 export interface ConfigCheck {
-  /** The normalized config (known keys only, host trimmed) when valid. */
+  /**
+   * The normalized config (known keys only, strings trimmed; without plain secret
+   * values) when valid.
+   */
   config?: any
   /** Every invalid field; empty when valid. */
   issues: Array<ConfigIssue>
+}
+
+/** How [`check_config`] reads its input. */
+export interface ConfigCheckOptions {
+  /**
+   * `'references'` (the default: config as a user writes it, secrets as `{ $secret }`
+   * references) or `'input'` (constructor input: plain token and key values too).
+   */
+  credentials?: string
+  /**
+   * A base URL override to check with the client's rule (https, or plain http to a
+   * loopback address only).
+   */
+  baseUrl?: string
+  /**
+   * Where `baseUrl` came from, naming it in issues: `'ctx.baseUrl'`,
+   * `'OKTA_BASE_URL'` or `'baseUrl'` (the default).
+   */
+  baseUrlFrom?: string
 }
 
 /** One invalid config field. */

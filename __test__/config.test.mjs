@@ -5,6 +5,9 @@ import assert from 'node:assert/strict'
 import { z } from 'zod'
 import OktaConnector, { configFields, validateConfig, checkConfig } from '../src/js/index.mjs'
 import { instantiateConnector } from '../src/js/host.mjs'
+import schemasModule from '../src/js/schemas.cjs'
+
+const { issuesOf, definition } = schemasModule
 
 const HOST_MESSAGE = 'Use the org host only (e.g. "acme.okta.com"), without the protocol or path.'
 const token = { $secret: 'OKTA_API_TOKEN' }
@@ -199,11 +202,22 @@ test('instantiateConnector splits creds by the static credentials map', () => {
 })
 
 test('a token with header-injection characters is rejected without echoing it', async () => {
-  const c = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 'abc\r\nX-Evil: yes' }, { baseUrl: 'http://127.0.0.1:9' })
-  await assert.rejects(
-    () => c.sync({ mode: 'full' }, {}),
+  // A plain token: by the constructor's check.
+  assert.throws(
+    () => new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 'abc\r\nX-Evil: yes' }, { baseUrl: 'http://127.0.0.1:9' }),
     (err) => err.code === 'OKTA_INVALID_CONFIG' && err.issues[0].field === 'apiToken' && !err.message.includes('X-Evil'),
   )
+  // A secret that resolves to one: when the client is built, before any request.
+  process.env.OKTA_TEST_EVIL_TOKEN = 'abc\r\nX-Evil: yes'
+  try {
+    const c = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: { $secret: 'OKTA_TEST_EVIL_TOKEN' } }, { baseUrl: 'http://127.0.0.1:9' })
+    await assert.rejects(
+      () => c.sync({ mode: 'full' }, {}),
+      (err) => err.code === 'OKTA_INVALID_CONFIG' && err.issues[0].field === 'apiToken' && !err.message.includes('X-Evil'),
+    )
+  } finally {
+    delete process.env.OKTA_TEST_EVIL_TOKEN
+  }
 })
 
 test('a missing secret names the variable', async () => {
@@ -225,7 +239,8 @@ test('bad sync options are client_bug errors naming the option', async () => {
 })
 
 test('a secret reference that is not an environment variable name is never looked up', async () => {
-  // The constructor path (creds given directly) skips validateConfig: resolving refuses it.
+  // The constructor path (creds given directly) skips validateConfig: the constructor's
+  // own check refuses it, with validateConfig's message.
   process.env.lowercase_token = 'should-never-be-read'
   for (const [creds, field] of [
     [{ apiToken: { $secret: 'lowercase_token' } }, 'apiToken'],
@@ -235,10 +250,13 @@ test('a secret reference that is not an environment variable name is never looke
     let asked = 0
     const resolver = { resolve: () => (asked++, 'x') }
     for (const ctx of [{ baseUrl: 'http://127.0.0.1:9' }, { baseUrl: 'http://127.0.0.1:9', secretsResolver: resolver }]) {
-      const c = new OktaConnector({ host: 'acme.okta.com' }, creds, ctx)
-      await assert.rejects(
-        () => c.sync({ mode: 'full' }, {}),
-        (err) => err.code === 'OKTA_INVALID_CONFIG' && err.issues[0].field === field && !err.message.includes('should-never-be-read'),
+      assert.throws(
+        () => new OktaConnector({ host: 'acme.okta.com' }, creds, ctx),
+        (err) =>
+          err.code === 'OKTA_INVALID_CONFIG' &&
+          err.issues[0].field === field &&
+          err.issues[0].message === schemasModule.SECRET_NAME_MESSAGE &&
+          !err.message.includes('should-never-be-read'),
       )
     }
     assert.equal(asked, 0, 'the secrets resolver is never asked')
@@ -274,6 +292,127 @@ test('native client options: a wrong type names the field, never the value; noth
 })
 
 test('baseUrl must be an origin', () => {
-  const c = new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 't' }, { baseUrl: 'http://127.0.0.1:9/some/path' })
-  return assert.rejects(() => c.sync({ mode: 'full' }, {}), (err) => err.code === 'OKTA_INVALID_CONFIG' && err.issues[0].field === 'baseUrl')
+  assert.throws(
+    () => new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 't' }, { baseUrl: 'http://127.0.0.1:9/some/path' }),
+    (err) => err.code === 'OKTA_INVALID_CONFIG' && err.issues[0].field === 'ctx.baseUrl' && /origin only/.test(err.message),
+  )
+})
+
+// ---- One validator: the rules and messages live in Rust (src/config/rules.rs).
+
+/** Splits a config the way a host's instantiateConnector does (static credentials). */
+function split(input) {
+  const { apiToken, oauth, ...settings } = input
+  const creds = {}
+  if (apiToken !== undefined) creds.apiToken = apiToken
+  if (oauth !== undefined) creds.oauth = oauth
+  return [settings, creds]
+}
+
+const caught = (fn) => {
+  try {
+    fn()
+  } catch (err) {
+    return err
+  }
+  assert.fail('expected a throw')
+}
+
+// Bad configs with secret references (which every path accepts), for the all-paths test.
+const BAD = [
+  { host: 'https://acme.okta.com', apiToken: { $secret: 'okta' }, resources: ['users', 'members', 7], rateLimitShare: 0, requestTimeoutMs: 999.5, syncBudgetSeconds: '60' },
+  { host: ' ', oauth: { clientId: ' ', privateKey: { $secret: 'K' }, keyId: '', scopes: ['okta.users.read', 'a b', 3] } },
+  { host: 42, oauth: { privateKey: { $secret: 'lower' } }, resources: [] },
+  { host: 'acme.okta.com', apiToken: { $secret: 'T' }, oauth: { clientId: '0oa1', privateKey: { $secret: 'K' } } },
+  { host: 'acme.okta.com', apiToken: { $secret: 'T' }, oauth: 'yes' },
+  { host: null, resources: 'users', rateLimitShare: null },
+  { host: 'foo.internal' },
+  { host: `${'a'.repeat(250)}.com`, oauth: [] },
+  { host: '\ufeffacme.okta.com\u00a0', apiToken: {} },
+]
+
+test('one validator: validateConfig, create(), the constructor and configFields.safeParse report identical issues', () => {
+  for (const input of BAD) {
+    const label = JSON.stringify(input)
+    const zod = configFields.safeParse(input)
+    assert.equal(zod.success, false, label)
+    const expected = issuesOf(zod.error)
+    assert.deepEqual(checkConfig(input).issues, expected, `checkConfig: ${label}`)
+    assert.deepEqual(caught(() => validateConfig(input)).issues, expected, `validateConfig: ${label}`)
+    assert.deepEqual(caught(() => OktaConnector.create(input)).issues, expected, `create(): ${label}`)
+    assert.deepEqual(caught(() => new OktaConnector(...split(input))).issues, expected, `constructor: ${label}`)
+    assert.deepEqual(caught(() => new OktaConnector(input)).issues, expected, `constructor, all in settings: ${label}`)
+    for (const err of [caught(() => validateConfig(input)), caught(() => OktaConnector.create(input)), caught(() => new OktaConnector(...split(input)))]) {
+      assert.equal(err.code, 'OKTA_INVALID_CONFIG')
+      assert.equal(err.kind, 'client_bug')
+    }
+  }
+  // A valid config normalizes the same on every path.
+  const valid = { host: ' Acme.Okta.com ', oauth: { clientId: ' 0oa1 ', privateKey: { $secret: 'K' }, keyId: ' k1 ', scopes: ['okta.users.read'], junk: 1 }, rateLimitShare: 1, color: 'blue' }
+  const zod = configFields.safeParse(valid)
+  assert.equal(zod.success, true, JSON.stringify(zod.error?.issues))
+  assert.deepEqual(validateConfig(valid), zod.data)
+  assert.deepEqual(OktaConnector.create(valid).serializeConfig(), zod.data)
+  assert.deepEqual(new OktaConnector(...split(valid)).serializeConfig(), zod.data)
+})
+
+test('every message is written once, in the exported rules; the drifted duplicates are gone', async () => {
+  const { readFile } = await import('node:fs/promises')
+  const messages = new Set()
+  const walk = (rule) => {
+    for (const m of Object.values(rule.messages)) messages.add(m)
+    if (rule.items) walk(rule.items)
+    for (const f of rule.fields ?? []) walk(f.rule)
+  }
+  for (const f of definition.configFields) walk(f.rule)
+  messages.add(definition.configRules.exactlyOne.both.message)
+  messages.add(definition.configRules.exactlyOne.neither.message)
+  const both = definition.configRules.exactlyOne.both.message
+  assert.match(both, /either apiToken .* or oauth .*not both/)
+  // The JS layer holds no copy of a rule message; the Rust sources hold each once.
+  for (const file of ['src/js/schemas.cjs', 'src/js/errors.cjs', 'src/js/connector.cjs', 'src/js/index.cjs']) {
+    const text = await readFile(new URL(`../${file}`, import.meta.url), 'utf8')
+    for (const m of messages) assert.ok(!text.includes(m.slice(0, 40)), `${file} repeats "${m}"`)
+    assert.ok(!text.includes('UNCHECKED'), `${file} probes the native checker with a fake secret`)
+  }
+  // In the Rust sources (tests aside), the exactly-one message is written once.
+  const files = ['src/config.rs', 'src/config/rules.rs', 'src/definition.rs', 'src/binding/mod.rs']
+  const rust = (await Promise.all(files.map((f) => readFile(new URL(`../${f}`, import.meta.url), 'utf8')))).map((t) => t.split('#[cfg(test)]')[0]).join('\n')
+  assert.equal(rust.split('not both: remove one').length - 1, 1, 'the exactly-one message is written once')
+})
+
+test('the constructor takes plain credentials, and names bad ones with the shared messages', () => {
+  const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----'
+  assert.deepEqual(new OktaConnector({ host: 'acme.okta.com' }, { apiToken: 'plain-t0ken' }).serializeConfig(), { host: 'acme.okta.com' })
+  const jwk = new OktaConnector({ host: 'acme.okta.com' }, { oauth: { clientId: '0oa1', privateKey: { kty: 'EC', d: 'SECRET' } } })
+  assert.deepEqual(jwk.serializeConfig(), { host: 'acme.okta.com', oauth: { clientId: '0oa1' } })
+  assert.deepEqual(new OktaConnector({ host: 'acme.okta.com' }, { oauth: { clientId: '0oa1', privateKey: pem } }).serializeConfig(), { host: 'acme.okta.com', oauth: { clientId: '0oa1' } })
+  const messages = (rule) => definition.configFields.find((f) => f.name === rule).rule.messages
+  for (const [creds, field, message] of [
+    [{ apiToken: 42 }, 'apiToken', messages('apiToken').input],
+    [{ apiToken: ['t'] }, 'apiToken', messages('apiToken').input],
+    [{ apiToken: '  ' }, 'apiToken', definition.configFields.find((f) => f.name === 'apiToken').rule.plainMessages.empty],
+    [{ oauth: { clientId: '0oa1', privateKey: 7 } }, 'oauth.privateKey', definition.configFields.find((f) => f.name === 'oauth').rule.fields.find((f) => f.name === 'privateKey').rule.messages.input],
+    [{ oauth: { clientId: '0oa1', privateKey: '' } }, 'oauth.privateKey', definition.configFields.find((f) => f.name === 'oauth').rule.fields.find((f) => f.name === 'privateKey').rule.messages.required],
+    [{}, 'apiToken', definition.configRules.exactlyOne.neither.message],
+  ]) {
+    const err = caught(() => new OktaConnector({ host: 'acme.okta.com' }, creds))
+    assert.equal(err.code, 'OKTA_INVALID_CONFIG')
+    assert.deepEqual(err.issues, [{ field, message }], JSON.stringify(creds))
+    assert.ok(!err.message.includes('MIIE') && !err.message.includes('SECRET'))
+  }
+})
+
+test('configFields is built from the exported rules: bounds, patterns and messages', () => {
+  const schema = z.toJSONSchema(configFields)
+  const rule = (name) => definition.configFields.find((f) => f.name === name).rule
+  assert.equal(schema.properties.host.pattern, rule('host').pattern.source)
+  assert.equal(schema.properties.host.maxLength, rule('host').maxLength)
+  assert.equal(schema.properties.requestTimeoutMs.minimum, rule('requestTimeoutMs').min)
+  assert.equal(schema.properties.requestTimeoutMs.maximum, rule('requestTimeoutMs').max)
+  assert.equal(schema.properties.rateLimitShare.exclusiveMinimum, 0)
+  assert.deepEqual(schema.properties.resources.items.enum, rule('resources').items.values)
+  assert.equal(schema.properties.apiToken.properties.$secret.pattern, rule('apiToken').name.source)
+  // The host pattern is case-insensitive without flags, so a form's JSON Schema check agrees.
+  assert.match('ACME.OKTA.COM', new RegExp(schema.properties.host.pattern))
 })

@@ -191,7 +191,8 @@ test('the install ran with no Rust toolchain on PATH and loads the platform pack
   assert.deepEqual((await readdir(installed)).filter((f) => f.endsWith('.node')), [], 'the main package carries no binary')
   const r = await node('binding.cjs', { cwd: project })
   assert.equal(r.code, 0, r.stderr)
-  const { loaded } = JSON.parse(r.stdout)
+  const { atImport, loaded } = JSON.parse(r.stdout)
+  assert.deepEqual(atImport, [], 'require() of the package loads no binary')
   assert.deepEqual(loaded, [join(await realpath(project), 'node_modules', '@rawdash', `connector-okta-${PLATFORM}`, BINARY)])
 })
 
@@ -251,7 +252,7 @@ test('npm publish --dry-run passes for the main package and every platform packa
   console.log(`shipped sizes (release profile: LTO, stripped):\n${rows.join('\n')}`)
 })
 
-test('without a loadable binary the error names the platform, the published platforms and the source build', async () => {
+test('without a loadable binary the metadata still loads; a connector\'s error names the platform, the published platforms and the source build', async () => {
   // The main package alone, as after `npm install --omit=optional` or npm's optional-deps bug.
   const bare = join(work, 'bare')
   await mkdir(join(bare, 'node_modules', '@rawdash'), { recursive: true })
@@ -260,7 +261,11 @@ test('without a loadable binary the error names the platform, the published plat
   const published = `Prebuilt binaries are published for: ${publishedPlatforms.join(', ')}.`
   const source = /install Rust .*rustup\.rs.* run `npm install`.*napi build --platform --release/s
 
-  const missing = await run(process.execPath, ['-e', "require('@rawdash/connector-okta')"], { cwd: bare })
+  // The metadata still loads (rawdash's catalog needs no binary); a connector cannot be built.
+  const metadata = await run(process.execPath, ['-e', "const m = require('@rawdash/connector-okta'); console.log(JSON.stringify([m.id, m.doc.displayName, Object.keys(m.resources).length, m.configFields.safeParse({ host: 'acme.okta.com', apiToken: { $secret: 'T' } }).success]))"], { cwd: bare })
+  assert.equal(metadata.code, 0, metadata.stderr)
+  assert.deepEqual(JSON.parse(metadata.stdout), ['okta', 'Okta', 6, true])
+  const missing = await run(process.execPath, ['-e', "new (require('@rawdash/connector-okta').OktaConnector)({ host: 'acme.okta.com' }, { apiToken: 't' })"], { cwd: bare })
   assert.notEqual(missing.code, 0)
   assert.ok(missing.stderr.includes(`no native binary loaded for this platform (${PLATFORM})`), missing.stderr)
   assert.ok(missing.stderr.includes(published), missing.stderr)
@@ -269,7 +274,7 @@ test('without a loadable binary the error names the platform, the published plat
 
   // An unpublished platform (the loader reads process.arch), through `import`.
   const other = `${process.platform}-riscv64${process.platform === 'linux' ? `-${PLATFORM.split('-')[2]}` : process.platform === 'win32' ? '-msvc' : ''}`
-  const esm = await run(process.execPath, ['--input-type=module', '-e', "Object.defineProperty(process, 'arch', { value: 'riscv64' }); await import('@rawdash/connector-okta')"], { cwd: project })
+  const esm = await run(process.execPath, ['--input-type=module', '-e', "Object.defineProperty(process, 'arch', { value: 'riscv64' }); const { default: OktaConnector } = await import('@rawdash/connector-okta'); OktaConnector.create({ host: 'acme.okta.com', apiToken: { $secret: 'T' } })"], { cwd: project })
   assert.notEqual(esm.code, 0)
   assert.ok(esm.stderr.includes(`no native binary loaded for this platform (${other})`), esm.stderr)
   assert.ok(esm.stderr.includes(`${other} has no prebuilt binary.`), esm.stderr)
@@ -286,6 +291,7 @@ test('the tarball holds the package and nothing else', () => {
     'index.d.ts',
     'src/js/index.cjs',
     'src/js/index.mjs',
+    'src/js/metadata.cjs',
     'src/js/host.cjs',
     'src/js/host.mjs',
     'src/js/types.d.ts',
@@ -319,7 +325,7 @@ test('import and require: the default export is the class; named exports and sub
   assert.equal(e.configFieldsParses, true)
   assert.equal(e.configFieldsRejects, false)
   assert.deepEqual(e.jsonSchemaProperties.filter((k) => ['host', 'apiToken', 'resources'].includes(k)), ['apiToken', 'host', 'resources'])
-  assert.deepEqual(e.resources, ['okta_app', 'okta_auth_event', 'okta_factor', 'okta_group', 'okta_user'])
+  assert.deepEqual(e.resources, ['okta_app', 'okta_auth_event', 'okta_factor', 'okta_group', 'okta_sync_state', 'okta_user'])
   assert.deepEqual(e.schemas, ['apps', 'auth_events', 'factors', 'groups', 'users'])
   assert.equal(e.staticResourcesSame, true)
   assert.deepEqual(e.host, ['MemoryStorage', 'ServerRunner', 'defineConfig', 'instantiateConnector', 'runSync'])
@@ -331,7 +337,7 @@ test('import and require: the default export is the class; named exports and sub
   assert.equal(c.id, 'okta')
   assert.equal(c.staticId, 'okta')
   assert.equal(c.configFields, true)
-  assert.deepEqual(c.resources, ['okta_app', 'okta_auth_event', 'okta_factor', 'okta_group', 'okta_user'])
+  assert.deepEqual(c.resources, ['okta_app', 'okta_auth_event', 'okta_factor', 'okta_group', 'okta_sync_state', 'okta_user'])
   assert.deepEqual(c.host, ['MemoryStorage', 'ServerRunner', 'defineConfig', 'instantiateConnector', 'runSync'])
   assert.equal(c.simulator, true)
   assert.equal(c.version, packed.version)

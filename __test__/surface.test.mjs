@@ -86,7 +86,14 @@ test('id, doc and statics', () => {
 
 test('resources match spec section 2', () => {
   const r = esm.resources
-  assert.deepEqual(Object.keys(r).sort(), ['okta_app', 'okta_auth_event', 'okta_factor', 'okta_group', 'okta_user'])
+  assert.deepEqual(Object.keys(r).sort(), ['okta_app', 'okta_auth_event', 'okta_factor', 'okta_group', 'okta_sync_state', 'okta_user'])
+  // The connector's own bookkeeping is declared (rawdash requires every stored type to
+  // be) as an entity without an endpoint or responses.
+  assert.equal(r.okta_sync_state.shape, 'entity')
+  assert.match(r.okta_sync_state.description, /bookkeeping/)
+  assert.match(r.okta_sync_state.description, /backfill/)
+  assert.deepEqual(r.okta_sync_state.filterable, [])
+  assert.equal('endpoint' in r.okta_sync_state || 'responses' in r.okta_sync_state, false)
   assert.equal(r.okta_user.shape, 'entity')
   assert.equal(r.okta_user.endpoint, 'GET /api/v1/users')
   assert.deepEqual(r.okta_user.filterable, [
@@ -133,6 +140,26 @@ test('response schemas accept real simulator responses and reject missing ids', 
   assert.equal(esm.schemas.users.safeParse([{ id: '' }]).success, false)
   assert.equal(esm.schemas.users.safeParse([{ id: 'x', status: null, profile: null }]).success, true)
   assert.ok(z.toJSONSchema(esm.schemas.groups))
+})
+
+test('the committed metadata is the native definition (without its version): `npm run metadata` when this fails', () => {
+  const { version, ...def } = esm.definition()
+  assert.equal(version, require('../package.json').version)
+  assert.deepEqual(require('../src/js/metadata.cjs'), def, 'src/js/metadata.cjs is stale: run `npm run metadata` and commit it')
+})
+
+test('the native stand-ins cover every export of the addon', () => {
+  const { NATIVE_EXPORTS, load } = require('../src/js/native.cjs')
+  const binding = load()
+  assert.deepEqual([...NATIVE_EXPORTS].sort(), Object.keys(binding).filter((k) => k !== '__napiBindingTarget').sort())
+  const cjs = require('../src/js/index.cjs')
+  for (const name of NATIVE_EXPORTS) assert.equal(typeof cjs[name], 'function', name)
+  // The stand-ins behave as the native classes: construction, instanceof, methods.
+  const r = new cjs.Redactor(['s3cr3t-value'])
+  assert.ok(r instanceof cjs.Redactor && r instanceof binding.Redactor)
+  assert.equal(r.redact('token s3cr3t-value here'), 'token [redacted] here')
+  assert.equal(cjs.Redactor.name, 'Redactor')
+  assert.equal(cjs.definition().id, 'okta')
 })
 
 test('the native definition is plain data and lists every error code with its kind', () => {

@@ -1,20 +1,24 @@
 //! Config validation: raw user input to a validated, normalized config.
 //!
-//! [`check_config`] implements the rules of `configFields` (spec section 1) and
-//! reports EVERY bad field at once; [`ClientConfig::new`] validates what the HTTP
-//! client needs (origin, token, limits) for the constructor path, where the token
-//! may be a plain string.
+//! The rules and their messages live once, in [`rules`]: [`check_config`] applies them
+//! to config as a user writes it (secrets as `{ $secret }` references) and reports
+//! EVERY bad field at once; [`check_config_with`] applies them to constructor input
+//! (plain tokens and keys accepted too) plus the base URL override; and
+//! [`ClientConfig::new`] applies the same field rules to what the HTTP client needs
+//! (origin, resolved token or key, limits). `definition()` exports the table, and the
+//! JS zod `configFields` is built from that export.
 
 use serde_json::{Map, Value};
-use url::Url;
+use url::{Host, Url};
 
 use crate::error::{FieldIssue, OktaError};
 use crate::http::retry::RetryPolicy;
 use crate::okta::models::whole_number;
 use crate::resources::Resource;
 
-/// The rejection message for a host that is not a bare org host (spec section 1).
-pub const HOST_MESSAGE: &str = "Use the org host only (e.g. \"acme.okta.com\"), without the protocol or path.";
+pub mod rules;
+
+pub use rules::{Credentials, HOST_MESSAGE, SECRET_NAME_MESSAGE};
 
 /// Default share of each endpoint's rate limit the connector may spend.
 pub const DEFAULT_RATE_LIMIT_SHARE: f64 = 0.5;
@@ -48,51 +52,30 @@ pub const RESERVED_TLDS: [&str; 12] = [
   "onion",
 ];
 
-/// Is `host` a bare public DNS name (case-insensitive)? At most 253 characters; two or
-/// more dot-separated labels of 1-63 letters, digits and inner hyphens (no empty label,
-/// none starting or ending with `-`); the last label 2-63 letters and not one of
-/// [`RESERVED_TLDS`]. So `acme.okta.com` and `dev-1.oktapreview.com` pass, while
-/// `a..b.com`, `x-.com`, `-x.com`, `127.0.0.1`, `foo.localhost` and
-/// `metadata.google.internal` do not. The JS schema (`src/js/schemas.cjs`) has the same
-/// rule as one regex.
+/// Is `host` a bare public DNS name (case-insensitive, already trimmed)? The `host`
+/// rule of [`rules`]: at most 253 characters; two or more dot-separated labels of 1-63
+/// letters, digits and inner hyphens (no empty label, none starting or ending with
+/// `-`); the last label 2-63 letters and not one of [`RESERVED_TLDS`]. So
+/// `acme.okta.com` and `dev-1.oktapreview.com` pass, while `a..b.com`, `x-.com`,
+/// `-x.com`, `127.0.0.1`, `foo.localhost` and `metadata.google.internal` do not.
 pub fn is_valid_host(host: &str) -> bool {
-  let Some((_, tld)) = host.rsplit_once('.') else {
-    return false;
-  };
-  let label_ok = |label: &str| {
-    (1..=63).contains(&label.len())
-      && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-      && !label.starts_with('-')
-      && !label.ends_with('-')
-  };
-  host.len() <= 253
-    && host.split('.').all(label_ok)
-    && (2..=63).contains(&tld.len())
-    && tld.bytes().all(|b| b.is_ascii_alphabetic())
-    && !RESERVED_TLDS.iter().any(|r| tld.eq_ignore_ascii_case(r))
+  let value = Value::String(host.to_string());
+  rules::check_field("host", &value, &mut Vec::new()).is_some_and(|v| v == value)
 }
 
 /// Is `name` a valid `{ $secret: NAME }` name (`^[A-Z_][A-Z0-9_]*$`, an environment
 /// variable's name)? Anything else is refused before it is looked up anywhere.
 pub fn is_valid_secret_name(name: &str) -> bool {
-  let mut bytes = name.bytes();
-  bytes.next().is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
-    && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+  rules::rules().secret_name.matches(name)
 }
 
-/// The issue message for a bad `$secret` name.
-pub const SECRET_NAME_MESSAGE: &str =
-  "Expected a secret reference whose name is an environment variable name (A-Z, 0-9 and _, not starting with a digit), e.g. { $secret: \"OKTA_API_TOKEN\" }.";
-
 /// Checks a token for header safety: visible ASCII only, so it cannot inject headers.
-pub fn check_token(token: &str) -> Result<(), String> {
+pub fn check_token(token: &str) -> Result<(), &'static str> {
   if token.trim().is_empty() {
-    return Err("The API token is empty.".into());
+    return Err(rules::TOKEN_EMPTY_MESSAGE);
   }
   if !token.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-    return Err(
-      "The API token contains spaces, line breaks or non-ASCII characters; paste it again without them.".into(),
-    );
+    return Err(rules::TOKEN_CHARS_MESSAGE);
   }
   Ok(())
 }
@@ -106,229 +89,74 @@ fn setting_names() -> String {
     .join(", ")
 }
 
-/// Validates user config against the `configFields` rules, returning the normalized
-/// config (known keys only, host trimmed) or every bad field.
+/// Validates user config against the rules ([`Credentials::References`]: secrets as
+/// `{ $secret }` references), returning the normalized config (known keys only,
+/// strings trimmed) or every bad field.
 pub fn check_config(input: &Value) -> Result<Value, Vec<FieldIssue>> {
-  let mut issues = Vec::new();
-  let Some(obj) = input.as_object() else {
-    return Err(vec![FieldIssue::new(
-      "(config)",
-      "Expected an object with host and apiToken.",
-    )]);
+  rules::check(input, Credentials::References)
+}
+
+/// Where a base URL override came from: its issues name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+pub enum BaseUrlSource {
+  /// The client option itself (`baseUrl`): the CLI's `--base-url`, direct clients.
+  #[default]
+  #[serde(rename = "baseUrl")]
+  Option,
+  /// The connector's constructor context, `ctx.baseUrl`.
+  #[serde(rename = "ctx.baseUrl")]
+  Context,
+  /// The `OKTA_BASE_URL` environment variable.
+  #[serde(rename = "OKTA_BASE_URL")]
+  Environment,
+}
+
+impl BaseUrlSource {
+  /// Every source, in the order of [`BaseUrlSource::field`] names.
+  pub const ALL: [BaseUrlSource; 3] = [
+    BaseUrlSource::Option,
+    BaseUrlSource::Context,
+    BaseUrlSource::Environment,
+  ];
+
+  /// The source named `name` (`baseUrl`, `ctx.baseUrl`, `OKTA_BASE_URL`).
+  pub fn from_field(name: &str) -> Option<BaseUrlSource> {
+    BaseUrlSource::ALL.into_iter().find(|s| s.field() == name)
+  }
+
+  /// The name issues give the override.
+  pub fn field(self) -> &'static str {
+    match self {
+      BaseUrlSource::Option => "baseUrl",
+      BaseUrlSource::Context => "ctx.baseUrl",
+      BaseUrlSource::Environment => "OKTA_BASE_URL",
+    }
+  }
+}
+
+/// What [`check_config_with`] checks besides the config fields.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+  /// How secret fields are read.
+  pub credentials: Credentials,
+  /// A base URL override to check with the same rule as [`ClientConfig::new`].
+  pub base_url: Option<String>,
+  /// Where `base_url` came from.
+  pub base_url_from: BaseUrlSource,
+}
+
+/// Validates config (or, with [`Credentials::Inputs`], constructor input) and an
+/// optional base URL override at once: the normalized config or every issue (the
+/// config's first, then the override's).
+pub fn check_config_with(input: &Value, opts: &CheckOptions) -> Result<Value, Vec<FieldIssue>> {
+  let checked = rules::check(input, opts.credentials);
+  let base = opts.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty());
+  let Some(Err(message)) = base.map(parse_base_url) else {
+    return checked;
   };
-  let mut out = Map::new();
-
-  match obj.get("host") {
-    Some(Value::String(raw)) => {
-      let host = raw.trim();
-      if host.is_empty() {
-        issues.push(FieldIssue::new(
-          "host",
-          "Required: the Okta org host, e.g. \"acme.okta.com\".",
-        ));
-      } else if !is_valid_host(host) {
-        issues.push(FieldIssue::new("host", HOST_MESSAGE));
-      } else {
-        out.insert("host".into(), Value::String(host.to_string()));
-      }
-    }
-    None | Some(Value::Null) => issues.push(FieldIssue::new(
-      "host",
-      "Required: the Okta org host, e.g. \"acme.okta.com\".",
-    )),
-    Some(_) => issues.push(FieldIssue::new("host", "Expected a string such as \"acme.okta.com\".")),
-  }
-
-  check_auth(obj, &mut out, &mut issues);
-
-  match obj.get("resources") {
-    None | Some(Value::Null) => {}
-    Some(Value::Array(items)) if items.is_empty() => issues.push(FieldIssue::new(
-      "resources",
-      format!("Expected at least one of {} (omit the field for all).", setting_names()),
-    )),
-    Some(Value::Array(items)) => {
-      let mut ok = true;
-      for (i, item) in items.iter().enumerate() {
-        if item.as_str().and_then(Resource::from_setting).is_none() {
-          ok = false;
-          issues.push(FieldIssue::new(
-            format!("resources[{i}]"),
-            format!("Expected one of {}.", setting_names()),
-          ));
-        }
-      }
-      if ok {
-        out.insert("resources".into(), Value::Array(items.clone()));
-      }
-    }
-    Some(_) => issues.push(FieldIssue::new(
-      "resources",
-      format!("Expected an array of {}.", setting_names()),
-    )),
-  }
-
-  match obj.get("rateLimitShare") {
-    None | Some(Value::Null) => {}
-    Some(v) => match v.as_f64() {
-      Some(share) if share > 0.0 && share <= 1.0 => {
-        out.insert("rateLimitShare".into(), v.clone());
-      }
-      _ => issues.push(FieldIssue::new(
-        "rateLimitShare",
-        "Expected a number greater than 0 and at most 1 (the share of each endpoint's rate limit to use; default 0.5).",
-      )),
-    },
-  }
-
-  match obj.get("requestTimeoutMs") {
-    None | Some(Value::Null) => {}
-    Some(v) => match whole_number(v) {
-      Some(ms) if (REQUEST_TIMEOUT_RANGE_MS.0..=REQUEST_TIMEOUT_RANGE_MS.1).contains(&ms) => {
-        out.insert("requestTimeoutMs".into(), v.clone());
-      }
-      _ => issues.push(FieldIssue::new(
-        "requestTimeoutMs",
-        format!(
-          "Expected a whole number of milliseconds from {} to {}.",
-          REQUEST_TIMEOUT_RANGE_MS.0, REQUEST_TIMEOUT_RANGE_MS.1
-        ),
-      )),
-    },
-  }
-
-  match obj.get("syncBudgetSeconds") {
-    None | Some(Value::Null) => {}
-    Some(v) => match whole_number(v) {
-      Some(s) if (SYNC_BUDGET_RANGE_SECONDS.0..=SYNC_BUDGET_RANGE_SECONDS.1).contains(&s) => {
-        out.insert("syncBudgetSeconds".into(), v.clone());
-      }
-      _ => issues.push(FieldIssue::new(
-        "syncBudgetSeconds",
-        format!(
-          "Expected a whole number of seconds from {} to {} (default {DEFAULT_SYNC_BUDGET_SECONDS}, within rawdash's 300 s run).",
-          SYNC_BUDGET_RANGE_SECONDS.0, SYNC_BUDGET_RANGE_SECONDS.1
-        ),
-      )),
-    },
-  }
-
-  if issues.is_empty() {
-    Ok(Value::Object(out))
-  } else {
-    Err(issues)
-  }
-}
-
-/// A `{ $secret: NAME }` reference with a valid name ([`is_valid_secret_name`]), copied.
-fn secret_ref(value: &Value) -> Option<Value> {
-  match value.as_object()?.get("$secret") {
-    Some(Value::String(name)) if is_valid_secret_name(name) => {
-      let mut reference = Map::new();
-      reference.insert("$secret".into(), Value::String(name.clone()));
-      Some(Value::Object(reference))
-    }
-    _ => None,
-  }
-}
-
-/// Is `scope` a plausible OAuth scope token (visible ASCII, no spaces or quotes)?
-pub fn is_valid_scope(scope: &str) -> bool {
-  !scope.is_empty()
-    && scope
-      .bytes()
-      .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
-}
-
-/// Validates the sign-in method: exactly one of `apiToken` (SSWS) or `oauth`
-/// (`{ clientId, privateKey: { $secret }, keyId?, scopes? }`).
-fn check_auth(obj: &Map<String, Value>, out: &mut Map<String, Value>, issues: &mut Vec<FieldIssue>) {
-  let token = obj.get("apiToken").filter(|v| !v.is_null());
-  let oauth = obj.get("oauth").filter(|v| !v.is_null());
-  if token.is_some() && oauth.is_some() {
-    issues.push(FieldIssue::new(
-      "oauth",
-      "Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.",
-    ));
-    return;
-  }
-  if let Some(oauth) = oauth {
-    check_oauth(oauth, out, issues);
-    return;
-  }
-  match token {
-    Some(v @ Value::Object(_)) => match secret_ref(v) {
-      Some(reference) => {
-        out.insert("apiToken".into(), reference);
-      }
-      None => issues.push(FieldIssue::new("apiToken", SECRET_NAME_MESSAGE)),
-    },
-    None => issues.push(FieldIssue::new(
-      "apiToken",
-      "Required: a secret reference such as { $secret: \"OKTA_API_TOKEN\" }, or oauth: { clientId, privateKey } for an OAuth 2.0 service app.",
-    )),
-    Some(_) => issues.push(FieldIssue::new(
-      "apiToken",
-      "Expected a secret reference { $secret: \"OKTA_API_TOKEN\" }, not a plain value: keep the token out of the config.",
-    )),
-  }
-}
-
-fn check_oauth(oauth: &Value, out: &mut Map<String, Value>, issues: &mut Vec<FieldIssue>) {
-  let Some(o) = oauth.as_object() else {
-    issues.push(FieldIssue::new(
-      "oauth",
-      "Expected an object { clientId, privateKey: { $secret: \"OKTA_PRIVATE_KEY\" }, keyId?, scopes? }.",
-    ));
-    return;
-  };
-  let mut norm = Map::new();
-  match o.get("clientId") {
-    Some(Value::String(id)) if !id.trim().is_empty() && id.trim().bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
-      norm.insert("clientId".into(), Value::String(id.trim().to_string()));
-    }
-    _ => issues.push(FieldIssue::new(
-      "oauth.clientId",
-      "Required: the service app's client ID (General tab of the API Services app, e.g. 0oa1b2c3d4EXAMPLE).",
-    )),
-  }
-  match o.get("privateKey") {
-    Some(v @ Value::Object(_)) => match secret_ref(v) {
-      Some(reference) => {
-        norm.insert("privateKey".into(), reference);
-      }
-      None => issues.push(FieldIssue::new("oauth.privateKey", SECRET_NAME_MESSAGE)),
-    },
-    None | Some(Value::Null) => issues.push(FieldIssue::new(
-      "oauth.privateKey",
-      "Required: a secret reference such as { $secret: \"OKTA_PRIVATE_KEY\" } holding the app's private key (PEM PKCS#8 or a JWK).",
-    )),
-    Some(_) => issues.push(FieldIssue::new(
-      "oauth.privateKey",
-      "Expected a secret reference { $secret: \"OKTA_PRIVATE_KEY\" }, not a plain value: keep the key out of the config.",
-    )),
-  }
-  match o.get("keyId") {
-    None | Some(Value::Null) => {}
-    Some(Value::String(kid)) if !kid.trim().is_empty() && kid.trim().bytes().all(|b| (0x21..=0x7e).contains(&b)) => {
-      norm.insert("keyId".into(), Value::String(kid.trim().to_string()));
-    }
-    Some(_) => issues.push(FieldIssue::new(
-      "oauth.keyId",
-      "Expected the key's KID as shown on the app's Public keys list (a non-empty string).",
-    )),
-  }
-  match o.get("scopes") {
-    None | Some(Value::Null) => {}
-    Some(Value::Array(items)) if !items.is_empty() && items.iter().all(|v| v.as_str().is_some_and(is_valid_scope)) => {
-      norm.insert("scopes".into(), Value::Array(items.clone()));
-    }
-    Some(_) => issues.push(FieldIssue::new(
-      "oauth.scopes",
-      "Expected a non-empty array of scopes such as [\"okta.users.read\"] (omit it to request what the enabled resources need).",
-    )),
-  }
-  out.insert("oauth".into(), Value::Object(norm));
+  let mut issues = checked.err().unwrap_or_default();
+  issues.push(FieldIssue::new(opts.base_url_from.field(), message));
+  Err(issues)
 }
 
 /// The scopes the enabled resources need, in phase order.
@@ -434,8 +262,11 @@ impl std::fmt::Debug for ClientConfig {
 pub struct ClientOptions {
   /// Org host (`acme.okta.com`).
   pub host: Option<String>,
-  /// Replaces `https://{host}` for every request (tests, simulators, proxies).
+  /// Replaces `https://{host}` for every request (tests, simulators, proxies): an
+  /// https origin, or plain http to a loopback address only.
   pub base_url: Option<String>,
+  /// Where `base_url` came from (`ctx.baseUrl`, `OKTA_BASE_URL`): its issues name it.
+  pub base_url_from: Option<BaseUrlSource>,
   /// The resolved token.
   pub token: Option<String>,
   /// See [`ClientConfig::rate_limit_share`].
@@ -457,6 +288,7 @@ impl std::fmt::Debug for ClientOptions {
     f.debug_struct("ClientOptions")
       .field("host", &self.host)
       .field("base_url", &self.base_url)
+      .field("base_url_from", &self.base_url_from)
       .field("token", &self.token.as_ref().map(|_| "[redacted]"))
       .field("rate_limit_share", &self.rate_limit_share)
       .field("request_timeout_ms", &self.request_timeout_ms)
@@ -543,28 +375,24 @@ pub struct RetryOptions {
 }
 
 impl ClientConfig {
-  /// Validates client options, naming every bad field.
+  /// Validates client options, naming every bad field. The config fields among them
+  /// (host, resources, limits, the OAuth client) are checked by the [`rules`] table,
+  /// with its messages; the token and key are the resolved values.
   pub fn new(opts: &ClientOptions) -> Result<ClientConfig, OktaError> {
     let mut issues = Vec::new();
-    let host = opts.host.as_deref().map(str::trim).unwrap_or("");
-    if host.is_empty() {
-      issues.push(FieldIssue::new(
-        "host",
-        "Required: the Okta org host, e.g. \"acme.okta.com\".",
-      ));
-    } else if !is_valid_host(host) {
-      issues.push(FieldIssue::new("host", HOST_MESSAGE));
+    let host = rules::check_field("host", &Value::from(opts.host.clone()), &mut issues)
+      .and_then(|v| v.as_str().map(str::to_string));
+    if let Some(resources) = &opts.resources {
+      rules::check_field("resources", &Value::from(resources.clone()), &mut issues);
     }
     let token = opts.token.clone().unwrap_or_default();
     let oauth = match &opts.oauth {
       Some(_) if !token.is_empty() => {
-        issues.push(FieldIssue::new(
-          "oauth",
-          "Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.",
-        ));
+        let (field, message) = &rules::rules().exactly_one.both;
+        issues.push(FieldIssue::new(*field, message.as_str()));
         None
       }
-      Some(o) => oauth_config(o, host, opts.resources.as_deref(), &mut issues),
+      Some(o) => oauth_config(o, host.as_deref().unwrap_or(""), opts.resources.as_deref(), &mut issues),
       None => {
         if let Err(msg) = check_token(&token) {
           issues.push(FieldIssue::new("apiToken", msg));
@@ -576,30 +404,26 @@ impl ClientConfig {
       Some(base) => match parse_base_url(base) {
         Ok(url) => Some(url),
         Err(msg) => {
-          issues.push(FieldIssue::new("baseUrl", msg));
+          issues.push(FieldIssue::new(opts.base_url_from.unwrap_or_default().field(), msg));
           None
         }
       },
-      None if issues.is_empty() => Url::parse(&format!("https://{}", host.to_ascii_lowercase())).ok(),
-      None => None,
+      None => host
+        .as_deref()
+        .and_then(|h| Url::parse(&format!("https://{}", h.to_ascii_lowercase())).ok()),
     };
-    let share = opts.rate_limit_share.unwrap_or(DEFAULT_RATE_LIMIT_SHARE);
-    if !(share > 0.0 && share <= 1.0) {
-      issues.push(FieldIssue::new(
-        "rateLimitShare",
-        "Expected a number greater than 0 and at most 1.",
-      ));
-    }
+    let share = match opts.rate_limit_share {
+      None => DEFAULT_RATE_LIMIT_SHARE,
+      Some(share) => rules::check_field("rateLimitShare", &number(share), &mut issues)
+        .and_then(|v| v.as_f64())
+        .unwrap_or(DEFAULT_RATE_LIMIT_SHARE),
+    };
     let timeout = match opts.request_timeout_ms {
       None => DEFAULT_REQUEST_TIMEOUT_MS,
-      Some(ms) => whole_number(&Value::from(ms)).unwrap_or(0),
+      Some(ms) => rules::check_field("requestTimeoutMs", &number(ms), &mut issues)
+        .and_then(|v| whole_number(&v))
+        .unwrap_or(DEFAULT_REQUEST_TIMEOUT_MS),
     };
-    if !(REQUEST_TIMEOUT_RANGE_MS.0..=REQUEST_TIMEOUT_RANGE_MS.1).contains(&timeout) {
-      issues.push(FieldIssue::new(
-        "requestTimeoutMs",
-        "Expected 1000 to 300000 milliseconds.",
-      ));
-    }
     let suffix = opts.user_agent.as_deref().unwrap_or("").trim();
     if !suffix.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
       issues.push(FieldIssue::new("userAgent", "Expected printable ASCII only."));
@@ -628,6 +452,14 @@ impl ClientConfig {
   }
 }
 
+/// A JS number as JSON; a non-finite one (which JSON cannot hold) as its text, so
+/// the number rule refuses it instead of reading it as absent.
+fn number(n: f64) -> Value {
+  serde_json::Number::from_f64(n)
+    .map(Value::Number)
+    .unwrap_or_else(|| Value::String(n.to_string()))
+}
+
 /// Validates OAuth options (parsing the private key), naming every bad field.
 fn oauth_config(
   o: &OAuthOptions,
@@ -635,41 +467,17 @@ fn oauth_config(
   resources: Option<&[String]>,
   issues: &mut Vec<FieldIssue>,
 ) -> Option<OAuthClientConfig> {
-  let client_id = o.client_id.as_deref().map(str::trim).unwrap_or("");
-  let mut ok = true;
-  if client_id.is_empty() || !client_id.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-    ok = false;
-    issues.push(FieldIssue::new(
-      "oauth.clientId",
-      "Required: the service app's client ID (General tab of the API Services app).",
-    ));
+  let before = issues.len();
+  let client_id = rules::check_field("oauth.clientId", &Value::from(o.client_id.clone()), issues)
+    .and_then(|v| v.as_str().map(str::to_string));
+  if let Some(kid) = &o.key_id {
+    rules::check_field("oauth.keyId", &Value::from(kid.clone()), issues);
   }
-  let key = match &o.private_key {
-    None => {
-      issues.push(FieldIssue::new(
-        "oauth.privateKey",
-        "Required: the service app's private key (PEM PKCS#8 or a JWK).",
-      ));
-      None
-    }
-    Some(secret) => match crate::http::jose::SigningKey::parse(&secret.0, o.key_id.as_deref()) {
-      Ok(key) => Some(key),
-      Err(msg) => {
-        issues.push(FieldIssue::new("oauth.privateKey", msg));
-        None
-      }
-    },
-  };
   let scopes = match &o.scopes {
-    Some(list) if list.is_empty() || !list.iter().all(|s| is_valid_scope(s)) => {
-      ok = false;
-      issues.push(FieldIssue::new(
-        "oauth.scopes",
-        "Expected a non-empty array of scopes such as [\"okta.users.read\"].",
-      ));
-      Vec::new()
+    Some(list) => {
+      rules::check_field("oauth.scopes", &Value::from(list.clone()), issues);
+      list.clone()
     }
-    Some(list) => list.clone(),
     None => {
       // Without a resources setting, the default resources' scopes: an opt-in resource
       // the host asks for later without its scope is skipped with a warning.
@@ -680,9 +488,22 @@ fn oauth_config(
       required_scopes(&enabled)
     }
   };
-  let key = key?;
-  ok.then(|| OAuthClientConfig {
-    client_id: client_id.to_string(),
+  let key = match &o.private_key {
+    None => {
+      rules::check_field("oauth.privateKey", &Value::Null, issues);
+      None
+    }
+    Some(secret) => match crate::http::jose::SigningKey::parse(&secret.0, o.key_id.as_deref()) {
+      Ok(key) => Some(key),
+      Err(msg) => {
+        issues.push(FieldIssue::new("oauth.privateKey", msg));
+        None
+      }
+    },
+  };
+  let (client_id, key) = (client_id?, key?);
+  (issues.len() == before).then(|| OAuthClientConfig {
+    client_id,
     key: std::sync::Arc::new(key),
     scopes,
     audience: format!("https://{}/oauth2/v1/token", host.to_ascii_lowercase()),
@@ -726,8 +547,23 @@ fn retry_policy(opts: RetryOptions, issues: &mut Vec<FieldIssue>) -> RetryPolicy
   policy
 }
 
-/// Parses a base URL override: http(s), no credentials, path, query or fragment.
-fn parse_base_url(raw: &str) -> Result<Url, String> {
+/// The rule of a base URL override, as its issues state it.
+pub const BASE_URL_RULE: &str = "Expected https://, or plain http:// only to a loopback address (127.0.0.0/8, [::1] or localhost): every request, and the credential with it, goes to this origin.";
+
+/// Is `host` a loopback address: 127.0.0.0/8, `::1` or `localhost`?
+fn is_loopback(host: Option<Host<&str>>) -> bool {
+  match host {
+    Some(Host::Ipv4(ip)) => ip.is_loopback(),
+    Some(Host::Ipv6(ip)) => ip.is_loopback(),
+    Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+    None => false,
+  }
+}
+
+/// Parses a base URL override: an origin only (no credentials, path, query or
+/// fragment), https, or plain http to a loopback address only ([`BASE_URL_RULE`]):
+/// the token must not cross a network unencrypted. The message never quotes the URL.
+pub fn parse_base_url(raw: &str) -> Result<Url, String> {
   let url = Url::parse(raw).map_err(|e| format!("Not a URL ({e}); expected e.g. http://127.0.0.1:8123."))?;
   if !matches!(url.scheme(), "http" | "https") {
     return Err("Expected an http:// or https:// URL.".into());
@@ -737,6 +573,9 @@ fn parse_base_url(raw: &str) -> Result<Url, String> {
   }
   if url.host_str().is_none() || url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
     return Err("Expected an origin only, e.g. http://127.0.0.1:8123 (no path or query).".into());
+  }
+  if url.scheme() == "http" && !is_loopback(url.host()) {
+    return Err(BASE_URL_RULE.into());
   }
   Ok(url)
 }
@@ -852,6 +691,96 @@ mod tests {
     let fields: Vec<&str> = err.issues.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(fields, ["apiToken", "baseUrl", "rateLimitShare"]);
     assert!(!err.message.contains("bad token"));
+  }
+
+  #[test]
+  fn base_url_override_is_https_or_loopback_http() {
+    for ok in [
+      "https://okta-proxy.example.com",
+      "https://10.0.0.5:8443",
+      "http://127.0.0.1:8123",
+      "http://127.9.8.7",
+      "http://[::1]:8080",
+      "http://localhost:3000",
+      "http://LOCALHOST",
+      "http://127.1:80",
+    ] {
+      assert!(parse_base_url(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+      "http://192.0.2.2:8123",
+      "http://0.0.0.0:8123",
+      "http://10.0.0.5",
+      "http://[::ffff:127.0.0.1]",
+      "http://[fd00::2]",
+      "http://localhost.evil.com",
+      "http://foo.localhost",
+      "http://okta.example.com",
+    ] {
+      assert_eq!(parse_base_url(bad).unwrap_err(), BASE_URL_RULE, "{bad}");
+    }
+    for source in [BaseUrlSource::Context, BaseUrlSource::Environment] {
+      let err = ClientConfig::new(&ClientOptions {
+        host: Some("acme.okta.com".into()),
+        base_url: Some("http://okta-proxy.example.com:8080".into()),
+        base_url_from: Some(source),
+        token: Some("t0k".into()),
+        ..Default::default()
+      })
+      .unwrap_err();
+      assert_eq!(err.code, crate::error::ErrorCode::InvalidConfig);
+      assert_eq!(err.issues[0].field, source.field());
+      assert!(
+        err.message.contains(source.field()) && err.message.contains("loopback"),
+        "{}",
+        err.message
+      );
+      assert!(!err.message.contains("okta-proxy"), "the URL is not quoted");
+    }
+  }
+
+  #[test]
+  fn constructor_input_and_base_url_are_checked_at_once() {
+    let opts = CheckOptions {
+      credentials: Credentials::Inputs,
+      base_url: Some("http://192.0.2.2".into()),
+      base_url_from: BaseUrlSource::Environment,
+    };
+    let issues = check_config_with(&json!({ "host": "acme", "apiToken": "t0k" }), &opts).unwrap_err();
+    let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["host", "OKTA_BASE_URL"]);
+    let fine = CheckOptions {
+      base_url: Some("https://proxy.example.com".into()),
+      ..opts
+    };
+    assert_eq!(
+      check_config_with(&json!({ "host": "acme.okta.com", "apiToken": "t0k" }), &fine).unwrap(),
+      json!({ "host": "acme.okta.com" })
+    );
+  }
+
+  #[test]
+  fn client_options_get_the_config_messages() {
+    let err = ClientConfig::new(&ClientOptions {
+      host: Some("acme.okta.com".into()),
+      token: Some("t0k".into()),
+      rate_limit_share: Some(f64::NAN),
+      request_timeout_ms: Some(5.0),
+      resources: Some(vec!["members".into()]),
+      ..Default::default()
+    })
+    .unwrap_err();
+    let expected = check_config(&json!({
+      "host": "acme.okta.com", "apiToken": { "$secret": "T" }, "resources": ["members"],
+      "rateLimitShare": 2, "requestTimeoutMs": 5
+    }))
+    .unwrap_err();
+    let shown = |issues: &[FieldIssue]| -> Vec<(String, String)> {
+      let mut out: Vec<(String, String)> = issues.iter().map(|i| (i.field.clone(), i.message.clone())).collect();
+      out.sort();
+      out
+    };
+    assert_eq!(shown(&err.issues), shown(&expected));
   }
 
   #[test]

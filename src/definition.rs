@@ -54,13 +54,67 @@ fn resource_json(r: Resource) -> Value {
   out
 }
 
+/// The labels, descriptions and placeholders of the user-facing config fields (what
+/// rawdash's setup forms show), by field; the rules are [`crate::config::rules`].
+fn field_meta() -> Value {
+  json!({
+    "host": { "label": "Org host", "description": "The domain your users sign in to, e.g. acme.okta.com or acme.oktapreview.com: the host only, without https:// or a path.", "placeholder": "acme.okta.com", "secret": false },
+    "apiToken": { "label": "API token", "description": "An Okta API token (SSWS) created under Security > API > Tokens by a read-only admin (Read-Only Administrator is enough). Give it as a secret reference, e.g. secret('OKTA_API_TOKEN'); never paste the token into the config. Give either apiToken or oauth.", "placeholder": "00aBcD...", "secret": true },
+    "oauth": { "label": "OAuth 2.0 service app", "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read).", "secret": false },
+    "resources": { "label": "Resources", "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.", "secret": false },
+    "rateLimitShare": { "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false },
+    "requestTimeoutMs": { "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false },
+    "syncBudgetSeconds": { "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false },
+  })
+}
+
+/// The config fields, in the rules' order: `{ name, label, description,
+/// placeholder?, secret, required, rule }` (see [`crate::config::rules::fields_to_json`]).
+fn config_fields() -> Vec<Value> {
+  let meta = field_meta();
+  crate::config::rules::fields_to_json()
+    .into_iter()
+    .map(|field| {
+      let mut out = json!({ "name": field["name"] });
+      if let (Some(m), Some(out)) = (
+        meta
+          .get(field["name"].as_str().unwrap_or(""))
+          .and_then(Value::as_object),
+        out.as_object_mut(),
+      ) {
+        out.extend(m.clone());
+      }
+      out["required"] = field["required"].clone();
+      out["rule"] = field["rule"].clone();
+      out
+    })
+    .collect()
+}
+
+/// The entity type the connector stores its own bookkeeping under (backfill and
+/// listing progress). rawdash requires every stored type to be declared, so it is a
+/// `resources` entry; `"bookkeeping": true` marks it as no resource to select or sync
+/// (no setting name, never in `settings.resources`, the CLI's lists or the defaults).
+fn sync_state_json() -> Value {
+  json!({
+    "shape": "entity",
+    "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors: the MFA factor fan-out's progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
+    "fields": [
+      { "name": "version", "description": "Format version of the progress record." },
+      { "name": "host", "description": "The Okta org host the progress belongs to (progress for another host is ignored)." }
+    ],
+    "filterable": [],
+    "bookkeeping": true,
+  })
+}
+
 /// Everything static about the connector, as plain JSON data.
 pub fn definition() -> Value {
-  let settings: Vec<&str> = Resource::ALL.iter().map(|r| r.setting_name()).collect();
   let mut resources = serde_json::Map::new();
   for r in Resource::ALL {
     resources.insert(r.resource_name().into(), resource_json(r));
   }
+  resources.insert(STATE_TYPE.into(), sync_state_json());
   let errors: Vec<Value> = ErrorCode::ALL
     .iter()
     .map(|c| json!({ "code": c.as_str(), "kind": c.kind().as_str() }))
@@ -95,15 +149,8 @@ pub fn definition() -> Value {
         "Group memberships and application assignments are not synced."
       ]
     },
-    "configFields": [
-      { "name": "host", "label": "Org host", "description": "The domain your users sign in to, e.g. acme.okta.com or acme.oktapreview.com: the host only, without https:// or a path.", "placeholder": "acme.okta.com", "secret": false, "required": true },
-      { "name": "apiToken", "label": "API token", "description": "An Okta API token (SSWS) created under Security > API > Tokens by a read-only admin (Read-Only Administrator is enough). Give it as a secret reference, e.g. secret('OKTA_API_TOKEN'); never paste the token into the config. Give either apiToken or oauth.", "placeholder": "00aBcD...", "secret": true, "required": false },
-      { "name": "oauth", "label": "OAuth 2.0 service app", "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read).", "secret": false, "required": false },
-      { "name": "resources", "label": "Resources", "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.", "secret": false, "required": false, "values": settings },
-      { "name": "rateLimitShare", "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false, "required": false },
-      { "name": "requestTimeoutMs", "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false, "required": false },
-      { "name": "syncBudgetSeconds", "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false, "required": false }
-    ],
+    "configFields": config_fields(),
+    "configRules": crate::config::rules::checks_to_json(),
     "resources": resources,
     "errors": errors,
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
@@ -119,9 +166,56 @@ pub fn definition() -> Value {
   })
 }
 
+/// Where the committed metadata module lives, relative to the crate root.
+pub const METADATA_PATH: &str = "src/js/metadata.cjs";
+
+/// The text of `src/js/metadata.cjs`: [`definition()`] without its `version` (so a
+/// version bump does not stale it), as a CommonJS module. The JS layer reads it for
+/// `id`, `doc`, `configFields`, `resources` and `schemas` without loading the addon;
+/// a unit test fails when the committed file differs (`npm run metadata` rewrites it).
+pub fn metadata_module() -> String {
+  let mut def = definition();
+  if let Some(obj) = def.as_object_mut() {
+    obj.shift_remove("version");
+  }
+  let body = serde_json::to_string_pretty(&def).unwrap_or_default();
+  format!(
+    "// Generated from the Rust definition() (src/definition.rs, src/config/rules.rs) by\n\
+     // `npm run metadata`: do not edit. `cargo test` fails when this file is stale.\n\
+     'use strict'\n\
+     module.exports = {body}\n"
+  )
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn metadata_module_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(METADATA_PATH);
+    let want = metadata_module();
+    if std::env::var_os("UPDATE_METADATA").is_some() {
+      std::fs::write(&path, &want).unwrap();
+      return;
+    }
+    let got = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+    assert!(
+      got == want,
+      "{METADATA_PATH} is stale (it must equal definition()): run `npm run metadata` and commit it"
+    );
+  }
+
+  #[test]
+  fn every_config_field_has_form_metadata() {
+    let fields = definition()["configFields"].as_array().cloned().unwrap_or_default();
+    let meta = field_meta();
+    assert_eq!(fields.len(), meta.as_object().map_or(0, |m| m.len()));
+    for f in &fields {
+      assert!(f["label"].is_string() && f["description"].is_string(), "{f}");
+      assert!(f["rule"]["messages"]["type"].is_string(), "{f}");
+    }
+  }
 
   /// rawdash's `connectorDocSchema` categories (host contract section 1).
   const CATEGORIES: [&str; 11] = [

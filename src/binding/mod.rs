@@ -80,17 +80,56 @@ pub struct ConfigIssue {
 /// The result of [`check_config`]: the normalized config, or every issue.
 #[napi(object)]
 pub struct ConfigCheck {
-  /// The normalized config (known keys only, host trimmed) when valid.
+  /// The normalized config (known keys only, strings trimmed; without plain secret
+  /// values) when valid.
   pub config: Option<Value>,
   /// Every invalid field; empty when valid.
   pub issues: Vec<ConfigIssue>,
 }
 
-/// Checks user config against the `configFields` rules without throwing.
+/// How [`check_config`] reads its input.
+#[napi(object)]
+pub struct ConfigCheckOptions {
+  /// `'references'` (the default: config as a user writes it, secrets as `{ $secret }`
+  /// references) or `'input'` (constructor input: plain token and key values too).
+  pub credentials: Option<String>,
+  /// A base URL override to check with the client's rule (https, or plain http to a
+  /// loopback address only).
+  pub base_url: Option<String>,
+  /// Where `baseUrl` came from, naming it in issues: `'ctx.baseUrl'`,
+  /// `'OKTA_BASE_URL'` or `'baseUrl'` (the default).
+  pub base_url_from: Option<String>,
+}
+
+/// An `OKTA_INVALID_OPTION` for a bad [`ConfigCheckOptions`] field (the value is not shown).
+fn check_option_error(field: &str, expected: &str) -> OktaError {
+  let mut err = OktaError::new(
+    ErrorCode::InvalidOption,
+    format!("Invalid config check option {field}: expected {expected}."),
+  );
+  err.issues = vec![crate::error::FieldIssue::new(field, format!("Expected {expected}."))];
+  err
+}
+
+/// Checks user config against the config rules without throwing (bad options throw
+/// `OKTA_INVALID_OPTION`).
 #[napi]
-pub fn check_config(input: Value) -> napi::Result<ConfigCheck, String> {
+pub fn check_config(input: Value, options: Option<ConfigCheckOptions>) -> napi::Result<ConfigCheck, String> {
   guard(|| {
-    Ok(match config::check_config(&input) {
+    let mut opts = config::CheckOptions::default();
+    if let Some(o) = options {
+      opts.credentials = match o.credentials.as_deref() {
+        None | Some("references") => config::Credentials::References,
+        Some("input") => config::Credentials::Inputs,
+        Some(_) => return Err(check_option_error("credentials", "'references' or 'input'")),
+      };
+      opts.base_url = o.base_url;
+      if let Some(from) = o.base_url_from {
+        opts.base_url_from = config::BaseUrlSource::from_field(&from)
+          .ok_or_else(|| check_option_error("baseUrlFrom", "'ctx.baseUrl', 'OKTA_BASE_URL' or 'baseUrl'"))?;
+      }
+    }
+    Ok(match config::check_config_with(&input, &opts) {
       Ok(config) => ConfigCheck {
         config: Some(config),
         issues: Vec::new(),

@@ -2,12 +2,22 @@
 // The rawdash-facing connector class. It only adapts: Rust plans, fetches, paces
 // and maps; this class resolves the token, hands pages to the storage handle one
 // batch at a time, and tracks what was written so the cursor is exact.
+// The addon loads on first use (a constructor's config check): importing this module,
+// and reading the statics, needs none.
 const native = require('./native.cjs')
-const { configFields, resources, schemas, definition, resourceTable, SECRET_NAME_RE, SECRET_NAME_MESSAGE } = require('./schemas.cjs')
-const { OktaConnectorError, fromNative, configError, validateConfig } = require('./errors.cjs')
+const { configFields, resources, schemas, definition, resourceTable, fieldRule, SECRET_NAME_RE, SECRET_NAME_MESSAGE } = require('./schemas.cjs')
+const { OktaConnectorError, fromNative, configError, validateConfig, checkNative } = require('./errors.cjs')
 
 const id = definition.id
 const doc = definition.doc
+// Hosts split these keys off into `creds`: the SSWS token, or the OAuth service
+// app whose `privateKey` is the secret. Give exactly one.
+const CREDENTIALS = {
+  apiToken: { description: 'Okta API token (SSWS). Give either apiToken or oauth.', auth: 'optional' },
+  oauth: { description: 'OAuth 2.0 service app: { clientId, privateKey: { $secret } (PEM PKCS#8 or JWK, RSA or EC P-256), keyId?, scopes? }. Give either apiToken or oauth.', auth: 'optional' },
+}
+// The non-secret config fields: what `settings` holds besides a misplaced credential.
+const SETTING_KEYS = definition.configFields.map((f) => f.name).filter((k) => !(k in CREDENTIALS))
 const CHUNK_BUDGET_MS = 30_000
 // Okta's System Log is eventually consistent: incremental syncs re-read this much
 // before `since` and skip events already stored (see README, Reliability).
@@ -18,7 +28,17 @@ const FACTOR_TYPE = BY_SETTING.factors.name
 // Records per plural write: rawdash's SQLite adapter binds every value of a batch,
 // and SQLite refuses statements with too many variables (20,000 rows fail).
 const MAX_BATCH = 5000
-const SETTING_KEYS = ['host', 'resources', 'rateLimitShare', 'requestTimeoutMs', 'syncBudgetSeconds']
+
+/**
+ * The base URL override and where it came from: `ctx.baseUrl`, else the environment's
+ * `OKTA_BASE_URL` (read once, when the connector is constructed). The native rule
+ * (https, or plain http to a loopback address) is applied to it by name.
+ */
+function baseUrlOverride(ctx) {
+  if (ctx.baseUrl != null) return { url: typeof ctx.baseUrl === 'string' ? ctx.baseUrl : String(ctx.baseUrl), from: 'ctx.baseUrl' }
+  const env = process.env.OKTA_BASE_URL
+  return env ? { url: env, from: 'OKTA_BASE_URL' } : null
+}
 
 /** `[okta] event key=value ...` lines on stderr, for hosts that pass no logger. */
 const defaultLogger = {
@@ -39,7 +59,7 @@ function isSecretRef(v) {
 async function resolveToken(input, ctx) {
   if (typeof input === 'string') return input
   if (!isSecretRef(input) || input.$secret === '') {
-    throw configError([{ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }.' }])
+    throw configError([{ field: 'apiToken', message: fieldRule('apiToken').rule.messages.input }])
   }
   const value = await resolveSecretRef(input.$secret, ctx, 'apiToken')
   if (typeof value !== 'string' || value.trim() === '') {
@@ -60,7 +80,7 @@ async function resolveToken(input, ctx) {
 async function resolvePrivateKey(input, ctx) {
   if (typeof input === 'string' || (input !== null && typeof input === 'object' && !isSecretRef(input))) return input
   if (!isSecretRef(input) || input.$secret === '') {
-    throw configError([{ field: 'oauth.privateKey', message: 'Required: a secret reference { $secret: "OKTA_PRIVATE_KEY" } holding the app\'s private key.' }])
+    throw configError([{ field: 'oauth.privateKey', message: fieldRule('oauth.privateKey').rule.messages.required }])
   }
   const name = input.$secret
   const value = await resolveSecretRef(name, ctx, 'oauth.privateKey')
@@ -116,16 +136,11 @@ class OktaConnector {
   static id = id
   static resources = resources
   static schemas = schemas
-  // Hosts split these keys off into `creds`: the SSWS token, or the OAuth service
-  // app whose `privateKey` is the secret. Give exactly one.
-  static credentials = {
-    apiToken: { description: 'Okta API token (SSWS). Give either apiToken or oauth.', auth: 'optional' },
-    oauth: { description: 'OAuth 2.0 service app: { clientId, privateKey: { $secret } (PEM PKCS#8 or JWK, RSA or EC P-256), keyId?, scopes? }. Give either apiToken or oauth.', auth: 'optional' },
-  }
+  static credentials = CREDENTIALS
 
   /**
-   * Validates `input` with the `configFields` rules and constructs the connector. Bad
-   * input throws the same OKTA_INVALID_CONFIG error as `validateConfig`, naming every
+   * Validates `input` with the config rules and constructs the connector. Bad input
+   * throws the same OKTA_INVALID_CONFIG error as `validateConfig`, naming every
    * field at fault.
    */
   static create(input, ctx) {
@@ -134,8 +149,12 @@ class OktaConnector {
   }
 
   #settings
+  // The normalized settings plus the credential references (never a plain or
+  // resolved token or key): what serializeConfig returns.
+  #config
   #tokenInput
   #oauthInput
+  #baseUrl
   #ctx
   #client = null
   #logger
@@ -147,6 +166,13 @@ class OktaConnector {
   // used up without progress).
   #lastFailure = null
 
+  /**
+   * Checks, in one native call, the settings, the credential input as given (a plain
+   * token, PEM text or JWK is accepted here, unlike validateConfig, which requires
+   * `{ $secret }` references) and the base URL override (`ctx.baseUrl` or
+   * `OKTA_BASE_URL`); throws OKTA_INVALID_CONFIG naming every field at fault. Loads
+   * the addon.
+   */
   constructor(settings, creds, ctx) {
     const raw = settings ?? {}
     this.id = id
@@ -155,56 +181,21 @@ class OktaConnector {
     // credentials; accept it in either place.
     this.#tokenInput = creds?.apiToken ?? raw.apiToken
     this.#oauthInput = creds?.oauth ?? raw.oauth
-    this.#settings = Object.fromEntries(SETTING_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]))
     this.#ctx = ctx ?? {}
     this.#logger = this.#ctx.logger ?? defaultLogger
-    const issues = this.#oauthInput != null ? this.#checkOAuth() : this.#checkToken()
-    if (issues.length) throw configError(issues)
-  }
-
-  /** Settings problems plus the token input's (SSWS). */
-  #checkToken() {
-    const probe = native.checkConfig({ ...this.#settings, apiToken: { $secret: 'UNCHECKED' } })
-    const issues = probe.issues.filter((i) => i.field !== 'apiToken')
-    if (typeof this.#tokenInput !== 'string' && !isSecretRef(this.#tokenInput)) {
-      issues.push({ field: 'apiToken', message: 'Required: a token string or a secret reference { $secret: "OKTA_API_TOKEN" }, or oauth: { clientId, privateKey } for an OAuth 2.0 service app.' })
-    }
-    if (!issues.length) this.#settings = { ...this.#settings, host: probe.config?.host ?? this.#settings.host }
-    return issues
-  }
-
-  /** Settings problems plus the OAuth input's; the key itself is checked when resolved. */
-  #checkOAuth() {
-    const input = this.#oauthInput
-    if (this.#tokenInput != null) {
-      return [{ field: 'oauth', message: 'Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.' }]
-    }
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      return [{ field: 'oauth', message: 'Expected an object { clientId, privateKey: { $secret: "OKTA_PRIVATE_KEY" }, keyId?, scopes? }.' }]
-    }
-    // The constructor also accepts a plain key (PEM text or a JWK object), like a plain token.
-    const probe = native.checkConfig({ ...this.#settings, oauth: { ...input, privateKey: { $secret: 'UNCHECKED' } } })
-    const issues = [...probe.issues]
-    const key = input.privateKey
-    if (typeof key !== 'string' && (key === null || typeof key !== 'object')) {
-      issues.push({ field: 'oauth.privateKey', message: 'Required: a secret reference { $secret: "OKTA_PRIVATE_KEY" } holding the app\'s private key (PEM PKCS#8 or a JWK).' })
-    }
-    if (!issues.length) this.#settings = { ...this.#settings, host: probe.config?.host ?? this.#settings.host }
-    return issues
+    this.#baseUrl = baseUrlOverride(this.#ctx)
+    const input = Object.fromEntries(SETTING_KEYS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]))
+    if (this.#tokenInput != null) input.apiToken = this.#tokenInput
+    if (this.#oauthInput != null) input.oauth = this.#oauthInput
+    const check = checkNative(input, { credentials: 'input', baseUrl: this.#baseUrl?.url, baseUrlFrom: this.#baseUrl?.from })
+    if (check.issues.length) throw configError(check.issues)
+    this.#config = check.config
+    this.#settings = Object.fromEntries(SETTING_KEYS.filter((k) => check.config[k] !== undefined).map((k) => [k, check.config[k]]))
   }
 
   /** Settings plus credential inputs as given; a resolved or plain token or key is never included. */
   serializeConfig() {
-    const out = { ...this.#settings }
-    if (isSecretRef(this.#tokenInput)) out.apiToken = { $secret: this.#tokenInput.$secret }
-    const oauth = this.#oauthInput
-    if (oauth != null && typeof oauth === 'object') {
-      out.oauth = { clientId: oauth.clientId }
-      if (oauth.keyId !== undefined) out.oauth.keyId = oauth.keyId
-      if (oauth.scopes !== undefined) out.oauth.scopes = oauth.scopes
-      if (isSecretRef(oauth.privateKey)) out.oauth.privateKey = { $secret: oauth.privateKey.$secret }
-    }
-    return JSON.parse(JSON.stringify(out))
+    return JSON.parse(JSON.stringify(this.#config))
   }
 
   /**
@@ -225,16 +216,21 @@ class OktaConnector {
   async #getClient() {
     if (this.#client) return this.#client
     const oauth = this.#oauthInput
+    // The client id, key id and scopes as the constructor's check normalized them (trimmed).
+    const app = this.#config.oauth
     const auth = oauth != null
-      ? { oauth: { clientId: oauth.clientId, privateKey: await resolvePrivateKey(oauth.privateKey, this.#ctx), keyId: oauth.keyId, scopes: oauth.scopes } }
+      ? { oauth: { clientId: app.clientId, privateKey: await resolvePrivateKey(oauth.privateKey, this.#ctx), keyId: app.keyId, scopes: app.scopes } }
       : { token: await resolveToken(this.#tokenInput, this.#ctx) }
-    const baseUrl = this.#ctx.baseUrl ?? process.env.OKTA_BASE_URL ?? undefined
+    // Checked at construction; the client applies the same rule again, so no path
+    // sends the credential to a refused origin.
+    const baseUrl = this.#baseUrl?.url || undefined
     try {
       this.#client = new native.OktaClient({
         host: this.#settings.host,
         ...auth,
         resources: this.#settings.resources,
         baseUrl,
+        baseUrlFrom: this.#baseUrl?.from,
         rateLimitShare: this.#settings.rateLimitShare,
         requestTimeoutMs: this.#settings.requestTimeoutMs,
         retry: this.#ctx.retry,

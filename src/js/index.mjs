@@ -1,4 +1,5 @@
-// ESM entry: rawdash configs are ESM. Re-exports the CommonJS implementation.
+// ESM entry: rawdash configs are ESM. Re-exports the CommonJS implementation (which
+// loads no native addon on import: see index.cjs).
 import cjs from './index.cjs'
 
 export default cjs.OktaConnector

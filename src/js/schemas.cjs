@@ -1,79 +1,149 @@
 'use strict'
-// zod schemas of the rawdash surface: configFields (rules mirror the native
-// validateConfig; a shared table test keeps them in step) and the raw response
-// schemas. Labels, descriptions and resource metadata come from the native
-// definition so there is one source of truth.
+// zod schemas of the rawdash surface: configFields and the raw response schemas.
+// Everything comes from the committed metadata (src/js/metadata.cjs, generated from
+// the Rust definition()), never from the native addon, so this module loads where
+// no addon can (edge runtimes, rawdash's metadata catalog). configFields is BUILT
+// from the Rust config rules (src/config/rules.rs): the same fields, bounds, regex
+// sources and messages the native checker applies, so both report the same issues.
 const { z } = require('zod')
-const native = require('./native.cjs')
+const definition = require('./metadata.cjs')
 
-const definition = native.definition()
-// The native rule (config.rs is_valid_host) as one regex: at most 253 characters, two
-// or more labels of 1-63 letters, digits and inner hyphens, a 2-63 letter top-level
-// label that is not a special-use or private name. The config table test keeps both
-// in step.
-const RESERVED_TLDS = ['localhost', 'local', 'localdomain', 'internal', 'intranet', 'lan', 'home', 'corp', 'private', 'arpa', 'test', 'onion']
-const HOST_RE = new RegExp(`^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?!(?:${RESERVED_TLDS.join('|')})$)[a-z]{2,63}$`, 'i')
-// A `{ $secret: NAME }` name is an environment variable's name (config.rs is_valid_secret_name).
-const SECRET_NAME_RE = /^[A-Z_][A-Z0-9_]*$/
-const SECRET_NAME_MESSAGE = 'Expected a secret reference whose name is an environment variable name (A-Z, 0-9 and _, not starting with a digit), e.g. { $secret: "OKTA_API_TOKEN" }.'
-const HOST_MESSAGE = 'Use the org host only (e.g. "acme.okta.com"), without the protocol or path.'
-/**
- * The native resource table, one row per resource: `{ name, setting, shape, scope,
- * endpoint, bucket, label, permission }`. Every JS list of resources derives from it.
- */
-const resourceTable = Object.entries(definition.resources).map(([name, r]) => ({
-  name,
-  setting: r.setting,
-  shape: r.shape,
-  scope: r.scope,
-  endpoint: r.endpoint.replace(/^GET /, ''),
-  bucket: r.bucket,
-  label: r.label,
-  permission: r.permission,
-  oauthScope: r.oauthScope,
-  default: r.default,
-}))
-const RESOURCE_SETTINGS = resourceTable.map((r) => r.setting)
-
-const meta = Object.fromEntries(
-  definition.configFields.map((f) => {
-    const m = { label: f.label, description: f.description }
-    if (f.placeholder) m.placeholder = f.placeholder
-    if (f.secret) m.secret = true
-    return [f.name, m]
-  }),
-)
-
-const secretRef = z.object({ $secret: z.string().regex(SECRET_NAME_RE, SECRET_NAME_MESSAGE) })
-// Visible ASCII only (header-safe), as the native validator checks.
-const VISIBLE = /^[\x21-\x7e]+$/
-const SCOPE_RE = /^[\x21\x23-\x5b\x5d-\x7e]+$/
-
-/** The OAuth 2.0 service-app sign-in (instead of apiToken). */
-const oauthFields = z.object({
-  clientId: z.string().trim().min(1, 'Required: the service app\'s client ID.').regex(VISIBLE, 'Required: the service app\'s client ID.'),
-  privateKey: secretRef,
-  keyId: z.string().trim().min(1).regex(VISIBLE).optional(),
-  scopes: z.array(z.string().regex(SCOPE_RE)).min(1).optional(),
-})
-
-/** zod v4 schema of the user-facing config. */
-const configFields = z.object({
-  host: z.string().trim().min(1, 'Required: the Okta org host, e.g. "acme.okta.com".').regex(HOST_RE, HOST_MESSAGE).meta(meta.host),
-  apiToken: secretRef.optional().meta(meta.apiToken),
-  oauth: oauthFields.optional().meta(meta.oauth),
-  resources: z.array(z.enum(RESOURCE_SETTINGS)).min(1).optional().meta(meta.resources),
-  rateLimitShare: z.number().gt(0).lte(1).optional().meta(meta.rateLimitShare),
-  requestTimeoutMs: z.number().int().min(1000).max(300000).optional().meta(meta.requestTimeoutMs),
-  syncBudgetSeconds: z.number().int().min(10).max(3600).optional().meta(meta.syncBudgetSeconds),
-}).superRefine((config, ctx) => {
-  // Exactly one sign-in method (the native validator names the same fields).
-  if (config.apiToken && config.oauth) {
-    ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'Use either apiToken (SSWS) or oauth (an OAuth 2.0 service app), not both: remove one.' })
-  } else if (!config.apiToken && !config.oauth) {
-    ctx.addIssue({ code: 'custom', path: ['apiToken'], message: 'Required: a secret reference such as { $secret: "OKTA_API_TOKEN" }, or oauth: { clientId, privateKey } for an OAuth 2.0 service app.' })
+const { configRules } = definition
+/** A config field's rule, by dotted path (`host`, `oauth.clientId`). */
+function fieldRule(path) {
+  let fields = definition.configFields
+  let found
+  for (const part of path.split('.')) {
+    found = fields.find((f) => f.name === part)
+    if (!found) return undefined
+    fields = found.rule.fields ?? []
   }
-})
+  return found
+}
+const patternOf = (p) => new RegExp(p.source, p.flags)
+const hostRule = fieldRule('host').rule
+const apiTokenRule = fieldRule('apiToken').rule
+/** The `{ $secret: NAME }` name rule: an environment variable's name. */
+const SECRET_NAME_RE = patternOf(apiTokenRule.name)
+const SECRET_NAME_MESSAGE = apiTokenRule.messages.invalid
+const HOST_MESSAGE = hostRule.messages.invalid
+
+/**
+ * The native resource table, one row per syncable resource: `{ name, setting, shape,
+ * scope, endpoint, bucket, label, permission, oauthScope, default }`. Every JS list
+ * of resources derives from it. The bookkeeping entry (`okta_sync_state`, declared
+ * because the connector stores it) is no resource to sync and is not in it.
+ */
+const resourceTable = Object.entries(definition.resources)
+  .filter(([, r]) => !r.bookkeeping)
+  .map(([name, r]) => ({
+    name,
+    setting: r.setting,
+    shape: r.shape,
+    scope: r.scope,
+    endpoint: r.endpoint.replace(/^GET /, ''),
+    bucket: r.bucket,
+    label: r.label,
+    permission: r.permission,
+    oauthScope: r.oauthScope,
+    default: r.default,
+  }))
+
+/**
+ * The zod schema of one rule (see src/config/rules.rs): each check carries the rule's
+ * message and runs only while the value has no issue yet, so a bad value gets exactly
+ * one issue, as natively. (Not `abort: true`: an explicitly aborted issue would also
+ * stop the object's exactly-one check, which the native checker still reports.)
+ * `required`: a missing (or null) value gets the `required` message.
+ */
+function zodOf(rule, required) {
+  const m = rule.messages
+  const typeError = (issue) => ((issue.input === undefined || issue.input === null) && required ? (m.required ?? m.type) : m.type)
+  const check = (message) => ({ message, when: (payload) => payload.issues.length === 0 })
+  switch (rule.type) {
+    case 'string': {
+      let s = z.string({ error: typeError })
+      if (rule.trim) s = s.trim()
+      s = s.min(rule.minLength, check(required ? (m.required ?? m.invalid) : m.invalid))
+      if (rule.maxLength != null) s = s.max(rule.maxLength, check(m.invalid))
+      if (rule.pattern) s = s.regex(patternOf(rule.pattern), check(m.invalid))
+      if (rule.reject) {
+        const reject = patternOf(rule.reject)
+        s = s.refine((v) => !reject.test(v), check(m.invalid))
+      }
+      return s
+    }
+    case 'number': {
+      let n = z.number({ error: typeError })
+      if (rule.integer) n = n.int(check(m.invalid))
+      n = rule.minExclusive ? n.gt(rule.min, check(m.invalid)) : n.gte(rule.min, check(m.invalid))
+      return n.lte(rule.max, check(m.invalid))
+    }
+    case 'enum':
+      return z.enum(rule.values, { error: (issue) => (typeof issue.input === 'string' ? m.invalid : m.type) })
+    case 'array':
+      // Item issues, then the length (as natively).
+      return z.array(zodOf(rule.items, false), { error: typeError }).min(rule.minItems, { message: m.invalid })
+    case 'secret': {
+      // Issues inside the reference are reported on the secret field (see issuesOf).
+      const name = z.string({ error: m.invalid }).regex(patternOf(rule.name), m.invalid)
+      return z.object({ $secret: name }, { error: typeError })
+    }
+    case 'object':
+      return z.object(shapeOf(rule.fields), { error: typeError })
+    default:
+      throw new Error(`unknown config rule type ${rule.type}`)
+  }
+}
+
+function fieldOf(field) {
+  return field.required ? zodOf(field.rule, true) : zodOf(field.rule, false).optional()
+}
+
+function shapeOf(fields) {
+  return Object.fromEntries(fields.map((f) => [f.name, fieldOf(f)]))
+}
+
+// Labels, descriptions, placeholders and secret flags for rawdash's setup forms.
+const meta = (f) => {
+  const m = { label: f.label, description: f.description }
+  if (f.placeholder) m.placeholder = f.placeholder
+  if (f.secret) m.secret = true
+  return m
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+const { exactlyOne } = configRules
+
+/** zod v4 schema of the user-facing config, built from the Rust config rules. */
+const configFields = z
+  .object(Object.fromEntries(definition.configFields.map((f) => [f.name, fieldOf(f).meta(meta(f))])), { error: configRules.notObject.message })
+  .superRefine(
+    (config, ctx) => {
+      // Exactly one sign-in method; a present key counts even when its value is bad.
+      const [a, b] = exactlyOne.fields.map((k) => config[k] !== undefined)
+      if (a && b) ctx.addIssue({ code: 'custom', path: [exactlyOne.both.field], message: exactlyOne.both.message })
+      else if (!a && !b) ctx.addIssue({ code: 'custom', path: [exactlyOne.neither.field], message: exactlyOne.neither.message })
+    },
+    // Also when a field failed (the native checker reports both), never for a non-object.
+    { when: (payload) => isObject(payload.value) },
+  )
+
+/** A zod issue path as the native checker names the field: `resources[1]`, `oauth.clientId`, `(config)`. */
+function issueField(path) {
+  let out = ''
+  for (const key of path) {
+    if (key === '$secret') continue
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out ? `.${String(key)}` : String(key)
+  }
+  return out || configRules.notObject.field
+}
+
+/** The `{ field, message }` issues of a failed `configFields.safeParse`, in the native checker's terms. */
+function issuesOf(zodError) {
+  return zodError.issues.map((i) => ({ field: issueField(i.path), message: i.message }))
+}
 
 const ts = z.string().nullish()
 const id = z.string().min(1)
@@ -148,13 +218,17 @@ const schemas = {
   ),
 }
 
-/** Resource definitions keyed by resource name (rawdash's shape), with zod response schemas. */
+/**
+ * Resource definitions keyed by resource name (rawdash's shape), with zod response
+ * schemas; `okta_sync_state`, the connector's bookkeeping, is declared too (rawdash
+ * requires every stored type to be), without an endpoint or responses.
+ */
 const resources = Object.fromEntries(
   Object.entries(definition.resources).map(([name, r]) => {
     // The table's machine keys stay internal (resourceTable).
-    const { responses: tag, setting, scope, bucket, label, permission, oauthScope, default: _default, ...rest } = r
-    return [name, { ...rest, responses: { [tag]: schemas[tag] } }]
+    const { responses: tag, setting, scope, bucket, label, permission, oauthScope, default: _default, bookkeeping, ...rest } = r
+    return [name, tag ? { ...rest, responses: { [tag]: schemas[tag] } } : rest]
   }),
 )
 
-module.exports = { configFields, schemas, resources, resourceTable, definition, HOST_MESSAGE, HOST_RE, SECRET_NAME_RE, SECRET_NAME_MESSAGE }
+module.exports = { configFields, schemas, resources, resourceTable, definition, fieldRule, issuesOf, HOST_MESSAGE, SECRET_NAME_RE, SECRET_NAME_MESSAGE }

@@ -77,7 +77,11 @@ export interface OktaContext {
   secretsResolver?: { resolve(name: string): unknown }
   logger?: ConnectorLogger
   observer?: unknown
-  /** Replaces `https://{host}` for every request (simulators, proxies). Also `OKTA_BASE_URL`. */
+  /**
+   * Replaces `https://{host}` for every request (simulators, proxies): an https origin,
+   * or plain http only to a loopback address (127.0.0.0/8, ::1, localhost). Else
+   * `OKTA_BASE_URL`, read when the connector is constructed.
+   */
   baseUrl?: string
   /** Chunk budget per `sync()` call in ms (default 30000). */
   chunkBudgetMs?: number
@@ -303,8 +307,8 @@ export declare const configFields: z.ZodObject<{
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
-/** Resource definitions keyed by resource name. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor', ResourceDefinition>
+/** Resource definitions keyed by resource name, plus `okta_sync_state`, the connector's own bookkeeping entity. */
+export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_sync_state', ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
 export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors', z.ZodTypeAny>
 
