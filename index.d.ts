@@ -440,6 +440,37 @@ export declare class Redactor {
   redact(text: string, maxChars?: number | undefined | null): string
 }
 
+/** How one `sync()` call ended, for [`end_call`]. */
+export interface CallEndInput {
+  /** The host run as the plan gave it (`plan.run`). */
+  run: any
+  /** The call failed (a phase's error after the client's retries). */
+  failed: boolean
+  /** Okta answered at least one page in this call. */
+  progressed: boolean
+  /** Now (Unix ms). */
+  nowMs: number
+  /** When the run budget ends (Unix ms). */
+  deadlineMs: number
+  /** When this call's chunk budget ends (Unix ms). */
+  callEndMs: number
+}
+
+/** What the writer does after a call, from [`end_call`]. */
+export interface CallEndOutput {
+  /** The host run to encode in the cursor (the failure streak updated). */
+  run: any
+  /**
+   * `return` (the result as it is), `retry` (wait `waitMs`, then return the failure
+   * as `transientError`, or throw it if `Date.now() >= throwAtMs`) or `throw`.
+   */
+  action: string
+  /** How long to wait before returning a failure. */
+  waitMs: number
+  /** Throw instead of returning once the wait ends at or after this (Unix ms). */
+  throwAtMs: number
+}
+
 /**
  * Checks user config against the config rules without throwing (bad options throw
  * `OKTA_INVALID_OPTION`).
@@ -489,3 +520,9 @@ export interface ConfigIssue {
  * `configFields` (field metadata), `resources` and the error `code`/`kind` table.
  */
 export declare function definition(): any
+
+/**
+ * The failure-streak rule (`RunInfo::after_call`): whether a call returns, backs off
+ * and returns `transientError`, or throws because failures outlasted the run budget.
+ */
+export declare function endCall(input: CallEndInput): CallEndOutput

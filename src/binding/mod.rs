@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{self, ClientConfig, ClientOptions};
+use crate::engine::state::CallEnd;
 use crate::engine::wire::StreamItem;
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::OktaHttp;
@@ -350,6 +351,67 @@ impl Drop for PageStream {
   fn drop(&mut self) {
     self.cancel.cancel();
   }
+}
+
+/// How one `sync()` call ended, for [`end_call`].
+#[napi(object)]
+pub struct CallEndInput {
+  /// The host run as the plan gave it (`plan.run`).
+  pub run: Value,
+  /// The call failed (a phase's error after the client's retries).
+  pub failed: bool,
+  /// Okta answered at least one page in this call.
+  pub progressed: bool,
+  /// Now (Unix ms).
+  pub now_ms: f64,
+  /// When the run budget ends (Unix ms).
+  pub deadline_ms: f64,
+  /// When this call's chunk budget ends (Unix ms).
+  pub call_end_ms: f64,
+}
+
+/// What the writer does after a call, from [`end_call`].
+#[napi(object)]
+pub struct CallEndOutput {
+  /// The host run to encode in the cursor (the failure streak updated).
+  pub run: Value,
+  /// `return` (the result as it is), `retry` (wait `waitMs`, then return the failure
+  /// as `transientError`, or throw it if `Date.now() >= throwAtMs`) or `throw`.
+  pub action: String,
+  /// How long to wait before returning a failure.
+  pub wait_ms: f64,
+  /// Throw instead of returning once the wait ends at or after this (Unix ms).
+  pub throw_at_ms: f64,
+}
+
+/// The failure-streak rule (`RunInfo::after_call`): whether a call returns, backs off
+/// and returns `transientError`, or throws because failures outlasted the run budget.
+#[napi]
+pub fn end_call(input: CallEndInput) -> napi::Result<CallEndOutput, String> {
+  guard(|| {
+    let run = crate::engine::cursor::run_of(Some(&input.run))
+      .map_err(|e| OktaError::new(ErrorCode::Internal, format!("invalid run: {e}")))?
+      .ok_or_else(|| OktaError::new(ErrorCode::Internal, "the run is missing"))?;
+    let (run, end) = run.after_call(
+      input.failed,
+      input.progressed,
+      input.now_ms as i64,
+      input.deadline_ms as i64,
+      input.call_end_ms as i64,
+      rand::random::<f64>(),
+    );
+    let (action, wait_ms, throw_at_ms) = match end {
+      CallEnd::Return => ("return", 0, 0),
+      CallEnd::Retry { wait_ms, throw_at_ms } => ("retry", wait_ms, throw_at_ms),
+      CallEnd::Throw => ("throw", 0, 0),
+    };
+    Ok(CallEndOutput {
+      run: crate::engine::cursor::run_json(&run),
+      action: action.into(),
+      wait_ms: wait_ms as f64,
+      throw_at_ms: throw_at_ms as f64,
+    })
+  })
 }
 
 /// Test hook, only in builds with the `test-hooks` cargo feature (never shipped):

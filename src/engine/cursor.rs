@@ -84,7 +84,8 @@ fn page_of(value: Option<&Value>, resource: Resource, origin: &Url) -> Result<Op
   }
 }
 
-fn run_of(value: Option<&Value>) -> Result<Option<RunInfo>, String> {
+/// Reads a run as [`run_json`] writes it (`Ok(None)` for none).
+pub fn run_of(value: Option<&Value>) -> Result<Option<RunInfo>, String> {
   let Some(run) = value.filter(|v| !v.is_null()) else {
     return Ok(None);
   };

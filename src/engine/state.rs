@@ -80,6 +80,77 @@ impl RunInfo {
   }
 }
 
+/// What the writer does once a `sync()` call's stream ended (see [`RunInfo::after_call`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CallEnd {
+  /// Return the result (`done`, or a cursor to resume).
+  Return,
+  /// A failure: wait `wait_ms` (the host re-calls at once, so backing off is the
+  /// connector's job), then return it as `transientError`, or throw it if the run
+  /// budget ended meanwhile (`throw_at_ms`).
+  Retry {
+    /// How long to wait first.
+    wait_ms: u64,
+    /// Throw instead of returning when the wait ends at or after this (Unix ms).
+    throw_at_ms: i64,
+  },
+  /// The failures outlasted the run budget: throw the last one.
+  Throw,
+}
+
+/// Retry delays between failed calls: exponential from this, with jitter.
+pub const CALL_RETRY_BASE_MS: u64 = 1000;
+/// The longest delay between failed calls.
+pub const CALL_RETRY_MAX_MS: u64 = 30_000;
+
+impl RunInfo {
+  /// The failure streak after a call that `failed` (Okta's 5xx, timeouts, resets,
+  /// after the client's own retries) and/or `progressed` (Okta answered a page), and
+  /// what the writer does next. The host records success if the run ends "done" and
+  /// ignores `transientError`, so the streak is carried across calls in the cursor
+  /// and thrown once the run budget (`deadline_ms`) is used up without progress.
+  /// The wait stays within the call (`call_end_ms`) and the run. `jitter` in [0, 1).
+  pub fn after_call(
+    self,
+    failed: bool,
+    progressed: bool,
+    now_ms: i64,
+    deadline_ms: i64,
+    call_end_ms: i64,
+    jitter: f64,
+  ) -> (RunInfo, CallEnd) {
+    let mut run = self;
+    if failed {
+      if progressed || run.failing_since_ms.is_none() {
+        run.failing_since_ms = Some(now_ms);
+        run.failures = 1;
+      } else {
+        run.failures = run.failures.saturating_add(1);
+      }
+    } else if progressed {
+      run.failing_since_ms = None;
+      run.failures = 0;
+    }
+    if run.failing_since_ms.is_some() && now_ms >= deadline_ms {
+      return (run, CallEnd::Throw);
+    }
+    if !failed {
+      return (run, CallEnd::Return);
+    }
+    let exp = run.failures.saturating_sub(1).min(16);
+    let base = CALL_RETRY_BASE_MS.saturating_mul(1 << exp).min(CALL_RETRY_MAX_MS);
+    let jittered = (base as f64 * (0.5 + jitter.clamp(0.0, 1.0) * 0.5)) as u64;
+    let left = deadline_ms.min(call_end_ms).saturating_sub(now_ms).max(0) as u64;
+    (
+      run,
+      CallEnd::Retry {
+        wait_ms: jittered.min(left),
+        throw_at_ms: deadline_ms,
+      },
+    )
+  }
+}
+
 /// Incremental entity listings re-read this far before the later of `since` and the
 /// last listing's start: Okta's list endpoints are eventually consistent.
 pub const ENTITY_LOOKBACK_MS: i64 = 5 * 60_000;
@@ -136,5 +207,40 @@ pub(crate) fn origin_key(origin: &Url) -> String {
   match origin.port() {
     Some(port) => format!("{}:{port}", origin.host_str().unwrap_or_default()),
     None => origin.host_str().unwrap_or_default().to_string(),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn a_failure_streak_backs_off_and_is_thrown_at_the_run_deadline() {
+    let run = RunInfo::new(0, 0);
+    let (run, end) = run.after_call(true, false, 1_000, 240_000, 31_000, 0.0);
+    assert_eq!(run.failing_since_ms, Some(1_000));
+    assert_eq!(
+      end,
+      CallEnd::Retry {
+        wait_ms: 500,
+        throw_at_ms: 240_000
+      }
+    );
+    let (run, end) = run.after_call(true, false, 2_000, 240_000, 32_000, 0.999_999);
+    assert_eq!((run.failures, run.failing_since_ms), (2, Some(1_000)));
+    assert!(matches!(end, CallEnd::Retry { wait_ms: 1_999, .. }));
+    // The wait never outlasts the call or the run.
+    let (_, end) = run.after_call(true, false, 239_900, 240_000, 300_000, 0.5);
+    assert!(matches!(end, CallEnd::Retry { wait_ms: 100, .. }));
+    let (_, end) = run.after_call(true, false, 240_000, 240_000, 300_000, 0.5);
+    assert_eq!(end, CallEnd::Throw);
+    // Progress ends the streak; a later failure starts a new one.
+    let (ok, end) = run.after_call(false, true, 3_000, 240_000, 33_000, 0.5);
+    assert_eq!((ok.failures, ok.failing_since_ms, end), (0, None, CallEnd::Return));
+    let (again, _) = run.after_call(true, true, 4_000, 240_000, 34_000, 0.5);
+    assert_eq!((again.failures, again.failing_since_ms), (1, Some(4_000)));
+    // No failure and no progress (a chunk that only waited) keeps the streak.
+    let (kept, end) = run.after_call(false, false, 5_000, 240_000, 35_000, 0.5);
+    assert_eq!((kept.failures, end), (2, CallEnd::Return));
   }
 }

@@ -428,21 +428,15 @@ class OktaConnector {
     // credential's problem, raised as the auth error it is.
     if (!failure && !options.cursor && skipped.length > 0 && skipped.length === plan.phases.length) failure = skipped[0]
     if (failure && (failure.kind === 'auth' || failure.kind === 'client_bug')) throw failure
-    // Failures in a row (Okta's 5xx, timeouts, resets): the host re-calls at once and
-    // records success if the run ends "done", so the streak is tracked across calls
-    // and thrown once the run budget is used up without progress.
-    if (failure) {
-      this.#lastFailure = { run: run.started, error: failure }
-      run = progressed || run.failingSince == null ? { ...run, failingSince: Date.now(), failures: 1 } : { ...run, failures: (run.failures ?? 0) + 1 }
-    } else if (progressed && run.failingSince != null) {
-      run = { ...run, failingSince: undefined, failures: 0 }
-    }
-    if (run.failingSince != null && Date.now() >= runDeadline) throw this.#failureToThrow(run)
+    // The failure streak spans calls (the host re-calls at once): the rule is native.
+    if (failure) this.#lastFailure = { run: run.started, error: failure }
+    const end = native.endCall({ run, failed: failure != null, progressed, nowMs: Date.now(), deadlineMs: runDeadline, callEndMs: started + budget })
+    run = end.run
+    if (end.action === 'throw') throw this.#failureToThrow(run)
     const cursor = cursorNow()
-    if (failure) {
-      // Back off here: the host calls again at once.
-      await waitOrAbort(retryDelayMs(run.failures, Math.min(runDeadline, started + budget) - Date.now()), signal)
-      if (Date.now() >= runDeadline && !signal?.aborted) throw this.#failureToThrow(run)
+    if (end.action === 'retry') {
+      await waitOrAbort(end.waitMs, signal)
+      if (Date.now() >= end.throwAtMs && !signal?.aborted) throw this.#failureToThrow(run)
       return { done: false, cursor, transientError: failure }
     }
     return cursor == null ? { done: true } : { done: false, cursor }
@@ -463,12 +457,6 @@ class OktaConnector {
     if (listing?.run !== runStarted) return
     for (const r of item.records) listing.ids.add(r.id)
   }
-}
-
-/** How long a call waits before returning a transient failure: exponential with jitter, 1 s to 30 s, within `leftMs`. */
-function retryDelayMs(failures, leftMs) {
-  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, (failures ?? 1) - 1))
-  return Math.max(0, Math.min(leftMs, base * (0.5 + Math.random() * 0.5)))
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
