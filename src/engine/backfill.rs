@@ -556,7 +556,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         after: Position::Backfill { edge_done, edge_from },
         state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
         dedupe: true,
-        replace_for: None,
+        removals: None,
         reconcile: false,
         listing_start: false,
         listing_end: false,

@@ -11,7 +11,7 @@
 //! run and re-reads only the parents they name.
 //!
 //! Every batch handed to the writer says which parents' complete child lists it
-//! holds (`replace_for`), so a child a parent no longer lists is kept marked
+//! holds ([`Removals`]), so a child a parent no longer lists is kept marked
 //! removed (rawdash cannot delete one entity).
 
 use std::collections::BTreeSet;
@@ -25,7 +25,7 @@ use crate::engine::backfill::LOOKBACK_MS;
 use crate::engine::cursor::Position;
 use crate::engine::phase::{wall_ms, PhaseCtx};
 use crate::engine::state::{iso, ms_of, origin_key, state_attributes, STATE_TYPE};
-use crate::engine::wire::{PageOut, StreamItem};
+use crate::engine::wire::{PageOut, Removals, StreamItem};
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::FetchedPage;
 use crate::http::paging::{next_link, sanitize_page_url};
@@ -403,7 +403,10 @@ impl Runner<'_> {
       after: position,
       state_record: Some(state),
       dedupe: false,
-      replace_for: Some(batch.parents.clone()),
+      removals: Some(Removals {
+        fan: self.plan.fan,
+        parents: batch.parents.clone(),
+      }),
       reconcile: false,
       listing_start: false,
       listing_end: false,

@@ -277,7 +277,7 @@ pub(crate) async fn run_chain(ctx: PhaseCtx, phase: ChainStart) {
         .filter(|_| listing_end)
         .map(|l| l.state_record.clone()),
       dedupe: false,
-      replace_for: None,
+      removals: None,
       reconcile: phase.listing.as_ref().is_some_and(|l| l.reconcile),
       listing_start,
       listing_end,

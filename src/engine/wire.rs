@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::engine::cursor::{self, Position};
 use crate::error::OktaError;
 use crate::log::LogEvent;
-use crate::resources::Resource;
+use crate::resources::{FanOut, Resource};
 
 /// One mapped page for the writer.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,9 +35,8 @@ pub struct PageOut {
   pub state_record: Option<Value>,
   /// Some of these events may be stored already: check every one against storage.
   pub dedupe: bool,
-  /// The records are the complete factor lists of these users: a stored factor of
-  /// theirs that is not among them was removed.
-  pub replace_for: Option<Vec<String>>,
+  /// A fan-out batch: mark the children its parents no longer have as removed.
+  pub removals: Option<Removals>,
   /// A page of a complete listing whose scope is reconciled at its end: the writer
   /// collects the ids it lists.
   pub reconcile: bool,
@@ -66,7 +65,7 @@ impl PageOut {
       after: Position::Done,
       state_record: None,
       dedupe: false,
-      replace_for: None,
+      removals: None,
       reconcile: false,
       listing_start: false,
       listing_end: false,
@@ -89,7 +88,7 @@ impl PageOut {
       "after": cursor::position_json(&self.after),
       "state": self.state_record,
       "dedupe": self.dedupe,
-      "replaceFor": self.replace_for,
+      "removals": self.removals.as_ref().map(|r| r.to_json(self.resource)),
       "reconcile": self.reconcile,
       "listingStart": self.listing_start,
       "listingEnd": self.listing_end,
@@ -100,6 +99,32 @@ impl PageOut {
     out.extend_from_slice(&self.records_json);
     out.push(b'}');
     out
+  }
+}
+
+/// A storage operation the writer runs after a fan-out batch: the batch holds the
+/// complete child lists of `parents`, so a stored child of theirs that is not in it
+/// is gone from Okta. rawdash cannot delete one entity, so the writer upserts it with
+/// the fan-out's `removed` attribute value and the time in its `removed_stamp`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removals {
+  /// The fan-out whose children these are.
+  pub fan: &'static FanOut,
+  /// The parents whose complete child lists the batch holds.
+  pub parents: Vec<String>,
+}
+
+impl Removals {
+  /// The declared operation: `{ type, parentField, parents, set, stamp }`.
+  pub fn to_json(&self, resource: Resource) -> Value {
+    let (attribute, value) = self.fan.removed;
+    json!({
+      "type": resource.resource_name(),
+      "parentField": self.fan.parent_field,
+      "parents": self.parents,
+      "set": { (attribute): value },
+      "stamp": self.fan.removed_stamp,
+    })
   }
 }
 
@@ -168,7 +193,7 @@ mod tests {
       after: Position::Done,
       state_record: None,
       dedupe: false,
-      replace_for: None,
+      removals: None,
       reconcile: false,
       listing_start: false,
       listing_end: false,

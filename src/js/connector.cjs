@@ -24,7 +24,6 @@ const CHUNK_BUDGET_MS = 30_000
 const EVENT_LOOKBACK_MS = 5 * 60 * 1000
 // Each phase's row of the resource table: shape and storage scope.
 const BY_SETTING = Object.fromEntries(resourceTable.map((r) => [r.setting, r]))
-const FACTOR_TYPE = BY_SETTING.factors.name
 // Records per plural write: rawdash's SQLite adapter binds every value of a batch,
 // and SQLite refuses statements with too many variables (20,000 rows fail).
 const MAX_BATCH = 5000
@@ -118,14 +117,14 @@ async function resolveSecretRef(name, ctx, field) {
 }
 
 /** Adds to `known` the uuids of `records` already in storage (one range query). */
-async function alreadyStored(storage, records, known) {
+async function alreadyStored(storage, name, records, known) {
   let start = Infinity
   let end = -Infinity
   for (const r of records) {
     if (r.start_ts < start) start = r.start_ts
     if (r.start_ts > end) end = r.start_ts
   }
-  const existing = await storage.queryEvents({ name: 'okta_auth_event', start, end })
+  const existing = await storage.queryEvents({ name, start, end })
   const set = known ?? new Set()
   for (const e of existing ?? []) if (e?.attributes?.uuid) set.add(e.attributes.uuid)
   return set
@@ -244,13 +243,6 @@ class OktaConnector {
     return this.#client
   }
 
-  /** Whether this sync can include the (opt-in) factors: the native planner's rule. */
-  #syncsFactors(options) {
-    const asked = options.resources ? [...options.resources] : []
-    const allowed = this.#settings.resources ? this.#settings.resources.includes('factors') : asked.length > 0
-    return allowed && (asked.length === 0 || asked.includes(BY_SETTING.factors.name))
-  }
-
   /**
    * Syncs users, groups and sign-in events into `storage`. Returns `{ done: true }`,
    * or `{ done: false, cursor }` to be called again, or with `transientError`.
@@ -280,7 +272,9 @@ class OktaConnector {
       nowMs: Date.now(),
       backfill,
       backfillState: backfill ? await readSyncState(storage, logger, definition.backfillState) : null,
-      factorsState: backfill && this.#syncsFactors(options) ? await readSyncState(storage, logger, definition.factorsState) : null,
+      // Read whether or not the planner syncs factors this time: one cheap read, and
+      // the rule of when it does stays the planner's.
+      factorsState: backfill ? await readSyncState(storage, logger, definition.factorsState) : null,
       entityStates: backfill ? await readListingStates(storage, logger) : null,
       reconcile: typeof storage?.queryEntities === 'function',
       budgetMs: this.#ctx.syncBudgetMs ?? (this.#settings.syncBudgetSeconds ?? definition.defaultSyncBudgetSeconds) * 1000,
@@ -329,8 +323,9 @@ class OktaConnector {
     // Whether Okta answered any page in this call (a failure streak ends then).
     let progressed = false
     const skipped = []
-    // Stored factors by user, read once a chunk when a factor batch arrives.
-    let factorIndex = null
+    // Stored fan-out children by parent and type, read once a chunk when a batch
+    // declaring removals arrives.
+    const childIndexes = {}
     try {
       pages: for await (const raw of stream) {
         if (signal?.aborted) break
@@ -367,15 +362,15 @@ class OktaConnector {
           const resumed = item.index === 0 && !item.clear
           const rest = records.slice(item.skip)
           const candidates = item.dedupe || resumed ? rest : plan.dedupeBefore == null ? [] : rest.filter((r) => r.start_ts <= plan.dedupeBefore)
-          if (candidates.length) stored = await alreadyStored(storage, candidates, stored)
+          if (candidates.length) stored = await alreadyStored(storage, item.resource, candidates, stored)
         }
         // A full sync's first page clears the scope in the same batch that writes it;
         // until that batch lands the phase still starts from scratch.
         if (!item.clear) state[phase] = item.at
         const position = item.at.page === undefined ? null : { ...item.at }
-        if (item.replaceFor && typeof storage.queryEntities === 'function') {
-          factorIndex ??= await indexFactors(storage)
-          records.push(...removedFactors(factorIndex, item.replaceFor, records))
+        if (item.removals && typeof storage.queryEntities === 'function') {
+          const index = (childIndexes[item.removals.type] ??= await indexChildren(storage, item.removals))
+          records.push(...removedChildren(index, item.removals, records))
         }
         for (let i = item.skip; i < records.length || (item.clear && i === 0); i += MAX_BATCH) {
           const slice = records.slice(i, i + MAX_BATCH)
@@ -507,41 +502,43 @@ async function readListingStates(storage, logger) {
   return out
 }
 
-/** Stored `okta_factor` entities by user id. */
-async function indexFactors(storage) {
-  const byUser = new Map()
-  for (const f of (await storage.queryEntities({ type: FACTOR_TYPE })) ?? []) {
-    const user = f?.attributes?.userId
-    if (typeof user !== 'string') continue
-    if (!byUser.has(user)) byUser.set(user, new Map())
-    byUser.get(user).set(f.id, f)
+/** Stored entities of the declared type by their parent (`removals.parentField`). */
+async function indexChildren(storage, { type, parentField }) {
+  const byParent = new Map()
+  for (const child of (await storage.queryEntities({ type })) ?? []) {
+    const parent = child?.attributes?.[parentField]
+    if (typeof parent !== 'string') continue
+    if (!byParent.has(parent)) byParent.set(parent, new Map())
+    byParent.get(parent).set(child.id, child)
   }
-  return byUser
+  return byParent
 }
 
 /**
- * The users in `users` now have exactly the factors in `records`: a stored factor of
- * theirs that is not among them was removed. rawdash cannot delete one entity, so it
- * is kept with status REMOVED. The index is updated to the new state.
+ * Runs a declared removals operation: `records` hold the complete child lists of
+ * `parents`, so a stored child of theirs not among them is kept with the declared
+ * `set` attributes and `stamp` time (rawdash cannot delete one entity). The index is
+ * updated to the new state.
  */
-function removedFactors(index, users, records) {
+function removedChildren(index, { parentField, parents, set, stamp }, records) {
   const now = Date.now()
   const current = new Map()
   for (const r of records) {
-    const user = r.attributes.userId
-    if (!current.has(user)) current.set(user, new Map())
-    current.get(user).set(r.id, r)
+    const parent = r.attributes[parentField]
+    if (!current.has(parent)) current.set(parent, new Map())
+    current.get(parent).set(r.id, r)
   }
+  const marked = (child) => Object.entries(set).every(([k, v]) => child.attributes?.[k] === v)
   const removed = []
-  for (const user of users) {
-    const latest = current.get(user) ?? new Map()
-    for (const [id, f] of index.get(user) ?? []) {
-      if (latest.has(id) || f.attributes.status === 'REMOVED') continue
-      const gone = { ...f, attributes: { ...f.attributes, status: 'REMOVED', lastUpdatedAt: now }, updated_at: now }
+  for (const parent of parents) {
+    const latest = current.get(parent) ?? new Map()
+    for (const [id, child] of index.get(parent) ?? []) {
+      if (latest.has(id) || marked(child)) continue
+      const gone = { ...child, attributes: { ...child.attributes, ...set, [stamp]: now }, updated_at: now }
       removed.push(gone)
       latest.set(id, gone)
     }
-    index.set(user, latest)
+    index.set(parent, latest)
   }
   return removed
 }

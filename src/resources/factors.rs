@@ -97,6 +97,7 @@ const FAN_OUT: FanOut = FanOut {
   state_id: "factors",
   parent_field: "userId",
   removed: ("status", "REMOVED"),
+  removed_stamp: "lastUpdatedAt",
   parents_per_batch: 25,
 };
 

@@ -241,6 +241,8 @@ pub struct FanOut {
   /// A stored child its parent no longer lists is kept with this attribute value
   /// (rawdash cannot delete one entity): `(attribute, value)`.
   pub removed: (&'static str, &'static str),
+  /// The child attribute that records when it was marked removed (Unix ms).
+  pub removed_stamp: &'static str,
   /// Parents whose child lists go into one write (one batch and one state write).
   pub parents_per_batch: usize,
 }
