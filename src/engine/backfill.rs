@@ -24,7 +24,7 @@ use url::Url;
 use crate::engine::cursor::Position;
 use crate::engine::phase::{wall_ms, Fetch, PhaseCtx};
 use crate::engine::state::{iso, ms_of, origin_key, state_attributes, RunInfo, STATE_TYPE};
-use crate::engine::wire::PageOut;
+use crate::engine::wire::{CheckStored, PageOut};
 use crate::log::{cut80, Level, LogEvent};
 use crate::resources::{format_ms, log_range_url, parse_ms, MapOptions, Resource, AUTH_EVENT_FILTER};
 
@@ -555,7 +555,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         at,
         after: Position::Backfill { edge_done, edge_from },
         state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
-        dedupe: true,
+        check_stored: CheckStored::All,
         removals: None,
         reconcile: false,
         listing_start: false,

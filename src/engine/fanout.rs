@@ -25,7 +25,7 @@ use crate::engine::backfill::LOOKBACK_MS;
 use crate::engine::cursor::Position;
 use crate::engine::phase::{wall_ms, PhaseCtx};
 use crate::engine::state::{iso, ms_of, origin_key, state_attributes, STATE_TYPE};
-use crate::engine::wire::{PageOut, Removals, StreamItem};
+use crate::engine::wire::{CheckStored, PageOut, Removals, StreamItem};
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::FetchedPage;
 use crate::http::paging::{next_link, sanitize_page_url};
@@ -402,7 +402,7 @@ impl Runner<'_> {
       at: position.clone(),
       after: position,
       state_record: Some(state),
-      dedupe: false,
+      check_stored: CheckStored::None,
       removals: Some(Removals {
         fan: self.plan.fan,
         parents: batch.parents.clone(),

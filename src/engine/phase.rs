@@ -9,12 +9,12 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::engine::cursor::Position;
-use crate::engine::wire::{PageOut, StreamItem};
+use crate::engine::wire::{CheckStored, PageOut, StreamItem};
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::OktaHttp;
 use crate::http::paging::{next_link, sanitize_page_url};
 use crate::log::{cut80, Level, LogEvent, LogSink};
-use crate::resources::{MapOptions, Resource};
+use crate::resources::{MapOptions, Resource, Shape};
 
 pub(crate) fn wall_ms() -> i64 {
   std::time::SystemTime::now()
@@ -221,6 +221,9 @@ pub struct ChainStart {
   pub map: MapOptions,
   /// A complete listing from its first page (see [`Listing`]).
   pub listing: Option<Listing>,
+  /// Events published at or before this (ms) may be stored already (an incremental
+  /// sync's look-back): the writer checks them against storage.
+  pub dedupe_before: Option<i64>,
 }
 
 /// What a complete entity listing does at its end.
@@ -276,7 +279,13 @@ pub(crate) async fn run_chain(ctx: PhaseCtx, phase: ChainStart) {
         .as_ref()
         .filter(|_| listing_end)
         .map(|l| l.state_record.clone()),
-      dedupe: false,
+      // A resumed page's last batch may or may not have landed; otherwise only the
+      // incremental look-back can hold stored events.
+      check_stored: match (resource.spec().shape, index == 0 && !clear) {
+        (Shape::Entity, _) => CheckStored::None,
+        (Shape::Event, true) => CheckStored::All,
+        (Shape::Event, false) => phase.dedupe_before.map_or(CheckStored::None, CheckStored::UpTo),
+      },
       removals: None,
       reconcile: phase.listing.as_ref().is_some_and(|l| l.reconcile),
       listing_start,

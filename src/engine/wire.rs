@@ -33,8 +33,8 @@ pub struct PageOut {
   pub after: Position,
   /// Entity to write after the page's records (the backfill state that covers them).
   pub state_record: Option<Value>,
-  /// Some of these events may be stored already: check every one against storage.
-  pub dedupe: bool,
+  /// Which of these events may be stored already, to check against storage.
+  pub check_stored: CheckStored,
   /// A fan-out batch: mark the children its parents no longer have as removed.
   pub removals: Option<Removals>,
   /// A page of a complete listing whose scope is reconciled at its end: the writer
@@ -64,7 +64,7 @@ impl PageOut {
       at,
       after: Position::Done,
       state_record: None,
-      dedupe: false,
+      check_stored: CheckStored::None,
       removals: None,
       reconcile: false,
       listing_start: false,
@@ -87,7 +87,7 @@ impl PageOut {
       "at": cursor::position_json(&self.at),
       "after": cursor::position_json(&self.after),
       "state": self.state_record,
-      "dedupe": self.dedupe,
+      "checkStored": self.check_stored.to_json(),
       "removals": self.removals.as_ref().map(|r| r.to_json(self.resource)),
       "reconcile": self.reconcile,
       "listingStart": self.listing_start,
@@ -99,6 +99,32 @@ impl PageOut {
     out.extend_from_slice(&self.records_json);
     out.push(b'}');
     out
+  }
+}
+
+/// Which events of a page the writer checks against storage (by uuid) before
+/// appending: events are never rewritten, so one stored already must not be stored
+/// twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckStored {
+  /// None can be stored (a page read for the first time past everything stored).
+  None,
+  /// Any may be: a backfill page can overlap what an earlier run stored, and a
+  /// resumed page's last batch may or may not have landed.
+  All,
+  /// Those published at or before this instant (ms): an incremental sync's
+  /// look-back before `since`.
+  UpTo(i64),
+}
+
+impl CheckStored {
+  /// `"none"`, `"all"` or `{ "upTo": ms }`.
+  pub fn to_json(self) -> Value {
+    match self {
+      CheckStored::None => json!("none"),
+      CheckStored::All => json!("all"),
+      CheckStored::UpTo(ms) => json!({ "upTo": ms }),
+    }
   }
 }
 
@@ -192,7 +218,7 @@ mod tests {
       at: Position::Start,
       after: Position::Done,
       state_record: None,
-      dedupe: false,
+      check_stored: CheckStored::None,
       removals: None,
       reconcile: false,
       listing_start: false,

@@ -354,14 +354,11 @@ class OktaConnector {
         const records = item.records
         if (item.url) progressed = true
         if (item.reconcile) this.#collectListed(phase, run.started, item)
-        if (isEvent && canQuery && records.length > item.skip) {
-          // Events may be stored already: a backfill page can overlap what an earlier
-          // run stored (late-event look-back, an uncertain batch cut by an abort,
-          // events written before the state record); a resumed page's last batch may
-          // or may not have landed; incremental syncs re-read a look-back window.
-          const resumed = item.index === 0 && !item.clear
+        if (isEvent && canQuery && records.length > item.skip && item.checkStored !== 'none') {
+          // The page says which events may be stored already (CheckStored in Rust).
           const rest = records.slice(item.skip)
-          const candidates = item.dedupe || resumed ? rest : plan.dedupeBefore == null ? [] : rest.filter((r) => r.start_ts <= plan.dedupeBefore)
+          const upTo = item.checkStored.upTo
+          const candidates = upTo == null ? rest : rest.filter((r) => r.start_ts <= upTo)
           if (candidates.length) stored = await alreadyStored(storage, item.resource, candidates, stored)
         }
         // A full sync's first page clears the scope in the same batch that writes it;

@@ -215,7 +215,6 @@ impl SyncPlan {
       "phases": phases,
       "state": cursor::phases_json(&state),
       "run": self.run.as_ref().map(cursor::run_json),
-      "dedupeBefore": self.dedupe_before,
       "warnings": warnings,
     })
   }
@@ -420,6 +419,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
           clear,
           map,
           listing: None,
+          dedupe_before,
         }),
       });
       continue;
@@ -486,6 +486,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         clear,
         map: MapOptions::default(),
         listing,
+        dedupe_before: None,
       }),
     });
   }
