@@ -15,6 +15,9 @@
 //! - API requests send `Authorization: DPoP <token>` and a fresh proof (`htm`, `htu`
 //!   without query, `iat`, unique `jti`, `ath`, the latest nonce). A `DPoP-Nonce`
 //!   header on any response replaces the nonce.
+//! - The token request is sent, paced (in the client's pacers), retried and counted
+//!   through the `support::Transport` the requesting client lends, so nothing here depends
+//!   on the client itself (`client` imports this module, not the reverse).
 //! - Tokens, assertions and proofs never reach logs or errors: each is registered in
 //!   the client's [`Secrets`] as it is made or received, and every error and log event
 //!   is redacted with them (`crate::redact`).
@@ -31,10 +34,10 @@ use zeroize::Zeroizing;
 
 use crate::config::{check_token, OAuthClientConfig};
 use crate::error::{ErrorCode, OktaError, OktaErrorBody};
-use crate::http::client::{failure_fields, header_text, jitter_ms, now_ms, sleep_unless, OktaHttp, Stats};
 use crate::http::jose::access_token_hash;
 use crate::http::rate_limit::{retry_after_ms, RateLimitSnapshot, TooManyRequests};
 use crate::http::retry::{retry_for_status, Retry};
+use crate::http::support::{aborted, failure_fields, header_text, jitter_ms, now_ms, sleep_unless, Stats, Transport};
 use crate::log::{Level, LogEvent, LogSink};
 use crate::redact::{SecretKind, Secrets};
 
@@ -273,11 +276,16 @@ enum TokenStep {
   Fail(OktaError, Retry),
 }
 
-impl OktaHttp {
+impl AuthProvider {
   /// Headers for one request to `url`: the SSWS header, or a (possibly new) OAuth
-  /// token with a fresh DPoP proof.
+  /// token with a fresh DPoP proof. A token is fetched through `net`, the requesting
+  /// client's transport (its pacers, retry policy and counters).
+  // Eight arguments: the client's three stop signals and its log sink pass through to
+  // the token fetch unchanged, as `OktaHttp::get_page` receives them.
+  #[allow(clippy::too_many_arguments)]
   pub(crate) async fn authorize(
     &self,
+    net: &Transport<'_>,
     method: &str,
     url: &Url,
     cancel: &CancellationToken,
@@ -285,7 +293,7 @@ impl OktaHttp {
     waits: &CancellationToken,
     log: &LogSink,
   ) -> Result<RequestAuth, OktaError> {
-    match &self.auth {
+    match self {
       AuthProvider::Ssws(header) => Ok(RequestAuth {
         authorization: header.clone(),
         dpop: None,
@@ -293,7 +301,7 @@ impl OktaHttp {
         nonce: None,
       }),
       AuthProvider::OAuth(session) => {
-        let token = self.access_token(session, cancel, stop, waits, log).await?;
+        let token = session.access_token(net, cancel, stop, waits, log).await?;
         let scheme = if token.dpop { "DPoP" } else { "Bearer" };
         let authorization = sensitive(&format!("{scheme} {}", token.secret()))?;
         let (dpop, nonce) = if token.dpop {
@@ -311,21 +319,23 @@ impl OktaHttp {
       }
     }
   }
+}
 
+impl OAuthSession {
   /// The shared token: cached, or fetched while holding the lock so concurrent
   /// phases wait for one request instead of each sending their own.
   async fn access_token(
     &self,
-    session: &OAuthSession,
+    net: &Transport<'_>,
     cancel: &CancellationToken,
     stop: &CancellationToken,
     waits: &CancellationToken,
     log: &LogSink,
   ) -> Result<Arc<AccessToken>, OktaError> {
-    let seen = session.fetches.load(Ordering::Acquire);
+    let seen = self.fetches.load(Ordering::Acquire);
     let mut slot = tokio::select! {
-      _ = cancel.cancelled() => return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted.")),
-      slot = session.token.lock() => slot,
+      _ = cancel.cancelled() => return Err(aborted()),
+      slot = self.token.lock() => slot,
     };
     if let Some(token) = slot.token.as_ref().filter(|t| Instant::now() < t.refresh_at) {
       return Ok(token.clone());
@@ -334,12 +344,12 @@ impl OktaHttp {
     if let Some(failure) = slot
       .failure
       .as_ref()
-      .filter(|_| session.fetches.load(Ordering::Acquire) != seen)
+      .filter(|_| self.fetches.load(Ordering::Acquire) != seen)
     {
       return Err(failure.clone());
     }
-    let fetched = self.fetch_token(session, cancel, stop, waits, log).await;
-    session.fetches.fetch_add(1, Ordering::AcqRel);
+    let fetched = self.fetch_token(net, cancel, stop, waits, log).await;
+    self.fetches.fetch_add(1, Ordering::AcqRel);
     match fetched {
       Ok(token) => {
         let fresh = Arc::new(token);
@@ -359,30 +369,30 @@ impl OktaHttp {
   /// of transient failures and 429s.
   async fn fetch_token(
     &self,
-    session: &OAuthSession,
+    net: &Transport<'_>,
     cancel: &CancellationToken,
     stop: &CancellationToken,
     waits: &CancellationToken,
     log: &LogSink,
   ) -> Result<AccessToken, OktaError> {
     let started = Instant::now();
-    let mut backoff = self.policy.backoff();
+    let mut backoff = net.policy.backoff();
     let (mut attempts, mut rate_waits, mut nonce_retries) = (0u32, 0u32, 0u32);
     loop {
       if cancel.is_cancelled() || stop.is_cancelled() {
-        return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted."));
+        return Err(aborted());
       }
-      if let Some(wait) = self.with_pacer(TOKEN_BUCKET, |p| p.delay_ms(now_ms(), jitter_ms())) {
+      if let Some(wait) = net.with_pacer(TOKEN_BUCKET, |p| p.delay_ms(now_ms(), jitter_ms())) {
         if waits.is_cancelled() {
-          return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted."));
+          return Err(aborted());
         }
-        self.log_wait_as(TOKEN_BUCKET, TOKEN_LOG_LABEL, wait, log);
+        net.log_wait_as(TOKEN_BUCKET, TOKEN_LOG_LABEL, wait, log);
         sleep_unless(wait, cancel, stop, waits).await?;
       }
       attempts += 1;
       let step = tokio::select! {
-        _ = cancel.cancelled() => return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted.")),
-        step = self.token_attempt(session) => step,
+        _ = cancel.cancelled() => return Err(aborted()),
+        step = self.token_attempt(net) => step,
       };
       let (error, retry) = match step {
         TokenStep::Done(token) => return Ok(token),
@@ -391,11 +401,13 @@ impl OktaHttp {
           if nonce_retries <= MAX_NONCE_RETRIES {
             continue;
           }
-          (nonce_loop(self.host(), "the token endpoint"), Retry::Never)
+          (nonce_loop(net.host(), "the token endpoint"), Retry::Never)
         }
         TokenStep::Fail(error, retry) => (error, retry),
       };
-      let delay = self.retry_delay(retry, attempts, &mut rate_waits, &mut backoff, started);
+      let delay = net
+        .policy
+        .delay(retry, attempts, &mut rate_waits, &mut backoff, started);
       let mut fields = json!({ "resource": TOKEN_LOG_LABEL });
       failure_fields(&mut fields, &error, attempts, delay);
       log(LogEvent {
@@ -408,9 +420,9 @@ impl OktaHttp {
         Some(ms) => {
           let rate_limited = matches!(retry, Retry::After { .. });
           if rate_limited && waits.is_cancelled() {
-            return Err(OktaError::new(ErrorCode::Aborted, "The sync was aborted."));
+            return Err(aborted());
           }
-          self
+          net
             .wait_to_retry(
               ms,
               rate_limited.then_some((TOKEN_BUCKET, TOKEN_LOG_LABEL)),
@@ -426,28 +438,28 @@ impl OktaHttp {
   }
 
   /// One POST to the token endpoint.
-  async fn token_attempt(&self, session: &OAuthSession) -> TokenStep {
-    let cfg = &session.cfg;
+  async fn token_attempt(&self, net: &Transport<'_>) -> TokenStep {
+    let cfg = &self.cfg;
     let assertion = match cfg.key.client_assertion(&cfg.client_id, &cfg.audience, now_s()) {
       Ok(a) => a,
       Err(e) => return TokenStep::Fail(e, Retry::Never),
     };
-    session.secrets.add(SecretKind::Assertion, &assertion);
-    let proof = match session.proof("POST", &session.token_url, None) {
+    self.secrets.add(SecretKind::Assertion, &assertion);
+    let proof = match self.proof("POST", &self.token_url, None) {
       Ok((p, _)) => p,
       Err(e) => return TokenStep::Fail(e, Retry::Never),
     };
-    match self.token_round_trip(session, &assertion, proof).await {
+    match self.token_round_trip(net, &assertion, proof).await {
       // Whatever the server echoed, the assertion, the proof and tokens stay out of errors.
-      TokenStep::Fail(error, retry) => TokenStep::Fail(error.redact(&session.secrets), retry),
+      TokenStep::Fail(error, retry) => TokenStep::Fail(error.redact(&self.secrets), retry),
       step => step,
     }
   }
 
   /// Sends the token request with `assertion` and the DPoP `proof`, and classifies the answer.
-  async fn token_round_trip(&self, session: &OAuthSession, assertion: &str, proof: HeaderValue) -> TokenStep {
-    let cfg = &session.cfg;
-    let host = self.host();
+  async fn token_round_trip(&self, net: &Transport<'_>, assertion: &str, proof: HeaderValue) -> TokenStep {
+    let cfg = &self.cfg;
+    let host = net.host();
     let body = Zeroizing::new(
       url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")
@@ -459,38 +471,38 @@ impl OktaHttp {
         .append_pair("client_assertion", assertion)
         .finish(),
     );
-    session.token_requests.fetch_add(1, Ordering::Relaxed);
-    Stats::add(&self.stats.requests, 1);
-    let request = self
+    self.token_requests.fetch_add(1, Ordering::Relaxed);
+    Stats::add(&net.stats.requests, 1);
+    let request = net
       .client
-      .post(session.token_url.clone())
+      .post(self.token_url.clone())
       .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
       .header(ACCEPT, "application/json")
-      .header(USER_AGENT, &self.cfg.user_agent)
+      .header(USER_AGENT, &net.cfg.user_agent)
       .header("DPoP", proof)
       .body(body.as_bytes().to_vec())
-      .timeout(Duration::from_millis(self.cfg.request_timeout_ms));
+      .timeout(Duration::from_millis(net.cfg.request_timeout_ms));
     let mut response = match request.send().await {
       Ok(r) => r,
       Err(e) => {
-        let failure = self.transport_failure(e);
+        let failure = net.transport_failure(e);
         return TokenStep::Fail(failure.error, failure.retry);
       }
     };
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let request_id = header_text(&headers, "x-okta-request-id", &session.secrets);
-    session.observe_nonce(&headers, true);
+    let request_id = header_text(&headers, "x-okta-request-id", &self.secrets);
+    self.observe_nonce(&headers, true);
     let snapshot = RateLimitSnapshot::from_headers(&headers);
     let mut too_many = None;
     if status == 429 {
-      Stats::add(&self.stats.rate_limited, 1);
+      Stats::add(&net.stats.rate_limited, 1);
       let retry_after = retry_after_ms(&headers);
-      too_many = Some(self.with_pacer(TOKEN_BUCKET, |p| {
+      too_many = Some(net.with_pacer(TOKEN_BUCKET, |p| {
         p.on_too_many_requests(snapshot, retry_after, now_ms(), jitter_ms())
       }));
     } else if let Some(snap) = snapshot {
-      self.with_pacer(TOKEN_BUCKET, |p| p.observe(snap, now_ms()));
+      net.with_pacer(TOKEN_BUCKET, |p| p.observe(snap, now_ms()));
     }
     let mut bytes = Vec::new();
     loop {
@@ -509,7 +521,7 @@ impl OktaHttp {
         }
         Ok(None) => break,
         Err(e) => {
-          let failure = self.transport_failure(e);
+          let failure = net.transport_failure(e);
           return TokenStep::Fail(failure.error, failure.retry);
         }
       }
@@ -522,10 +534,10 @@ impl OktaHttp {
     if (200..300).contains(&status) {
       return match parse_token(&bytes) {
         Ok((value, dpop, expires_in, scopes)) => {
-          session.secrets.add(SecretKind::AccessToken, &value);
+          self.secrets.add(SecretKind::AccessToken, &value);
           let lifetime = Duration::from_secs(expires_in);
-          let generation = session.generation.fetch_add(1, Ordering::Relaxed) + 1;
-          *session.grant.lock().unwrap_or_else(|p| p.into_inner()) = Some(Grant {
+          let generation = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
+          *self.grant.lock().unwrap_or_else(|p| p.into_inner()) = Some(Grant {
             token_type: if dpop { "DPoP" } else { "Bearer" },
             scopes,
             expires_in,
@@ -549,12 +561,7 @@ impl OktaHttp {
       };
     }
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    let text = |k: &str| {
-      body
-        .get(k)
-        .and_then(Value::as_str)
-        .map(|s| session.secrets.clean(s, 300))
-    };
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(|s| self.secrets.clean(s, 300));
     let oauth_error = text("error").or_else(|| text("errorCode"));
     let description = text("error_description")
       .or_else(|| text("errorSummary"))
@@ -648,10 +655,6 @@ impl OktaHttp {
       error_causes: Vec::new(),
     });
     TokenStep::Fail(error, retry)
-  }
-
-  fn host(&self) -> String {
-    self.cfg.origin.host_str().unwrap_or("").to_string()
   }
 }
 

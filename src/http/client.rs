@@ -4,16 +4,15 @@
 //! [`OktaHttp::get_page`] is the only way the connector talks to Okta. It refuses any
 //! URL outside the configured origin, so the token cannot be sent elsewhere even if a
 //! caller passes a bad URL.
+//!
+//! What page and token requests share (counters, pacers, waits, transport errors) is
+//! in `support`; the client lends its parts to the token fetch as a
+//! `support::Transport`, so `auth` does not import this module.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use rand::Rng;
-use reqwest::header::{
-  HeaderMap, ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, USER_AGENT, WWW_AUTHENTICATE,
-};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, USER_AGENT, WWW_AUTHENTICATE};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -24,6 +23,9 @@ use crate::http::auth::{nonce_loop, AuthProvider, RequestAuth, MAX_NONCE_RETRIES
 use crate::http::chain::ChainGuard;
 use crate::http::rate_limit::{retry_after_ms, Pacer, RateLimitSnapshot, TooManyRequests};
 use crate::http::retry::{retry_for_status, Retry, RetryPolicy};
+use crate::http::support::{
+  aborted, failure_fields, header_text, jitter_ms, now_ms, sleep_unless, AttemptFailure, Pacers, Stats, Transport,
+};
 use crate::log::{cut80, Level, LogEvent, LogSink};
 use crate::redact::{SecretKind, Secrets};
 use crate::resources::Resource;
@@ -31,48 +33,6 @@ use crate::resources::Resource;
 /// Largest response body accepted, compressed or decompressed. A 1000-event System
 /// Log page is a few MB; anything near this is not an Okta page.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-/// Request counters, shared by every sync of one connector instance.
-#[derive(Debug, Default)]
-pub struct Stats {
-  /// HTTP requests sent (retries included).
-  pub requests: AtomicU64,
-  /// Attempts that were retried.
-  pub retries: AtomicU64,
-  /// 429 responses received.
-  pub rate_limited: AtomicU64,
-  /// Proactive and 429 waits.
-  pub waits: AtomicU64,
-  /// Total milliseconds spent waiting on rate limits.
-  pub wait_ms: AtomicU64,
-  /// Response body bytes received (decompressed).
-  pub bytes: AtomicU64,
-  /// Pages fetched successfully.
-  pub pages: AtomicU64,
-  /// Records mapped.
-  pub records: AtomicU64,
-}
-
-impl Stats {
-  /// A JSON snapshot of the counters for JS.
-  fn snapshot(&self) -> serde_json::Value {
-    let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-    json!({
-      "requests": get(&self.requests),
-      "retries": get(&self.retries),
-      "rateLimited": get(&self.rate_limited),
-      "waits": get(&self.waits),
-      "waitMs": get(&self.wait_ms),
-      "bytes": get(&self.bytes),
-      "pages": get(&self.pages),
-      "records": get(&self.records),
-    })
-  }
-
-  pub(crate) fn add(counter: &AtomicU64, n: u64) {
-    counter.fetch_add(n, Ordering::Relaxed);
-  }
-}
 
 /// A successfully fetched page.
 #[derive(Debug)]
@@ -87,66 +47,30 @@ pub struct FetchedPage {
 
 /// A request counted in its bucket's pacer until it is answered or dropped.
 struct InFlight<'a> {
-  http: &'a OktaHttp,
+  pacers: &'a Pacers,
   bucket: &'static str,
 }
 
 impl Drop for InFlight<'_> {
   fn drop(&mut self) {
-    self.http.with_pacer(self.bucket, Pacer::finished);
+    self.pacers.with(self.bucket, Pacer::finished);
   }
-}
-
-/// Why one attempt failed, and whether to try again.
-pub(crate) struct AttemptFailure {
-  pub(crate) error: OktaError,
-  pub(crate) retry: Retry,
 }
 
 /// The Okta client of one connector instance.
 pub struct OktaHttp {
-  pub(crate) client: reqwest::Client,
-  pub(crate) cfg: ClientConfig,
-  pub(crate) auth: AuthProvider,
-  pacers: Mutex<HashMap<&'static str, Pacer>>,
-  pub(crate) policy: RetryPolicy,
+  client: reqwest::Client,
+  cfg: ClientConfig,
+  auth: AuthProvider,
+  pacers: Pacers,
+  policy: RetryPolicy,
   /// Every secret this client must never show (the SSWS token, OAuth tokens,
   /// assertions and proofs): what every error and log event is scrubbed with.
-  pub(crate) secrets: Arc<Secrets>,
+  secrets: Arc<Secrets>,
   /// Page counts of the Link chains in progress (the endless-chain cap).
   chains: Mutex<ChainGuard>,
   /// Counters exposed to JS as `stats()`.
   pub stats: Stats,
-}
-
-pub(crate) fn now_ms() -> u64 {
-  SystemTime::now()
-    .duration_since(UNIX_EPOCH)
-    .map(|d| d.as_millis() as u64)
-    .unwrap_or(0)
-}
-
-pub(crate) fn jitter_ms() -> u64 {
-  rand::thread_rng().gen_range(20..150)
-}
-
-/// Sleeps, or returns `Aborted` as soon as `cancel`, `stop` or `waits` fires.
-pub(crate) async fn sleep_unless(
-  ms: u64,
-  cancel: &CancellationToken,
-  stop: &CancellationToken,
-  waits: &CancellationToken,
-) -> Result<(), OktaError> {
-  tokio::select! {
-    _ = cancel.cancelled() => Err(aborted()),
-    _ = stop.cancelled() => Err(aborted()),
-    _ = waits.cancelled() => Err(aborted()),
-    _ = tokio::time::sleep(Duration::from_millis(ms)) => Ok(()),
-  }
-}
-
-fn aborted() -> OktaError {
-  OktaError::new(ErrorCode::Aborted, "The sync was aborted.")
 }
 
 impl OktaHttp {
@@ -164,9 +88,9 @@ impl OktaHttp {
       .map_err(|e| OktaError::new(ErrorCode::Internal, format!("Could not build the HTTP client: {e}")))?;
     Ok(OktaHttp {
       client,
+      pacers: Pacers::new(cfg.rate_limit_share),
       cfg,
       auth,
-      pacers: Mutex::new(HashMap::new()),
       chains: Mutex::new(ChainGuard::new(policy.max_chain_pages)),
       policy,
       secrets,
@@ -178,18 +102,7 @@ impl OktaHttp {
   /// `{ requests, ..., rateLimit: { users: { limit, remaining, reset } } }`.
   pub fn stats_json(&self) -> serde_json::Value {
     let mut out = self.stats.snapshot();
-    let pacers = self.pacers.lock().unwrap_or_else(|p| p.into_inner());
-    let windows: serde_json::Map<String, serde_json::Value> = pacers
-      .iter()
-      .filter_map(|(bucket, p)| p.last_window().map(|w| (bucket.to_string(), w)))
-      .map(|(bucket, (limit, remaining, reset))| {
-        (
-          bucket,
-          json!({ "limit": limit, "remaining": remaining, "reset": reset }),
-        )
-      })
-      .collect();
-    out["rateLimit"] = serde_json::Value::Object(windows);
+    out["rateLimit"] = serde_json::Value::Object(self.pacers.windows());
     out
   }
 
@@ -229,12 +142,17 @@ impl OktaHttp {
     self.auth.info()
   }
 
-  pub(crate) fn with_pacer<T>(&self, bucket: &'static str, f: impl FnOnce(&mut Pacer) -> T) -> T {
-    // A poisoned lock only means another thread panicked mid-update; the pacer's
-    // state is still usable.
-    let mut pacers = self.pacers.lock().unwrap_or_else(|p| p.into_inner());
-    let share = self.cfg.rate_limit_share;
-    f(pacers.entry(bucket).or_insert_with(|| Pacer::new(share)))
+  /// The parts of this client a request needs, lent to the token fetch (`auth`) so
+  /// that it depends on them rather than on the client.
+  fn transport(&self) -> Transport<'_> {
+    Transport {
+      client: &self.client,
+      cfg: &self.cfg,
+      pacers: &self.pacers,
+      policy: &self.policy,
+      stats: &self.stats,
+      secrets: &self.secrets,
+    }
   }
 
   /// Fetches one page with pacing and retries (policy on [`RetryPolicy`] and in
@@ -267,6 +185,7 @@ impl OktaHttp {
         "Refused to send a request outside the configured origin.",
       ));
     }
+    let net = self.transport();
     let started = Instant::now();
     let mut backoff = self.policy.backoff();
     let mut attempts = 0u32;
@@ -278,7 +197,7 @@ impl OktaHttp {
       }
       // Check and reserve in one step, so concurrent requests of a bucket cannot all
       // pass the same check; after a wait, check again.
-      let wait = self.with_pacer(resource.bucket(), |p| {
+      let wait = self.pacers.with(resource.bucket(), |p| {
         let wait = p.delay_ms(now_ms(), jitter_ms());
         if wait.is_none() {
           p.started();
@@ -289,16 +208,17 @@ impl OktaHttp {
         if waits.is_cancelled() {
           return Err(aborted());
         }
-        self.log_wait(resource, wait, log);
+        net.log_wait_as(resource.bucket(), resource.resource_name(), wait, log);
         sleep_unless(wait, cancel, stop, waits).await?;
         continue;
       }
       let in_flight = InFlight {
-        http: self,
+        pacers: &self.pacers,
         bucket: resource.bucket(),
       };
       let auth = self
-        .authorize("GET", url, cancel, stop, waits, log)
+        .auth
+        .authorize(&net, "GET", url, cancel, stop, waits, log)
         .await
         .map_err(|e| e.at(resource.resource_name(), url.as_str()).redact(&self.secrets))?;
       attempts += 1;
@@ -343,7 +263,9 @@ impl OktaHttp {
             Some(0)
           }
         }
-        other => self.retry_delay(other, attempts, &mut rate_waits, &mut backoff, started),
+        other => self
+          .policy
+          .delay(other, attempts, &mut rate_waits, &mut backoff, started),
       };
       let shown = cut80(&self.secrets.scrub(url.as_str()));
       let mut fields = json!({
@@ -364,7 +286,7 @@ impl OktaHttp {
           if rate_limited && waits.is_cancelled() {
             return Err(aborted());
           }
-          self
+          net
             .wait_to_retry(
               ms,
               rate_limited.then_some((resource.bucket(), resource.resource_name())),
@@ -377,64 +299,6 @@ impl OktaHttp {
         }
       }
     }
-  }
-
-  /// The wait before retrying after `retry` (`None`: give up): 429 waits up to
-  /// `max_rate_limit_waits`, backoff up to `max_attempts`, all within `max_elapsed`.
-  /// (`Reauth` is decided by the caller.)
-  pub(crate) fn retry_delay(
-    &self,
-    retry: Retry,
-    attempts: u32,
-    rate_waits: &mut u32,
-    backoff: &mut impl Iterator<Item = Duration>,
-    started: Instant,
-  ) -> Option<u64> {
-    let delay = match retry {
-      Retry::Never | Retry::Reauth { .. } => None,
-      Retry::After { wait_ms } => {
-        *rate_waits += 1;
-        (*rate_waits <= self.policy.max_rate_limit_waits).then_some(wait_ms)
-      }
-      Retry::Backoff => (attempts < self.policy.max_attempts)
-        .then(|| backoff.next().map(|d| d.as_millis() as u64))
-        .flatten(),
-    };
-    delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.policy.max_elapsed)
-  }
-
-  /// Counts a retry and sleeps `ms` (ended by `cancel`, `stop` or `waits`);
-  /// `rate_limited` = `(bucket, resource label)` logs it as a rate-limit wait.
-  pub(crate) async fn wait_to_retry(
-    &self,
-    ms: u64,
-    rate_limited: Option<(&'static str, &str)>,
-    cancel: &CancellationToken,
-    stop: &CancellationToken,
-    waits: &CancellationToken,
-    log: &LogSink,
-  ) -> Result<(), OktaError> {
-    Stats::add(&self.stats.retries, 1);
-    if let Some((bucket, label)) = rate_limited {
-      self.log_wait_as(bucket, label, ms, log);
-    }
-    sleep_unless(ms, cancel, stop, waits).await
-  }
-
-  fn log_wait(&self, resource: Resource, wait_ms: u64, log: &LogSink) {
-    self.log_wait_as(resource.bucket(), resource.resource_name(), wait_ms, log);
-  }
-
-  /// Logs a rate-limit wait in `bucket` under the `resource` label `resource`.
-  pub(crate) fn log_wait_as(&self, bucket: &'static str, resource: &str, wait_ms: u64, log: &LogSink) {
-    Stats::add(&self.stats.waits, 1);
-    Stats::add(&self.stats.wait_ms, wait_ms);
-    let (_, remaining, reset) = self.with_pacer(bucket, |p| p.last_window()).unwrap_or((0, 0, 0));
-    log(LogEvent {
-      level: Level::Info,
-      event: "rate limit wait",
-      fields: json!({ "resource": resource, "wait_ms": wait_ms, "remaining": remaining, "reset": reset }),
-    });
   }
 
   /// One HTTP round trip, classified.
@@ -451,7 +315,10 @@ impl OktaHttp {
       .header(ACCEPT_ENCODING, "gzip")
       .timeout(timeout);
     Stats::add(&self.stats.requests, 1);
-    let mut response = request.send().await.map_err(|e| self.transport_failure(e))?;
+    let mut response = request
+      .send()
+      .await
+      .map_err(|e| self.transport().transport_failure(e))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let request_id = header_text(&headers, "x-okta-request-id", &self.secrets);
@@ -466,11 +333,11 @@ impl OktaHttp {
     if status == 429 {
       Stats::add(&self.stats.rate_limited, 1);
       let retry_after = retry_after_ms(&headers);
-      too_many = Some(self.with_pacer(resource.bucket(), |p| {
+      too_many = Some(self.pacers.with(resource.bucket(), |p| {
         p.on_too_many_requests(snapshot, retry_after, now_ms(), jitter_ms())
       }));
     } else if let Some(snap) = snapshot {
-      self.with_pacer(resource.bucket(), |p| p.observe(snap, now_ms()));
+      self.pacers.with(resource.bucket(), |p| p.observe(snap, now_ms()));
     }
 
     let mut body = Vec::new();
@@ -494,7 +361,7 @@ impl OktaHttp {
         }
         Ok(None) => break,
         Err(e) => {
-          let mut failure = self.transport_failure(e);
+          let mut failure = self.transport().transport_failure(e);
           failure.error = with_status(failure.error, status, request_id);
           return Err(failure);
         }
@@ -627,34 +494,6 @@ impl OktaHttp {
       retry,
     })
   }
-
-  pub(crate) fn transport_failure(&self, e: reqwest::Error) -> AttemptFailure {
-    let host = self.cfg.origin.host_str().unwrap_or("").to_string();
-    let cause = error_chain(&e, &self.secrets);
-    let error = if e.is_timeout() {
-      OktaError::new(
-        ErrorCode::Timeout,
-        format!(
-          "Request to {host} timed out after {} ms ({cause}).",
-          self.cfg.request_timeout_ms
-        ),
-      )
-    } else if e.is_connect() {
-      OktaError::new(
-        ErrorCode::Network,
-        format!("Could not connect to {host} ({cause}). Check the host setting and the network."),
-      )
-    } else {
-      OktaError::new(
-        ErrorCode::Network,
-        format!("The connection to {host} failed mid-response ({cause})."),
-      )
-    };
-    AttemptFailure {
-      error,
-      retry: Retry::Backoff,
-    }
-  }
 }
 
 /// The first output buffer for decoding `compressed_len` bytes of gzip whose trailer
@@ -714,47 +553,10 @@ fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, OktaError> {
   }
 }
 
-/// Adds the fields every failed-attempt warning carries (`error`, `code`, `status`,
-/// `attempt`, `retry_in_ms`) to `fields`.
-pub(crate) fn failure_fields(
-  fields: &mut serde_json::Value,
-  error: &OktaError,
-  attempt: u32,
-  retry_in_ms: Option<u64>,
-) {
-  if let Some(map) = fields.as_object_mut() {
-    map.insert("error".into(), json!(error.message));
-    map.insert("code".into(), json!(error.code.as_str()));
-    map.insert("status".into(), json!(error.status));
-    map.insert("attempt".into(), json!(attempt));
-    map.insert("retry_in_ms".into(), json!(retry_in_ms));
-  }
-}
-
 fn with_status(mut error: OktaError, status: u16, request_id: Option<String>) -> OktaError {
   error.status = Some(status);
   error.request_id = request_id;
   error
-}
-
-/// A header's text, redacted, then cut to 200 characters.
-pub(crate) fn header_text(headers: &HeaderMap, name: &str, secrets: &Secrets) -> Option<String> {
-  headers.get(name)?.to_str().ok().map(|s| secrets.clean(s, 200))
-}
-
-/// The error and its sources, without the URL (which carries no token but is noise),
-/// redacted, then cut.
-fn error_chain(e: &reqwest::Error, secrets: &Secrets) -> String {
-  let mut parts = Vec::new();
-  let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
-  while let Some(s) = source {
-    parts.push(s.to_string());
-    source = s.source();
-  }
-  if parts.is_empty() {
-    parts.push(e.to_string());
-  }
-  secrets.clean(&parts.join(": "), 300)
 }
 
 #[cfg(test)]

@@ -7,3 +7,4 @@ pub mod jose;
 pub mod paging;
 pub mod rate_limit;
 pub mod retry;
+pub mod support;

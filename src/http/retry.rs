@@ -10,7 +10,7 @@
 //! - Every page gives up after 3 minutes of retrying in total, so a sync never spins;
 //!   the caller then returns a resumable `transientError` to the host.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 
@@ -55,6 +55,30 @@ impl RetryPolicy {
       .with_jitter()
       .without_max_times()
       .build()
+  }
+
+  /// The wait before retrying after `retry` (`None`: give up): 429 waits up to
+  /// `max_rate_limit_waits`, backoff up to `max_attempts`, all within `max_elapsed`
+  /// of `started`. (`Reauth` is decided by the caller.)
+  pub(crate) fn delay(
+    &self,
+    retry: Retry,
+    attempts: u32,
+    rate_waits: &mut u32,
+    backoff: &mut impl Iterator<Item = Duration>,
+    started: Instant,
+  ) -> Option<u64> {
+    let delay = match retry {
+      Retry::Never | Retry::Reauth { .. } => None,
+      Retry::After { wait_ms } => {
+        *rate_waits += 1;
+        (*rate_waits <= self.max_rate_limit_waits).then_some(wait_ms)
+      }
+      Retry::Backoff => (attempts < self.max_attempts)
+        .then(|| backoff.next().map(|d| d.as_millis() as u64))
+        .flatten(),
+    };
+    delay.filter(|d| started.elapsed() + Duration::from_millis(*d) <= self.max_elapsed)
   }
 }
 
