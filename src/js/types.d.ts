@@ -160,7 +160,48 @@ export interface OktaGroupRecord {
     type: string | null
     createdAt: number | null
     lastMembershipUpdatedAt: number | null
+    usersCount: number | null
+    appsCount: number | null
   }
+  updated_at: number
+}
+
+/** An `okta_app` entity as stored (opt-in resource `apps`). */
+export interface OktaAppRecord {
+  type: 'okta_app'
+  id: string
+  attributes: {
+    label: string | null
+    name: string | null
+    status: string | null
+    signOnMode: string | null
+    createdAt: number | null
+    lastUpdatedAt: number | null
+  }
+  updated_at: number
+}
+
+/** An `okta_factor` entity as stored (opt-in resource `factors`); `status` is `REMOVED` once the user no longer has it. */
+export interface OktaFactorRecord {
+  type: 'okta_factor'
+  id: string
+  attributes: {
+    userId: string | null
+    factorType: string | null
+    provider: string | null
+    vendorName: string | null
+    status: string | null
+    createdAt: number | null
+    lastUpdatedAt: number | null
+  }
+  updated_at: number
+}
+
+/** The connector's own bookkeeping (`okta_sync_state`): backfill, fan-out and listing progress. */
+export interface OktaSyncStateRecord {
+  type: 'okta_sync_state'
+  id: string
+  attributes: Record<string, unknown>
   updated_at: number
 }
 
@@ -188,13 +229,18 @@ export interface OktaAuthEventRecord {
   }
 }
 
-/** The storage handle a host passes to `sync()` (the writers the connector uses). */
+/** The storage handle a host passes to `sync()`: the writers and readers the connector uses. */
 export interface StorageHandle {
   entity(e: { type: string; id: string; attributes: Record<string, unknown>; updated_at: number }): Promise<void> | void
   event(e: { name: string; start_ts: number; end_ts: number | null; attributes: Record<string, unknown> }): Promise<void> | void
   entities(list: unknown[], scope?: { types: string[] }): Promise<void> | void
   events(list: unknown[], scope?: { names: string[] }): Promise<void> | void
+  /** Without it, incremental syncs cannot tell late events already stored, and skip the look-back. */
   queryEvents?(q: { name?: string; start?: number; end?: number }): Promise<Array<{ attributes?: Record<string, unknown> }>> | Array<{ attributes?: Record<string, unknown> }>
+  /** Without it, full listings clear their scope first instead of replacing only stale records, and factor removals are not marked. */
+  queryEntities?(q: { type: string }): Promise<Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>> | Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>
+  /** Without it, the System Log backfill and the factor fan-out cannot keep progress across runs. */
+  getEntity?(type: string, id: string): Promise<{ id: string; attributes?: Record<string, unknown> } | null | undefined> | { id: string; attributes?: Record<string, unknown> } | null | undefined
 }
 
 /** The host's error kinds: branch on these, never on message text. */
@@ -217,6 +263,14 @@ export type ErrorCode =
   | 'OKTA_REDIRECT_REFUSED'
   | 'OKTA_ABORTED'
   | 'OKTA_INTERNAL'
+  | 'OKTA_OAUTH_INVALID_CLIENT'
+  | 'OKTA_OAUTH_INVALID_SCOPE'
+  | 'OKTA_OAUTH_UNAUTHORIZED_CLIENT'
+  | 'OKTA_OAUTH_TOKEN_REJECTED'
+  | 'OKTA_DPOP_NONCE_LOOP'
+  | 'OKTA_CLOCK_SKEW'
+  | 'OKTA_INSUFFICIENT_SCOPE'
+  | 'OKTA_NATIVE_BINDING_MISSING'
 
 /** Request counters of one connector instance. */
 export interface OktaStats {
