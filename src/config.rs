@@ -242,6 +242,8 @@ pub struct ClientConfig {
   pub retry: RetryPolicy,
   /// OAuth 2.0 service-app sign-in instead of the SSWS token (then `token` is empty).
   pub oauth: Option<OAuthClientConfig>,
+  /// Every API response is reported as a [`crate::log::Level::Observation`] event.
+  pub observe: bool,
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -281,6 +283,8 @@ pub struct ClientOptions {
   pub oauth: Option<OAuthOptions>,
   /// Enabled resources (`users`, ...): they decide the default OAuth scopes.
   pub resources: Option<Vec<String>>,
+  /// Report every API response to the host's observer (`ctx.observer`).
+  pub observe: Option<bool>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -296,6 +300,7 @@ impl std::fmt::Debug for ClientOptions {
       .field("retry", &self.retry)
       .field("oauth", &self.oauth)
       .field("resources", &self.resources)
+      .field("observe", &self.observe)
       .finish()
   }
 }
@@ -445,6 +450,7 @@ impl ClientConfig {
           user_agent,
           retry,
           oauth,
+          observe: opts.observe == Some(true),
         })
       }
       _ => Err(OktaError::invalid_config(issues)),

@@ -14,6 +14,9 @@ pub enum Level {
   Info,
   /// `logger.warn(...)`.
   Warn,
+  /// Not a log line: a response for the host's `ctx.observer` (`{ url, method,
+  /// status, resource, requestId, body }`), emitted only when observing.
+  Observation,
 }
 
 /// One `logger.info/warn(event, fields)` call.

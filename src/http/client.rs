@@ -224,7 +224,7 @@ impl OktaHttp {
       attempts += 1;
       let failure = tokio::select! {
         _ = cancel.cancelled() => return Err(aborted()),
-        result = self.attempt(resource, url, &auth) => match result {
+        result = self.attempt(resource, url, &auth, log) => match result {
           Ok(page) => match parse(&page) {
             Ok(parsed) => return Ok((page, parsed)),
             Err(mut error) => {
@@ -301,8 +301,33 @@ impl OktaHttp {
     }
   }
 
+  /// Reports a response to the host's observer: the body as JSON (as text when it
+  /// is not JSON). The sink scrubs every secret from it, the URL included.
+  fn observe(&self, resource: Resource, url: &Url, status: u16, request_id: Option<&str>, body: &[u8], log: &LogSink) {
+    let body = serde_json::from_slice::<serde_json::Value>(body)
+      .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()));
+    log(LogEvent {
+      level: Level::Observation,
+      event: "response",
+      fields: json!({
+        "url": self.secrets.scrub(url.as_str()),
+        "method": "GET",
+        "status": status,
+        "resource": resource.resource_name(),
+        "requestId": request_id,
+        "body": body,
+      }),
+    });
+  }
+
   /// One HTTP round trip, classified.
-  async fn attempt(&self, resource: Resource, url: &Url, auth: &RequestAuth) -> Result<FetchedPage, AttemptFailure> {
+  async fn attempt(
+    &self,
+    resource: Resource,
+    url: &Url,
+    auth: &RequestAuth,
+    log: &LogSink,
+  ) -> Result<FetchedPage, AttemptFailure> {
     let timeout = Duration::from_millis(self.cfg.request_timeout_ms);
     let mut request = self.client.get(url.clone());
     if let Some(proof) = &auth.dpop {
@@ -383,6 +408,9 @@ impl OktaHttp {
       })?;
     }
     Stats::add(&self.stats.bytes, body.len() as u64);
+    if self.cfg.observe {
+      self.observe(resource, url, status, request_id.as_deref(), &body, log);
+    }
 
     if (200..300).contains(&status) {
       let links = headers

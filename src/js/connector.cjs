@@ -233,6 +233,8 @@ class OktaConnector {
         rateLimitShare: this.#settings.rateLimitShare,
         requestTimeoutMs: this.#settings.requestTimeoutMs,
         retry: this.#ctx.retry,
+        // Costs nothing without an observer: Rust then never copies a body out.
+        observe: typeof this.#ctx.observer === 'function',
       })
     } catch (err) {
       throw fromNative(err)
@@ -332,7 +334,8 @@ class OktaConnector {
         // Native items are ASCII JSON: a Latin-1 copy makes the string, no UTF-8 decode.
         const item = JSON.parse(raw.toString('latin1'))
         if (item.kind === 'log') {
-          logger[item.level === 'warn' ? 'warn' : 'info'](item.event, item.fields)
+          if (item.level === 'observation') await notifyObserver(this.#ctx.observer, item.fields, logger)
+          else logger[item.level === 'warn' ? 'warn' : 'info'](item.event, item.fields)
           continue
         }
         if (item.kind === 'error') {
@@ -449,6 +452,31 @@ class OktaConnector {
     if (listing?.run !== runStarted) return
     for (const r of item.records) listing.ids.add(r.id)
   }
+}
+
+// How long a sync waits for the host's observer per response (as rawdash's own
+// connectors do): a slow observer must not stall the sync.
+const OBSERVER_TIMEOUT_MS = 250
+
+/** Hands `observation` to the host's `ctx.observer`; its failures are logged, never thrown. */
+async function notifyObserver(observer, observation, logger) {
+  if (typeof observer !== 'function') return
+  const failed = (err) => logger.warn('observer failed', { error: String(err?.message ?? err).slice(0, 200) })
+  let result
+  try {
+    result = observer(observation)
+  } catch (err) {
+    return failed(err)
+  }
+  if (!result || typeof result.then !== 'function') return
+  let timer
+  await Promise.race([
+    Promise.resolve(result).catch(failed),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, OBSERVER_TIMEOUT_MS)
+    }),
+  ])
+  clearTimeout(timer)
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

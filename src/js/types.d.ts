@@ -72,11 +72,28 @@ export interface OktaAuthInfo {
   tokenRequests?: number
 }
 
+/** One API response, as `ctx.observer` receives it. */
+export interface RequestObservation {
+  url: string
+  method: 'GET'
+  status: number
+  /** The rawdash resource name (`okta_user`, ...). */
+  resource: string
+  requestId: string | null
+  /** The parsed JSON body (its text when it is not JSON). */
+  body: unknown
+}
+
 /** The `ctx` a host passes to the constructor. */
 export interface OktaContext {
   secretsResolver?: { resolve(name: string): unknown }
   logger?: ConnectorLogger
-  observer?: unknown
+  /**
+   * rawdash's request observer: called with every API response (`{ url, method, status,
+   * resource, requestId, body }`, secrets masked), awaited at most 250 ms; its errors
+   * are logged (`observer failed`), never thrown.
+   */
+  observer?: (observation: RequestObservation) => void | Promise<void>
   /**
    * Replaces `https://{host}` for every request (simulators, proxies): an https origin,
    * or plain http only to a loopback address (127.0.0.0/8, ::1, localhost). Else
