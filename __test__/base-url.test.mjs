@@ -113,13 +113,14 @@ test('plain http to a non-loopback address is refused, naming ctx.baseUrl or OKT
 test('the rawdash-okta command refuses the same origins before any request', async () => {
   const [origin] = await refusedOrigins()
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OKTA_')))
-  for (const [args, env] of [
-    [['check', '--host', 'acme.okta.com', '--base-url', origin], { OKTA_API_TOKEN: 'tok-123' }],
-    [['sync', '--host', 'acme.okta.com'], { OKTA_API_TOKEN: 'tok-123', OKTA_BASE_URL: origin }],
+  for (const [args, env, named] of [
+    [['check', '--host', 'acme.okta.com', '--base-url', origin], { OKTA_API_TOKEN: 'tok-123' }, 'baseUrl'],
+    [['sync', '--host', 'acme.okta.com'], { OKTA_API_TOKEN: 'tok-123', OKTA_BASE_URL: origin }, 'OKTA_BASE_URL'],
   ]) {
     const r = await new Promise((resolve) => execFile(process.execPath, [CLI, ...args], { env: { ...base, ...env, NO_COLOR: '1' }, timeout: 25_000 }, (err, stdout, stderr) => resolve({ code: err?.code ?? 0, out: stdout + stderr })))
     assert.equal(r.code, 2, r.out)
-    assert.match(r.out.replace(/\s+/g, ' '), /baseUrl: Expected https:\/\/, or plain http:\/\/ only to a loopback address/)
+    // The issue names where the URL came from: the flag, or the environment variable.
+    assert.match(r.out.replace(/\s+/g, ' '), new RegExp(`${named}: Expected https://, or plain http:// only to a loopback address`))
   }
   assert.equal(listener.seen.length, 0, 'the command connected to a refused origin')
 })
