@@ -446,6 +446,11 @@ export declare class OktaClient {
    */
   authInfo(): any
   /**
+   * The failure-streak rule (`RunInfo::after_call`): whether a call returns, backs off
+   * and returns `transientError`, or throws because failures outlasted the run budget.
+   */
+  endCall(input: CallEndInput): CallEndOutput
+  /**
    * Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
    * fetchSpecs?, requiredWindowMs?, settingsResources?, eventLookbackMs?, nowMs?,
    * backfill?, backfillState?, budgetMs? }`): the phases to run, the writer's
@@ -591,9 +596,3 @@ export interface ConfigIssue {
  * `configFields` (field metadata), `resources` and the error `code`/`kind` table.
  */
 export declare function definition(): any
-
-/**
- * The failure-streak rule (`RunInfo::after_call`): whether a call returns, backs off
- * and returns `transientError`, or throws because failures outlasted the run budget.
- */
-export declare function endCall(input: CallEndInput): CallEndOutput

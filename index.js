@@ -840,4 +840,3 @@ module.exports.PageStream = nativeBinding.PageStream
 module.exports.Redactor = nativeBinding.Redactor
 module.exports.checkConfig = nativeBinding.checkConfig
 module.exports.definition = nativeBinding.definition
-module.exports.endCall = nativeBinding.endCall

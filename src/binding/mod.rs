@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{self, ClientConfig, ClientOptions};
+use crate::engine::phase::ListedIds;
 use crate::engine::state::CallEnd;
 use crate::engine::wire::StreamItem;
 use crate::error::{ErrorCode, OktaError};
@@ -185,6 +186,7 @@ impl Redactor {
 #[napi]
 pub struct OktaClient {
   http: Arc<OktaHttp>,
+  listed: Arc<ListedIds>,
 }
 
 #[napi]
@@ -199,6 +201,7 @@ impl OktaClient {
       let cfg = ClientConfig::new(&opts)?;
       Ok(OktaClient {
         http: Arc::new(OktaHttp::new(cfg)?),
+        listed: Arc::default(),
       })
     })
   }
@@ -216,6 +219,36 @@ impl OktaClient {
   #[napi]
   pub fn auth_info(&self) -> Value {
     self.http.auth_info()
+  }
+
+  /// The failure-streak rule (`RunInfo::after_call`): whether a call returns, backs off
+  /// and returns `transientError`, or throws because failures outlasted the run budget.
+  #[napi]
+  pub fn end_call(&self, input: CallEndInput) -> napi::Result<CallEndOutput, String> {
+    guard(|| {
+      let run = crate::engine::cursor::run_of(Some(&input.run))
+        .map_err(|e| OktaError::new(ErrorCode::Internal, format!("invalid run: {e}")))?
+        .ok_or_else(|| OktaError::new(ErrorCode::Internal, "the run is missing"))?;
+      let (run, end) = run.after_call(
+        input.failed,
+        input.progressed,
+        input.now_ms as i64,
+        input.deadline_ms as i64,
+        input.call_end_ms as i64,
+        rand::random::<f64>(),
+      );
+      let (action, wait_ms, throw_at_ms) = match end {
+        CallEnd::Return => ("return", 0, 0),
+        CallEnd::Retry { wait_ms, throw_at_ms } => ("retry", wait_ms, throw_at_ms),
+        CallEnd::Throw => ("throw", 0, 0),
+      };
+      Ok(CallEndOutput {
+        run: crate::engine::cursor::run_json(&run),
+        action: action.into(),
+        wait_ms: wait_ms as f64,
+        throw_at_ms: throw_at_ms as f64,
+      })
+    })
   }
 
   /// Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
@@ -241,7 +274,7 @@ impl OktaClient {
     guard(|| {
       let req: SyncRequest = parse(request, "sync options")?;
       let plan = sync::plan_sync(&req, self.http.origin())?;
-      Ok(PageStream::start(self.http.clone(), plan))
+      Ok(PageStream::start(self.http.clone(), self.listed.clone(), plan))
     })
   }
 
@@ -260,7 +293,7 @@ impl OktaClient {
       req.settings_resources = Some(vec![r.setting_name().to_string()]);
       req.resources = None;
       let plan = sync::plan_sync(&req, self.http.origin())?;
-      Ok(PageStream::start(self.http.clone(), plan))
+      Ok(PageStream::start(self.http.clone(), self.listed.clone(), plan))
     })
   }
 
@@ -284,11 +317,11 @@ pub struct PageStream {
 }
 
 impl PageStream {
-  fn start(http: Arc<OktaHttp>, plan: sync::SyncPlan) -> PageStream {
+  fn start(http: Arc<OktaHttp>, listed: Arc<ListedIds>, plan: sync::SyncPlan) -> PageStream {
     let cancel = CancellationToken::new();
     let stop = CancellationToken::new();
     let (token, stop_token) = (cancel.clone(), stop.clone());
-    let items = within_runtime_if_available(move || sync::run(http, plan, token, stop_token));
+    let items = within_runtime_if_available(move || sync::run(http, plan, token, stop_token, listed));
     PageStream {
       items: Arc::new(Mutex::new(items)),
       cancel,
@@ -382,36 +415,6 @@ pub struct CallEndOutput {
   pub wait_ms: f64,
   /// Throw instead of returning once the wait ends at or after this (Unix ms).
   pub throw_at_ms: f64,
-}
-
-/// The failure-streak rule (`RunInfo::after_call`): whether a call returns, backs off
-/// and returns `transientError`, or throws because failures outlasted the run budget.
-#[napi]
-pub fn end_call(input: CallEndInput) -> napi::Result<CallEndOutput, String> {
-  guard(|| {
-    let run = crate::engine::cursor::run_of(Some(&input.run))
-      .map_err(|e| OktaError::new(ErrorCode::Internal, format!("invalid run: {e}")))?
-      .ok_or_else(|| OktaError::new(ErrorCode::Internal, "the run is missing"))?;
-    let (run, end) = run.after_call(
-      input.failed,
-      input.progressed,
-      input.now_ms as i64,
-      input.deadline_ms as i64,
-      input.call_end_ms as i64,
-      rand::random::<f64>(),
-    );
-    let (action, wait_ms, throw_at_ms) = match end {
-      CallEnd::Return => ("return", 0, 0),
-      CallEnd::Retry { wait_ms, throw_at_ms } => ("retry", wait_ms, throw_at_ms),
-      CallEnd::Throw => ("throw", 0, 0),
-    };
-    Ok(CallEndOutput {
-      run: crate::engine::cursor::run_json(&run),
-      action: action.into(),
-      wait_ms: wait_ms as f64,
-      throw_at_ms: throw_at_ms as f64,
-    })
-  })
 }
 
 /// Test hook, only in builds with the `test-hooks` cargo feature (never shipped):

@@ -458,7 +458,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         published_window: until.map(|to| (since, to)),
       };
       let mut page = match ctx.fetch(resource, &url, map, index).await {
-        Fetch::Page(page) => page,
+        Fetch::Page(page) => *page,
         Fetch::Failed => return,
         Fetch::Stopped => return finish_backfill(&ctx, &plan, (edge_done, edge_from), index, false).await,
       };
@@ -557,9 +557,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         state_record: Some(plan.state.to_record(&host, AUTH_EVENT_FILTER, wall_ms())),
         check_stored: CheckStored::All,
         removals: None,
-        reconcile: false,
-        listing_start: false,
-        listing_end: false,
+        replace_scope: None,
       };
       if !ctx.send(out).await {
         return;

@@ -407,9 +407,7 @@ impl Runner<'_> {
         fan: self.plan.fan,
         parents: batch.parents.clone(),
       }),
-      reconcile: false,
-      listing_start: false,
-      listing_end: false,
+      replace_scope: None,
     };
     self.items += 1;
     self.ctx.send(out).await

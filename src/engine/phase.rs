@@ -1,6 +1,7 @@
 //! The phase context every runner holds (HTTP client, cancellation, the writer's
 //! channel), one page's fetch-map-link step, and the Link-chain runner.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -9,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use crate::engine::cursor::Position;
-use crate::engine::wire::{CheckStored, PageOut, StreamItem};
+use crate::engine::wire::{CheckStored, PageOut, ReplaceScope, StreamItem};
 use crate::error::{ErrorCode, OktaError};
 use crate::http::client::OktaHttp;
 use crate::http::paging::{next_link, sanitize_page_url};
@@ -74,6 +75,44 @@ pub(crate) struct PhaseCtx {
   pub(crate) first_waits: CancellationToken,
   pub(crate) tx: mpsc::Sender<StreamItem>,
   pub(crate) log: LogSink,
+  /// The ids reconciled listings returned so far (kept by the client across calls).
+  pub(crate) listed: Arc<ListedIds>,
+}
+
+/// The ids each reconciled listing returned so far, across the `sync()` calls of one
+/// client: a listing spans calls when the host resumes it from the cursor. At the
+/// listing's end they decide which stored records are stale.
+#[derive(Debug, Default)]
+pub struct ListedIds(std::sync::Mutex<HashMap<Resource, (i64, Vec<String>)>>);
+
+impl ListedIds {
+  fn with<R>(&self, f: impl FnOnce(&mut HashMap<Resource, (i64, Vec<String>)>) -> R) -> R {
+    // A panic elsewhere cannot leave the map half-written: each change is one insert.
+    let mut map = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    f(&mut map)
+  }
+
+  /// Adds a page's ids to the listing of `resource` in run `run` (`start`: its first page).
+  fn add(&self, resource: Resource, run: i64, start: bool, ids: &[String]) {
+    self.with(|map| {
+      if start {
+        map.insert(resource, (run, Vec::new()));
+      }
+      if let Some((started, listed)) = map.get_mut(&resource) {
+        if *started == run {
+          listed.extend_from_slice(ids);
+        }
+      }
+    });
+  }
+
+  /// The complete listing's ids, when this client saw all of it in run `run`.
+  fn take(&self, resource: Resource, run: i64) -> Option<Vec<String>> {
+    self.with(|map| match map.remove(&resource) {
+      Some((started, ids)) if started == run => Some(ids),
+      _ => None,
+    })
+  }
 }
 
 /// One fetched and mapped page of a Link chain.
@@ -87,7 +126,7 @@ pub(crate) struct ChainPage {
 }
 
 pub(crate) enum Fetch {
-  Page(ChainPage),
+  Page(Box<ChainPage>),
   /// Cancelled or stopped before a page arrived.
   Stopped,
   /// Failed after retries (already reported to the writer).
@@ -197,12 +236,12 @@ impl PhaseCtx {
         fields: json!({ "resource": resource.resource_name(), "page": index, "reasons": mapped.warnings }),
       });
     }
-    Fetch::Page(ChainPage { mapped, next, finished })
+    Fetch::Page(Box::new(ChainPage { mapped, next, finished }))
   }
 
   /// Hands a page to the writer; false when the writer is gone.
   pub(crate) async fn send(&self, page: PageOut) -> bool {
-    self.tx.send(StreamItem::Page(page)).await.is_ok()
+    self.tx.send(StreamItem::Page(Box::new(page))).await.is_ok()
   }
 }
 
@@ -231,8 +270,11 @@ pub struct ChainStart {
 pub struct Listing {
   /// The state entity to write once the listing is complete.
   pub state_record: Value,
-  /// The writer collects the listed ids and replaces stale stored records.
+  /// The listed ids are collected and, at the end, stored records not among them
+  /// are replaced away ([`ReplaceScope`]).
   pub reconcile: bool,
+  /// The host run the listing belongs to (ids collected in another run do not count).
+  pub run_started: i64,
 }
 
 /// One Link chain from the plan's URL (users, groups, apps, or the System Log
@@ -247,7 +289,7 @@ pub(crate) async fn run_chain(ctx: PhaseCtx, phase: ChainStart) {
   let mut listing_start = skip == 0 && url.query_pairs().all(|(k, _)| k != "after");
   loop {
     let page = match ctx.fetch(resource, &url, phase.map, index).await {
-      Fetch::Page(page) => page,
+      Fetch::Page(page) => *page,
       Fetch::Stopped | Fetch::Failed => return,
     };
     let after = match &page.next {
@@ -260,6 +302,23 @@ pub(crate) async fn run_chain(ctx: PhaseCtx, phase: ChainStart) {
     // Only Okta's own end of the chain proves the listing complete (a dropped
     // next link does not).
     let listing_end = page.next.is_none() && page.finished;
+    let reconciled = phase.listing.as_ref().filter(|l| l.reconcile);
+    let mut replace_scope = None;
+    if let Some(listing) = reconciled {
+      ctx
+        .listed
+        .add(resource, listing.run_started, listing_start, &page.mapped.ids);
+      if listing_end {
+        match ctx.listed.take(resource, listing.run_started) {
+          Some(keep) => replace_scope = Some(ReplaceScope::new(resource, keep, &listing.state_record)),
+          None => (ctx.log)(LogEvent {
+            level: Level::Warn,
+            event: "stale check skipped",
+            fields: json!({ "resource": resource.resource_name(), "reason": "the listing began in another connector instance; records Okta no longer has are removed at the next full sync" }),
+          }),
+        }
+      }
+    }
     let out = PageOut {
       resource,
       url: url.to_string(),
@@ -287,9 +346,7 @@ pub(crate) async fn run_chain(ctx: PhaseCtx, phase: ChainStart) {
         (Shape::Event, false) => phase.dedupe_before.map_or(CheckStored::None, CheckStored::UpTo),
       },
       removals: None,
-      reconcile: phase.listing.as_ref().is_some_and(|l| l.reconcile),
-      listing_start,
-      listing_end,
+      replace_scope,
     };
     if !ctx.send(out).await {
       return;

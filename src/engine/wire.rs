@@ -37,15 +37,9 @@ pub struct PageOut {
   pub check_stored: CheckStored,
   /// A fan-out batch: mark the children its parents no longer have as removed.
   pub removals: Option<Removals>,
-  /// A page of a complete listing whose scope is reconciled at its end: the writer
-  /// collects the ids it lists.
-  pub reconcile: bool,
-  /// The first page of a listing (the writer starts a new id collection).
-  pub listing_start: bool,
-  /// The last page of a complete listing (Okta's own end): with `reconcile`, stored
-  /// records the listing did not return are stale and the scope is replaced; then
-  /// the state record is written.
-  pub listing_end: bool,
+  /// The last page of a reconciled listing: replace its scope if storage holds
+  /// records the listing did not return.
+  pub replace_scope: Option<ReplaceScope>,
 }
 
 impl PageOut {
@@ -66,9 +60,7 @@ impl PageOut {
       state_record: None,
       check_stored: CheckStored::None,
       removals: None,
-      reconcile: false,
-      listing_start: false,
-      listing_end: false,
+      replace_scope: None,
     }
   }
 
@@ -89,9 +81,7 @@ impl PageOut {
       "state": self.state_record,
       "checkStored": self.check_stored.to_json(),
       "removals": self.removals.as_ref().map(|r| r.to_json(self.resource)),
-      "reconcile": self.reconcile,
-      "listingStart": self.listing_start,
-      "listingEnd": self.listing_end,
+      "replaceScope": self.replace_scope.as_ref().map(ReplaceScope::to_json),
     }));
     let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
     out.extend_from_slice(&head[..head.len() - 1]);
@@ -154,11 +144,44 @@ impl Removals {
   }
 }
 
+/// A storage operation the writer runs after the last page of a complete listing:
+/// stored entities of `type` whose id is not in `keep` are gone from Okta. rawdash
+/// cannot delete one entity, so the writer replaces the scope with the stored
+/// records that are in `keep`, in batches of at most 5,000, after writing `marker`
+/// (the listing state with `replacing: true`: a burst cut short makes the next run
+/// list everything again). Nothing happens when no stored record is stale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplaceScope {
+  /// The entity type.
+  pub resource: Resource,
+  /// The ids the listing returned.
+  pub keep: Vec<String>,
+  /// The state record to write before replacing.
+  pub marker: Value,
+}
+
+impl ReplaceScope {
+  /// The operation for `resource`'s listing that returned `keep`, whose state record
+  /// (written once the operation is done) is `state`.
+  pub fn new(resource: Resource, keep: Vec<String>, state: &Value) -> ReplaceScope {
+    let mut marker = state.clone();
+    if let Some(attrs) = marker.get_mut("attributes").and_then(Value::as_object_mut) {
+      attrs.insert("replacing".into(), Value::Bool(true));
+    }
+    ReplaceScope { resource, keep, marker }
+  }
+
+  /// `{ type, keep, marker }`.
+  pub fn to_json(&self) -> Value {
+    json!({ "type": self.resource.resource_name(), "keep": self.keep, "marker": self.marker })
+  }
+}
+
 /// What the stream yields.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamItem {
   /// A mapped page.
-  Page(PageOut),
+  Page(Box<PageOut>),
   /// A log event for the host logger.
   Log(LogEvent),
   /// A phase failed after retries; the writer decides (throw or transientError).
@@ -220,9 +243,7 @@ mod tests {
       state_record: None,
       check_stored: CheckStored::None,
       removals: None,
-      reconcile: false,
-      listing_start: false,
-      listing_end: false,
+      replace_scope: None,
     };
     let v: Value = serde_json::from_slice(&p.to_json_bytes()).unwrap();
     assert_eq!(v["records"][0]["a"], 1);

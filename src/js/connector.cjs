@@ -158,9 +158,6 @@ class OktaConnector {
   #client = null
   #logger
   #warnedNoBackfill = false
-  // Ids listed so far by each complete entity listing of the current run, by phase:
-  // at the listing's end, stored records not among them are stale.
-  #listings = new Map()
   // The last transient failure of the current run (thrown once the run budget is
   // used up without progress).
   #lastFailure = null
@@ -356,7 +353,6 @@ class OktaConnector {
         const isEvent = shape === 'event'
         const records = item.records
         if (item.url) progressed = true
-        if (item.reconcile) this.#collectListed(phase, run.started, item)
         if (isEvent && canQuery && records.length > item.skip && item.checkStored !== 'none') {
           // The page says which events may be stored already (CheckStored in Rust).
           const rest = records.slice(item.skip)
@@ -389,15 +385,9 @@ class OktaConnector {
           }
           if (slice.length === 0) break
         }
-        if (item.listingEnd && item.reconcile) {
-          const listing = this.#listings.get(phase)
-          this.#listings.delete(phase)
-          if (listing?.run === run.started) {
-            const finished = await replaceStale(storage, scope.types[0], listing.ids, item.state, logger, signal)
-            if (!finished) break
-          } else {
-            logger.warn('stale check skipped', { resource: item.resource, reason: 'the listing began in another connector instance; records Okta no longer has are removed at the next full sync' })
-          }
+        if (item.replaceScope) {
+          const finished = await replaceScope(storage, item.replaceScope, logger, signal)
+          if (!finished) break
         }
         if (item.state) {
           await storage.entity(item.state)
@@ -425,7 +415,7 @@ class OktaConnector {
     if (failure && (failure.kind === 'auth' || failure.kind === 'client_bug')) throw failure
     // The failure streak spans calls (the host re-calls at once): the rule is native.
     if (failure) this.#lastFailure = { run: run.started, error: failure }
-    const end = native.endCall({ run, failed: failure != null, progressed, nowMs: Date.now(), deadlineMs: runDeadline, callEndMs: started + budget })
+    const end = client.endCall({ run, failed: failure != null, progressed, nowMs: Date.now(), deadlineMs: runDeadline, callEndMs: started + budget })
     run = end.run
     if (end.action === 'throw') throw this.#failureToThrow(run)
     const cursor = cursorNow()
@@ -445,13 +435,6 @@ class OktaConnector {
     return new OktaConnectorError({ code: 'OKTA_NETWORK', message: `Okta kept failing for ${Math.round((Date.now() - run.failingSince) / 1000)} s (${run.failures} attempts) until the run budget was used up; nothing more could be fetched this run.` })
   }
 
-  /** Adds a reconciled listing page's ids to the run's collection (a first page starts one). */
-  #collectListed(phase, runStarted, item) {
-    if (item.listingStart) this.#listings.set(phase, { run: runStarted, ids: new Set() })
-    const listing = this.#listings.get(phase)
-    if (listing?.run !== runStarted) return
-    for (const r of item.records) listing.ids.add(r.id)
-  }
 }
 
 // How long a sync waits for the host's observer per response (as rawdash's own
@@ -494,29 +477,27 @@ function waitOrAbort(ms, signal) {
 }
 
 /**
- * A complete listing ended: stored records of `type` that it did not return no
- * longer exist in Okta (or left the listing's scope). rawdash cannot delete one
- * entity, so the scope is replaced by the stored records the listing did return,
- * in one quick burst of <= MAX_BATCH-row batches. The state record is marked
- * `replacing` first: if the burst is cut short, the next run lists everything
- * again. Returns false when aborted mid-burst.
+ * Runs a declared scope replace (ReplaceScope in Rust): stored records of `type`
+ * that are not in `keep` are gone from Okta, and rawdash cannot delete one entity,
+ * so the scope is replaced by the stored records that are, in one quick burst of
+ * <= MAX_BATCH-row batches, after writing `marker` (a cut burst makes the next run
+ * list everything again). Returns false when aborted mid-burst.
  */
-async function replaceStale(storage, type, listedIds, stateRecord, logger, signal) {
+async function replaceScope(storage, { type, keep, marker }, logger, signal) {
+  const listed = new Set(keep)
   const stored = (await storage.queryEntities({ type })) ?? []
-  const keep = []
-  for (const e of stored) if (listedIds.has(e?.id)) keep.push({ type, id: e.id, attributes: e.attributes ?? {}, updated_at: e.updated_at ?? 0 })
-  const removed = stored.length - keep.length
+  const kept = []
+  for (const e of stored) if (listed.has(e?.id)) kept.push({ type, id: e.id, attributes: e.attributes ?? {}, updated_at: e.updated_at ?? 0 })
+  const removed = stored.length - kept.length
   if (removed === 0) return true
-  if (stateRecord) {
-    await storage.entity({ ...stateRecord, attributes: { ...stateRecord.attributes, replacing: true } })
-    if (signal?.aborted) return false
-  }
+  await storage.entity(marker)
+  if (signal?.aborted) return false
   const started = Date.now()
-  for (let i = 0; i === 0 || i < keep.length; i += MAX_BATCH) {
-    await storage.entities(keep.slice(i, i + MAX_BATCH), { types: i === 0 ? [type] : [] })
+  for (let i = 0; i === 0 || i < kept.length; i += MAX_BATCH) {
+    await storage.entities(kept.slice(i, i + MAX_BATCH), { types: i === 0 ? [type] : [] })
     if (signal?.aborted) return false
   }
-  logger.info('stale records replaced', { resource: type, removed, kept: keep.length, duration_ms: Date.now() - started })
+  logger.info('stale records replaced', { resource: type, removed, kept: kept.length, duration_ms: Date.now() - started })
   return true
 }
 

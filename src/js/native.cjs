@@ -15,7 +15,7 @@
 // per-candidate failures in its `cause` chain) stays attached as `cause`.
 
 /** What the addon exports (index.js); surface.test.mjs checks the list. */
-const NATIVE_EXPORTS = ['OktaClient', 'PageStream', 'Redactor', 'checkConfig', 'definition', 'endCall']
+const NATIVE_EXPORTS = ['OktaClient', 'PageStream', 'Redactor', 'checkConfig', 'definition']
 
 function loadError(cause) {
   const { publishedPlatforms, detectedPlatform } = require('./platform.cjs')

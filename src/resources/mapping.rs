@@ -88,6 +88,8 @@ pub struct MappedPage {
   pub warnings: Vec<String>,
   /// Earliest and latest `published` (ms) among the page's events, mapped or not.
   pub published_range: Option<(i64, i64)>,
+  /// The ids of the page's entities, in order (a reconciled listing collects them).
+  pub ids: Vec<String>,
 }
 
 /// Warnings kept per page; the rest are counted.
@@ -114,6 +116,7 @@ pub(crate) struct Collector {
   warnings: Vec<String>,
   seen: HashSet<String>,
   pub(crate) published_range: Option<(i64, i64)>,
+  ids: Vec<String>,
 }
 
 impl Collector {
@@ -127,6 +130,7 @@ impl Collector {
       warnings: Vec::new(),
       seen: HashSet::new(),
       published_range: None,
+      ids: Vec::new(),
     }
   }
 
@@ -156,6 +160,7 @@ impl Collector {
       self.skip(format!("{what} {} appears twice in the page", truncate(id, 64)));
       return None;
     }
+    self.ids.push(id.to_string());
     Some(id)
   }
 
@@ -184,6 +189,7 @@ impl Collector {
       raw_items,
       warnings: self.warnings,
       published_range: self.published_range,
+      ids: self.ids,
     }
   }
 }

@@ -16,7 +16,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::phase::{first_waits_token, run_chain, stop_at_deadline, PhaseCtx};
+use crate::engine::phase::{first_waits_token, run_chain, stop_at_deadline, ListedIds, PhaseCtx};
 use crate::engine::wire::StreamItem;
 use crate::http::client::OktaHttp;
 use crate::log::{Level, LogEvent, LogSink};
@@ -27,12 +27,14 @@ pub use plan::{encode_cursor, plan_sync, PhasePlan, PhaseRun, SyncPlan, SyncRequ
 /// The stream ends when every phase finished or failed, or after `cancel`.
 /// `stop` ends it gracefully: no new request starts, pages already in flight are
 /// still delivered (the chunk budget). The System Log backfill also stops by
-/// itself at the run budget's deadline.
+/// itself at the run budget's deadline. `listed` keeps reconciled listings' ids
+/// across calls: pass the same one for every call of a client.
 pub fn run(
   http: Arc<OktaHttp>,
   plan: SyncPlan,
   cancel: CancellationToken,
   stop: CancellationToken,
+  listed: Arc<ListedIds>,
 ) -> BoxStream<'static, StreamItem> {
   let (log_tx, log_rx) = mpsc::unbounded_channel::<StreamItem>();
   let first_waits = first_waits_token(&cancel, &stop);
@@ -55,6 +57,7 @@ pub fn run(
       first_waits: first_waits.child_token(),
       tx,
       log,
+      listed: listed.clone(),
     };
     match phase.run {
       PhaseRun::FanOut(plan) => {

@@ -476,6 +476,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     let listing = Some(Listing {
       state_record: ListingState::record(resource, &host, run_started, false),
       reconcile: complete && reconcile,
+      run_started,
     });
     phases.push(PhasePlan {
       resource,
