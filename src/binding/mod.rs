@@ -314,10 +314,13 @@ pub struct PageStream {
   items: Arc<Mutex<BoxStream<'static, StreamItem>>>,
   cancel: CancellationToken,
   stop: CancellationToken,
+  /// Counts the items handed over (`stats().crossings`); none for test streams.
+  counter: Option<Arc<OktaHttp>>,
 }
 
 impl PageStream {
   fn start(http: Arc<OktaHttp>, listed: Arc<ListedIds>, plan: sync::SyncPlan) -> PageStream {
+    let http_for_stats = http.clone();
     let cancel = CancellationToken::new();
     let stop = CancellationToken::new();
     let (token, stop_token) = (cancel.clone(), stop.clone());
@@ -326,6 +329,7 @@ impl PageStream {
       items: Arc::new(Mutex::new(items)),
       cancel,
       stop,
+      counter: Some(http_for_stats),
     }
   }
 }
@@ -357,13 +361,18 @@ impl AsyncGenerator for PageStream {
   ) -> impl std::future::Future<Output = napi::Result<Option<Buffer>>> + Send + 'static {
     let items = self.items.clone();
     let cancel = self.cancel.clone();
+    let counter = self.counter.clone();
     async move {
       let next = AssertUnwindSafe(async move {
         let mut items = items.lock().await;
-        tokio::select! {
+        let item = tokio::select! {
           _ = cancel.cancelled() => None,
           item = items.next() => item.map(|i| Buffer::from(i.to_json_bytes())),
+        };
+        if let (Some(http), Some(_)) = (&counter, &item) {
+          crate::http::support::Stats::add(&http.stats.crossings, 1);
         }
+        item
       })
       .catch_unwind()
       .await;
@@ -434,6 +443,7 @@ pub fn test_panic(where_: String) -> napi::Result<Option<PageStream>, String> {
         items: Arc::new(Mutex::new(stream)),
         cancel: CancellationToken::new(),
         stop: CancellationToken::new(),
+        counter: None,
       }));
     }
     panic!("deliberate test panic");

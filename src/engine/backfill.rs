@@ -558,6 +558,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
         check_stored: CheckStored::All,
         removals: None,
         replace_scope: None,
+        logs: std::mem::take(&mut page.logs),
       };
       if !ctx.send(out).await {
         return;

@@ -374,7 +374,7 @@ impl Runner<'_> {
   /// Hands a batch to the writer with the state that covers it.
   async fn send(&mut self, batch: &Batch, cursor: &Url) -> bool {
     let state = self.plan.state.to_record(self.plan.fan, &self.host, wall_ms());
-    (self.ctx.log)(LogEvent {
+    let fetched = LogEvent {
       level: Level::Info,
       event: "fetched page",
       fields: json!({
@@ -385,7 +385,7 @@ impl Runner<'_> {
         "cursor": cut80(&self.ctx.http.secrets().scrub(cursor.as_str())),
         "next": Value::Null,
       }),
-    });
+    };
     let position = Position::Backfill {
       edge_done: false,
       edge_from: None,
@@ -408,6 +408,7 @@ impl Runner<'_> {
         parents: batch.parents.clone(),
       }),
       replace_scope: None,
+      logs: vec![fetched],
     };
     self.items += 1;
     self.ctx.send(out).await

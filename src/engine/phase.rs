@@ -123,6 +123,8 @@ pub(crate) struct ChainPage {
   /// The chain ended by Okta's own signal (an empty log page, no next link), not
   /// because a next link was dropped.
   pub(crate) finished: bool,
+  /// The page's log lines (`fetched page`, `records skipped`), handed over with it.
+  pub(crate) logs: Vec<LogEvent>,
 }
 
 pub(crate) enum Fetch {
@@ -195,7 +197,7 @@ impl PhaseCtx {
       .fetch_add(mapped.count as u64, std::sync::atomic::Ordering::Relaxed);
 
     // The System Log always links a next page when polling; an empty page is the end.
-    let ends_here = resource == Resource::AuthEvents && mapped.raw_items == 0;
+    let ends_here = resource.spec().shape == Shape::Event && mapped.raw_items == 0;
     let raw_next = if ends_here {
       None
     } else {
@@ -218,7 +220,8 @@ impl PhaseCtx {
       finished = false;
     }
     self.http.chain_linked(resource, next.as_ref());
-    (self.log)(LogEvent {
+    // The page's own lines travel with it: one crossing per page.
+    let mut logs = vec![LogEvent {
       level: Level::Info,
       event: "fetched page",
       fields: json!({
@@ -228,19 +231,28 @@ impl PhaseCtx {
         "cursor": cut80(&self.http.secrets().scrub(url.as_str())),
         "next": next.as_ref().map(|n| cut80(&self.http.secrets().scrub(n.as_str()))),
       }),
-    });
+    }];
     if !mapped.warnings.is_empty() {
-      (self.log)(LogEvent {
+      logs.push(LogEvent {
         level: Level::Warn,
         event: "records skipped",
         fields: json!({ "resource": resource.resource_name(), "page": index, "reasons": mapped.warnings }),
       });
     }
-    Fetch::Page(Box::new(ChainPage { mapped, next, finished }))
+    Fetch::Page(Box::new(ChainPage {
+      mapped,
+      next,
+      finished,
+      logs,
+    }))
   }
 
-  /// Hands a page to the writer; false when the writer is gone.
-  pub(crate) async fn send(&self, page: PageOut) -> bool {
+  /// Hands a page to the writer; false when the writer is gone. Its log lines are
+  /// scrubbed here, as the sink scrubs every other line.
+  pub(crate) async fn send(&self, mut page: PageOut) -> bool {
+    for line in &mut page.logs {
+      self.http.secrets().scrub_json(&mut line.fields);
+    }
     self.tx.send(StreamItem::Page(Box::new(page))).await.is_ok()
   }
 }
@@ -347,6 +359,7 @@ pub(crate) async fn run_chain(ctx: PhaseCtx, phase: ChainStart) {
       },
       removals: None,
       replace_scope,
+      logs: page.logs,
     };
     if !ctx.send(out).await {
       return;

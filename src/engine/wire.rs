@@ -40,6 +40,9 @@ pub struct PageOut {
   /// The last page of a reconciled listing: replace its scope if storage holds
   /// records the listing did not return.
   pub replace_scope: Option<ReplaceScope>,
+  /// Log lines of this page, for the host logger before the page is written (they
+  /// travel with it: one crossing per page).
+  pub logs: Vec<LogEvent>,
 }
 
 impl PageOut {
@@ -61,6 +64,7 @@ impl PageOut {
       check_stored: CheckStored::None,
       removals: None,
       replace_scope: None,
+      logs: Vec::new(),
     }
   }
 
@@ -82,6 +86,7 @@ impl PageOut {
       "checkStored": self.check_stored.to_json(),
       "removals": self.removals.as_ref().map(|r| r.to_json(self.resource)),
       "replaceScope": self.replace_scope.as_ref().map(ReplaceScope::to_json),
+      "logs": self.logs,
     }));
     let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
     out.extend_from_slice(&head[..head.len() - 1]);
@@ -244,10 +249,19 @@ mod tests {
       check_stored: CheckStored::None,
       removals: None,
       replace_scope: None,
+      logs: vec![LogEvent {
+        level: crate::log::Level::Info,
+        event: "fetched page",
+        fields: json!({ "page": 0 }),
+      }],
     };
     let v: Value = serde_json::from_slice(&p.to_json_bytes()).unwrap();
     assert_eq!(v["records"][0]["a"], 1);
     assert_eq!(v["clear"], true);
     assert_eq!(v["after"], json!({ "done": true }));
+    assert_eq!(
+      v["logs"][0],
+      json!({ "level": "info", "event": "fetched page", "fields": { "page": 0 } })
+    );
   }
 }

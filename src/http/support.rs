@@ -41,6 +41,8 @@ pub struct Stats {
   pub pages: AtomicU64,
   /// Records mapped.
   pub records: AtomicU64,
+  /// Items the page streams handed to JS (the native crossings: ideally one a page).
+  pub crossings: AtomicU64,
 }
 
 impl Stats {
@@ -56,11 +58,12 @@ impl Stats {
       "bytes": get(&self.bytes),
       "pages": get(&self.pages),
       "records": get(&self.records),
+      "crossings": get(&self.crossings),
     })
   }
 
   /// Adds `n` to one of the counters.
-  pub(crate) fn add(counter: &AtomicU64, n: u64) {
+  pub fn add(counter: &AtomicU64, n: u64) {
     counter.fetch_add(n, Ordering::Relaxed);
   }
 }

@@ -348,6 +348,7 @@ class OktaConnector {
           state[item.phase] = { done: true }
           continue
         }
+        for (const line of item.logs) logger[line.level === 'warn' ? 'warn' : 'info'](line.event, line.fields)
         const phase = item.phase
         const { shape, scope } = BY_SETTING[phase]
         const isEvent = shape === 'event'
