@@ -79,7 +79,8 @@ export interface RequestObservation {
   status: number
   /** The rawdash resource name (`okta_user`, ...). */
   resource: string
-  requestId: string | null
+  /** Okta's X-Okta-Request-Id, or a generated id when the response has none. */
+  requestId: string
   /** The parsed JSON body (its text when it is not JSON). */
   body: unknown
 }

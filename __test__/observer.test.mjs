@@ -21,6 +21,7 @@ test('the observer sees every response, retried failures included, with secrets 
     const users = seen.filter((o) => o.resource === 'okta_user')
     assert.deepEqual(users.map((o) => o.status), [200, 500, 200, 200])
     assert.equal(users[0].method, 'GET')
+    assert.ok(seen.every((o) => typeof o.requestId === 'string' && o.requestId.length > 0), 'a request id on every observation')
     assert.ok(users[0].url.startsWith(`${sim.url}/api/v1/users?`))
     assert.ok(Array.isArray(users[0].body) && users[0].body.length === 200, 'the parsed page')
     assert.equal(typeof users[1].body, 'object', 'the error body, parsed')

@@ -314,7 +314,8 @@ impl OktaHttp {
         "method": "GET",
         "status": status,
         "resource": resource.resource_name(),
-        "requestId": request_id,
+        // As rawdash's connectors do: an id of our own when Okta sent none.
+        "requestId": request_id.map_or_else(|| format!("okta-native-{:016x}", rand::random::<u64>()), str::to_string),
         "body": body,
       }),
     });
