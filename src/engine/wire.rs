@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::engine::cursor::{self, Position};
 use crate::error::OktaError;
 use crate::log::LogEvent;
-use crate::resources::{FanOut, Resource};
+use crate::resources::{FanOut, Resource, Shape};
 
 /// One mapped page for the writer.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +45,43 @@ pub struct PageOut {
   pub logs: Vec<LogEvent>,
 }
 
+/// Records per plural write: rawdash's SQLite adapter binds every value of a batch,
+/// and SQLite refuses statements with too many variables (20,000 rows fail).
+pub const WRITE_BATCH: usize = 5000;
+
 impl PageOut {
+  /// The page's writes: `{ from, to, clear, after }` per batch of at most
+  /// [`WRITE_BATCH`] records past `skip`; `clear` is the scope the first write of a
+  /// clearing page replaces (an empty page still clears), `after` the phase's cursor
+  /// position once the batch is written (none for storage-kept phases, whose position
+  /// does not move within a page).
+  pub fn batches(&self) -> Vec<Value> {
+    let scope = match self.resource.spec().shape {
+      Shape::Entity => json!({ "types": [self.resource.resource_name()] }),
+      Shape::Event => json!({ "names": [self.resource.resource_name()] }),
+    };
+    let mut out = Vec::new();
+    let mut from = (self.skip as usize).min(self.count);
+    loop {
+      let to = (from + WRITE_BATCH).min(self.count);
+      let clear = self.clear && out.is_empty();
+      if to > from || clear {
+        let after = match &self.at {
+          Position::At { page, .. } => Some(cursor::position_json(&Position::At {
+            page: page.clone(),
+            skip: to as u64,
+          })),
+          _ => None,
+        };
+        out.push(json!({ "from": from, "to": to, "clear": clear.then(|| scope.clone()), "after": after }));
+      }
+      if to >= self.count {
+        return out;
+      }
+      from = to;
+    }
+  }
+
   /// The last item of a storage-kept phase (backfill, factors) in this run: no
   /// records, and the phase is done until the next run.
   pub fn phase_done(resource: Resource, index: u64, at: Position) -> PageOut {
@@ -87,6 +123,11 @@ impl PageOut {
       "removals": self.removals.as_ref().map(|r| r.to_json(self.resource)),
       "replaceScope": self.replace_scope.as_ref().map(ReplaceScope::to_json),
       "logs": self.logs,
+      "shape": self.resource.spec().shape.as_str(),
+      // A full sync's first page clears the scope in the same batch that writes it;
+      // until that batch lands the phase still starts from scratch.
+      "writing": (!self.clear).then(|| cursor::position_json(&self.at)),
+      "batches": self.batches(),
     }));
     let mut out = Vec::with_capacity(head.len() + self.records_json.len() + 16);
     out.extend_from_slice(&head[..head.len() - 1]);
@@ -145,6 +186,7 @@ impl Removals {
       "parents": self.parents,
       "set": { (attribute): value },
       "stamp": self.fan.removed_stamp,
+      "batch": WRITE_BATCH,
     })
   }
 }
@@ -178,7 +220,7 @@ impl ReplaceScope {
 
   /// `{ type, keep, marker }`.
   pub fn to_json(&self) -> Value {
-    json!({ "type": self.resource.resource_name(), "keep": self.keep, "marker": self.marker })
+    json!({ "type": self.resource.resource_name(), "keep": self.keep, "marker": self.marker, "batch": WRITE_BATCH })
   }
 }
 
@@ -263,5 +305,41 @@ mod tests {
       v["logs"][0],
       json!({ "level": "info", "event": "fetched page", "fields": { "page": 0 } })
     );
+  }
+
+  #[test]
+  fn batches_split_past_skip_with_the_cursor_after_each() {
+    let url = url::Url::parse("https://acme.okta.com/api/v1/logs?x=1").unwrap();
+    let mut p = PageOut::phase_done(
+      Resource::AuthEvents,
+      0,
+      Position::At {
+        page: url.clone(),
+        skip: 0,
+      },
+    );
+    p.count = 12_001;
+    p.skip = 2_000;
+    let b = p.batches();
+    assert_eq!(b.len(), 3);
+    assert_eq!((b[0]["from"].as_u64(), b[0]["to"].as_u64()), (Some(2_000), Some(7_000)));
+    assert_eq!(b[2]["to"], 12_001);
+    assert_eq!(b[1]["after"], json!({ "page": url.as_str(), "skip": 12_000 }));
+    assert!(b.iter().all(|x| x["clear"].is_null()));
+    // A clearing page with no records still clears its scope once.
+    p.count = 0;
+    p.skip = 0;
+    p.clear = true;
+    assert_eq!(
+      p.batches(),
+      [
+        json!({ "from": 0, "to": 0, "clear": { "names": ["okta_auth_event"] }, "after": { "page": url.as_str(), "skip": 0 } })
+      ]
+    );
+    // Everything written already: nothing to do.
+    p.clear = false;
+    p.count = 10;
+    p.skip = 10;
+    assert!(p.batches().is_empty());
   }
 }

@@ -5,7 +5,7 @@
 // The addon loads on first use (a constructor's config check): importing this module,
 // and reading the statics, needs none.
 const native = require('./native.cjs')
-const { configFields, resources, schemas, definition, resourceTable, fieldRule, SECRET_NAME_RE, SECRET_NAME_MESSAGE } = require('./schemas.cjs')
+const { configFields, resources, schemas, definition, fieldRule, SECRET_NAME_RE, SECRET_NAME_MESSAGE } = require('./schemas.cjs')
 const { OktaConnectorError, fromNative, configError, validateConfig, checkNative } = require('./errors.cjs')
 
 const id = definition.id
@@ -22,11 +22,6 @@ const CHUNK_BUDGET_MS = 30_000
 // Okta's System Log is eventually consistent: incremental syncs re-read this much
 // before `since` and skip events already stored (see README, Reliability).
 const EVENT_LOOKBACK_MS = 5 * 60 * 1000
-// Each phase's row of the resource table: shape and storage scope.
-const BY_SETTING = Object.fromEntries(resourceTable.map((r) => [r.setting, r]))
-// Records per plural write: rawdash's SQLite adapter binds every value of a batch,
-// and SQLite refuses statements with too many variables (20,000 rows fail).
-const MAX_BATCH = 5000
 
 /**
  * The base URL override and where it came from: `ctx.baseUrl`, else the environment's
@@ -350,8 +345,7 @@ class OktaConnector {
         }
         for (const line of item.logs) logger[line.level === 'warn' ? 'warn' : 'info'](line.event, line.fields)
         const phase = item.phase
-        const { shape, scope } = BY_SETTING[phase]
-        const isEvent = shape === 'event'
+        const isEvent = item.shape === 'event'
         const records = item.records
         if (item.url) progressed = true
         if (isEvent && canQuery && records.length > item.skip && item.checkStored !== 'none') {
@@ -361,30 +355,28 @@ class OktaConnector {
           const candidates = upTo == null ? rest : rest.filter((r) => r.start_ts <= upTo)
           if (candidates.length) stored = await alreadyStored(storage, item.resource, candidates, stored)
         }
-        // A full sync's first page clears the scope in the same batch that writes it;
-        // until that batch lands the phase still starts from scratch.
-        if (!item.clear) state[phase] = item.at
-        const position = item.at.page === undefined ? null : { ...item.at }
-        if (item.removals && typeof storage.queryEntities === 'function') {
-          const index = (childIndexes[item.removals.type] ??= await indexChildren(storage, item.removals))
-          records.push(...removedChildren(index, item.removals, records))
-        }
-        for (let i = item.skip; i < records.length || (item.clear && i === 0); i += MAX_BATCH) {
-          const slice = records.slice(i, i + MAX_BATCH)
+        // The writes are declared by the page (PageOut::batches in Rust): which
+        // records, which scope the first one clears, and the cursor position after each.
+        if (item.writing) state[phase] = item.writing
+        for (const b of item.batches) {
+          const slice = records.slice(b.from, b.to)
           const batch = stored && isEvent ? slice.filter((r) => !stored.has(r.attributes.uuid)) : slice
-          const clearScope = item.clear && i === 0
-          if (batch.length || clearScope) {
-            if (isEvent) await storage.events(batch, { names: clearScope ? scope.names : [] })
-            else await storage.entities(batch, { types: clearScope ? scope.types : [] })
+          if (batch.length || b.clear) {
+            if (isEvent) await storage.events(batch, b.clear ?? { names: [] })
+            else await storage.entities(batch, b.clear ?? { types: [] })
             // Aborted while writing: the batch is uncertain, so it does not count; the
             // next chunk writes it again (entities upsert, events are deduplicated).
             if (signal?.aborted) break pages
           }
-          if (position) {
-            position.skip = i + slice.length
-            state[phase] = position
+          if (b.after) state[phase] = b.after
+        }
+        if (item.removals && typeof storage.queryEntities === 'function') {
+          const index = (childIndexes[item.removals.type] ??= await indexChildren(storage, item.removals))
+          const removed = removedChildren(index, item.removals, records)
+          for (let i = 0; i < removed.length; i += item.removals.batch) {
+            await storage.entities(removed.slice(i, i + item.removals.batch), { types: [] })
+            if (signal?.aborted) break pages
           }
-          if (slice.length === 0) break
         }
         if (item.replaceScope) {
           const finished = await replaceScope(storage, item.replaceScope, logger, signal)
@@ -481,10 +473,10 @@ function waitOrAbort(ms, signal) {
  * Runs a declared scope replace (ReplaceScope in Rust): stored records of `type`
  * that are not in `keep` are gone from Okta, and rawdash cannot delete one entity,
  * so the scope is replaced by the stored records that are, in one quick burst of
- * <= MAX_BATCH-row batches, after writing `marker` (a cut burst makes the next run
+ * `batch`-row batches, after writing `marker` (a cut burst makes the next run
  * list everything again). Returns false when aborted mid-burst.
  */
-async function replaceScope(storage, { type, keep, marker }, logger, signal) {
+async function replaceScope(storage, { type, keep, marker, batch }, logger, signal) {
   const listed = new Set(keep)
   const stored = (await storage.queryEntities({ type })) ?? []
   const kept = []
@@ -494,8 +486,8 @@ async function replaceScope(storage, { type, keep, marker }, logger, signal) {
   await storage.entity(marker)
   if (signal?.aborted) return false
   const started = Date.now()
-  for (let i = 0; i === 0 || i < kept.length; i += MAX_BATCH) {
-    await storage.entities(kept.slice(i, i + MAX_BATCH), { types: i === 0 ? [type] : [] })
+  for (let i = 0; i === 0 || i < kept.length; i += batch) {
+    await storage.entities(kept.slice(i, i + batch), { types: i === 0 ? [type] : [] })
     if (signal?.aborted) return false
   }
   logger.info('stale records replaced', { resource: type, removed, kept: kept.length, duration_ms: Date.now() - started })
