@@ -264,11 +264,12 @@ impl OktaClient {
   }
 
   /// Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
-  /// Buffer per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
-  /// count, at, after, state, dedupe, records }`, `{ kind: 'log', level, event,
-  /// fields }` or `{ kind: 'error', phase, error }`. Pages of one phase arrive in
-  /// order; `at`/`after` are the phase's cursor position while and after writing
-  /// the page, `state` an entity to write after the page's records.
+  /// Buffer per item: a page `{ kind: 'page', phase, resource, shape, url, next,
+  /// index, count, writing, batches, after, checkStored, removals, replaceScope,
+  /// state, logs, records }` (the storage operations it declares, see
+  /// `engine::wire::PageOut`), `{ kind: 'log', level, event, fields }` (a level
+  /// `observation` is a response for `ctx.observer`), `{ kind: 'error', phase, error }`
+  /// or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order.
   #[napi]
   pub fn sync(&self, request: Value) -> napi::Result<PageStream, String> {
     guard(|| {
