@@ -452,19 +452,17 @@ export declare class OktaClient {
    */
   endCall(input: CallEndInput): CallEndOutput
   /**
-   * Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
-   * fetchSpecs?, requiredWindowMs?, settingsResources?, eventLookbackMs?, nowMs?,
-   * backfill?, backfillState?, budgetMs? }`): the phases to run, the writer's
-   * starting cursor state, the host run, the late-event dedupe window and warnings.
-   */
-  plan(request: any): any
-  /**
    * Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
-   * Buffer per item: `{ kind: 'page', phase, resource, url, next, index, clear, skip,
-   * count, at, after, state, dedupe, records }`, `{ kind: 'log', level, event,
-   * fields }` or `{ kind: 'error', phase, error }`. Pages of one phase arrive in
-   * order; `at`/`after` are the phase's cursor position while and after writing
-   * the page, `state` an entity to write after the page's records.
+   * Buffer per item: a page `{ kind: 'page', phase, resource, shape, url, next,
+   * index, count, writing, batches, after, checkStored, removals, replaceScope,
+   * state, logs, records }` (the storage operations it declares, see
+   * `engine::wire::PageOut`), `{ kind: 'log', level, event, fields }` (a level
+   * `observation` is a response for `ctx.observer`), `{ kind: 'error', phase, error }`
+   * or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
+   * are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
+   * settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
+   * factorsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+   * what was planned from them (planned once).
    */
   sync(request: any): PageStream
   /**
@@ -491,6 +489,11 @@ export declare class OktaClient {
  * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Iteration_protocols#the_async_iterator_and_async_iterable_protocols
  */
 export declare class PageStream {
+  /**
+   * What the stream runs: the phases, the writer's starting cursor state, the host
+   * run and the planner's warnings.
+   */
+  plan(): any
   /** Cancels the stream: in-flight requests are dropped and the stream ends. */
   cancel(): void
   /**

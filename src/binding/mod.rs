@@ -251,25 +251,17 @@ impl OktaClient {
     })
   }
 
-  /// Plans a sync from the host's options (`{ mode, since?, cursor?, resources?,
-  /// fetchSpecs?, requiredWindowMs?, settingsResources?, eventLookbackMs?, nowMs?,
-  /// backfill?, backfillState?, budgetMs? }`): the phases to run, the writer's
-  /// starting cursor state, the host run, the late-event dedupe window and warnings.
-  #[napi]
-  pub fn plan(&self, request: Value) -> napi::Result<Value, String> {
-    guard(|| {
-      let req: SyncRequest = parse(request, "sync options")?;
-      Ok(sync::plan_sync(&req, self.http.origin())?.to_json())
-    })
-  }
-
   /// Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
   /// Buffer per item: a page `{ kind: 'page', phase, resource, shape, url, next,
   /// index, count, writing, batches, after, checkStored, removals, replaceScope,
   /// state, logs, records }` (the storage operations it declares, see
   /// `engine::wire::PageOut`), `{ kind: 'log', level, event, fields }` (a level
   /// `observation` is a response for `ctx.observer`), `{ kind: 'error', phase, error }`
-  /// or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order.
+  /// or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
+  /// are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
+  /// settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
+  /// factorsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+  /// what was planned from them (planned once).
   #[napi]
   pub fn sync(&self, request: Value) -> napi::Result<PageStream, String> {
     guard(|| {
@@ -317,11 +309,14 @@ pub struct PageStream {
   stop: CancellationToken,
   /// Counts the items handed over (`stats().crossings`); none for test streams.
   counter: Option<Arc<OktaHttp>>,
+  /// The plan this stream runs, as JSON ([`sync::SyncPlan::to_json`]).
+  plan: Value,
 }
 
 impl PageStream {
   fn start(http: Arc<OktaHttp>, listed: Arc<ListedIds>, plan: sync::SyncPlan) -> PageStream {
     let http_for_stats = http.clone();
+    let plan_json = plan.to_json();
     let cancel = CancellationToken::new();
     let stop = CancellationToken::new();
     let (token, stop_token) = (cancel.clone(), stop.clone());
@@ -331,12 +326,20 @@ impl PageStream {
       cancel,
       stop,
       counter: Some(http_for_stats),
+      plan: plan_json,
     }
   }
 }
 
 #[napi]
 impl PageStream {
+  /// What the stream runs: the phases, the writer's starting cursor state, the host
+  /// run and the planner's warnings.
+  #[napi]
+  pub fn plan(&self) -> Value {
+    self.plan.clone()
+  }
+
   /// Cancels the stream: in-flight requests are dropped and the stream ends.
   #[napi]
   pub fn cancel(&self) {
@@ -445,6 +448,7 @@ pub fn test_panic(where_: String) -> napi::Result<Option<PageStream>, String> {
         cancel: CancellationToken::new(),
         stop: CancellationToken::new(),
         counter: None,
+        plan: Value::Null,
       }));
     }
     panic!("deliberate test panic");

@@ -273,21 +273,27 @@ class OktaConnector {
       reconcile: typeof storage?.queryEntities === 'function',
       budgetMs: this.#ctx.syncBudgetMs ?? (this.#settings.syncBudgetSeconds ?? definition.defaultSyncBudgetSeconds) * 1000,
     }
-    let plan
+    // One plan per call: the stream starts from it and hands it over.
+    let stream
     try {
-      plan = client.plan(request)
+      stream = client.sync(request)
     } catch (err) {
       throw fromNative(err)
     }
+    const plan = stream.plan()
     const state = plan.state
     let run = plan.run
     const runDeadline = run.started + request.budgetMs
     const cursorNow = () => client.encodeCursor({ phases: state, run })
     if (plan.phases.length === 0) {
+      stream.cancel()
       for (const w of plan.warnings) logger.warn(w.event, w.fields)
       return { done: true }
     }
-    if (signal?.aborted) return { done: false, cursor: cursorNow() }
+    if (signal?.aborted) {
+      stream.cancel()
+      return { done: false, cursor: cursorNow() }
+    }
 
     // uuids known to be stored already (filled per page from storage range queries).
     let stored = null
@@ -295,12 +301,6 @@ class OktaConnector {
 
     const budget = this.#ctx.chunkBudgetMs ?? CHUNK_BUDGET_MS
     const progress = Object.fromEntries(plan.phases.map((p) => [p.phase, { pages: 0, items: 0, started: Date.now() }]))
-    let stream
-    try {
-      stream = client.sync(request)
-    } catch (err) {
-      throw fromNative(err)
-    }
     const onAbort = () => stream.cancel()
     signal?.addEventListener('abort', onAbort, { once: true })
     // The chunk budget ends the stream gracefully: no new request, but pages already
