@@ -41,6 +41,8 @@ pub enum Position {
   },
   /// The phase finished.
   Done,
+  /// A fan-out resumes from its stored state (`okta_sync_state`) on every call.
+  Stored,
   /// The System Log backfill resumes from its stored state.
   Backfill {
     /// This host run already read the newest edge.
@@ -138,6 +140,11 @@ pub fn decode(value: Option<&Value>, origin: &Url) -> Result<Option<Cursor>, Str
         .ok_or_else(|| format!("cursor.phases.{name} must be an object"))?;
       let position = if state.get("done").and_then(Value::as_bool) == Some(true) {
         Position::Done
+      } else if state.get("stored").and_then(Value::as_bool) == Some(true)
+        // Cursors written before `stored` existed marked a fan-out as a backfill.
+        || (resource.fan_out().is_some() && state.get("backfill").and_then(Value::as_bool) == Some(true))
+      {
+        Position::Stored
       } else if state.get("backfill").and_then(Value::as_bool) == Some(true) {
         Position::Backfill {
           edge_done: state.get("edgeDone").and_then(Value::as_bool) == Some(true),
@@ -211,10 +218,11 @@ pub fn run_json(run: &RunInfo) -> Value {
 }
 
 /// One phase's position as cursor JSON (`{ page, skip }`, `{ done: true }` or
-/// `{ backfill: true, edgeDone }`).
+/// `{ backfill: true, edgeDone }` or `{ stored: true }`).
 pub fn position_json(position: &Position) -> Value {
   match position {
     Position::Done => json!({ "done": true }),
+    Position::Stored => json!({ "stored": true }),
     Position::Start => json!({ "page": null, "skip": 0 }),
     Position::At { page, skip } => json!({ "page": page.as_str(), "skip": skip }),
     Position::Backfill { edge_done, edge_from } => {
@@ -315,5 +323,23 @@ mod tests {
     let encoded = encode(&backfill, None).unwrap();
     assert_eq!(encoded["phase"], "auth_events");
     assert_eq!(decode(Some(&encoded), &origin()).unwrap().unwrap().positions, backfill);
+  }
+
+  #[test]
+  fn a_fan_out_resumes_from_stored_state_and_old_cursors_still_say_so() {
+    let stored = BTreeMap::from([(Resource::Factors, Position::Stored)]);
+    let encoded = encode(&stored, None).unwrap();
+    assert_eq!(encoded["phases"]["factors"], json!({ "stored": true }));
+    let back = decode(Some(&encoded), &origin()).unwrap().unwrap();
+    assert_eq!(back.position(Resource::Factors), Position::Stored);
+    // Before `stored`, a fan-out's position was written as a backfill's.
+    let old = json!({ "phase": "users", "page": null, "v": 2, "phases": { "factors": { "backfill": true, "edgeDone": false } } });
+    assert_eq!(
+      decode(Some(&old), &origin())
+        .unwrap()
+        .unwrap()
+        .position(Resource::Factors),
+      Position::Stored
+    );
   }
 }

@@ -386,10 +386,7 @@ impl Runner<'_> {
         "next": Value::Null,
       }),
     };
-    let position = Position::Backfill {
-      edge_done: false,
-      edge_from: None,
-    };
+    let position = Position::Stored;
     let out = PageOut {
       resource: self.plan.resource,
       url: cursor.to_string(),
@@ -709,10 +706,7 @@ pub(crate) async fn run_fan_out(ctx: PhaseCtx, plan: FanOutPlan) {
       }),
     });
   }
-  let position = Position::Backfill {
-    edge_done: false,
-    edge_from: None,
-  };
+  let position = Position::Stored;
   let _ = ctx
     .send(PageOut::phase_done(runner.plan.resource, runner.items, position))
     .await;

@@ -148,7 +148,7 @@ export interface OktaCursor {
   page: string | null
   spec?: number
   v?: 2
-  phases?: Partial<Record<OktaResource, { page: string | null; skip: number } | { done: true } | { backfill: true; edgeDone: boolean; edgeFrom?: number | null }>>
+  phases?: Partial<Record<OktaResource, { page: string | null; skip: number } | { done: true } | { backfill: true; edgeDone: boolean; edgeFrom?: number | null } | { stored: true }>>
 }
 
 /** An `okta_user` entity as stored. */

@@ -172,13 +172,7 @@ impl SyncPlan {
       .map(|p| {
         let (position, first) = match &p.run {
           // Resumed from the stored state on every call.
-          PhaseRun::FanOut(_) => (
-            Position::Backfill {
-              edge_done: false,
-              edge_from: None,
-            },
-            None,
-          ),
+          PhaseRun::FanOut(_) => (Position::Stored, None),
           PhaseRun::Backfill(b) => (
             Position::Backfill {
               edge_done: b.edge_since.is_none(),
@@ -357,7 +351,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
           continue;
         }
         Position::Backfill { edge_done, edge_from } => (edge_done, edge_from),
-        Position::Start | Position::At { .. } => (false, None),
+        Position::Start | Position::Stored | Position::At { .. } => (false, None),
       };
       let mut notes = PlanNotes::default();
       let planned = backfill::plan_backfill(
@@ -408,7 +402,9 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         Position::At { page, skip } => (page, skip, false),
         // A backfill position reaching a handle that cannot keep the backfill state
         // starts the phase over, like a fresh one.
-        Position::Start | Position::Backfill { .. } => (resource.first_page_url(origin, &query), 0, full),
+        Position::Start | Position::Stored | Position::Backfill { .. } => {
+          (resource.first_page_url(origin, &query), 0, full)
+        }
       };
       phases.push(PhasePlan {
         resource,
@@ -469,7 +465,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         continue;
       }
       Position::At { page, skip } => (page, skip, false),
-      Position::Start | Position::Backfill { .. } => {
+      Position::Start | Position::Stored | Position::Backfill { .. } => {
         (resource.first_page_url(origin, &query), 0, complete && !reconcile)
       }
     };
