@@ -2,9 +2,23 @@
 // (in-memory storage with the contract's semantics, the server's sync loop and
 // instantiateConnector), for testing your own rawdash configs and connectors
 // without a rawdash server.
-import type { StorageHandle, SyncOptions, SyncResult, ConnectorLogger } from '../../index.js'
+import type { StorageHandle, SyncOptions, SyncResult, ConnectorLogger, OktaContext } from '../../index.js'
 
 /** A stored entity (`storage.entity(e)`). */
+/**
+ * What test harnesses may add to the connector's constructor context (not part of
+ * the host contract, so not of `OktaContext`): budgets scaled to a harness's clock
+ * and retry tuning. README, "Time budgets for harnesses".
+ */
+export interface OktaHarnessContext extends OktaContext {
+  /** Chunk budget per `sync()` call in ms (default 30000). */
+  chunkBudgetMs?: number
+  /** Run budget in ms, overriding `syncBudgetSeconds`. */
+  syncBudgetMs?: number
+  /** Retry bounds and the page cap of one Link chain. */
+  retry?: { maxAttempts?: number; maxRateLimitWaits?: number; minDelayMs?: number; maxDelayMs?: number; maxElapsedMs?: number; maxChainPages?: number }
+}
+
 export interface EntityRecord {
   type: string
   id: string

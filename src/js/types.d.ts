@@ -101,10 +101,6 @@ export interface OktaContext {
    * `OKTA_BASE_URL`, read when the connector is constructed.
    */
   baseUrl?: string
-  /** Chunk budget per `sync()` call in ms (default 30000). */
-  chunkBudgetMs?: number
-  /** Run budget in ms, overriding `syncBudgetSeconds` (harnesses that scale time). */
-  syncBudgetMs?: number
 }
 
 /** The logger a host passes in `ctx.logger` (host contract section 6). */
