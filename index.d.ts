@@ -448,6 +448,11 @@ export declare class OktaClient {
    */
   endCall(input: CallEndInput): CallEndOutput
   /**
+   * The phases (setting names) a sync with these options covers, in phase order:
+   * the planner's selection, so the writer reads only the stored states it needs.
+   */
+  phases(request: any): Array<string>
+  /**
    * Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
    * Buffer per item: a page `{ kind: 'page', phase, resource, shape, url, next,
    * index, count, writing, batches, after, checkStored, removals, replaceScope,

@@ -197,3 +197,23 @@ test('okta_factor: a token that cannot read factors skips them with a warning; t
     assert.equal((await storage.queryEntities({ type: 'okta_user' })).length, 30)
   })
 })
+
+test('a sync reads only the stored states of the phases it covers (a drop-in config reads no factors state)', async () => {
+  await withSim({ users: 20, groups: 2, events: 30, seed: 9 }, async (sim) => {
+    const reads = []
+    const counting = (storage) => {
+      const getEntity = storage.getEntity.bind(storage)
+      storage.getEntity = (type, id) => {
+        reads.push(id)
+        return getEntity(type, id)
+      }
+      return storage
+    }
+    await runSync(connectorFor(sim).connector, counting(new MemoryStorage()), { mode: 'full' })
+    assert.ok(reads.includes('auth_events') && reads.includes('users'), JSON.stringify(reads))
+    assert.ok(!reads.includes('factors') && !reads.includes('apps'), JSON.stringify(reads))
+    reads.length = 0
+    await runSync(connectorFor(sim, { resources: ['factors'] }).connector, counting(new MemoryStorage()), { mode: 'full' })
+    assert.deepEqual([...new Set(reads)], ['factors'])
+  })
+})

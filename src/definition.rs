@@ -154,8 +154,8 @@ pub fn definition() -> Value {
     "resources": resources,
     "errors": errors,
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
-    "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID },
-    "factorsState": { "type": STATE_TYPE, "id": Resource::Factors.fan_out().map(|f| f.state_id) },
+    "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
+    "factorsState": { "type": STATE_TYPE, "id": Resource::Factors.fan_out().map(|f| f.state_id), "phase": Resource::Factors.setting_name() },
     // Where each entity listing records its last complete start (see sync.rs).
     "listingStates": Resource::ALL
       .iter()

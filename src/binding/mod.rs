@@ -251,6 +251,21 @@ impl OktaClient {
     })
   }
 
+  /// The phases (setting names) a sync with these options covers, in phase order:
+  /// the planner's selection, so the writer reads only the stored states it needs.
+  #[napi]
+  pub fn phases(&self, request: Value) -> napi::Result<Vec<String>, String> {
+    guard(|| {
+      let req: SyncRequest = parse(request, "sync options")?;
+      Ok(
+        sync::plan::selected_resources(&req)
+          .into_iter()
+          .map(|r| r.setting_name().to_string())
+          .collect(),
+      )
+    })
+  }
+
   /// Starts a sync: fetches the planned phases concurrently and yields one ASCII JSON
   /// Buffer per item: a page `{ kind: 'page', phase, resource, shape, url, next,
   /// index, count, writing, batches, after, checkStored, removals, replaceScope,

@@ -265,17 +265,22 @@ class OktaConnector {
       eventLookbackMs: options.mode === 'latest' && options.since && typeof storage.queryEvents === 'function' ? EVENT_LOOKBACK_MS : 0,
       nowMs: Date.now(),
       backfill,
-      backfillState: backfill ? await readSyncState(storage, logger, definition.backfillState) : null,
-      // Read whether or not the planner syncs factors this time: one cheap read, and
-      // the rule of when it does stays the planner's.
-      factorsState: backfill ? await readSyncState(storage, logger, definition.factorsState) : null,
-      entityStates: backfill ? await readListingStates(storage, logger) : null,
       reconcile: typeof storage?.queryEntities === 'function',
       budgetMs: this.#ctx.syncBudgetMs ?? (this.#settings.syncBudgetSeconds ?? definition.defaultSyncBudgetSeconds) * 1000,
     }
     // One plan per call: the stream starts from it and hands it over.
     let stream
     try {
+      // Only the stored states of the phases this sync covers (the planner's
+      // selection): a drop-in config reads no factors state.
+      if (backfill) {
+        const phases = new Set(client.phases(request))
+        const read = (spec) => (phases.has(spec.phase) ? readSyncState(storage, logger, spec) : null)
+        request.backfillState = await read(definition.backfillState)
+        request.factorsState = await read(definition.factorsState)
+        request.entityStates = {}
+        for (const spec of definition.listingStates) request.entityStates[spec.phase] = await read(spec)
+      }
       stream = client.sync(request)
     } catch (err) {
       throw fromNative(err)
@@ -492,13 +497,6 @@ async function replaceScope(storage, { type, keep, marker, batch }, logger, sign
   }
   logger.info('stale records replaced', { resource: type, removed, kept: kept.length, duration_ms: Date.now() - started })
   return true
-}
-
-/** Stored listing states of the entity phases, by phase (null where none or unreadable). */
-async function readListingStates(storage, logger) {
-  const out = {}
-  for (const { phase, type, id } of definition.listingStates) out[phase] = await readSyncState(storage, logger, { type, id })
-  return out
 }
 
 /** Stored entities of the declared type by their parent (`removals.parentField`). */

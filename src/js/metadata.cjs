@@ -769,11 +769,13 @@ module.exports = {
   ],
   "backfillState": {
     "type": "okta_sync_state",
-    "id": "auth_events"
+    "id": "auth_events",
+    "phase": "auth_events"
   },
   "factorsState": {
     "type": "okta_sync_state",
-    "id": "factors"
+    "id": "factors",
+    "phase": "factors"
   },
   "listingStates": [
     {

@@ -226,6 +226,28 @@ pub fn encode_cursor(state: &Value, origin: &Url) -> Result<Option<Value>, OktaE
   Ok(cursor::encode(&decoded.positions, decoded.run))
 }
 
+/// The resources a sync with these options covers, in phase order: the settings'
+/// (without a `resources` setting, what the host's widgets use, else the original
+/// three, so an existing config makes no request it did not make before), narrowed to
+/// what the host asks for this tick. The planner's rule, also used to read only the
+/// stored states a sync needs.
+pub fn selected_resources(req: &SyncRequest) -> Vec<Resource> {
+  let host_names_some = req.resources.as_ref().is_some_and(|names| !names.is_empty());
+  let settings: Vec<Resource> = match &req.settings_resources {
+    None if host_names_some => Resource::ALL.to_vec(),
+    None => Resource::DEFAULT.to_vec(),
+    Some(names) => Resource::ALL
+      .into_iter()
+      .filter(|r| names.iter().any(|n| n == r.setting_name()))
+      .collect(),
+  };
+  let wanted = |r: &Resource| match &req.resources {
+    Some(names) if !names.is_empty() => names.iter().any(|n| n == r.resource_name()),
+    _ => true,
+  };
+  settings.into_iter().filter(wanted).collect()
+}
+
 /// Plans a sync (pure): phase selection, start URLs, cursor resume, clearing.
 pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError> {
   let full = match req.mode.as_ref().and_then(Value::as_str) {
@@ -249,27 +271,12 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
   let now_ms = req.now_ms.unwrap_or(0.0) as i64;
 
   let mut warnings = Vec::new();
-  let host_names_some = req.resources.as_ref().is_some_and(|names| !names.is_empty());
-  let settings: Vec<Resource> = match &req.settings_resources {
-    // No resources setting: what the host's widgets use, else the original three,
-    // so an existing config makes no request it did not make before.
-    None if host_names_some => Resource::ALL.to_vec(),
-    None => Resource::DEFAULT.to_vec(),
-    Some(names) => Resource::ALL
-      .into_iter()
-      .filter(|r| names.iter().any(|n| n == r.setting_name()))
-      .collect(),
-  };
   if req.resources.as_ref().is_some_and(Vec::is_empty) {
     warnings.push((
       "no resources requested",
       json!({ "reason": "the host named no resource (only a status widget uses this connector): the default resources are synced so its health reflects Okta" }),
     ));
   }
-  let wanted = |r: Resource| match &req.resources {
-    Some(names) if !names.is_empty() => names.iter().any(|n| n == r.resource_name()),
-    _ => true,
-  };
 
   let cursor = match cursor::decode(req.cursor.as_ref(), origin) {
     Ok(c) => c.unwrap_or_default(),
@@ -317,7 +324,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
 
   let mut phases = Vec::new();
   let mut done = Vec::new();
-  for resource in settings.into_iter().filter(|r| wanted(*r)) {
+  for resource in selected_resources(req) {
     if future_since.is_some() && (!full || resource.spec().shape == Shape::Event) {
       done.push(resource);
       continue;
