@@ -201,7 +201,7 @@ class OktaConnector {
 
   /** Request counters of this instance, plus the last rate-limit window seen per Okta bucket. */
   stats() {
-    return this.#client ? this.#client.stats() : { requests: 0, retries: 0, rateLimited: 0, waits: 0, waitMs: 0, bytes: 0, pages: 0, records: 0, rateLimit: {} }
+    return this.#client ? this.#client.stats() : { requests: 0, retries: 0, rateLimited: 0, waits: 0, waitMs: 0, bytes: 0, pages: 0, records: 0, crossings: 0, rateLimit: {} }
   }
 
   async #getClient() {

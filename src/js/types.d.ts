@@ -296,6 +296,8 @@ export interface OktaStats {
   bytes: number
   pages: number
   records: number
+  /** Items the page streams handed to JS: about one per page. */
+  crossings: number
   /** The last rate-limit window seen per Okta bucket. */
   rateLimit: Partial<Record<'users' | 'groups' | 'logs', { limit: number; remaining: number; reset: number }>>
 }

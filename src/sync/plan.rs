@@ -226,6 +226,18 @@ pub fn encode_cursor(state: &Value, origin: &Url) -> Result<Option<Value>, OktaE
   Ok(cursor::encode(&decoded.positions, decoded.run))
 }
 
+/// Where a chain phase starts from its cursor position: `None` when it is done; the
+/// page and records already written when resumed mid-chain; else its first page
+/// (`clear`: whether a fresh start clears the scope). A backfill or stored position
+/// reaching a chain (a handle that cannot keep that state) starts it over.
+fn chain_start(position: Position, first: impl FnOnce() -> Url, clear: bool) -> Option<(Url, u64, bool)> {
+  match position {
+    Position::Done => None,
+    Position::At { page, skip } => Some((page, skip, false)),
+    Position::Start | Position::Stored | Position::Backfill { .. } => Some((first(), 0, clear)),
+  }
+}
+
 /// The resources a sync with these options covers, in phase order: the settings'
 /// (without a `resources` setting, what the host's widgets use, else the original
 /// three, so an existing config makes no request it did not make before), narrowed to
@@ -401,17 +413,13 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
         events_after_ms,
         published_window: None,
       };
-      let (url, skip, clear) = match cursor.position(resource) {
-        Position::Done => {
-          done.push(resource);
-          continue;
-        }
-        Position::At { page, skip } => (page, skip, false),
-        // A backfill position reaching a handle that cannot keep the backfill state
-        // starts the phase over, like a fresh one.
-        Position::Start | Position::Stored | Position::Backfill { .. } => {
-          (resource.first_page_url(origin, &query), 0, full)
-        }
+      let Some((url, skip, clear)) = chain_start(
+        cursor.position(resource),
+        || resource.first_page_url(origin, &query),
+        full,
+      ) else {
+        done.push(resource);
+        continue;
       };
       phases.push(PhasePlan {
         resource,
@@ -466,15 +474,14 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       },
     };
     let reconcile = req.reconcile == Some(true);
-    let (url, skip, clear) = match cursor.position(resource) {
-      Position::Done => {
-        done.push(resource);
-        continue;
-      }
-      Position::At { page, skip } => (page, skip, false),
-      Position::Start | Position::Stored | Position::Backfill { .. } => {
-        (resource.first_page_url(origin, &query), 0, complete && !reconcile)
-      }
+    let fresh_clear = complete && !reconcile;
+    let Some((url, skip, clear)) = chain_start(
+      cursor.position(resource),
+      || resource.first_page_url(origin, &query),
+      fresh_clear,
+    ) else {
+      done.push(resource);
+      continue;
     };
     let listing = Some(Listing {
       state_record: ListingState::record(resource, &host, run_started, false),
