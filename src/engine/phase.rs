@@ -1,7 +1,7 @@
 //! The phase context every runner holds (HTTP client, cancellation, the writer's
 //! channel), one page's fetch-map-link step, and the Link-chain runner.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -93,14 +93,14 @@ impl ListedIds {
   }
 
   /// Adds a page's ids to the listing of `resource` in run `run` (`start`: its first page).
-  fn add(&self, resource: Resource, run: i64, start: bool, ids: &[String]) {
+  fn add(&self, resource: Resource, run: i64, start: bool, ids: &HashSet<String>) {
     self.with(|map| {
       if start {
         map.insert(resource, (run, Vec::new()));
       }
       if let Some((started, listed)) = map.get_mut(&resource) {
         if *started == run {
-          listed.extend_from_slice(ids);
+          listed.extend(ids.iter().cloned());
         }
       }
     });

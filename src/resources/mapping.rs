@@ -88,8 +88,9 @@ pub struct MappedPage {
   pub warnings: Vec<String>,
   /// Earliest and latest `published` (ms) among the page's events, mapped or not.
   pub published_range: Option<(i64, i64)>,
-  /// The ids of the page's entities, in order (a reconciled listing collects them).
-  pub ids: Vec<String>,
+  /// The keys the page was deduplicated on: its entities' ids (a reconciled listing
+  /// collects them), its events' uuids. Kept from mapping, at no extra cost.
+  pub ids: HashSet<String>,
 }
 
 /// Warnings kept per page; the rest are counted.
@@ -116,7 +117,6 @@ pub(crate) struct Collector {
   warnings: Vec<String>,
   seen: HashSet<String>,
   pub(crate) published_range: Option<(i64, i64)>,
-  ids: Vec<String>,
 }
 
 impl Collector {
@@ -130,7 +130,6 @@ impl Collector {
       warnings: Vec::new(),
       seen: HashSet::new(),
       published_range: None,
-      ids: Vec::new(),
     }
   }
 
@@ -160,7 +159,6 @@ impl Collector {
       self.skip(format!("{what} {} appears twice in the page", truncate(id, 64)));
       return None;
     }
-    self.ids.push(id.to_string());
     Some(id)
   }
 
@@ -189,7 +187,7 @@ impl Collector {
       raw_items,
       warnings: self.warnings,
       published_range: self.published_range,
-      ids: self.ids,
+      ids: self.seen,
     }
   }
 }
