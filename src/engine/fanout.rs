@@ -233,7 +233,9 @@ pub fn plan_fan_out(
 
 /// What reading one parent's children gave.
 enum Read {
-  Children(MappedPage),
+  /// Its child lists, page by page; `complete` is false when a list's `next` link
+  /// pointed elsewhere and was not followed (so nothing is marked removed for it).
+  Children { pages: Vec<MappedPage>, complete: bool },
   /// Deleted between listing and reading (404): nothing to store.
   Gone,
   /// Stopped (chunk budget or deadline) or cancelled before it was sent.
@@ -245,23 +247,36 @@ enum Read {
 struct Batch {
   records: Vec<u8>,
   count: usize,
+  /// Every parent read into this batch (progress).
   parents: Vec<String>,
+  /// The parents whose complete child lists the batch holds (removals).
+  complete: Vec<String>,
 }
 
 impl Batch {
-  fn add(&mut self, parent: &str, page: Option<MappedPage>) {
-    if let Some(page) = page {
-      // `records_json` is a JSON array: splice its items into ours.
-      let inner = &page.records_json[1..page.records_json.len().saturating_sub(1)];
-      if !inner.is_empty() {
-        if self.count > 0 {
-          self.records.push(b',');
+  fn add(&mut self, parent: &str, read: Option<(Vec<MappedPage>, bool)>) {
+    let complete = match read {
+      Some((pages, complete)) => {
+        for page in pages {
+          // `records_json` is a JSON array: splice its items into ours.
+          let inner = &page.records_json[1..page.records_json.len().saturating_sub(1)];
+          if !inner.is_empty() {
+            if self.count > 0 {
+              self.records.push(b',');
+            }
+            self.records.extend_from_slice(inner);
+            self.count += page.count;
+          }
         }
-        self.records.extend_from_slice(inner);
-        self.count += page.count;
+        complete
       }
-    }
+      // Gone: it has no children any more.
+      None => true,
+    };
     self.parents.push(parent.to_string());
+    if complete {
+      self.complete.push(parent.to_string());
+    }
   }
 
   fn json(&self) -> Vec<u8> {
@@ -277,35 +292,40 @@ impl Batch {
 /// not bandwidth, bounds them; the bucket's pacing still caps the rate.
 pub const CONCURRENT_READS: usize = 8;
 
-/// Reads one parent's children. `Err` carries the URL and the error for the writer.
-/// `first`: the chunk's first request (see [`PhaseCtx::request_tokens`]).
+/// Pages read from one child list at most (a loop guard: 1,000 pages of 1,000
+/// members is a million-member group).
+pub const MAX_CHILD_PAGES: usize = 1000;
+
+/// Reads one parent's child lists, each a Link chain kept on its own path. `Err`
+/// carries the URL and the error for the writer. `first`: the chunk's first request
+/// (see [`PhaseCtx::request_tokens`]).
 async fn read_children(
   ctx: &PhaseCtx,
   (resource, fan): (Resource, &'static FanOut),
   parent: &str,
   first: bool,
 ) -> Result<Read, (Url, OktaError)> {
-  let url = (fan.children_url)(ctx.http.origin(), parent);
-  let (stop, waits) = ctx.request_tokens(first);
-  match ctx
-    .http
-    .get_page(resource, &url, &ctx.cancel, stop, waits, &ctx.log, |_| Ok(()))
-    .await
-  {
-    Ok((page, ())) => match (fan.map_children)(&page.body, parent) {
-      Ok(mapped) => {
-        if !mapped.warnings.is_empty() {
-          (ctx.log)(LogEvent {
-            level: Level::Warn,
-            event: "records skipped",
-            fields: json!({ "resource": resource.resource_name(), "parent": cut80(&ctx.http.secrets().scrub(parent)), "reasons": mapped.warnings }),
-          });
-        }
-        Ok(Read::Children(mapped))
-      }
-      Err(e) => Err((
-        url,
-        OktaError::new(
+  let mut pages = Vec::new();
+  let mut complete = true;
+  let mut first = first;
+  for list in fan.child_lists {
+    let start = (list.url)(ctx.http.origin(), parent);
+    let mut url = start.clone();
+    for _ in 0..MAX_CHILD_PAGES {
+      let (stop, waits) = ctx.request_tokens(first);
+      first = false;
+      let page = match ctx
+        .http
+        .get_page(resource, &url, &ctx.cancel, stop, waits, &ctx.log, |_| Ok(()))
+        .await
+      {
+        Ok((page, ())) => page,
+        Err(e) if e.code == ErrorCode::NotFound => return Ok(Read::Gone),
+        Err(e) if e.code == ErrorCode::Aborted => return Ok(Read::Stopped),
+        Err(e) => return Err((url, e)),
+      };
+      let mapped = (list.map)(&page.body, parent).map_err(|e| {
+        let error = OktaError::new(
           ErrorCode::BadResponse,
           format!(
             "Okta returned an unreadable {} list for {} {}: {}.",
@@ -314,13 +334,42 @@ async fn read_children(
             cut80(&ctx.http.secrets().scrub(parent)),
             e.0
           ),
-        ),
-      )),
-    },
-    Err(e) if e.code == ErrorCode::NotFound => Ok(Read::Gone),
-    Err(e) if e.code == ErrorCode::Aborted => Ok(Read::Stopped),
-    Err(e) => Err((url, e)),
+        );
+        (url.clone(), error)
+      })?;
+      if !mapped.warnings.is_empty() {
+        (ctx.log)(LogEvent {
+          level: Level::Warn,
+          event: "records skipped",
+          fields: json!({ "resource": resource.resource_name(), "parent": cut80(&ctx.http.secrets().scrub(parent)), "reasons": mapped.warnings }),
+        });
+      }
+      let items = mapped.raw_items;
+      pages.push(mapped);
+      let raw_next = next_link(page.links.iter().map(String::as_str));
+      let next = raw_next
+        .as_deref()
+        .and_then(|raw| sanitize_page_url(raw, ctx.http.origin(), start.path()));
+      if raw_next.is_some() && next.is_none() {
+        // Never sent elsewhere: what was read is kept, nothing is marked removed.
+        complete = false;
+        (ctx.log)(LogEvent {
+          level: Level::Warn,
+          event: "next link dropped",
+          fields: json!({
+            "resource": resource.resource_name(),
+            "parent": cut80(&ctx.http.secrets().scrub(parent)),
+            "reason": "not on the configured origin and the child list's endpoint: not followed, and the list counts as incomplete (nothing of it is marked removed)",
+          }),
+        });
+      }
+      match next {
+        Some(next) if items > 0 && next != url => url = next,
+        _ => break,
+      }
+    }
   }
+  Ok(Read::Children { pages, complete })
 }
 
 struct Runner<'a> {
@@ -402,7 +451,7 @@ impl Runner<'_> {
       check_stored: CheckStored::None,
       removals: Some(Removals {
         fan: self.plan.fan,
-        parents: batch.parents.clone(),
+        parents: batch.complete.clone(),
       }),
       replace_scope: None,
       logs: vec![fetched],
@@ -445,9 +494,18 @@ impl Runner<'_> {
           return None;
         }
       };
-      let next = next_link(listing.links.iter().map(String::as_str))
-        .and_then(|raw| sanitize_page_url(&raw, self.ctx.http.origin(), fan.parent.path()))
+      let raw_next = next_link(listing.links.iter().map(String::as_str));
+      let next = raw_next
+        .as_deref()
+        .and_then(|raw| sanitize_page_url(raw, self.ctx.http.origin(), fan.parent.path()))
         .filter(|n| *n != page || users.is_empty());
+      if raw_next.is_some() && next.is_none() {
+        (self.ctx.log)(LogEvent {
+          level: Level::Warn,
+          event: "next link dropped",
+          fields: json!({ "resource": resource.resource_name(), "reason": "the parents page's next link is not on the configured origin and endpoint (or repeats the page): not followed" }),
+        });
+      }
       self.ctx.http.chain_linked(resource, next.as_ref());
       let start = (done as usize).min(users.len());
       // Users beyond the position already read by an earlier chunk (reads run
@@ -479,7 +537,7 @@ impl Runner<'_> {
         .buffered(CONCURRENT_READS);
       while let Some((i, user, result)) = reads.next().await {
         let read = match result {
-          Ok(Read::Children(mapped)) => Some(mapped),
+          Ok(Read::Children { pages, complete }) => Some((pages, complete)),
           Ok(Read::Gone) => None,
           Ok(Read::Stopped) => {
             stopped_at.get_or_insert(i);
@@ -621,6 +679,62 @@ impl Runner<'_> {
         }
       }
     }
+    if let Some(parents_changed) = fan.parents_changed {
+      // The parents listing says itself which parents' children changed since.
+      let mut page_url = (fan.parents_url)(self.ctx.http.origin());
+      loop {
+        let page = match self.get(fan.parent, &page_url).await {
+          Ok(page) => page,
+          Err(e) if e.code == ErrorCode::Aborted => return Some(false),
+          Err(e) => {
+            self.fail(&page_url, e).await;
+            return None;
+          }
+        };
+        let stamps = match parents_changed(&page.body) {
+          Ok(stamps) => stamps,
+          Err(reason) => {
+            let error = OktaError::new(
+              ErrorCode::BadResponse,
+              format!(
+                "Okta returned an unreadable {} page: {reason}.",
+                fan.parent.setting_name()
+              ),
+            );
+            self.fail(&page_url, error).await;
+            return None;
+          }
+        };
+        let items = stamps.len();
+        for (parent, changed_ms) in stamps {
+          let Some(changed_ms) = changed_ms.filter(|at| *at >= since_ms) else {
+            continue;
+          };
+          // Remembered like an event, so the look-back does not re-read it again.
+          let key = format!("{parent}@{changed_ms}");
+          if self.plan.state.handled.contains(&key) {
+            continue;
+          }
+          seen.push((key, changed_ms));
+          users.insert(parent);
+        }
+        let raw_next = next_link(page.links.iter().map(String::as_str));
+        let next = raw_next
+          .as_deref()
+          .and_then(|raw| sanitize_page_url(raw, self.ctx.http.origin(), fan.parent.path()));
+        if raw_next.is_some() && next.is_none() {
+          (self.ctx.log)(LogEvent {
+            level: Level::Warn,
+            event: "next link dropped",
+            fields: json!({ "resource": resource.resource_name(), "reason": "the parents page's next link is not on the configured origin and endpoint: not followed" }),
+          });
+        }
+        match next {
+          Some(next) if items > 0 && next != page_url => page_url = next,
+          _ => break,
+        }
+      }
+    }
     let users: Vec<String> = users.into_iter().collect();
     (self.ctx.log)(LogEvent {
       level: Level::Info,
@@ -631,7 +745,7 @@ impl Runner<'_> {
       let mut batch = Batch::default();
       for user in chunk {
         match self.children(user).await {
-          Some(Read::Children(mapped)) => batch.add(user, Some(mapped)),
+          Some(Read::Children { pages, complete }) => batch.add(user, Some((pages, complete))),
           Some(Read::Gone) => batch.add(user, None),
           // The position is not advanced: the next run reads these events again.
           Some(Read::Stopped) => {

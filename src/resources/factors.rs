@@ -9,7 +9,7 @@ use url::Url;
 use super::mapping::{
   for_each_item, map_body, ms, parse_ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
-use super::{any_of, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec};
+use super::{any_of, ChildList, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec};
 use crate::okta::models::Text;
 
 /// Factor types Okta documents (filterable metadata; unknown ones are kept as given).
@@ -89,11 +89,14 @@ const FAN_OUT: FanOut = FanOut {
   parent: Resource::Users,
   parents_url: factor_users_url,
   parent_ids: users_of,
-  children_url: user_factors_url,
-  map_children: map_user_factors,
+  child_lists: &[ChildList {
+    url: user_factors_url,
+    map: map_user_factors,
+  }],
   changes_from: Resource::AuthEvents,
   changes_url: factor_events_url,
   changes_in,
+  parents_changed: None,
   state_id: "factors",
   parent_field: "userId",
   removed: ("status", "REMOVED"),

@@ -11,9 +11,11 @@
 //! Adding a resource: a module here, its variant in [`Resource`] and one line in
 //! [`Resource::module`], simulator data and tests (README, "Adding a resource").
 
+mod app_assignments;
 mod apps;
 mod auth_events;
 mod factors;
+mod group_members;
 mod groups;
 pub mod mapping;
 mod users;
@@ -21,7 +23,9 @@ mod users;
 use serde_json::Value;
 use url::Url;
 
+pub use app_assignments::{APP_ASSIGNMENT_EVENT_FILTER, ASSIGNMENT_STATUSES, PRINCIPAL_TYPES};
 pub use apps::{APP_SIGN_ON_MODES, APP_STATUSES};
+pub use group_members::{GROUP_MEMBERSHIP_EVENT_FILTER, MEMBERSHIP_STATUSES};
 pub use auth_events::{log_range_url, AUTH_EVENT_FILTER, EVENT_RESULTS};
 pub use factors::{FACTOR_EVENT_FILTER, FACTOR_STATUSES, FACTOR_TYPES};
 pub use groups::GROUP_TYPES;
@@ -42,17 +46,23 @@ pub enum Resource {
   /// Enrolled MFA factors of every user -> `okta_factor` entities (opt-in; one
   /// request per user, so it spans host runs like the System Log backfill).
   Factors,
+  /// Group memberships -> `okta_group_member` entities (opt-in; a fan-out over groups).
+  GroupMembers,
+  /// App assignments -> `okta_app_assignment` entities (opt-in; a fan-out over apps).
+  AppAssignments,
 }
 
 impl Resource {
   /// All resources in phase order. New resources go last, so a TypeScript-package
   /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 5] = [
+  pub const ALL: [Resource; 7] = [
     Resource::Users,
     Resource::Groups,
     Resource::AuthEvents,
     Resource::Apps,
     Resource::Factors,
+    Resource::GroupMembers,
+    Resource::AppAssignments,
   ];
 
   /// What a sync covers when neither the settings nor the host name resources: the
@@ -67,6 +77,8 @@ impl Resource {
       Resource::AuthEvents => &auth_events::AuthEvents,
       Resource::Apps => &apps::Apps,
       Resource::Factors => &factors::Factors,
+      Resource::GroupMembers => &group_members::GroupMembers,
+      Resource::AppAssignments => &app_assignments::AppAssignments,
     }
   }
 
@@ -224,16 +236,21 @@ pub struct FanOut {
   pub parents_url: fn(&Url) -> Url,
   /// The parent ids of a parents page (an id-less item is skipped).
   pub parent_ids: fn(&[u8]) -> Result<Vec<String>, String>,
-  /// One parent's child list.
-  pub children_url: fn(&Url, &str) -> Url,
-  /// Maps one parent's child list: the records carry [`FanOut::parent_field`].
-  pub map_children: fn(&[u8], &str) -> Result<MappedPage, PageParseError>,
+  /// One parent's child lists, read one after the other (each a Link chain on its
+  /// own path); together they are the parent's complete children.
+  pub child_lists: &'static [ChildList],
   /// The resource whose endpoint serves the change events (its bucket paces them).
   pub changes_from: Resource,
   /// A polling System Log read of the change events from `since` (ISO).
   pub changes_url: fn(&Url, &str) -> Url,
   /// The change events of a System Log page and the parents each names.
   pub changes_in: fn(&[u8]) -> Result<Vec<ParentChange>, String>,
+  /// Parents whose listing itself says when their children last changed (groups'
+  /// `lastMembershipUpdated`): `(id, changed ms if stated)` of every parent of a
+  /// parents page. With it, each
+  /// run after the enumeration also lists the parents and re-reads those changed
+  /// since the last run; `None`: only the change events say what changed.
+  pub parents_changed: Option<fn(&[u8]) -> Result<Vec<(String, Option<i64>)>, String>>,
   /// The id of the fan-out's state record (`okta_sync_state`).
   pub state_id: &'static str,
   /// The child attribute naming the parent (`userId`).
@@ -252,6 +269,16 @@ impl PartialEq for FanOut {
   fn eq(&self, other: &FanOut) -> bool {
     std::ptr::eq(self, other)
   }
+}
+
+/// One child list of a fan-out's parent: its first page and how a page maps.
+#[derive(Debug)]
+pub struct ChildList {
+  /// The list's first page for a parent (its path is the one its `next` links
+  /// must stay on).
+  pub url: fn(&Url, &str) -> Url,
+  /// Maps one page of the list: the records carry [`FanOut::parent_field`].
+  pub map: fn(&[u8], &str) -> Result<MappedPage, PageParseError>,
 }
 
 /// One change event of a fan-out: its uuid, when, and the parents it names.

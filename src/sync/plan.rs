@@ -48,6 +48,10 @@ pub struct SyncRequest {
   pub backfill_state: Option<Value>,
   /// The stored factors state entity (`null`: none stored yet).
   pub factors_state: Option<Value>,
+  /// The stored state entity of each fan-out phase, by setting name
+  /// (`group_members`, ...; `null`: none stored yet). The factors phase reads
+  /// `factors_state` when this does not name it.
+  pub fan_out_states: Option<Value>,
   /// The run budget in ms (`syncBudgetSeconds`).
   pub budget_ms: Option<f64>,
   /// The host's `options.requiredWindowMs` (by resource name).
@@ -260,6 +264,21 @@ pub fn selected_resources(req: &SyncRequest) -> Vec<Resource> {
   settings.into_iter().filter(wanted).collect()
 }
 
+/// The stored state record of a fan-out phase: its entry in `fan_out_states`, or
+/// (factors) the older `factors_state`.
+fn fan_out_state(req: &SyncRequest, resource: Resource) -> Option<&Value> {
+  let named = req
+    .fan_out_states
+    .as_ref()
+    .and_then(|states| states.get(resource.setting_name()))
+    .filter(|v| !v.is_null());
+  match named {
+    Some(record) => Some(record),
+    None if resource == Resource::Factors => req.factors_state.as_ref(),
+    None => None,
+  }
+}
+
 /// Plans a sync (pure): phase selection, start URLs, cursor resume, clearing.
 pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError> {
   let full = match req.mode.as_ref().and_then(Value::as_str) {
@@ -350,7 +369,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       let plan = fanout::plan_fan_out(
         resource,
         fan,
-        req.factors_state.as_ref(),
+        fan_out_state(req, resource),
         origin,
         now_ms,
         started_ms.saturating_add(budget_ms),
