@@ -98,7 +98,7 @@ fn config_fields() -> Vec<Value> {
 fn sync_state_json() -> Value {
   json!({
     "shape": "entity",
-    "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors: the MFA factor fan-out's progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
+    "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors, group_members, app_assignments: the fan-outs' progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
     "fields": [
       { "name": "version", "description": "Format version of the progress record." },
       { "name": "host", "description": "The Okta org host the progress belongs to (progress for another host is ignored)." }
@@ -146,7 +146,7 @@ pub fn definition() -> Value {
       "limitations": [
         "Only sign-in event types (and, for factors, factor lifecycle events) are read from the System Log.",
         "The System Log keeps 90 days; older sign-ins cannot be synced.",
-        "Group memberships and application assignments are not synced."
+        "Group memberships and application assignments are read one request chain per group or app on their first enumeration (opt-in group_members, app_assignments); later runs re-read only the groups and apps that changed."
       ]
     },
     "configFields": config_fields(),

@@ -738,7 +738,7 @@ fn expected_push_down(resource: Resource, specs: &Value) -> Option<String> {
     Resource::Users => ("status", &USER_STATUSES),
     Resource::Groups => ("type", &GROUP_TYPES),
     Resource::Apps => ("status", &APP_STATUSES),
-    Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
     Resource::AuthEvents => return None,
   };
   let list = specs.get(resource.resource_name())?.as_array()?;
@@ -778,7 +778,7 @@ proptest! {
       Resource::Users => prop_assert!(got.iter().all(|v| USER_STATUSES.contains(&v.as_str()))),
       Resource::Groups => prop_assert!(got.iter().all(|v| GROUP_TYPES.contains(&v.as_str()))),
       Resource::Apps => prop_assert!(got.iter().all(|v| APP_STATUSES.contains(&v.as_str()))),
-      Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
       Resource::AuthEvents => prop_assert!(got.is_none()),
     }
     prop_assert_eq!(resource.push_down_value(None), None);
@@ -808,7 +808,7 @@ proptest! {
         Resource::Users => USER_STATUSES.to_vec(),
         Resource::Groups => GROUP_TYPES.to_vec(),
         Resource::Apps => APP_STATUSES.to_vec(),
-        Resource::Factors => unreachable!("arb_resource leaves out factors"),
+        Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
         Resource::AuthEvents => vec![
           "user.session.start",
           "user.authentication.auth_via_mfa",
@@ -847,7 +847,7 @@ proptest! {
         prop_assert_eq!(filters.first().copied(), expected.as_deref());
         prop_assert_eq!(pairs.len(), 1 + usize::from(expected.is_some()));
       }
-      Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
       Resource::AuthEvents => {
         let mut expected = vec![
           ("limit".to_string(), "1000".to_string()),
@@ -975,7 +975,7 @@ fn fields_of(resource: Resource) -> &'static [(&'static str, Field)] {
     Resource::Users => USER_FIELDS,
     Resource::Groups => GROUP_FIELDS,
     Resource::Apps => APP_FIELDS,
-    Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
     Resource::AuthEvents => EVENT_FIELDS,
   }
 }
@@ -1088,7 +1088,7 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
     ],
     Resource::Groups => vec![vec!["profile"], vec!["profile", "name"], vec!["type"], vec!["zz"]],
     Resource::Apps => vec![vec!["label"], vec!["id"], vec!["settings", "app"], vec!["zz"]],
-    Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
     Resource::AuthEvents => vec![
       vec!["client"],
       vec!["client", "geographicalContext", "country"],
@@ -1101,7 +1101,7 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
     Resource::Users => vec!["id", "status", "profile"],
     Resource::Groups => vec!["id", "type"],
     Resource::Apps => vec!["id", "label"],
-    Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
     Resource::AuthEvents => vec!["uuid", "published", "client"],
   };
   let object = (
@@ -1262,7 +1262,7 @@ fn expected_records(resource: Resource, items: &[RawItem], opts: MapOptions) -> 
           })
         });
       }
-      Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
       Resource::AuthEvents => {
         let Some(published) = time(v, "published") else {
           anomalies += 1;
@@ -1355,7 +1355,7 @@ fn check_shape(resource: Resource, record: &Value) -> Result<(), TestCaseError> 
     Resource::Users => (&["type", "id", "attributes", "updated_at"], USER_ATTRS),
     Resource::Groups => (&["type", "id", "attributes", "updated_at"], GROUP_ATTRS),
     Resource::Apps => (&["type", "id", "attributes", "updated_at"], APP_ATTRS),
-    Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
     Resource::AuthEvents => (&["name", "start_ts", "end_ts", "attributes"], EVENT_ATTRS),
   };
   prop_assert_eq!(keys(record), top.to_vec());
@@ -1382,7 +1382,7 @@ fn check_shape(resource: Resource, record: &Value) -> Result<(), TestCaseError> 
       prop_assert!(record["id"].as_str().is_some_and(|id| !id.is_empty()));
       prop_assert!(record["updated_at"].is_i64());
     }
-    Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
     Resource::AuthEvents => {
       prop_assert!(record["start_ts"].is_i64());
       prop_assert!(record["end_ts"].is_null());
@@ -1684,7 +1684,7 @@ proptest! {
       Resource::Users => ("\"id\":\"00u1\"", &["status", "lastLogin", "created"]),
       Resource::Groups => ("\"id\":\"00g1\"", &["type", "created", "lastUpdated"]),
       Resource::Apps => ("\"id\":\"0oa1\"", &["label", "status", "created"]),
-      Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
       Resource::AuthEvents => ("\"uuid\":\"e1\",\"published\":\"2024-01-01T00:00:00.000Z\"", &["displayMessage", "severity", "eventType"]),
     };
     let body = format!("[{{{key_field},\"{}\":\"{escape}\"}}]", fields[field]);

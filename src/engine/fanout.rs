@@ -894,17 +894,21 @@ mod tests {
   fn a_batch_splices_record_arrays() {
     let fan = factors();
     let mut batch = Batch::default();
-    let page = (fan.map_children)(
+    let map = fan.child_lists[0].map;
+    let page = map(
       br#"[{"id":"f1","factorType":"push"},{"id":"f2","factorType":"sms"}]"#,
       "00u1",
     )
     .unwrap();
-    batch.add("00u1", Some(page));
-    batch.add("00u2", Some((fan.map_children)(b"[]", "00u2").unwrap()));
+    batch.add("00u1", Some((vec![page], true)));
+    batch.add("00u2", Some((vec![map(b"[]", "00u2").unwrap()], true)));
     batch.add("00u3", None);
+    // A list whose next link was dropped: stored, but nothing marked removed.
+    batch.add("00u4", Some((vec![map(br#"[{"id":"f3"}]"#, "00u4").unwrap()], false)));
     let parsed: Vec<Value> = serde_json::from_slice(&batch.json()).unwrap();
-    assert_eq!(parsed.len(), 2);
+    assert_eq!(parsed.len(), 3);
     assert_eq!(parsed[1]["attributes"]["userId"], "00u1");
-    assert_eq!(batch.parents, ["00u1", "00u2", "00u3"]);
+    assert_eq!(batch.parents, ["00u1", "00u2", "00u3", "00u4"]);
+    assert_eq!(batch.complete, ["00u1", "00u2", "00u3"]);
   }
 }

@@ -27,7 +27,7 @@ module.exports = {
     "limitations": [
       "Only sign-in event types (and, for factors, factor lifecycle events) are read from the System Log.",
       "The System Log keeps 90 days; older sign-ins cannot be synced.",
-      "Group memberships and application assignments are not synced."
+      "Group memberships and application assignments are read one request chain per group or app on their first enumeration (opt-in group_members, app_assignments); later runs re-read only the groups and apps that changed."
     ]
   },
   "configFields": [
@@ -193,16 +193,18 @@ module.exports = {
             "groups",
             "auth_events",
             "apps",
-            "factors"
+            "factors",
+            "group_members",
+            "app_assignments"
           ],
           "messages": {
-            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\".",
-            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\"."
+            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\".",
+            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\"."
           }
         },
         "messages": {
-          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\".",
-          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\" (omit the field for all)."
+          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\".",
+          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\" (omit the field for all)."
         }
       }
     },
@@ -656,9 +658,181 @@ module.exports = {
       "default": false,
       "notes": "Opt-in. Okta has no bulk listing: the first enumeration reads every user's factors (every user but DEPROVISIONED), one request per user, on the run budget with its progress kept in storage, so it spans host runs. After it, each run reads the System Log's factor lifecycle events since the last run and re-reads only the users they name. rawdash cannot delete one entity: a factor a user no longer has is kept with status REMOVED (filter widgets on status)."
     },
+    "okta_group_member": {
+      "shape": "entity",
+      "description": "Who is in which group: one record per membership (group and user), ACTIVE while the group lists the user and REMOVED after: for access reviews, members of a group and users in no group.",
+      "endpoint": "GET /api/v1/groups/{id}/users",
+      "fields": [
+        {
+          "name": "groupId",
+          "description": "Okta id of the group."
+        },
+        {
+          "name": "userId",
+          "description": "Okta id of the member user."
+        },
+        {
+          "name": "login",
+          "description": "The member's login, or null."
+        },
+        {
+          "name": "userStatus",
+          "description": "The member's Okta user status (ACTIVE, SUSPENDED, ...), as of the last read of the group."
+        },
+        {
+          "name": "status",
+          "description": "ACTIVE while the group lists the user, REMOVED once it no longer does (or the group is deleted)."
+        },
+        {
+          "name": "removedAt",
+          "description": "When the membership was found removed (Unix ms), or null."
+        }
+      ],
+      "filterable": [
+        {
+          "field": "groupId",
+          "ops": [
+            "eq"
+          ]
+        },
+        {
+          "field": "userId",
+          "ops": [
+            "eq"
+          ]
+        },
+        {
+          "field": "status",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "ACTIVE",
+            "REMOVED"
+          ]
+        }
+      ],
+      "responses": "group_members",
+      "setting": "group_members",
+      "scope": {
+        "types": [
+          "okta_group_member"
+        ]
+      },
+      "bucket": "groups",
+      "label": "group memberships",
+      "permission": "read groups and their members (okta.groups.read)",
+      "oauthScope": "okta.groups.read",
+      "default": false,
+      "notes": "Opt-in. Okta has no bulk listing of memberships: the first enumeration reads every group's members (one Link chain of up to 1,000 members a page per group, paced in the groups bucket) on the run budget with its progress kept in storage, so it spans host runs. After it, each run lists the groups and reads the System Log's membership events since the last run, and re-reads only the groups whose lastMembershipUpdated moved or that the events name. rawdash cannot delete one entity: a membership that ended is kept with status REMOVED (filter widgets on status eq ACTIVE)."
+    },
+    "okta_app_assignment": {
+      "shape": "entity",
+      "description": "Which users and groups are assigned to which application, with the assignment's scope (direct or through a group) and status: one record per assignment, ACTIVE while the app lists it and REMOVED after. With the sign-in events this answers assigned but not used.",
+      "endpoint": "GET /api/v1/apps/{id}/users",
+      "fields": [
+        {
+          "name": "appId",
+          "description": "Okta id of the application."
+        },
+        {
+          "name": "principalType",
+          "description": "USER (an assigned user, directly or through a group) or GROUP (an assigned group)."
+        },
+        {
+          "name": "principalId",
+          "description": "Okta id of the user or group."
+        },
+        {
+          "name": "scope",
+          "description": "USER (assigned directly) or GROUP (through a group assignment), as Okta gives it."
+        },
+        {
+          "name": "assignmentStatus",
+          "description": "The app user's Okta status (ACTIVE, PROVISIONED, STAGED, ...), or null for groups."
+        },
+        {
+          "name": "userName",
+          "description": "The app user's username in the application, or null."
+        },
+        {
+          "name": "priority",
+          "description": "A group assignment's priority, or null."
+        },
+        {
+          "name": "status",
+          "description": "ACTIVE while the app lists the assignment, REMOVED once it no longer does (or the app is deleted)."
+        },
+        {
+          "name": "assignedAt",
+          "description": "When the assignment was created (Unix ms), or null."
+        },
+        {
+          "name": "removedAt",
+          "description": "When the assignment was found removed (Unix ms), or null."
+        }
+      ],
+      "filterable": [
+        {
+          "field": "appId",
+          "ops": [
+            "eq"
+          ]
+        },
+        {
+          "field": "principalType",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "USER",
+            "GROUP"
+          ]
+        },
+        {
+          "field": "principalId",
+          "ops": [
+            "eq"
+          ]
+        },
+        {
+          "field": "scope",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "USER",
+            "GROUP"
+          ]
+        },
+        {
+          "field": "status",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "ACTIVE",
+            "REMOVED"
+          ]
+        }
+      ],
+      "responses": "app_assignments",
+      "setting": "app_assignments",
+      "scope": {
+        "types": [
+          "okta_app_assignment"
+        ]
+      },
+      "bucket": "apps",
+      "label": "app assignments",
+      "permission": "read applications and their assignments (okta.apps.read)",
+      "oauthScope": "okta.apps.read",
+      "default": false,
+      "notes": "Opt-in. Okta has no bulk listing of assignments: the first enumeration reads every app's assigned users (up to 500 a page) and groups (up to 200 a page), paced in the apps bucket, on the run budget with its progress kept in storage, so it spans host runs. After it, each run reads the System Log's app assignment events since the last run and re-reads only the apps they name. rawdash cannot delete one entity: an assignment that ended is kept with status REMOVED (filter widgets on status eq ACTIVE)."
+    },
     "okta_sync_state": {
       "shape": "entity",
-      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors: the MFA factor fan-out's progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
+      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors, group_members, app_assignments: the fan-outs' progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
       "fields": [
         {
           "name": "version",
@@ -777,6 +951,23 @@ module.exports = {
     "id": "factors",
     "phase": "factors"
   },
+  "fanOutStates": [
+    {
+      "phase": "factors",
+      "type": "okta_sync_state",
+      "id": "factors"
+    },
+    {
+      "phase": "group_members",
+      "type": "okta_sync_state",
+      "id": "group_members"
+    },
+    {
+      "phase": "app_assignments",
+      "type": "okta_sync_state",
+      "id": "app_assignments"
+    }
+  ],
   "listingStates": [
     {
       "phase": "users",

@@ -195,6 +195,25 @@ const schemas = {
       lastUpdated: ts,
     }),
   ),
+  group_members: z.array(
+    z.looseObject({
+      id,
+      status: ts,
+      profile: z.looseObject({ login: ts }).nullish(),
+    }),
+  ),
+  // Both child lists of an app: assigned users (/apps/{id}/users) and groups (/apps/{id}/groups).
+  app_assignments: z.array(
+    z.looseObject({
+      id,
+      scope: ts,
+      status: ts,
+      created: ts,
+      lastUpdated: ts,
+      priority: z.number().nullish(),
+      credentials: z.looseObject({ userName: ts }).nullish(),
+    }),
+  ),
   auth_events: z.array(
     z.looseObject({
       uuid: id,

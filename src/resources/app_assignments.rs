@@ -37,7 +37,8 @@ pub(super) const SPEC: Spec = Spec {
   shape: Shape::Entity,
   path: "/api/v1/apps/{id}/users",
   bucket: "apps",
-  page_limit: APP_USERS_PAGE_LIMIT,
+  // The first request is an apps page (assignments: APP_USERS_PAGE_LIMIT, APP_GROUPS_PAGE_LIMIT).
+  page_limit: 200,
   label: "app assignments",
   description: "Which users and groups are assigned to which application, with the assignment's scope (direct or through a group) and status: one record per assignment, ACTIVE while the app lists it and REMOVED after. With the sign-in events this answers assigned but not used.",
   fields: &[

@@ -33,7 +33,8 @@ pub(super) const SPEC: Spec = Spec {
   shape: Shape::Entity,
   path: "/api/v1/groups/{id}/users",
   bucket: "groups",
-  page_limit: MEMBERS_PAGE_LIMIT,
+  // The first request is a groups page (each group's members: MEMBERS_PAGE_LIMIT a page).
+  page_limit: 200,
   label: "group memberships",
   description: "Who is in which group: one record per membership (group and user), ACTIVE while the group lists the user and REMOVED after: for access reviews, members of a group and users in no group.",
   fields: &[

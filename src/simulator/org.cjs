@@ -151,6 +151,15 @@ class Org {
     this.factorLists = new Map(); // user index -> that user's factors, stored from its first change
     this.factorSeq = 0; // factors enrolled at runtime
     this.appPatches = new Map(); // app index -> [{ patch, unset }]
+    // Access (group memberships, app assignments): generated, plus these changes.
+    this.maxGroupMembers = o.maxGroupMembers == null ? Infinity : nonNegInt(o.maxGroupMembers, 'maxGroupMembers');
+    this.memberChanges = new Map(); // group index -> { added: Set, removed: Set } of user indexes
+    this.memberChangedAt = new Map(); // group index -> lastMembershipUpdated (ms) after a change
+    this.appUserChanges = new Map(); // app index -> { added: Set, removed: Set } of directly assigned user indexes
+    this.appGroupChanges = new Map(); // app index -> { added: Set, removed: Set } of group indexes
+    this.deletedApps = new Set();
+    this.accessVersion = 0; // bumped on every change that can alter an access list (caches key on it)
+    this.accessCache = new Map();
   }
 
   get userCount() { return this.initialUsers + this.addedUsers.length; }
@@ -257,7 +266,13 @@ class Org {
     const i = typeof id === 'number' ? id : this.userIndex(id);
     if (i < 0 || i >= this.userCount || this.deletedUsers.has(i)) throw new Error(`deleteUser: unknown user ${id}`);
     const before = this.user(i);
+    const groups = [];
+    for (let g = 0; g < this.groupCount; g++) if (!this.deletedGroups.has(g) && this.groupMemberIndexes(g).includes(i)) groups.push(g);
     this.deletedUsers.add(i);
+    this._accessChanged();
+    // Its memberships end: those groups' lastMembershipUpdated moves (no log event).
+    const at = this.clock();
+    for (const g of groups) this.memberChangedAt.set(g, at);
     return before;
   }
 
@@ -269,6 +284,9 @@ class Org {
       this.addedUsers.push({ addedAt: at, overrides: { ...overrides } });
       out.push(this.user(this.userCount - 1));
     }
+    // New users join Everyone.
+    if (n > 0 && this.initialGroups > 0) this.memberChangedAt.set(0, at);
+    this._accessChanged();
     return out;
   }
 
@@ -338,6 +356,7 @@ class Org {
       if (change.profile.description !== undefined) description = change.profile.description;
     }
     if (change && change.lastUpdated != null) lastUpdated = change.lastUpdated;
+    if (this.memberChangedAt.has(i)) lastMembershipUpdated = this.memberChangedAt.get(i);
     let profile;
     if (type === 'APP_GROUP') {
       const sam = `${asciiSlug(dept)}-${asciiSlug(kind)}-${i}`;
@@ -400,7 +419,12 @@ class Org {
     const i = typeof id === 'number' ? id : this.groupIndex(id);
     if (i < 0 || i >= this.groupCount || this.deletedGroups.has(i)) throw new Error(`deleteGroup: unknown group ${id}`);
     const before = this.group(i);
+    const apps = this.groupAppIndexes(i);
     this.deletedGroups.add(i);
+    this._accessChanged();
+    // Its app assignments end with it, then the group is gone.
+    for (const a of apps) this._accessEvent('group.application_assignment.remove', 'Remove assigned application from group', [this._appTarget(a), this._groupTarget(i, before)]);
+    this._accessEvent('group.lifecycle.delete', 'Delete Okta group', [this._groupTarget(i, before)]);
     return before;
   }
 
@@ -433,6 +457,13 @@ class Org {
         hasAdminPrivilege: r.chance(0.03),
       };
     }
+    // Consistent with /groups/{id}/users and /apps/{id}/groups.
+    if (i > 0) {
+      // Unchanged groups are counted without listing their members.
+      const untouched = !this.memberChanges.has(i) && this.deletedUsers.size === 0;
+      stats.usersCount = untouched ? this._generatedMemberCount(i) : this.groupMemberIndexes(i).length;
+    }
+    stats.appsCount = this.groupAppIndexes(i).length;
     stats._links = { self: { href: `${this.origin}/api/v1/groups/${this.groupId(i)}/stats` } };
     return stats;
   }
@@ -450,7 +481,7 @@ class Org {
   }
 
   app(i) {
-    if (!(i >= 0 && i < this.appCount)) return undefined;
+    if (!(i >= 0 && i < this.appCount) || this.deletedApps.has(i)) return undefined;
     const r = new Rng(hash3(this.s, K.appData, i));
     const base = D.APPS.length;
     let def = D.APPS[i];
@@ -509,7 +540,7 @@ class Org {
   }
 
   *appsList() {
-    for (let i = 0; i < this.appCount; i++) yield this.app(i);
+    for (let i = 0; i < this.appCount; i++) if (!this.deletedApps.has(i)) yield this.app(i);
   }
 
   /**
@@ -710,6 +741,310 @@ class Org {
     const { list, k } = this._findFactor(i, factorId, 'patchFactor');
     list[k] = applyPatch(list[k], structuredClone(patch), unset);
     return structuredClone(list[k]);
+  }
+
+  // --------------------------------------------------------------- access
+  // Group memberships and app assignments: generated from the seed (consistent with
+  // the group stats), changed by the methods below, which log what Okta logs.
+
+  _accessChanged() {
+    this.accessVersion++;
+    this.accessCache.clear();
+  }
+
+  _cached(key, build) {
+    let v = this.accessCache.get(key);
+    if (v === undefined) this.accessCache.set(key, (v = build()));
+    return v;
+  }
+
+  /** `count` distinct indexes below n from a seeded start and stride (coprime to n). */
+  _spread(seedKey, count, n) {
+    if (n <= 0 || count <= 0) return [];
+    const r = new Rng(hash3(this.s, K.groupStats, seedKey));
+    const start = r.int(n);
+    let step = 1 + r.int(Math.max(1, n - 1));
+    const gcd = (a, b) => (b === 0 ? a : gcd(b, a % b));
+    while (gcd(step, n) !== 1) step = (step % n) + 1;
+    const out = [];
+    for (let k = 0; k < Math.min(count, n); k++) out.push((start + k * step) % n);
+    return out;
+  }
+
+  /** Members of generated group i among the initial users (Everyone: see groupMemberIndexes). */
+  _generatedMembers(i) {
+    return this._spread(1_000_000 + i, this._generatedMemberCount(i), this.initialUsers);
+  }
+
+  /** How many members generated group i starts with (not Everyone). */
+  _generatedMemberCount(i) {
+    if (i >= this.initialGroups || i === 0) return 0;
+    const r = new Rng(hash3(this.s, K.groupStats, i));
+    const n = this.initialUsers;
+    const count = i === 1 && this.initialGroups >= 10 ? Math.min(n, r.range(1, 6)) : r.int(Math.ceil(n * 0.15) + 1);
+    return Math.min(count, this.maxGroupMembers, n);
+  }
+
+  /** User indexes of group i's members, ascending ([] for a deleted group). */
+  groupMemberIndexes(i) {
+    if (!(i >= 0 && i < this.groupCount) || this.deletedGroups.has(i)) return [];
+    return this._cached(`m${i}`, () => {
+      if (i === 0) {
+        const all = [];
+        for (let u = 0; u < this.userCount; u++) if (!this.deletedUsers.has(u)) all.push(u);
+        return all;
+      }
+      const set = new Set(this._generatedMembers(i));
+      const ch = this.memberChanges.get(i);
+      if (ch) {
+        for (const u of ch.removed) set.delete(u);
+        for (const u of ch.added) set.add(u);
+      }
+      return [...set].filter((u) => !this.deletedUsers.has(u)).sort((a, b) => a - b);
+    });
+  }
+
+  /** GET /api/v1/groups/{id}/users: the member users, ascending by index. */
+  groupMembers(i) {
+    return this.groupMemberIndexes(i).map((u) => this.user(u));
+  }
+
+  /** App indexes group i is assigned to (ascending). */
+  groupAppIndexes(i) {
+    if (!(i >= 0 && i < this.groupCount) || this.deletedGroups.has(i)) return [];
+    const out = [];
+    for (let a = 0; a < this.appCount; a++) if (!this.deletedApps.has(a) && this.appGroupIndexes(a).includes(i)) out.push(a);
+    return out;
+  }
+
+  /** Whether generated group g is assigned to app a (group stats appsCount apps from g on). */
+  _generatedAppGroup(a, g) {
+    if (g >= this.initialGroups || this.appCount === 0) return false;
+    let count;
+    if (g === 0) count = Math.min(this.appCount, 3);
+    else if (g === 1 && this.initialGroups >= 10) count = 0;
+    else {
+      const r = new Rng(hash3(this.s, K.groupStats, g));
+      r.int(1); // usersCount's draw
+      count = r.int(Math.min(this.appCount, 4) + 1);
+    }
+    return (a - (g % this.appCount) + this.appCount) % this.appCount < count;
+  }
+
+  /** Group indexes assigned to app a (ascending; [] for a deleted app). */
+  appGroupIndexes(a) {
+    if (!(a >= 0 && a < this.appCount) || this.deletedApps.has(a)) return [];
+    return this._cached(`g${a}`, () => {
+      const set = new Set();
+      for (let g = 0; g < this.initialGroups; g++) if (this._generatedAppGroup(a, g)) set.add(g);
+      const ch = this.appGroupChanges.get(a);
+      if (ch) {
+        for (const g of ch.removed) set.delete(g);
+        for (const g of ch.added) set.add(g);
+      }
+      return [...set].filter((g) => !this.deletedGroups.has(g)).sort((x, y) => x - y);
+    });
+  }
+
+  /** User indexes assigned to app a directly (ascending). */
+  appDirectUserIndexes(a) {
+    if (!(a >= 0 && a < this.appCount) || this.deletedApps.has(a)) return [];
+    return this._cached(`d${a}`, () => {
+      const n = this.initialUsers;
+      const r = new Rng(hash3(this.s, K.appData, 5_000 + a));
+      const set = new Set(this._spread(2_000_000 + a, r.int(Math.min(n, 30) + 1), n));
+      const ch = this.appUserChanges.get(a);
+      if (ch) {
+        for (const u of ch.removed) set.delete(u);
+        for (const u of ch.added) set.add(u);
+      }
+      return [...set].filter((u) => !this.deletedUsers.has(u)).sort((x, y) => x - y);
+    });
+  }
+
+  /** App a's assigned users as `[userIndex, scope]` (USER when assigned directly, else GROUP). */
+  appUserScopes(a) {
+    if (!(a >= 0 && a < this.appCount) || this.deletedApps.has(a)) return [];
+    return this._cached(`u${a}`, () => {
+      const scope = new Map();
+      for (const g of this.appGroupIndexes(a)) for (const u of this.groupMemberIndexes(g)) scope.set(u, 'GROUP');
+      for (const u of this.appDirectUserIndexes(a)) scope.set(u, 'USER');
+      return [...scope].sort((x, y) => x[0] - y[0]);
+    });
+  }
+
+  /** GET /api/v1/apps/{id}/users: one app user per assigned user. */
+  appUsers(a) {
+    const appId = this.appId(a);
+    return this.appUserScopes(a).map(([u, scope]) => {
+      const user = this.user(u);
+      return {
+        id: user.id,
+        externalId: null,
+        created: user.created,
+        lastUpdated: user.lastUpdated,
+        scope,
+        status: user.status === 'ACTIVE' ? 'PROVISIONED' : 'INACTIVE',
+        statusChanged: user.statusChanged,
+        syncState: 'DISABLED',
+        credentials: { userName: user.profile.login },
+        profile: {},
+        _links: { app: { href: `${this.origin}/api/v1/apps/${appId}` }, user: { href: `${this.origin}/api/v1/users/${user.id}` } },
+      };
+    });
+  }
+
+  /** GET /api/v1/apps/{id}/groups: one assignment per assigned group. */
+  appGroups(a) {
+    const appId = this.appId(a);
+    return this.appGroupIndexes(a).map((g, k) => ({
+      id: this.groupId(g),
+      lastUpdated: this.group(g).lastUpdated,
+      priority: k,
+      profile: {},
+      _links: { app: { href: `${this.origin}/api/v1/apps/${appId}` }, group: { href: `${this.origin}/api/v1/groups/${this.groupId(g)}` } },
+    }));
+  }
+
+  _groupTarget(g, group = this.group(g)) {
+    return { id: this.groupId(g), type: 'UserGroup', alternateId: 'unknown', displayName: group ? group.profile.name : 'unknown', detailEntry: null };
+  }
+
+  _userTarget(u) {
+    const { login, firstName, lastName } = this.userNames(u);
+    return { id: this.userId(u), type: 'User', alternateId: login, displayName: `${firstName} ${lastName}`, detailEntry: null };
+  }
+
+  _appTarget(a) {
+    const app = this.app(a) || {};
+    return { id: this.appId(a), type: 'AppInstance', alternateId: app.label || 'unknown', displayName: app.label || 'unknown', detailEntry: null };
+  }
+
+  /** Appends an admin's access-change event (actor: the first user). */
+  _accessEvent(eventType, displayMessage, target, at = this.clock()) {
+    return this.addEvents([{
+      eventType,
+      displayMessage,
+      legacyEventType: null,
+      published: at,
+      severity: 'INFO',
+      outcome: { result: 'SUCCESS', reason: null },
+      actor: this.userCount > 0 ? { id: this.userId(0) } : undefined,
+      target,
+      debugContext: { debugData: {} },
+    }])[0];
+  }
+
+  _index(kind, id, what) {
+    const i = typeof id === 'number' ? id : kind === 'group' ? this.groupIndex(id) : kind === 'user' ? this.userIndex(id) : this.appIndex(id);
+    const count = kind === 'group' ? this.groupCount : kind === 'user' ? this.userCount : this.appCount;
+    const gone = kind === 'group' ? this.deletedGroups : kind === 'user' ? this.deletedUsers : this.deletedApps;
+    if (!(i >= 0 && i < count) || gone.has(i)) throw new Error(`${what}: unknown ${kind} ${id}`);
+    return i;
+  }
+
+  _change(map, key) {
+    let ch = map.get(key);
+    if (!ch) map.set(key, (ch = { added: new Set(), removed: new Set() }));
+    return ch;
+  }
+
+  /**
+   * Adds a user to a group: lastMembershipUpdated moves and group.user_membership.add
+   * is logged (plus application.user_membership.add for each app the group is
+   * assigned to, whose user list now has them). Returns false if already a member.
+   */
+  addGroupMember(groupId, userId) {
+    const g = this._index('group', groupId, 'addGroupMember');
+    const u = this._index('user', userId, 'addGroupMember');
+    if (g === 0) throw new Error('addGroupMember: Everyone has every user');
+    if (this.groupMemberIndexes(g).includes(u)) return false;
+    const ch = this._change(this.memberChanges, g);
+    ch.removed.delete(u);
+    ch.added.add(u);
+    return this._membershipChanged(g, u, 'add');
+  }
+
+  /** Removes a user from a group (as addGroupMember, with the .remove events). */
+  removeGroupMember(groupId, userId) {
+    const g = this._index('group', groupId, 'removeGroupMember');
+    const u = this._index('user', userId, 'removeGroupMember');
+    if (g === 0) throw new Error('removeGroupMember: Everyone has every user');
+    if (!this.groupMemberIndexes(g).includes(u)) return false;
+    const ch = this._change(this.memberChanges, g);
+    ch.added.delete(u);
+    ch.removed.add(u);
+    return this._membershipChanged(g, u, 'remove');
+  }
+
+  _membershipChanged(g, u, kind) {
+    const appsBefore = this.groupAppIndexes(g);
+    this._accessChanged();
+    const at = this.clock();
+    this.memberChangedAt.set(g, at);
+    this._accessEvent(`group.user_membership.${kind}`, kind === 'add' ? 'Add user to group membership' : 'Remove user from group membership', [this._userTarget(u), this._groupTarget(g)], at);
+    for (const a of appsBefore) {
+      this._accessEvent(`application.user_membership.${kind}`, kind === 'add' ? 'Add user to application membership' : 'Remove user from application membership', [this._userTarget(u), this._appTarget(a)], at);
+    }
+    return true;
+  }
+
+  /** Assigns a user to an app directly and logs application.user_membership.add. */
+  assignUserToApp(appId, userId) {
+    const a = this._index('app', appId, 'assignUserToApp');
+    const u = this._index('user', userId, 'assignUserToApp');
+    const ch = this._change(this.appUserChanges, a);
+    ch.removed.delete(u);
+    ch.added.add(u);
+    this._accessChanged();
+    this._accessEvent('application.user_membership.add', 'Add user to application membership', [this._userTarget(u), this._appTarget(a)]);
+    return true;
+  }
+
+  /** Removes a user's direct assignment and logs application.user_membership.remove. */
+  unassignUserFromApp(appId, userId) {
+    const a = this._index('app', appId, 'unassignUserFromApp');
+    const u = this._index('user', userId, 'unassignUserFromApp');
+    const ch = this._change(this.appUserChanges, a);
+    ch.added.delete(u);
+    ch.removed.add(u);
+    this._accessChanged();
+    this._accessEvent('application.user_membership.remove', 'Remove user from application membership', [this._userTarget(u), this._appTarget(a)]);
+    return true;
+  }
+
+  /** Assigns a group to an app and logs group.application_assignment.add. */
+  assignGroupToApp(appId, groupId) {
+    const a = this._index('app', appId, 'assignGroupToApp');
+    const g = this._index('group', groupId, 'assignGroupToApp');
+    const ch = this._change(this.appGroupChanges, a);
+    ch.removed.delete(g);
+    ch.added.add(g);
+    this._accessChanged();
+    this._accessEvent('group.application_assignment.add', 'Add assigned application to group', [this._appTarget(a), this._groupTarget(g)]);
+    return true;
+  }
+
+  /** Removes a group's assignment and logs group.application_assignment.remove. */
+  unassignGroupFromApp(appId, groupId) {
+    const a = this._index('app', appId, 'unassignGroupFromApp');
+    const g = this._index('group', groupId, 'unassignGroupFromApp');
+    const ch = this._change(this.appGroupChanges, a);
+    ch.added.delete(g);
+    ch.removed.add(g);
+    this._accessChanged();
+    this._accessEvent('group.application_assignment.remove', 'Remove assigned application from group', [this._appTarget(a), this._groupTarget(g)]);
+    return true;
+  }
+
+  /** Deletes an app (gone from /apps and its lists) and logs application.lifecycle.delete. */
+  deleteApp(appId) {
+    const a = this._index('app', appId, 'deleteApp');
+    const target = [this._appTarget(a)];
+    this.deletedApps.add(a);
+    this._accessChanged();
+    this._accessEvent('application.lifecycle.delete', 'Delete application', target);
+    return true;
   }
 
   // --------------------------------------------------------------- events

@@ -116,7 +116,7 @@ class Simulator {
     this.seed32 = seedToUint32(o.seed ?? 1);
     this.org = new Org({
       users: o.users, groups: o.groups, events: o.events, apps: o.apps, seed: o.seed, now: o.now,
-      eventSpanMs: o.eventSpanMs, quietMs: o.quietMs, clock: o.clock,
+      eventSpanMs: o.eventSpanMs, quietMs: o.quietMs, clock: o.clock, maxGroupMembers: o.maxGroupMembers,
     });
     // Logs semantics (default since, 90/180-day limits) use the org's clock; rate-limit
     // windows and headers always use real time.
@@ -194,6 +194,7 @@ class Simulator {
     if (partial.linkOrigin !== undefined) o.linkOrigin = partial.linkOrigin;
     if (partial.linkPath !== undefined) o.linkPath = partial.linkPath;
     if (partial.logLimit !== undefined) o.logLimit = partial.logLimit;
+    if (partial.childPageLimit !== undefined) o.childPageLimit = partial.childPageLimit == null ? null : Number(partial.childPageLimit);
     if (partial.logNextSince !== undefined) o.logNextSince = partial.logNextSince == null ? 'keep' : logNextSinceOption(partial.logNextSince, 'logNextSince');
     if (partial.logNextShiftMs !== undefined) {
       if (!(Number(partial.logNextShiftMs) > 0)) throw new TypeError('logNextShiftMs must be a positive number of ms');
@@ -272,6 +273,13 @@ class Simulator {
   updateFactor(userId, factorId, change) { return this.org.updateFactor(userId, factorId, change); }
   patchFactor(userId, factorId, patch, options) { return this.org.patchFactor(userId, factorId, patch, options); }
   patchApp(appId, patch, options) { return this.org.patchApp(appId, patch, options); }
+  addGroupMember(groupId, userId) { return this.org.addGroupMember(groupId, userId); }
+  removeGroupMember(groupId, userId) { return this.org.removeGroupMember(groupId, userId); }
+  assignUserToApp(appId, userId) { return this.org.assignUserToApp(appId, userId); }
+  unassignUserFromApp(appId, userId) { return this.org.unassignUserFromApp(appId, userId); }
+  assignGroupToApp(appId, groupId) { return this.org.assignGroupToApp(appId, groupId); }
+  unassignGroupFromApp(appId, groupId) { return this.org.unassignGroupFromApp(appId, groupId); }
+  deleteApp(appId) { return this.org.deleteApp(appId); }
 
   close() {
     if (this._closing) return this._closing;
@@ -525,6 +533,8 @@ class Simulator {
   _route(url, path) {
     const f = /^\/api\/v1\/users\/([^/]+)\/factors(?:\/([^/]+))?$/.exec(path);
     if (f) return this._factors(decodeURIComponent(f[1]), f[2] == null ? null : decodeURIComponent(f[2]));
+    const access = /^\/api\/v1\/(groups|apps)\/([^/]+)\/(users|groups)$/.exec(path);
+    if (access) return this._accessList(url, access[1], decodeURIComponent(access[2]), access[3]);
     const m = /^\/api\/v1\/(users|groups|logs|apps)(?:\/([^/]+))?$/.exec(path);
     if (!m) return null;
     const [, kind, id] = m;
@@ -569,6 +579,51 @@ class Simulator {
     const factor = list.find((x) => x && x.id === factorId);
     if (!factor) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${factorId} (UserFactor)`);
     return { body: JSON.stringify(factor) };
+  }
+
+  /**
+   * GET /api/v1/groups/{id}/users (limit up to 1000), /api/v1/apps/{id}/users (up to
+   * 500) and /api/v1/apps/{id}/groups (up to 200): Link paging by the last item's id
+   * (resumed after its index, so a change between pages shifts nothing). The
+   * `childPageLimit` option caps the page size below what was asked.
+   */
+  _accessList(url, parentKind, key, list) {
+    const org = this.org;
+    let items;
+    let indexOf;
+    if (parentKind === 'groups') {
+      if (list !== 'users') return null;
+      const g = org.groupIndex(key);
+      if (g < 0 || !org.group(g)) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${key} (UserGroup)`);
+      items = org.groupMemberIndexes(g).map((u) => [u, () => org.user(u)]);
+      indexOf = (id) => org.userIndex(id, true);
+    } else {
+      const a = org.appIndex(key);
+      if (a < 0 || !org.app(a)) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${key} (AppInstance)`);
+      if (list === 'users') {
+        const byIndex = new Map(org.appUserScopes(a));
+        const all = org.appUsers(a);
+        items = [...byIndex.keys()].map((u, k) => [u, () => all[k]]);
+        indexOf = (id) => org.userIndex(id, true);
+      } else {
+        const all = org.appGroups(a);
+        items = org.appGroupIndexes(a).map((g, k) => [g, () => all[k]]);
+        indexOf = (id) => org.groupIndex(id, true);
+      }
+    }
+    const [def, max] = parentKind === 'groups' ? [1000, 1000] : list === 'users' ? [50, 500] : [20, 200];
+    let limit = parseLimit(url.searchParams.get('limit'), def, max);
+    if (this.options.childPageLimit > 0) limit = Math.min(limit, this.options.childPageLimit);
+    const after = url.searchParams.get('after');
+    let start = 0;
+    if (after != null && after !== '') {
+      const at = indexOf(after);
+      if (at < 0) throw new ApiError(400, 'E0000001', 'Api validation failed: after', ['after: Invalid paging cursor.']);
+      while (start < items.length && items[start][0] <= at) start++;
+    }
+    const page = items.slice(start, start + limit).map(([, get]) => get());
+    const more = start + limit < items.length;
+    return { body: JSON.stringify(page), links: this._links(url, more ? page[page.length - 1].id : null) };
   }
 
   _withStats(group, i) {
@@ -982,6 +1037,7 @@ class JsonArrayWriter {
 const CONTROL_METHODS = [
   'addUsers', 'updateUser', 'deleteUser', 'addGroups', 'updateGroup', 'deleteGroup', 'addEvents',
   'enrollFactor', 'deactivateFactor', 'resetFactors', 'updateFactor', 'patchFactor', 'patchApp',
+  'addGroupMember', 'removeGroupMember', 'assignUserToApp', 'unassignUserFromApp', 'assignGroupToApp', 'unassignGroupFromApp', 'deleteApp',
 ];
 
 /** Whether `expand` (a comma list) asks for `what`. */
