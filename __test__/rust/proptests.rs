@@ -738,7 +738,9 @@ fn expected_push_down(resource: Resource, specs: &Value) -> Option<String> {
     Resource::Users => ("status", &USER_STATUSES),
     Resource::Groups => ("type", &GROUP_TYPES),
     Resource::Apps => ("status", &APP_STATUSES),
-    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => {
+      unreachable!("arb_resource leaves out the fan-outs")
+    }
     Resource::AuthEvents => return None,
   };
   let list = specs.get(resource.resource_name())?.as_array()?;
@@ -975,7 +977,9 @@ fn fields_of(resource: Resource) -> &'static [(&'static str, Field)] {
     Resource::Users => USER_FIELDS,
     Resource::Groups => GROUP_FIELDS,
     Resource::Apps => APP_FIELDS,
-    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => {
+      unreachable!("arb_resource leaves out the fan-outs")
+    }
     Resource::AuthEvents => EVENT_FIELDS,
   }
 }
@@ -1088,7 +1092,9 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
     ],
     Resource::Groups => vec![vec!["profile"], vec!["profile", "name"], vec!["type"], vec!["zz"]],
     Resource::Apps => vec![vec!["label"], vec!["id"], vec!["settings", "app"], vec!["zz"]],
-    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => {
+      unreachable!("arb_resource leaves out the fan-outs")
+    }
     Resource::AuthEvents => vec![
       vec!["client"],
       vec!["client", "geographicalContext", "country"],
@@ -1101,7 +1107,9 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
     Resource::Users => vec!["id", "status", "profile"],
     Resource::Groups => vec!["id", "type"],
     Resource::Apps => vec!["id", "label"],
-    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => {
+      unreachable!("arb_resource leaves out the fan-outs")
+    }
     Resource::AuthEvents => vec!["uuid", "published", "client"],
   };
   let object = (
@@ -1262,7 +1270,9 @@ fn expected_records(resource: Resource, items: &[RawItem], opts: MapOptions) -> 
           })
         });
       }
-      Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
+      Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => {
+        unreachable!("arb_resource leaves out the fan-outs")
+      }
       Resource::AuthEvents => {
         let Some(published) = time(v, "published") else {
           anomalies += 1;
@@ -1355,7 +1365,9 @@ fn check_shape(resource: Resource, record: &Value) -> Result<(), TestCaseError> 
     Resource::Users => (&["type", "id", "attributes", "updated_at"], USER_ATTRS),
     Resource::Groups => (&["type", "id", "attributes", "updated_at"], GROUP_ATTRS),
     Resource::Apps => (&["type", "id", "attributes", "updated_at"], APP_ATTRS),
-    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => {
+      unreachable!("arb_resource leaves out the fan-outs")
+    }
     Resource::AuthEvents => (&["name", "start_ts", "end_ts", "attributes"], EVENT_ATTRS),
   };
   prop_assert_eq!(keys(record), top.to_vec());
@@ -1382,7 +1394,9 @@ fn check_shape(resource: Resource, record: &Value) -> Result<(), TestCaseError> 
       prop_assert!(record["id"].as_str().is_some_and(|id| !id.is_empty()));
       prop_assert!(record["updated_at"].is_i64());
     }
-    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => unreachable!("arb_resource leaves out the fan-outs"),
+    Resource::Factors | Resource::GroupMembers | Resource::AppAssignments => {
+      unreachable!("arb_resource leaves out the fan-outs")
+    }
     Resource::AuthEvents => {
       prop_assert!(record["start_ts"].is_i64());
       prop_assert!(record["end_ts"].is_null());

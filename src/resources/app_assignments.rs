@@ -310,7 +310,11 @@ pub fn changes_naming(body: &[u8], target_types: &[&str]) -> Result<Vec<ParentCh
           .and_then(Value::as_array)
           .into_iter()
           .flatten()
-          .filter(|t| t.get("type").and_then(Value::as_str).is_some_and(|k| target_types.contains(&k)))
+          .filter(|t| {
+            t.get("type")
+              .and_then(Value::as_str)
+              .is_some_and(|k| target_types.contains(&k))
+          })
           .filter_map(|t| t.get("id").and_then(Value::as_str))
           .filter(|id| !id.is_empty() && id.len() <= 256)
           .map(str::to_string)

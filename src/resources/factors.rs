@@ -9,7 +9,9 @@ use url::Url;
 use super::mapping::{
   for_each_item, map_body, ms, parse_ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
-use super::{any_of, ChildList, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec};
+use super::{
+  any_of, ChildList, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec,
+};
 use crate::okta::models::Text;
 
 /// Factor types Okta documents (filterable metadata; unknown ones are kept as given).

@@ -191,8 +191,14 @@ fn membership_stamps(body: &[u8]) -> Result<Vec<(String, Option<i64>)>, String> 
     items
       .iter()
       .filter_map(|g| {
-        let id = g.get("id").and_then(Value::as_str).filter(|id| !id.is_empty() && id.len() <= 256)?;
-        let stamp = g.get("lastMembershipUpdated").and_then(Value::as_str).and_then(parse_ms);
+        let id = g
+          .get("id")
+          .and_then(Value::as_str)
+          .filter(|id| !id.is_empty() && id.len() <= 256)?;
+        let stamp = g
+          .get("lastMembershipUpdated")
+          .and_then(Value::as_str)
+          .and_then(parse_ms);
         Some((id.to_string(), stamp))
       })
       .collect(),

@@ -25,9 +25,9 @@ use url::Url;
 
 pub use app_assignments::{APP_ASSIGNMENT_EVENT_FILTER, ASSIGNMENT_STATUSES, PRINCIPAL_TYPES};
 pub use apps::{APP_SIGN_ON_MODES, APP_STATUSES};
-pub use group_members::{GROUP_MEMBERSHIP_EVENT_FILTER, MEMBERSHIP_STATUSES};
 pub use auth_events::{log_range_url, AUTH_EVENT_FILTER, EVENT_RESULTS};
 pub use factors::{FACTOR_EVENT_FILTER, FACTOR_STATUSES, FACTOR_TYPES};
+pub use group_members::{GROUP_MEMBERSHIP_EVENT_FILTER, MEMBERSHIP_STATUSES};
 pub use groups::GROUP_TYPES;
 pub use mapping::{format_ms, parse_ms, MapOptions, MappedPage, PageParseError};
 pub use users::{all_statuses_filter, USER_STATUSES};
@@ -250,7 +250,7 @@ pub struct FanOut {
   /// parents page. With it, each
   /// run after the enumeration also lists the parents and re-reads those changed
   /// since the last run; `None`: only the change events say what changed.
-  pub parents_changed: Option<fn(&[u8]) -> Result<Vec<(String, Option<i64>)>, String>>,
+  pub parents_changed: Option<ParentStamps>,
   /// The id of the fan-out's state record (`okta_sync_state`).
   pub state_id: &'static str,
   /// The child attribute naming the parent (`userId`).
@@ -270,6 +270,10 @@ impl PartialEq for FanOut {
     std::ptr::eq(self, other)
   }
 }
+
+/// Reads every parent of a parents page with when its children last changed (ms),
+/// if the page says.
+pub type ParentStamps = fn(&[u8]) -> Result<Vec<(String, Option<i64>)>, String>;
 
 /// One child list of a fan-out's parent: its first page and how a page maps.
 #[derive(Debug)]
