@@ -5,7 +5,7 @@
 import type { z } from 'zod'
 
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments'
 
 /** A secret reference resolved through the host's secrets or the environment. */
 export interface SecretRef {
@@ -18,8 +18,8 @@ export interface OktaSettings {
   host: string
   /**
    * Which data to sync. When omitted: what the host's widgets ask for
-   * (`options.resources`), else users, groups and auth_events (`apps` and
-   * `factors` are opt-in).
+   * (`options.resources`), else users, groups and auth_events (`apps`,
+   * `factors`, `group_members` and `app_assignments` are opt-in).
    */
   resources?: OktaResource[]
   /** Largest share (0-1] of each endpoint's rate limit to use. Default 0.5. */
@@ -211,6 +211,40 @@ export interface OktaFactorRecord {
   updated_at: number
 }
 
+/** An `okta_group_member` entity (opt-in resource `group_members`): id `<groupId>:<userId>`; `status` is `REMOVED` once the group no longer lists the user. */
+export interface OktaGroupMemberRecord {
+  type: 'okta_group_member'
+  id: string
+  attributes: {
+    groupId: string
+    userId: string
+    login: string | null
+    userStatus: string | null
+    status: 'ACTIVE' | 'REMOVED'
+    removedAt: number | null
+  }
+  updated_at: number
+}
+
+/** An `okta_app_assignment` entity (opt-in resource `app_assignments`): id `<appId>:user:<userId>` or `<appId>:group:<groupId>`; `status` is `REMOVED` once the app no longer lists it. */
+export interface OktaAppAssignmentRecord {
+  type: 'okta_app_assignment'
+  id: string
+  attributes: {
+    appId: string
+    principalType: 'USER' | 'GROUP'
+    principalId: string
+    scope: string | null
+    assignmentStatus: string | null
+    userName: string | null
+    priority: number | null
+    status: 'ACTIVE' | 'REMOVED'
+    assignedAt: number | null
+    removedAt: number | null
+  }
+  updated_at: number
+}
+
 /** The connector's own bookkeeping (`okta_sync_state`): backfill, fan-out and listing progress. */
 export interface OktaSyncStateRecord {
   type: 'okta_sync_state'
@@ -372,15 +406,15 @@ export declare const configFields: z.ZodObject<{
       scopes: z.ZodOptional<z.ZodArray<z.ZodString>>
     }>
   >
-  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors' }>>>
+  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors'; group_members: 'group_members'; app_assignments: 'app_assignments' }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name, plus `okta_sync_state`, the connector's own bookkeeping entity. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_sync_state', ResourceDefinition>
+export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_sync_state', ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
-export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors', z.ZodTypeAny>
+export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments', z.ZodTypeAny>
 
 /**
  * Validates user config with the `configFields` rules and returns it normalized

@@ -32,7 +32,7 @@ fn arb_resource() -> impl Strategy<Value = Resource> {
   select(
     Resource::ALL
       .into_iter()
-      .filter(|r| *r != Resource::Factors)
+      .filter(|r| r.fan_out().is_none())
       .collect::<Vec<_>>(),
   )
 }
