@@ -1,7 +1,7 @@
 // `npm run bench`: throughput, rate-limited and scale scenarios against the Okta
 // simulator running in its own process (its CPU is not counted). Prints a table and
 // one machine-readable `BENCH {...}` line per scenario, with ratios against the
-// stated floors/targets. Options: --only throughput|rate-limited|scale|backfill|factors, --quick.
+// stated floors/targets. Options: --only throughput|rate-limited|scale|backfill|factors|access, --quick.
 import { spawn } from 'node:child_process'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const SIM = path.join(here, '../../src/simulator/cli.cjs')
 const DRIVER = path.join(here, 'driver.mjs')
 const BACKFILL_DRIVER = path.join(here, 'backfill-driver.mjs')
+const ACCESS_DRIVER = path.join(here, 'access-driver.mjs')
 const args = process.argv.slice(2)
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null
 const quick = args.includes('--quick')
@@ -284,8 +285,57 @@ async function factors() {
   }
 }
 
+async function access() {
+  // Group memberships and app assignments (issue #19): the first enumeration of a
+  // 50,000-user, 2,000-group, 200-app org (quick: 5,000 / 200 / 20), then a
+  // changes-only run. Scaled rate limits: groups 200 and apps 100 a second.
+  const org = quick ? { users: 5000, groups: 200, apps: 20 } : { users: 50000, groups: 2000, apps: 200 }
+  const limits = { groups: { limit: 200, windowMs: 1000 }, apps: { limit: 100, windowMs: 1000 } }
+  const latencyMs = 20
+  const changes = { groups: 20, apps: 5 }
+  const sim = await startSim([
+    '--users', org.users, '--groups', org.groups, '--apps', org.apps, '--events', '100',
+    '--rate-limit', `groups=${limits.groups.limit}/1000,apps=${limits.apps.limit}/1000,logs=100000/1000,users=100000/1000`,
+    '--latency-ms', `groups=${latencyMs},apps=${latencyMs}`,
+    // Capped generated groups (Everyone still has every user) keep the simulator quick.
+    '--options', JSON.stringify({ maxGroupMembers: 25 }),
+  ].map(String))
+  try {
+    const r = await drive(sim, true, ACCESS_DRIVER, { changes })
+    const requests = await (await fetch(`${sim.url}/__sim/requests`)).json()
+    const s = await sim.stats()
+    // Floors: the bucket needing the most windows at the connector's share sets the wall floor.
+    const floor = (n, l) => (Math.ceil(n / Math.max(1, Math.floor(l.limit * SHARE))) - 1) * l.windowMs + latencyMs
+    const firstReads = { groups: s.byBucket.groups.requests - requests.filter((q) => q.bucket === 'groups').length, apps: s.byBucket.apps.requests - requests.filter((q) => q.bucket === 'apps').length }
+    const firstFloorMs = Math.max(floor(firstReads.groups, limits.groups), floor(firstReads.apps, limits.apps))
+    const childPath = /^\/api\/v1\/(groups|apps)\/([^/]+)\/(users|groups)$/
+    const changedParents = new Set(requests.filter((q) => childPath.test(q.path)).map((q) => q.path.split('/')[4]))
+    const childReads = requests.filter((q) => childPath.test(q.path)).length
+    const listPages = requests.filter((q) => ['/api/v1/groups', '/api/v1/apps', '/api/v1/logs'].includes(q.path)).length
+    const result = {
+      scenario: 'access',
+      org,
+      first: { groupsBucket: firstReads.groups, appsBucket: firstReads.apps, wallMs: Math.round(r.first.wallMs), floorMs: firstFloorMs, ratioToFloor: +(r.first.wallMs / firstFloorMs).toFixed(3), memberships: r.afterFirst.members, assignments: r.afterFirst.assignments },
+      changes: { ...changes, changedParents: changedParents.size, childReads, listPages, requests: requests.length, wallMs: Math.round(r.second.wallMs) },
+      status429: s.status429,
+      pass: r.first.done && r.second.done && r.first.wallMs / firstFloorMs <= 1.1 && requests.length <= childReads + listPages && childReads <= changedParents.size * 2 && s.status429 === 0,
+    }
+    table(`access: memberships and assignments of ${org.users} users, ${org.groups} groups, ${org.apps} apps (groups ${limits.groups.limit}/s, apps ${limits.apps.limit}/s, share ${SHARE}, ${latencyMs} ms latency)`, [
+      ['first enumeration requests', `groups bucket ${firstReads.groups}, apps bucket ${firstReads.apps}`],
+      ['stored', `${r.afterFirst.members} memberships, ${r.afterFirst.assignments} assignments`],
+      ['first enumeration wall', `${(r.first.wallMs / 1000).toFixed(1)} s  (floor ${(firstFloorMs / 1000).toFixed(1)} s: ratio ${result.first.ratioToFloor}, target <= 1.1)`],
+      ['changes-only run', `${requests.length} requests = ${childReads} child-list reads of ${changedParents.size} changed groups/apps + ${listPages} list pages, ${(r.second.wallMs / 1000).toFixed(2)} s`],
+      ['429 responses', s.status429],
+      ['verdict', verdict(result.pass)],
+    ])
+    results.push(result)
+  } finally {
+    await sim.stop()
+  }
+}
+
 console.log(`@rawdash/connector-okta benchmark on ${os.cpus().length} CPUs, Node ${process.version}${quick ? ' (quick)' : ''}`)
-for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale], ['backfill', backfill], ['factors', factors]]) {
+for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale], ['backfill', backfill], ['factors', factors], ['access', access]]) {
   if (!only || only === name) await fn()
 }
 console.log('')

@@ -37,6 +37,9 @@ use crate::resources::{format_ms, FanOut, MappedPage, Resource};
 pub const STATE_VERSION: u64 = 1;
 /// Change event uuids remembered from the look-back window.
 pub const MAX_HANDLED: usize = 1000;
+/// Parents kept to re-read after a change read (more changed parents than this in
+/// one run: the rest wait for their next change or the next enumeration).
+pub const MAX_PENDING: usize = 20_000;
 
 /// Where the factors phase stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +75,9 @@ pub struct FanOutState {
   pub handled: Vec<String>,
   /// Parents of the current page past `done` whose children are already stored.
   pub ahead: Vec<String>,
+  /// Parents named by changes already read (the change position is past them) whose
+  /// children are not re-read yet: a change run longer than a host run resumes here.
+  pub pending: Vec<String>,
 }
 
 impl FanOutState {
@@ -88,6 +94,7 @@ impl FanOutState {
       children_seen: 0,
       handled: Vec::new(),
       ahead: Vec::new(),
+      pending: Vec::new(),
     }
   }
 
@@ -112,6 +119,7 @@ impl FanOutState {
         "childrenSeen": self.children_seen,
         "handled": self.handled,
         "ahead": self.ahead,
+        "pending": self.pending,
       },
       "updated_at": now_ms,
     })
@@ -179,6 +187,16 @@ impl FanOutState {
         .filter_map(Value::as_str)
         .filter(|u| u.len() <= 256)
         .take(CONCURRENT_READS * 4)
+        .map(str::to_string)
+        .collect(),
+      pending: a
+        .get("pending")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|u| !u.is_empty() && u.len() <= 256)
+        .take(MAX_PENDING)
         .map(str::to_string)
         .collect(),
     }))
@@ -292,6 +310,10 @@ impl Batch {
 /// not bandwidth, bounds them; the bucket's pacing still caps the rate.
 pub const CONCURRENT_READS: usize = 8;
 
+/// A batch of the enumeration is written once its first parent waited this long,
+/// however few parents it holds.
+pub const BATCH_MAX_WAIT_MS: i64 = 1000;
+
 /// Pages read from one child list at most (a loop guard: 1,000 pages of 1,000
 /// members is a million-member group).
 pub const MAX_CHILD_PAGES: usize = 1000;
@@ -307,13 +329,20 @@ async fn read_children(
 ) -> Result<Read, (Url, OktaError)> {
   let mut pages = Vec::new();
   let mut complete = true;
-  let mut first = first;
+  let mut started = false;
   for list in fan.child_lists {
     let start = (list.url)(ctx.http.origin(), parent);
     let mut url = start.clone();
     for _ in 0..MAX_CHILD_PAGES {
-      let (stop, waits) = ctx.request_tokens(first);
-      first = false;
+      // Once a parent's first page is read, its lists are finished within the run
+      // budget (not cut at the chunk budget): a half-read parent is worth nothing,
+      // and a list longer than a chunk (the Everyone group) must still complete.
+      let (stop, waits) = if started {
+        (&ctx.deadline, &ctx.deadline)
+      } else {
+        ctx.request_tokens(first)
+      };
+      started = true;
       let page = match ctx
         .http
         .get_page(resource, &url, &ctx.cancel, stop, waits, &ctx.log, |_| Ok(()))
@@ -520,6 +549,7 @@ impl Runner<'_> {
         .collect();
       let last_index = ids.last().map(|(i, _)| *i);
       let mut batch = Batch::default();
+      let mut batch_started: Option<i64> = None;
       // The first user not read yet (the position to store), once a read was stopped.
       let mut stopped_at: Option<usize> = None;
       let mut read_ahead: Vec<String> = Vec::new();
@@ -556,8 +586,11 @@ impl Runner<'_> {
           continue;
         }
         let last = Some(i) == last_index;
-        // The chunk's first batch holds one user, so progress (and `check`) shows at once.
-        if batch.parents.len() >= fan.parents_per_batch || last || self.items == 0 {
+        // The chunk's first batch holds one user, so progress (and `check`) shows at once;
+        // a batch is also written once it has waited a second, so slow parents (long
+        // lists, a tight bucket) still make progress a host timeout cannot take back.
+        let due = batch_started.get_or_insert_with(wall_ms).saturating_add(BATCH_MAX_WAIT_MS) <= wall_ms();
+        if batch.parents.len() >= fan.parents_per_batch || last || self.items == 0 || due {
           self.advance(&page, (i + 1) as u64, &batch, last, next.as_ref());
           if !last {
             let rest = users.get(i + 1..).unwrap_or_default();
@@ -567,6 +600,7 @@ impl Runner<'_> {
             return None;
           }
           batch = Batch::default();
+          batch_started = None;
         }
       }
       drop(reads);
@@ -599,6 +633,12 @@ impl Runner<'_> {
         return Some(true);
       }
     }
+  }
+
+  /// Drops a batch's parents from the pending re-reads (its write carries the state).
+  fn settle(&mut self, batch: &Batch) {
+    let done: std::collections::HashSet<&String> = batch.parents.iter().collect();
+    self.plan.state.pending.retain(|p| !done.contains(p));
   }
 
   /// Moves the state past `done` users of `page`; at the page's end, to the next
@@ -735,32 +775,15 @@ impl Runner<'_> {
         }
       }
     }
-    let users: Vec<String> = users.into_iter().collect();
+    // The change position moves now; the parents it named are kept as pending, so
+    // their re-reads resume in the next run if this one is cut short.
+    users.extend(std::mem::take(&mut self.plan.state.pending));
+    let users: Vec<String> = users.into_iter().take(MAX_PENDING).collect();
     (self.ctx.log)(LogEvent {
       level: Level::Info,
       event: "fan-out changes",
       fields: json!({ "resource": resource.resource_name(), "since": iso(since_ms), "parents": users.len() }),
     });
-    for chunk in users.chunks(fan.parents_per_batch) {
-      let mut batch = Batch::default();
-      for user in chunk {
-        match self.children(user).await {
-          Some(Read::Children { pages, complete }) => batch.add(user, Some((pages, complete))),
-          Some(Read::Gone) => batch.add(user, None),
-          // The position is not advanced: the next run reads these events again.
-          Some(Read::Stopped) => {
-            if !batch.parents.is_empty() {
-              self.send(&batch, &url).await;
-            }
-            return Some(false);
-          }
-          None => return None,
-        }
-      }
-      if !self.send(&batch, &url).await {
-        return None;
-      }
-    }
     let state = &mut self.plan.state;
     state.events_since_ms = caught_up_at;
     // Remember what the next read's look-back will see again.
@@ -776,7 +799,35 @@ impl Runner<'_> {
         .cloned(),
     );
     state.handled = kept;
-    self.send(&Batch::default(), &url).await;
+    state.pending = users.clone();
+    let mut batch = Batch::default();
+    let mut batch_started: Option<i64> = None;
+    for user in &users {
+      match self.children(user).await {
+        Some(Read::Children { pages, complete }) => batch.add(user, Some((pages, complete))),
+        Some(Read::Gone) => batch.add(user, None),
+        Some(Read::Stopped) => {
+          if !batch.parents.is_empty() {
+            self.settle(&batch);
+            self.send(&batch, &url).await;
+          }
+          return Some(false);
+        }
+        None => return None,
+      }
+      let due = batch_started.get_or_insert_with(wall_ms).saturating_add(BATCH_MAX_WAIT_MS) <= wall_ms();
+      if batch.parents.len() >= fan.parents_per_batch || due {
+        self.settle(&batch);
+        if !self.send(&batch, &url).await {
+          return None;
+        }
+        batch = Batch::default();
+        batch_started = None;
+      }
+    }
+    self.settle(&batch);
+    // The last batch (possibly empty: then it carries the moved change position alone).
+    self.send(&batch, &url).await;
     Some(true)
   }
 }
@@ -851,6 +902,7 @@ mod tests {
       done: 7,
     };
     state.parents_read = 207;
+    state.pending = vec!["00u9".into()];
     let record = state.to_record(fan, "acme.okta.com", 2_000);
     assert_eq!(record["id"], "factors");
     assert_eq!(

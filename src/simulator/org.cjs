@@ -875,8 +875,13 @@ class Org {
 
   /** GET /api/v1/apps/{id}/users: one app user per assigned user. */
   appUsers(a) {
+    return this.appUserScopes(a).map(([u, scope]) => this.appUser(a, u, scope));
+  }
+
+  /** One app user (user index u assigned to app a with `scope`). */
+  appUser(a, u, scope) {
     const appId = this.appId(a);
-    return this.appUserScopes(a).map(([u, scope]) => {
+    {
       const user = this.user(u);
       return {
         id: user.id,
@@ -891,7 +896,7 @@ class Org {
         profile: {},
         _links: { app: { href: `${this.origin}/api/v1/apps/${appId}` }, user: { href: `${this.origin}/api/v1/users/${user.id}` } },
       };
-    });
+    }
   }
 
   /** GET /api/v1/apps/{id}/groups: one assignment per assigned group. */

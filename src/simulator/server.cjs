@@ -601,9 +601,7 @@ class Simulator {
       const a = org.appIndex(key);
       if (a < 0 || !org.app(a)) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${key} (AppInstance)`);
       if (list === 'users') {
-        const byIndex = new Map(org.appUserScopes(a));
-        const all = org.appUsers(a);
-        items = [...byIndex.keys()].map((u, k) => [u, () => all[k]]);
+        items = org.appUserScopes(a).map(([u, scope]) => [u, () => org.appUser(a, u, scope)]);
         indexOf = (id) => org.userIndex(id, true);
       } else {
         const all = org.appGroups(a);
