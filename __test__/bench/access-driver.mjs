@@ -19,9 +19,10 @@ const timed = async (options) => {
 const first = await timed({ mode: 'full' })
 const count = async (type) => (await storage.queryEntities({ type })).filter((e) => e.attributes.status === 'ACTIVE').length
 const afterFirst = { members: await count('okta_group_member'), assignments: await count('okta_app_assignment') }
+const firstStats = await (await fetch(`${url}/__sim/stats`)).json()
 await control('reset')
 // Changes: users joining groups (each also changes the apps those groups are assigned to) and direct app assignments.
 for (let k = 0; k < changes.groups; k++) await control('addGroupMember', [2 + k, 1 + k])
 for (let k = 0; k < changes.apps; k++) await control('assignUserToApp', [3 + k, 2 + k])
 const second = await timed({ mode: 'latest', since: new Date(Date.now() - 60_000).toISOString() })
-process.stdout.write(JSON.stringify({ first, second, afterFirst, afterSecond: { members: await count('okta_group_member'), assignments: await count('okta_app_assignment') } }) + '\n')
+process.stdout.write(JSON.stringify({ first, second, afterFirst, firstStats, afterSecond: { members: await count('okta_group_member'), assignments: await count('okta_app_assignment') } }) + '\n')
