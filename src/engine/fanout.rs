@@ -589,7 +589,10 @@ impl Runner<'_> {
         // The chunk's first batch holds one user, so progress (and `check`) shows at once;
         // a batch is also written once it has waited a second, so slow parents (long
         // lists, a tight bucket) still make progress a host timeout cannot take back.
-        let due = batch_started.get_or_insert_with(wall_ms).saturating_add(BATCH_MAX_WAIT_MS) <= wall_ms();
+        let due = batch_started
+          .get_or_insert_with(wall_ms)
+          .saturating_add(BATCH_MAX_WAIT_MS)
+          <= wall_ms();
         if batch.parents.len() >= fan.parents_per_batch || last || self.items == 0 || due {
           self.advance(&page, (i + 1) as u64, &batch, last, next.as_ref());
           if !last {
@@ -815,7 +818,10 @@ impl Runner<'_> {
         }
         None => return None,
       }
-      let due = batch_started.get_or_insert_with(wall_ms).saturating_add(BATCH_MAX_WAIT_MS) <= wall_ms();
+      let due = batch_started
+        .get_or_insert_with(wall_ms)
+        .saturating_add(BATCH_MAX_WAIT_MS)
+        <= wall_ms();
       if batch.parents.len() >= fan.parents_per_batch || due {
         self.settle(&batch);
         if !self.send(&batch, &url).await {
