@@ -4,8 +4,14 @@
 // from the Rust doc comments. Do not edit index.d.ts directly.
 import type { z } from 'zod'
 
+// BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)
 /** The resources a config can select. */
 export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors'
+/** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */
+export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_sync_state'
+/** The raw response schema tags (`schemas` keys). */
+export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors'
+// END resource names
 
 /** A secret reference resolved through the host's secrets or the environment. */
 export interface SecretRef {
@@ -372,15 +378,15 @@ export declare const configFields: z.ZodObject<{
       scopes: z.ZodOptional<z.ZodArray<z.ZodString>>
     }>
   >
-  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors' }>>>
+  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ [K in OktaResource]: K }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name, plus `okta_sync_state`, the connector's own bookkeeping entity. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_sync_state', ResourceDefinition>
+export declare const resources: Record<OktaResourceName, ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
-export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors', z.ZodTypeAny>
+export declare const schemas: Record<OktaResponseTag, z.ZodTypeAny>
 
 /**
  * Validates user config with the `configFields` rules and returns it normalized

@@ -180,7 +180,7 @@ module.exports = {
     {
       "name": "resources",
       "label": "Resources",
-      "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.",
+      "description": "What to sync, any of: users, groups, auth_events, apps, factors. Leave it out to sync what your dashboards use, or users, groups, auth_events when they name nothing.",
       "secret": false,
       "required": false,
       "rule": {
@@ -658,7 +658,7 @@ module.exports = {
     },
     "okta_sync_state": {
       "shape": "entity",
-      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors: the MFA factor fan-out's progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
+      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors: a fan-out's progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
       "fields": [
         {
           "name": "version",
