@@ -6,11 +6,11 @@ import type { z } from 'zod'
 
 // BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices'
 /** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */
-export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_sync_state'
+export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_device' | 'okta_sync_state'
 /** The raw response schema tags (`schemas` keys). */
-export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors'
+export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices'
 // END resource names
 
 /** A secret reference resolved through the host's secrets or the environment. */
@@ -211,6 +211,26 @@ export interface OktaFactorRecord {
     provider: string | null
     vendorName: string | null
     status: string | null
+    createdAt: number | null
+    lastUpdatedAt: number | null
+  }
+  updated_at: number
+}
+
+/** An `okta_device` entity as stored (opt-in resource `devices`). */
+export interface OktaDeviceRecord {
+  type: 'okta_device'
+  id: string
+  attributes: {
+    status: string | null
+    displayName: string | null
+    platform: string | null
+    manufacturer: string | null
+    model: string | null
+    osVersion: string | null
+    registered: boolean | null
+    managed: boolean | null
+    userIds: string[]
     createdAt: number | null
     lastUpdatedAt: number | null
   }

@@ -86,7 +86,7 @@ module.exports = {
     {
       "name": "oauth",
       "label": "OAuth 2.0 service app",
-      "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read).",
+      "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read, okta.devices.read).",
       "secret": false,
       "required": false,
       "rule": {
@@ -180,7 +180,7 @@ module.exports = {
     {
       "name": "resources",
       "label": "Resources",
-      "description": "What to sync, any of: users, groups, auth_events, apps, factors. Leave it out to sync what your dashboards use, or users, groups, auth_events when they name nothing.",
+      "description": "What to sync, any of: users, groups, auth_events, apps, factors, devices. Leave it out to sync what your dashboards use, or users, groups, auth_events when they name nothing.",
       "secret": false,
       "required": false,
       "rule": {
@@ -193,16 +193,17 @@ module.exports = {
             "groups",
             "auth_events",
             "apps",
-            "factors"
+            "factors",
+            "devices"
           ],
           "messages": {
-            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\".",
-            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\"."
+            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"devices\".",
+            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"devices\"."
           }
         },
         "messages": {
-          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\".",
-          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\" (omit the field for all)."
+          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"devices\".",
+          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"devices\" (omit the field for all)."
         }
       }
     },
@@ -656,9 +657,99 @@ module.exports = {
       "default": false,
       "notes": "Opt-in. Okta has no bulk listing: the first enumeration reads every user's factors (every user but DEPROVISIONED), one request per user, on the run budget with its progress kept in storage, so it spans host runs. After it, each run reads the System Log's factor lifecycle events since the last run and re-reads only the users they name. rawdash cannot delete one entity: a factor a user no longer has is kept with status REMOVED (filter widgets on status)."
     },
+    "okta_device": {
+      "shape": "entity",
+      "description": "Every device registered with Okta (Okta Verify, FastPass) with its platform, maker, model, status, whether it is registered and managed, and its users: for device inventory and posture by platform.",
+      "endpoint": "GET /api/v1/devices",
+      "fields": [
+        {
+          "name": "status",
+          "description": "ACTIVE, CREATED, SUSPENDED or DEACTIVATED."
+        },
+        {
+          "name": "displayName",
+          "description": "The device's name, or null."
+        },
+        {
+          "name": "platform",
+          "description": "ANDROID, IOS, MACOS or WINDOWS (kept as Okta gives it)."
+        },
+        {
+          "name": "manufacturer",
+          "description": "The device maker, e.g. Apple, or null."
+        },
+        {
+          "name": "model",
+          "description": "The device model, e.g. MacBookPro18,3, or null."
+        },
+        {
+          "name": "osVersion",
+          "description": "The operating system version, or null."
+        },
+        {
+          "name": "registered",
+          "description": "Whether the device is registered with Okta, or null."
+        },
+        {
+          "name": "managed",
+          "description": "Whether any of its users manages it through a device management system (managementStatus MANAGED), or null without users."
+        },
+        {
+          "name": "userIds",
+          "description": "Okta ids of the device's users (at most 100), empty when none."
+        },
+        {
+          "name": "createdAt",
+          "description": "When the device was registered (Unix ms), or null."
+        },
+        {
+          "name": "lastUpdatedAt",
+          "description": "When it last changed (Unix ms), or null."
+        }
+      ],
+      "filterable": [
+        {
+          "field": "status",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "ACTIVE",
+            "CREATED",
+            "SUSPENDED",
+            "DEACTIVATED"
+          ]
+        },
+        {
+          "field": "platform",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "ANDROID",
+            "IOS",
+            "MACOS",
+            "WINDOWS"
+          ]
+        }
+      ],
+      "responses": "devices",
+      "setting": "devices",
+      "scope": {
+        "types": [
+          "okta_device"
+        ]
+      },
+      "bucket": "devices",
+      "label": "devices",
+      "permission": "read devices (okta.devices.read)",
+      "oauthScope": "okta.devices.read",
+      "default": false,
+      "notes": "Opt-in: synced when the config's resources or the host's widgets name it. A full sync lists every device with its users embedded (expand=userSummary) and rewrites the set; an incremental sync reads the devices changed since the last run (search lastUpdated gt). A deleted device leaves at the next full sync; a deactivated one stays with status DEACTIVATED."
+    },
     "okta_sync_state": {
       "shape": "entity",
-      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors: a fan-out's progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
+      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors: a fan-out's progress; users, groups, apps, devices: when the last complete listing began). Not a resource to select or chart.",
       "fields": [
         {
           "name": "version",
@@ -792,6 +883,11 @@ module.exports = {
       "phase": "apps",
       "type": "okta_sync_state",
       "id": "apps"
+    },
+    {
+      "phase": "devices",
+      "type": "okta_sync_state",
+      "id": "devices"
     }
   ],
   "defaultSyncBudgetSeconds": 240

@@ -195,6 +195,20 @@ const schemas = {
       lastUpdated: ts,
     }),
   ),
+  devices: z.array(
+    z.looseObject({
+      id,
+      status: ts,
+      created: ts,
+      lastUpdated: ts,
+      profile: z
+        .looseObject({ displayName: ts, platform: ts, manufacturer: ts, model: ts, osVersion: ts, registered: z.boolean().nullish() })
+        .nullish(),
+      _embedded: z
+        .looseObject({ users: z.array(z.looseObject({ managementStatus: ts, user: z.looseObject({ id: ts }).nullish() })).nullish() })
+        .nullish(),
+    }),
+  ),
   auth_events: z.array(
     z.looseObject({
       uuid: id,

@@ -13,6 +13,7 @@
 
 mod apps;
 mod auth_events;
+mod devices;
 mod factors;
 mod groups;
 pub mod mapping;
@@ -42,17 +43,20 @@ pub enum Resource {
   /// Enrolled MFA factors of every user -> `okta_factor` entities (opt-in; one
   /// request per user, so it spans host runs like the System Log backfill).
   Factors,
+  /// Registered devices with their users -> `okta_device` entities (opt-in).
+  Devices,
 }
 
 impl Resource {
   /// All resources in phase order. New resources go last, so a TypeScript-package
   /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 5] = [
+  pub const ALL: [Resource; 6] = [
     Resource::Users,
     Resource::Groups,
     Resource::AuthEvents,
     Resource::Apps,
     Resource::Factors,
+    Resource::Devices,
   ];
 
   /// What a sync covers when neither the settings nor the host name resources: the
@@ -67,6 +71,7 @@ impl Resource {
       Resource::AuthEvents => &auth_events::AuthEvents,
       Resource::Apps => &apps::Apps,
       Resource::Factors => &factors::Factors,
+      Resource::Devices => &devices::Devices,
     }
   }
 

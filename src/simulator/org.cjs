@@ -15,6 +15,17 @@ const K = {
   userAdded: 9, groupAdded: 10, eventAdded: 11, type: 12, appData: 13, factor: 14, factorId: 15,
   factorAdded: 16, groupStats: 17,
 };
+// Device streams (kept apart from the numbers above so other kinds can be added there).
+const KD = { device: 31, deviceId: 32 };
+
+// Device models by platform (GET /api/v1/devices profile fields).
+const DEVICE_MODELS = [
+  { platform: 'MACOS', manufacturer: 'Apple', model: 'MacBookPro18,3', osVersion: '14.4.1', name: 'MacBook Pro' },
+  { platform: 'WINDOWS', manufacturer: 'Dell Inc.', model: 'Latitude 7440', osVersion: '10.0.22631', name: 'Latitude' },
+  { platform: 'IOS', manufacturer: 'Apple', model: 'iPhone15,2', osVersion: '17.4.1', name: 'iPhone' },
+  { platform: 'ANDROID', manufacturer: 'Google', model: 'Pixel 8', osVersion: '14', name: 'Pixel' },
+  { platform: 'MACOS', manufacturer: 'Apple', model: 'Mac14,2', osVersion: '13.6.4', name: 'MacBook Air' },
+];
 
 const USER_ID_CACHE = 100000;
 
@@ -23,6 +34,7 @@ const ORG_DEFAULTS = {
   groups: 40,
   events: 2000,
   apps: 12,
+  devices: 24,
   seed: 1,
   eventSpanMs: 5 * DAY,
   // The generated events end this long before `now` (the newest stretch has none).
@@ -117,6 +129,7 @@ class Org {
     this.initialGroups = nonNegInt(o.groups, 'groups');
     this.initialEvents = nonNegInt(o.events, 'events');
     this.initialApps = nonNegInt(o.apps, 'apps');
+    this.initialDevices = nonNegInt(o.devices, 'devices');
 
     const s = seedToUint32(o.seed);
     this.s = s;
@@ -151,6 +164,10 @@ class Org {
     this.factorLists = new Map(); // user index -> that user's factors, stored from its first change
     this.factorSeq = 0; // factors enrolled at runtime
     this.appPatches = new Map(); // app index -> [{ patch, unset }]
+    this.deviceKey = hash3(s, KD.deviceId, 0);
+    this.addedDevices = []; // { addedAt, userIndex, model }
+    this.deviceOverrides = new Map(); // device index -> { status, lastUpdated }
+    this.deletedDevices = new Set();
   }
 
   get userCount() { return this.initialUsers + this.addedUsers.length; }
@@ -524,6 +541,136 @@ class Org {
     list.push({ patch: structuredClone(patch), unset: [...unset] });
     this.appPatches.set(i, list);
     return this.app(i);
+  }
+
+  // -------------------------------------------------------------- devices
+
+  get deviceCount() { return this.initialDevices + this.addedDevices.length; }
+
+  deviceId(i) { return makeId('guo', this.deviceKey, i, hash3(this.s, KD.deviceId, i + 1)); }
+
+  deviceIndex(id, includeDeleted = false) {
+    const i = idToIndex(id, 'guo', this.deviceKey);
+    if (!(i >= 0 && i < this.deviceCount && this.deviceId(i) === id)) return -1;
+    return includeDeleted || !this.deletedDevices.has(i) ? i : -1;
+  }
+
+  /** The user index a device belongs to (generated devices spread over the first users). */
+  deviceUserIndex(i) {
+    if (i >= this.initialDevices) return this.addedDevices[i - this.initialDevices].userIndex;
+    return this.initialUsers > 0 ? (i * 7 + 3) % this.initialUsers : -1;
+  }
+
+  /**
+   * Device i as GET /api/v1/devices serves it; `expand` 'userSummary' or 'user' embeds
+   * its users (`_embedded.users[]`: `{ created, managementStatus, screenLockType, user }`),
+   * a user deleted since is left out.
+   */
+  device(i, expand = null) {
+    if (!(i >= 0 && i < this.deviceCount) || this.deletedDevices.has(i)) return undefined;
+    const r = new Rng(hash3(this.s, KD.device, i));
+    const added = i >= this.initialDevices ? this.addedDevices[i - this.initialDevices] : null;
+    const def = added ? added.model : DEVICE_MODELS[r.int(DEVICE_MODELS.length)];
+    let status = added ? 'ACTIVE' : i % 9 === 4 ? 'DEACTIVATED' : i % 11 === 5 ? 'SUSPENDED' : i % 13 === 7 ? 'CREATED' : 'ACTIVE';
+    let created, lastUpdated;
+    if (added) {
+      created = lastUpdated = added.addedAt;
+    } else {
+      const createdAgo = r.range(DAY, 400 * DAY);
+      created = this.now - createdAgo;
+      lastUpdated = this.now - r.int(Math.min(60 * DAY, createdAgo));
+    }
+    const managementStatus = r.chance(0.5) ? 'MANAGED' : 'NOT_MANAGED';
+    const change = this.deviceOverrides.get(i);
+    if (change) {
+      if (change.status) status = change.status;
+      if (change.lastUpdated != null) lastUpdated = change.lastUpdated;
+    }
+    const id = this.deviceId(i);
+    const href = `${this.origin}/api/v1/devices/${id}`;
+    const displayName = `${def.name} ${i}`;
+    const device = {
+      id,
+      status,
+      created: iso(created),
+      lastUpdated: iso(lastUpdated),
+      profile: {
+        displayName,
+        platform: def.platform,
+        manufacturer: def.manufacturer,
+        model: def.model,
+        osVersion: def.osVersion,
+        serialNumber: r.chars(12, ALNUM).toUpperCase(),
+        registered: status !== 'CREATED',
+        secureHardwarePresent: r.chance(0.7),
+        diskEncryptionType: def.platform === 'ANDROID' ? 'USER' : 'ALL_INTERNAL_VOLUMES',
+      },
+      resourceType: 'UDDevice',
+      resourceDisplayName: { value: displayName, sensitive: false },
+      resourceAlternateId: null,
+      resourceId: id,
+      _links: { self: { href }, users: { href: `${href}/users` } },
+    };
+    if (expand === 'userSummary' || expand === 'user') {
+      const ui = this.deviceUserIndex(i);
+      const user = ui >= 0 ? this.user(ui) : undefined;
+      const users = [];
+      if (user) {
+        const summary = expand === 'user' ? user : {
+          id: user.id,
+          realmId: null,
+          profile: { firstName: user.profile.firstName, lastName: user.profile.lastName, login: user.profile.login, email: user.profile.email },
+          _links: user._links,
+        };
+        users.push({ created: iso(created), managementStatus, screenLockType: 'BIOMETRIC', user: summary });
+      }
+      device._embedded = { users };
+    }
+    return device;
+  }
+
+  *devices(expand = null) {
+    for (let i = 0; i < this.deviceCount; i++) {
+      const d = this.device(i, expand);
+      if (d) yield d;
+    }
+  }
+
+  _deviceIndexOrThrow(id, what) {
+    const i = typeof id === 'number' ? id : this.deviceIndex(id);
+    if (!(i >= 0 && i < this.deviceCount) || this.deletedDevices.has(i)) throw new Error(`${what}: unknown device ${id}`);
+    return i;
+  }
+
+  /** Sets a device's status (Okta's lifecycle: activate, deactivate, suspend...) and bumps lastUpdated. */
+  updateDevice(id, change = {}) {
+    const i = this._deviceIndexOrThrow(id, 'updateDevice');
+    const before = this.device(i);
+    const at = Math.max(this.clock(), Date.parse(before.lastUpdated) + 1);
+    this.deviceOverrides.set(i, { ...(this.deviceOverrides.get(i) || {}), ...change, lastUpdated: at });
+    return this.device(i, 'userSummary');
+  }
+
+  /** Deletes a device (Okta deletes only DEACTIVATED ones): gone from /devices. Returns it as it was. */
+  deleteDevice(id) {
+    const i = this._deviceIndexOrThrow(id, 'deleteDevice');
+    const before = this.device(i, 'userSummary');
+    this.deletedDevices.add(i);
+    return before;
+  }
+
+  /** Registers n new ACTIVE devices of `userId` (a platform of DEVICE_MODELS optional); returns them. */
+  addDevices(n = 1, { userId = null, platform = null } = {}) {
+    const at = this.clock();
+    const userIndex = userId == null ? 0 : this._userIndexOrThrow(userId, 'addDevices');
+    const model = DEVICE_MODELS.find((m) => platform == null || m.platform === platform);
+    if (!model) throw new Error(`addDevices: unknown platform ${platform}`);
+    const out = [];
+    for (let k = 0; k < n; k++) {
+      this.addedDevices.push({ addedAt: at, userIndex, model });
+      out.push(this.device(this.deviceCount - 1, 'userSummary'));
+    }
+    return out;
   }
 
   // -------------------------------------------------------------- factors

@@ -1,6 +1,6 @@
 'use strict';
 // The Okta simulator HTTP server: /api/v1/users, /api/v1/groups, /api/v1/logs,
-// /api/v1/apps and /api/v1/users/{id}/factors over a lazy org, with Okta-style auth, rate limits, paging links, gzip,
+// /api/v1/apps, /api/v1/devices and /api/v1/users/{id}/factors over a lazy org, with Okta-style auth, rate limits, paging links, gzip,
 // injectable faults, a bounded request log and /__sim/ control endpoints.
 
 const http = require('http');
@@ -10,7 +10,7 @@ const { compileFilter, FilterError, parseIsoDate } = require('./filter.cjs');
 const { hash3, seedToUint32, Rng } = require('./rng.cjs');
 const { OAuthServer, TOKEN_PATH } = require('./oauth.cjs');
 
-const BUCKETS = ['users', 'groups', 'logs', 'apps', 'factors'];
+const BUCKETS = ['users', 'groups', 'logs', 'apps', 'factors', 'devices'];
 const DEFAULT_RATE_LIMITS = {
   users: { limit: 600, windowMs: 60000 },
   groups: { limit: 500, windowMs: 60000 },
@@ -19,6 +19,7 @@ const DEFAULT_RATE_LIMITS = {
   token: { limit: 600, windowMs: 60000 },
   apps: { limit: 100, windowMs: 60000 },
   factors: { limit: 600, windowMs: 60000 },
+  devices: { limit: 300, windowMs: 60000 },
   // Anything else under the API (unknown paths): Okta's catch-all bucket.
   other: { limit: 1000, windowMs: 60000 },
 };
@@ -27,6 +28,8 @@ const DATE_ATTRS = new Set(['lastUpdated', 'created', 'activated', 'statusChange
 const USER_EQ_ATTRS = new Set(['status', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName', 'type.id']);
 const GROUP_EQ_ATTRS = new Set(['type', 'id']);
 const APP_EQ_ATTRS = new Set(['status', 'name']);
+// GET /api/v1/devices `search` (SCIM): status, id, lastUpdated and the profile's properties.
+const DEVICE_SEARCH_ATTR = /^(status|id|lastUpdated|created|profile\.[A-Za-z]+)$/;
 const TIME_OPS = new Set(['eq', 'gt', 'ge', 'lt', 'le']);
 // Attributes of the cheap event view (see Org.eventView): filters on these skip building full events.
 const EVENT_VIEW_ATTRS = new Set(['eventType', 'outcome.result', 'outcome.reason', 'actor.id', 'published']);
@@ -117,6 +120,7 @@ class Simulator {
     this.org = new Org({
       users: o.users, groups: o.groups, events: o.events, apps: o.apps, seed: o.seed, now: o.now,
       eventSpanMs: o.eventSpanMs, quietMs: o.quietMs, clock: o.clock,
+      devices: o.devices,
     });
     // Logs semantics (default since, 90/180-day limits) use the org's clock; rate-limit
     // windows and headers always use real time.
@@ -523,6 +527,7 @@ class Simulator {
   }
 
   _route(url, path) {
+    if (path === '/api/v1/devices') return this._listDevices(url);
     const f = /^\/api\/v1\/users\/([^/]+)\/factors(?:\/([^/]+))?$/.exec(path);
     if (f) return this._factors(decodeURIComponent(f[1]), f[2] == null ? null : decodeURIComponent(f[2]));
     const m = /^\/api\/v1\/(users|groups|logs|apps)(?:\/([^/]+))?$/.exec(path);
@@ -702,6 +707,27 @@ class Simulator {
       indexOf: (id) => org.appIndex(id),
       limit,
       predicate: (a) => preds.every((p) => p(a)),
+    });
+  }
+
+  /** GET /api/v1/devices: `search` (SCIM), `expand=userSummary|user` embeds each device's users. */
+  _listDevices(url) {
+    const q = url.searchParams;
+    const limit = parseLimit(q.get('limit'), 200, 200);
+    const search = q.get('search');
+    const expand = q.get('expand');
+    const preds = [];
+    if (search) {
+      preds.push(compileFilter(search, { dateAttrs: DATE_ATTRS, allowed: (attr) => DEVICE_SEARCH_ATTR.test(attr) }));
+    }
+    const org = this.org;
+    return this._listEntities(url, {
+      count: org.deviceCount,
+      get: (i) => org.device(i),
+      indexOf: (id) => org.deviceIndex(id, true),
+      limit,
+      predicate: (d) => preds.every((p) => p(d)),
+      present: expand === 'userSummary' || expand === 'user' ? (d) => org.device(org.deviceIndex(d.id), expand) : null,
     });
   }
 
@@ -1007,6 +1033,7 @@ function bucketOf(path) {
   if (path === '/api/v1/groups' || path.startsWith('/api/v1/groups/')) return 'groups';
   if (path === '/api/v1/logs' || path.startsWith('/api/v1/logs/')) return 'logs';
   if (path === '/api/v1/apps' || path.startsWith('/api/v1/apps/')) return 'apps';
+  if (path === '/api/v1/devices' || path.startsWith('/api/v1/devices/')) return 'devices';
   return 'other';
 }
 
