@@ -6,11 +6,11 @@ import type { z } from 'zod'
 
 // BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices' | 'adminRoles'
 /** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */
-export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_device' | 'okta_sync_state'
+export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_device' | 'okta_admin_role_assignment' | 'okta_sync_state'
 /** The raw response schema tags (`schemas` keys). */
-export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices'
+export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices' | 'admin_roles'
 // END resource names
 
 /** A secret reference resolved through the host's secrets or the environment. */
@@ -231,6 +231,30 @@ export interface OktaDeviceRecord {
     registered: boolean | null
     managed: boolean | null
     userIds: string[]
+    createdAt: number | null
+    lastUpdatedAt: number | null
+  }
+  updated_at: number
+}
+
+/**
+ * An `okta_admin_role_assignment` entity as stored (opt-in resource `adminRoles`): one
+ * admin role held by a user or a group (id `<principalType>:<principalId>:<assignment id>`);
+ * `status` is `REMOVED` once it is no longer held.
+ */
+export interface OktaAdminRoleAssignmentRecord {
+  type: 'okta_admin_role_assignment'
+  id: string
+  attributes: {
+    principalType: 'USER' | 'GROUP'
+    principalId: string
+    assignee: string
+    roleType: string | null
+    roleLabel: string | null
+    roleId: string | null
+    resourceSetId: string | null
+    assignmentType: 'USER' | 'GROUP'
+    status: string | null
     createdAt: number | null
     lastUpdatedAt: number | null
   }
@@ -490,7 +514,7 @@ export declare class OktaClient {
    * or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
    * are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
    * settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
-   * factorsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+   * fanOutStates?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
    * what was planned from them (planned once).
    */
   sync(request: any): PageStream

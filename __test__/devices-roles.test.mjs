@@ -165,3 +165,143 @@ test('okta_device: a token without okta.devices.read skips devices with a warnin
     storage.close()
   })
 })
+
+// ---------------------------------------------------------------- admin roles
+
+/** The okta_admin_role_assignment records storage should hold: every assignment the org has. */
+function expectedRoles(org) {
+  return org
+    .roleAssignments()
+    .map((r) => {
+      const principalId = r.principalType === 'GROUP' ? org.groupId(r.principalIndex) : org.userId(r.principalIndex)
+      const created = ms(new Date(r.created).toISOString())
+      const updated = ms(new Date(r.lastUpdated).toISOString())
+      return {
+        type: 'okta_admin_role_assignment',
+        id: `${r.principalType}:${principalId}:${r.id}`,
+        attributes: {
+          principalType: r.principalType,
+          principalId,
+          assignee: `${r.principalType}:${principalId}`,
+          roleType: r.type,
+          roleLabel: r.label,
+          roleId: r.role ?? null,
+          resourceSetId: r.resourceSet ?? null,
+          assignmentType: r.principalType,
+          status: r.status,
+          createdAt: created,
+          lastUpdatedAt: updated,
+        },
+        updated_at: updated,
+      }
+    })
+    .sort(byId)
+}
+
+const ROLE = 'okta_admin_role_assignment'
+const held = [{ field: 'status', op: 'eq', value: 'ACTIVE' }]
+const rolesDashboard = defineDashboard({
+  widgets: {
+    super_admins: { kind: 'stat', title: 'Super admins', metric: defineMetric({ connector: okta, shape: 'entity', entityType: ROLE, fn: 'count', filter: [...held, { field: 'roleType', op: 'eq', value: 'SUPER_ADMIN' }, { field: 'principalType', op: 'eq', value: 'USER' }] }) },
+    admin_groups: { kind: 'stat', title: 'Groups holding an admin role', metric: defineMetric({ connector: okta, shape: 'entity', entityType: ROLE, fn: 'count', filter: [...held, { field: 'principalType', op: 'eq', value: 'GROUP' }] }) },
+    read_only_admins: { kind: 'stat', title: 'Read-only admin assignments', metric: defineMetric({ connector: okta, shape: 'entity', entityType: ROLE, fn: 'count', filter: [...held, { field: 'roleType', op: 'eq', value: 'READ_ONLY_ADMIN' }] }) },
+  },
+})
+
+test('the admin roles widgets are widgets rawdash accepts, on fields the connector declares', () => {
+  assert.deepEqual(validateMetrics({ roles: rolesDashboard }, resources), [])
+})
+
+// Okta does not document whether the assignees list includes users who hold a role only
+// through a group, nor whether its next link is a Link header too: every reading is run.
+const ASSIGNEE_READINGS = [
+  { assigneesIncludeGroupMembers: true, assigneesPaging: 'both' },
+  { assigneesIncludeGroupMembers: false, assigneesPaging: 'body' },
+]
+
+for (const policy of ['next', 'released']) {
+  for (const reading of ASSIGNEE_READINGS) {
+    const name = `members listed: ${reading.assigneesIncludeGroupMembers}, next link: ${reading.assigneesPaging}`
+    test(`okta_admin_role_assignment: admins only, never one request per user; grants and revocations between runs (${policy} server, ${name})`, { timeout: 60_000 }, async () => {
+      await withSim({ users: 400, groups: 6, events: 30, devices: 0, seed: 23, rateLimits: { roles: FAST, logs: FAST }, ...reading }, async (sim) => {
+        const org = sim.org
+        // 120 more read-only admins: the assignees list takes two pages of 100.
+        for (let i = 20; i < 140; i++) org.grantRole({ userId: org.userId(i), type: 'READ_ONLY_ADMIN' })
+        const storage = await openDb()
+        const { connector, logger } = connectorFor(sim, { resources: ['adminRoles'] })
+        const server = new ServerRunner(connector, storage, { dashboards: { roles: rolesDashboard }, policy })
+        const removed = new Set()
+        const check = async (where) => {
+          const stored = await storedOf(storage, ROLE)
+          const want = expectedRoles(org)
+          assert.deepEqual(stored.filter((r) => !removed.has(r.id)), want, `${where}: the stored assignments are the org's`)
+          for (const id of removed) assert.equal(stored.find((r) => r.id === id)?.attributes.status, 'REMOVED', `${where}: ${id} is kept as REMOVED`)
+          assert.deepEqual(await widgetDifferences(storage, { entities: want, events: [] }, rolesDashboard), [], `${where}: the widgets show the org`)
+        }
+
+        let rec = await server.run()
+        assert.equal(rec.ok, true, String(rec.error))
+        await check('run 1')
+        const roleRequests = sim.requests.filter((r) => r.bucket === 'roles')
+        const assigneePages = roleRequests.filter((r) => r.path === '/api/v1/iam/assignees/users')
+        assert.equal(assigneePages.length, 2, 'both assignee pages are read, whichever way the next link comes')
+        // Every admin's roles are read, and nobody else's; at most twice (the enumeration,
+        // and the look-back over the grants made just before it).
+        const assignees = org.roleAssigneeIndexes(reading.assigneesIncludeGroupMembers).map((i) => org.userId(i))
+        const readUsers = roleRequests.map((r) => /^\/api\/v1\/users\/([^/]+)\/roles$/.exec(r.path)?.[1]).filter(Boolean)
+        assert.deepEqual([...new Set(readUsers)].sort(), [...assignees].sort(), 'the roles of the admins, none of the other users')
+        assert.ok(readUsers.length <= 2 * assignees.length, `${readUsers.length} reads for ${assignees.length} admins`)
+        assert.equal(roleRequests.length, assigneePages.length + readUsers.length)
+        // The group's role is found through its members (user 6 also holds one of its own).
+        assert.ok((await storedOf(storage, ROLE)).some((r) => r.attributes.principalType === 'GROUP'))
+
+        // Between runs: a new super admin, a revoked read-only admin, a group granted a
+        // role, and the seeded group's role revoked.
+        const grantAt = Date.now()
+        const superAdmin = org.grantRole({ userId: org.userId(150), type: 'SUPER_ADMIN' })
+        const revoked = org.roleAssignments().find((r) => r.principalType === 'USER' && r.type === 'READ_ONLY_ADMIN' && r.principalIndex === 2)
+        org.revokeRole(revoked.id)
+        removed.add(`USER:${org.userId(2)}:${revoked.id}`)
+        org.grantRole({ groupId: org.groupId(3), type: 'REPORT_ADMIN', members: [org.userId(151)] })
+        const groupRole = org.roleAssignments().find((r) => r.principalType === 'GROUP' && r.principalIndex === 2)
+        org.revokeRole(groupRole.id)
+        removed.add(`GROUP:${org.groupId(2)}:${groupRole.id}`)
+        sim.resetLog()
+        rec = await server.run()
+        assert.equal(rec.ok, true, String(rec.error))
+        await check('run 2')
+        const reads = sim.requests.filter((r) => r.bucket === 'roles')
+        assert.ok(reads.length <= 4, `only the users and groups the System Log names are read again: ${reads.map((r) => r.path).join(', ')}`)
+        const stored = await storedOf(storage, ROLE)
+        assert.ok(stored.find((r) => r.id === `USER:${org.userId(150)}:${superAdmin.id}`).updated_at >= grantAt - 1000)
+
+        // A quiet run reads no roles at all.
+        sim.resetLog()
+        rec = await server.run()
+        assert.equal(rec.ok, true, String(rec.error))
+        await check('run 3')
+        assert.equal(sim.requests.filter((r) => r.bucket === 'roles').length, 0)
+        assert.deepEqual(warnings(logger), [])
+        storage.close()
+      })
+    })
+  }
+}
+
+test('okta_admin_role_assignment: a token without okta.roles.read skips admin roles with a warning naming the permission', { timeout: 30_000 }, async () => {
+  await withSim({ users: 30, groups: 3, events: 20, forbidden: ['roles'] }, async (sim) => {
+    const storage = await openDb()
+    const logger = captureLogger()
+    const { connector } = connectorFor(sim, { resources: ['adminRoles', 'devices'] }, { logger })
+    const server = new ServerRunner(connector, storage, { dashboards: { all: defineDashboard({ widgets: { ...rolesDashboard.widgets, ...devicesDashboard.widgets } }) } })
+    const rec = await server.run()
+    assert.equal(rec.ok, true, String(rec.error))
+    const skipped = logger.named('resource skipped')
+    assert.equal(skipped.length, 1, JSON.stringify(warnings(logger)))
+    assert.equal(skipped[0].fields.resource, ROLE)
+    assert.equal(skipped[0].fields.missing_permission, 'read admin roles (okta.roles.read)')
+    assert.equal((await storedOf(storage, ROLE)).length, 0)
+    assert.equal((await storedOf(storage, 'okta_device')).length, sim.org.deviceCount, 'devices still sync')
+    storage.close()
+  })
+})

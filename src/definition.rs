@@ -191,7 +191,11 @@ pub fn definition() -> Value {
     "errors": errors,
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
     "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
-    "factorsState": { "type": STATE_TYPE, "id": Resource::Factors.fan_out().map(|f| f.state_id), "phase": Resource::Factors.setting_name() },
+    // Where each fan-out keeps its progress (see engine/fanout.rs).
+    "fanOutStates": Resource::ALL
+      .iter()
+      .filter_map(|r| r.fan_out().map(|f| json!({ "phase": r.setting_name(), "type": STATE_TYPE, "id": f.state_id })))
+      .collect::<Vec<_>>(),
     // Where each entity listing records its last complete start (see sync.rs).
     "listingStates": listing_resources()
       .map(|r| json!({ "phase": r.setting_name(), "type": STATE_TYPE, "id": r.setting_name() }))

@@ -209,6 +209,20 @@ const schemas = {
         .nullish(),
     }),
   ),
+  admin_roles: z.array(
+    z.looseObject({
+      id,
+      type: ts,
+      label: ts,
+      role: ts,
+      'resource-set': ts,
+      status: ts,
+      assignmentType: ts,
+      created: ts,
+      lastUpdated: ts,
+      _links: z.looseObject({ assignee: z.looseObject({ href: ts }).nullish() }).nullish(),
+    }),
+  ),
   auth_events: z.array(
     z.looseObject({
       uuid: id,

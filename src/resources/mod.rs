@@ -11,6 +11,7 @@
 //! Adding a resource: a module here, its variant in [`Resource`] and one line in
 //! [`Resource::module`], simulator data and tests (README, "Adding a resource").
 
+mod admin_roles;
 mod apps;
 mod auth_events;
 mod devices;
@@ -45,18 +46,23 @@ pub enum Resource {
   Factors,
   /// Registered devices with their users -> `okta_device` entities (opt-in).
   Devices,
+  /// Admin role assignments of users and groups -> `okta_admin_role_assignment`
+  /// entities (opt-in; a fan-out over the role assignees, kept current by the
+  /// System Log's privilege events).
+  AdminRoles,
 }
 
 impl Resource {
   /// All resources in phase order. New resources go last, so a TypeScript-package
   /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 6] = [
+  pub const ALL: [Resource; 7] = [
     Resource::Users,
     Resource::Groups,
     Resource::AuthEvents,
     Resource::Apps,
     Resource::Factors,
     Resource::Devices,
+    Resource::AdminRoles,
   ];
 
   /// What a sync covers when neither the settings nor the host name resources: the
@@ -72,6 +78,7 @@ impl Resource {
       Resource::Apps => &apps::Apps,
       Resource::Factors => &factors::Factors,
       Resource::Devices => &devices::Devices,
+      Resource::AdminRoles => &admin_roles::AdminRoles,
     }
   }
 

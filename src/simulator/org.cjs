@@ -16,7 +16,18 @@ const K = {
   factorAdded: 16, groupStats: 17,
 };
 // Device streams (kept apart from the numbers above so other kinds can be added there).
-const KD = { device: 31, deviceId: 32 };
+const KD = { device: 31, deviceId: 32, role: 33 };
+
+// Standard admin roles (GET /api/v1/users/{id}/roles `type` and `label`).
+const ROLE_LABELS = {
+  SUPER_ADMIN: 'Super Administrator',
+  ORG_ADMIN: 'Organization Administrator',
+  APP_ADMIN: 'Application Administrator',
+  USER_ADMIN: 'Group Administrator',
+  HELP_DESK_ADMIN: 'Help Desk Administrator',
+  READ_ONLY_ADMIN: 'Read-Only Administrator',
+  REPORT_ADMIN: 'Report Administrator',
+};
 
 // Device models by platform (GET /api/v1/devices profile fields).
 const DEVICE_MODELS = [
@@ -168,6 +179,9 @@ class Org {
     this.addedDevices = []; // { addedAt, userIndex, model }
     this.deviceOverrides = new Map(); // device index -> { status, lastUpdated }
     this.deletedDevices = new Set();
+    this.roleKey = hash3(s, KD.role, 0);
+    this.roleSeq = 0;
+    this._roles = null; // role assignments, built on first use (see roleAssignments)
   }
 
   get userCount() { return this.initialUsers + this.addedUsers.length; }
@@ -671,6 +685,149 @@ class Org {
       out.push(this.device(this.deviceCount - 1, 'userSummary'));
     }
     return out;
+  }
+
+  // ---------------------------------------------------------- admin roles
+
+  /**
+   * The org's admin role assignments: `{ id, principalType, principalIndex, type, label,
+   * role?, resourceSet?, status, created, lastUpdated }`, plus the members of the groups
+   * that hold roles (`roleGroupMembers`: group index -> user indexes). Seeded on first
+   * use: two super admins, an org admin, a read-only admin, a custom role, and a group
+   * holding READ_ONLY_ADMIN whose first member also has a role of their own.
+   */
+  roleAssignments() {
+    if (this._roles) return this._roles;
+    this._roles = [];
+    this.roleGroupMembers = new Map();
+    const at = this.now - 30 * DAY;
+    const u = (i) => (i < this.initialUsers ? i : -1);
+    const seed = [
+      ['USER', u(0), 'SUPER_ADMIN'], ['USER', u(1), 'SUPER_ADMIN'], ['USER', u(1), 'ORG_ADMIN'],
+      ['USER', u(2), 'READ_ONLY_ADMIN'], ['USER', u(3), 'CUSTOM'], ['USER', u(6), 'HELP_DESK_ADMIN'],
+    ];
+    for (const [kind, i, type] of seed) if (i >= 0) this._addRole(kind, i, type, at);
+    const g = this.initialGroups > 2 ? 2 : -1;
+    if (g >= 0) {
+      this._addRole('GROUP', g, 'READ_ONLY_ADMIN', at);
+      this.roleGroupMembers.set(g, [6, 7, 8].filter((i) => i < this.initialUsers));
+    }
+    return this._roles;
+  }
+
+  _addRole(principalType, principalIndex, type, at) {
+    const n = this.roleSeq++;
+    const role = {
+      id: makeId('irb', this.roleKey, n, hash3(this.s, KD.role, n + 1)),
+      principalType, principalIndex, type,
+      label: type === 'CUSTOM' ? 'Help Desk Plus' : ROLE_LABELS[type] || type,
+      status: 'ACTIVE', created: at, lastUpdated: at,
+    };
+    if (type === 'CUSTOM') {
+      role.role = makeId('cr0', this.roleKey, 0, hash3(this.s, KD.role, 999));
+      role.resourceSet = makeId('iam', this.roleKey, 0, hash3(this.s, KD.role, 998));
+    }
+    this._roles.push(role);
+    return role;
+  }
+
+  _principalId(kind, i) { return kind === 'GROUP' ? this.groupId(i) : this.userId(i); }
+
+  /** One assignment as Okta serves it; `viaGroup` on a user's list marks one held through a group. */
+  _roleJson(role) {
+    const assignee = role.principalType === 'GROUP' ? 'groups' : 'users';
+    const out = {
+      id: role.id,
+      label: role.label,
+      type: role.type,
+      status: role.status,
+      created: iso(role.created),
+      lastUpdated: iso(role.lastUpdated),
+      assignmentType: role.principalType,
+      _links: { assignee: { href: `${this.origin}/api/v1/${assignee}/${this._principalId(role.principalType, role.principalIndex)}` } },
+    };
+    if (role.role) {
+      out.role = role.role;
+      out['resource-set'] = role.resourceSet;
+      out._links.role = { href: `${this.origin}/api/v1/iam/roles/${role.role}` };
+      out._links['resource-set'] = { href: `${this.origin}/api/v1/iam/resource-sets/${role.resourceSet}` };
+    }
+    return out;
+  }
+
+  /** GET /api/v1/users/{id}/roles: the user's own roles, then those of its groups (assignmentType GROUP). */
+  userRoles(userId) {
+    const i = this._userIndexOrThrow(userId, 'userRoles');
+    const roles = this.roleAssignments();
+    const own = roles.filter((r) => r.principalType === 'USER' && r.principalIndex === i);
+    const groups = [...this.roleGroupMembers].filter(([g, members]) => members.includes(i) && !this.deletedGroups.has(g)).map(([g]) => g);
+    const inherited = roles.filter((r) => r.principalType === 'GROUP' && groups.includes(r.principalIndex));
+    return [...own, ...inherited].map((r) => this._roleJson(r));
+  }
+
+  /** GET /api/v1/groups/{id}/roles. */
+  groupRoles(groupId) {
+    const g = typeof groupId === 'number' ? groupId : this.groupIndex(groupId);
+    if (g < 0) throw new Error(`groupRoles: unknown group ${groupId}`);
+    return this.roleAssignments().filter((r) => r.principalType === 'GROUP' && r.principalIndex === g).map((r) => this._roleJson(r));
+  }
+
+  /**
+   * The user indexes GET /api/v1/iam/assignees/users lists, in index order: users with a
+   * role of their own, and (`includeGroupMembers`) members of groups holding one.
+   */
+  roleAssigneeIndexes(includeGroupMembers = true) {
+    const roles = this.roleAssignments();
+    const out = new Set(roles.filter((r) => r.principalType === 'USER').map((r) => r.principalIndex));
+    if (includeGroupMembers) {
+      for (const r of roles) if (r.principalType === 'GROUP' && !this.deletedGroups.has(r.principalIndex)) for (const m of this.roleGroupMembers.get(r.principalIndex) || []) out.add(m);
+    }
+    return [...out].filter((i) => !this.deletedUsers.has(i)).sort((a, b) => a - b);
+  }
+
+  /**
+   * Assigns an admin role to a user (`{ userId }`) or a group (`{ groupId, members? }`:
+   * user ids of the group's members) and logs user.account.privilege.grant /
+   * group.privilege.grant. Returns the assignment as Okta serves it.
+   */
+  grantRole({ userId = null, groupId = null, type = 'READ_ONLY_ADMIN', members = null } = {}) {
+    this.roleAssignments();
+    const at = this.clock();
+    const group = groupId != null;
+    const i = group ? this.groupIndex(groupId) : this._userIndexOrThrow(userId, 'grantRole');
+    if (i < 0) throw new Error(`grantRole: unknown group ${groupId}`);
+    const role = this._addRole(group ? 'GROUP' : 'USER', i, type, at);
+    if (group && members) this.roleGroupMembers.set(i, members.map((id) => this._userIndexOrThrow(id, 'grantRole')));
+    this._roleEvent(role, 'grant', at);
+    return this._roleJson(role);
+  }
+
+  /** Unassigns a role assignment (by id) and logs the revoke event. Returns it as it was. */
+  revokeRole(assignmentId) {
+    const roles = this.roleAssignments();
+    const k = roles.findIndex((r) => r.id === assignmentId);
+    if (k < 0) throw new Error(`revokeRole: unknown role assignment ${assignmentId}`);
+    const [role] = roles.splice(k, 1);
+    this._roleEvent(role, 'revoke', this.clock());
+    return this._roleJson(role);
+  }
+
+  _roleEvent(role, kind, at) {
+    const group = role.principalType === 'GROUP';
+    const id = this._principalId(role.principalType, role.principalIndex);
+    const target = group
+      ? { id, type: 'UserGroup', alternateId: 'unknown', displayName: this.group(role.principalIndex)?.profile.name ?? id, detailEntry: null }
+      : { id, type: 'User', alternateId: this.userNames(role.principalIndex).login, displayName: id, detailEntry: null };
+    return this.addEvents([{
+      eventType: group ? `group.privilege.${kind}` : `user.account.privilege.${kind}`,
+      displayMessage: group ? `${kind === 'grant' ? 'Grant' : 'Revoke'} group privilege` : `${kind === 'grant' ? 'Grant' : 'Revoke'} user privilege`,
+      published: at,
+      severity: 'INFO',
+      outcome: { result: 'SUCCESS', reason: null },
+      actor: { id: this.userId(0) },
+      target: [target],
+      debugContext: { debugData: { privilegeGranted: role.label } },
+    }])[0];
   }
 
   // -------------------------------------------------------------- factors

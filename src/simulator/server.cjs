@@ -10,7 +10,7 @@ const { compileFilter, FilterError, parseIsoDate } = require('./filter.cjs');
 const { hash3, seedToUint32, Rng } = require('./rng.cjs');
 const { OAuthServer, TOKEN_PATH } = require('./oauth.cjs');
 
-const BUCKETS = ['users', 'groups', 'logs', 'apps', 'factors', 'devices'];
+const BUCKETS = ['users', 'groups', 'logs', 'apps', 'factors', 'devices', 'roles'];
 const DEFAULT_RATE_LIMITS = {
   users: { limit: 600, windowMs: 60000 },
   groups: { limit: 500, windowMs: 60000 },
@@ -20,6 +20,7 @@ const DEFAULT_RATE_LIMITS = {
   apps: { limit: 100, windowMs: 60000 },
   factors: { limit: 600, windowMs: 60000 },
   devices: { limit: 300, windowMs: 60000 },
+  roles: { limit: 300, windowMs: 60000 },
   // Anything else under the API (unknown paths): Okta's catch-all bucket.
   other: { limit: 1000, windowMs: 60000 },
 };
@@ -142,6 +143,11 @@ class Simulator {
       logNextShiftMs: HOUR,
       logShuffle: false,
       onResponse: null,
+      // GET /api/v1/iam/assignees/users, where Okta's docs are silent: whether users who
+      // hold a role only through a group are listed (true), and where the next link is
+      // ('both': a Link header and the body's _links.next; 'body': the body only).
+      assigneesIncludeGroupMembers: true,
+      assigneesPaging: 'both',
     };
     // OAuth 2.0 service apps (see oauth.cjs): options.oauth = { clients, ... }.
     this.oauth = new OAuthServer(this, o.oauth || {});
@@ -198,6 +204,11 @@ class Simulator {
     if (partial.linkOrigin !== undefined) o.linkOrigin = partial.linkOrigin;
     if (partial.linkPath !== undefined) o.linkPath = partial.linkPath;
     if (partial.logLimit !== undefined) o.logLimit = partial.logLimit;
+    if (partial.assigneesIncludeGroupMembers !== undefined) o.assigneesIncludeGroupMembers = !!partial.assigneesIncludeGroupMembers;
+    if (partial.assigneesPaging !== undefined) {
+      if (!['both', 'body'].includes(partial.assigneesPaging)) throw new TypeError(`assigneesPaging must be both or body (got ${partial.assigneesPaging})`);
+      o.assigneesPaging = partial.assigneesPaging;
+    }
     if (partial.logNextSince !== undefined) o.logNextSince = partial.logNextSince == null ? 'keep' : logNextSinceOption(partial.logNextSince, 'logNextSince');
     if (partial.logNextShiftMs !== undefined) {
       if (!(Number(partial.logNextShiftMs) > 0)) throw new TypeError('logNextShiftMs must be a positive number of ms');
@@ -528,6 +539,9 @@ class Simulator {
 
   _route(url, path) {
     if (path === '/api/v1/devices') return this._listDevices(url);
+    if (path === '/api/v1/iam/assignees/users') return this._listRoleAssignees(url);
+    const roles = /^\/api\/v1\/(users|groups)\/([^/]+)\/roles$/.exec(path);
+    if (roles) return this._roles(roles[1], decodeURIComponent(roles[2]));
     const f = /^\/api\/v1\/users\/([^/]+)\/factors(?:\/([^/]+))?$/.exec(path);
     if (f) return this._factors(decodeURIComponent(f[1]), f[2] == null ? null : decodeURIComponent(f[2]));
     const m = /^\/api\/v1\/(users|groups|logs|apps)(?:\/([^/]+))?$/.exec(path);
@@ -729,6 +743,40 @@ class Simulator {
       predicate: (d) => preds.every((p) => p(d)),
       present: expand === 'userSummary' || expand === 'user' ? (d) => org.device(org.deviceIndex(d.id), expand) : null,
     });
+  }
+
+  /** GET /api/v1/users/{id}/roles or /api/v1/groups/{id}/roles: no paging. */
+  _roles(kind, id) {
+    const org = this.org;
+    if (kind === 'users') {
+      if (org.userIndex(id) < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${id} (User)`);
+      return { body: JSON.stringify(org.userRoles(id)) };
+    }
+    if (org.groupIndex(id) < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${id} (UserGroup)`);
+    return { body: JSON.stringify(org.groupRoles(id)) };
+  }
+
+  /** GET /api/v1/iam/assignees/users: `{ value: [{ id, orn, _links }], _links: { next? } }`. */
+  _listRoleAssignees(url) {
+    const org = this.org;
+    const limit = parseLimit(url.searchParams.get('limit'), 100, 100);
+    const all = org.roleAssigneeIndexes(this.options.assigneesIncludeGroupMembers).map((i) => org.userId(i));
+    const after = url.searchParams.get('after');
+    const start = after ? all.indexOf(after) + 1 : 0;
+    if (after && start === 0) throw new ApiError(400, 'E0000001', 'Api validation failed: after', ['after: Invalid paging cursor.']);
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    const links = this._links(url, more ? page[page.length - 1] : null);
+    const next = links.find((l) => l.endsWith('rel="next"'));
+    const body = {
+      value: page.map((id) => ({
+        id,
+        orn: `orn:okta:directory:00o1sim:users:${id}`,
+        _links: { self: { href: `${org.origin}/api/v1/users/${id}` }, roles: { href: `${org.origin}/api/v1/users/${id}/roles` } },
+      })),
+      _links: next ? { next: { href: next.slice(1, next.indexOf('>')) } } : {},
+    };
+    return { body: JSON.stringify(body), links: this.options.assigneesPaging === 'both' ? links : [] };
   }
 
   _listLogs(url) {
@@ -1017,6 +1065,7 @@ function expands(url, what) {
 }
 
 const FACTORS_PATH = /^\/api\/v1\/users\/[^/]+\/factors(?:\/|$)/;
+const ROLES_PATH = /^\/api\/v1\/(users|groups)\/[^/]+\/roles$/;
 
 /** `SSWS <valid>` / `SSWS <other>` for API tokens, `<scheme> <token>` otherwise. */
 function redactAuthorization(value, token) {
@@ -1029,6 +1078,7 @@ function redactAuthorization(value, token) {
 function bucketOf(path) {
   if (path === TOKEN_PATH) return 'token';
   if (FACTORS_PATH.test(path)) return 'factors';
+  if (path.startsWith('/api/v1/iam/') || ROLES_PATH.test(path)) return 'roles';
   if (path === '/api/v1/users' || path.startsWith('/api/v1/users/')) return 'users';
   if (path === '/api/v1/groups' || path.startsWith('/api/v1/groups/')) return 'groups';
   if (path === '/api/v1/logs' || path.startsWith('/api/v1/logs/')) return 'logs';

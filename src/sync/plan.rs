@@ -46,8 +46,9 @@ pub struct SyncRequest {
   pub backfill: Option<bool>,
   /// The stored backfill state entity (`null`: none stored yet).
   pub backfill_state: Option<Value>,
-  /// The stored factors state entity (`null`: none stored yet).
-  pub factors_state: Option<Value>,
+  /// The stored state entity of each fan-out phase, by setting name (`factors`):
+  /// its enumeration progress and change-event position (`null`: none stored yet).
+  pub fan_out_states: Option<Value>,
   /// The run budget in ms (`syncBudgetSeconds`).
   pub budget_ms: Option<f64>,
   /// The host's `options.requiredWindowMs` (by resource name).
@@ -350,7 +351,11 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       let plan = fanout::plan_fan_out(
         resource,
         fan,
-        req.factors_state.as_ref(),
+        req
+          .fan_out_states
+          .as_ref()
+          .and_then(|s| s.get(resource.setting_name()))
+          .filter(|record| !record.is_null()),
         origin,
         now_ms,
         started_ms.saturating_add(budget_ms),
