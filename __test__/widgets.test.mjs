@@ -182,7 +182,7 @@ test("the README's widgets are widgets rawdash accepts, and compute over a real 
 
   await withSim({ users: 60, groups: 8, events: 1500, devices: 40, seed: 13, eventSpanMs: 20 * 86_400_000 }, async (sim) => {
     const storage = new MemoryStorage()
-    const { connector } = connectorFor(sim, { resources: ['users', 'groups', 'auth_events', 'apps', 'factors', 'devices'] })
+    const { connector } = connectorFor(sim, { resources: ['users', 'groups', 'auth_events', 'apps', 'factors', 'devices', 'adminRoles'] })
     const server = new ServerRunner(connector, storage, { dashboards: valid })
     const run = await server.run()
     assert.equal(run.ok, true, String(run.error))
@@ -201,7 +201,7 @@ test("the README's widgets are widgets rawdash accepts, and compute over a real 
   assert.deepEqual(problems, [])
 })
 
-/** What the org holds, as the records a correct sync stores (users, groups, sign-ins, apps, factors, devices). */
+/** What the org holds, as the records a correct sync stores (users, groups, sign-ins, apps, factors, devices, admin roles). */
 function expectedTruthRecords(sim) {
   const { users, groups, events } = expectedRecords(sim.org)
   const apps = [...sim.org.appsList()].map((a) => ({ type: 'okta_app', id: a.id, attributes: { status: a.status, name: a.name, label: a.label, signOnMode: a.signOnMode }, updated_at: 0 }))
@@ -215,5 +215,11 @@ function expectedTruthRecords(sim) {
     attributes: { status: d.status, platform: d.profile.platform, managed: d._embedded.users.length ? d._embedded.users.some((u) => u.managementStatus === 'MANAGED') : null },
     updated_at: 0,
   }))
-  return { entities: [...users, ...groups, ...apps, ...factors, ...devices], events }
+  const roles = sim.org.roleAssignments().map((r) => ({
+    type: 'okta_admin_role_assignment',
+    id: `${r.principalType}:${r.id}`,
+    attributes: { status: r.status, roleType: r.type, principalType: r.principalType },
+    updated_at: 0,
+  }))
+  return { entities: [...users, ...groups, ...apps, ...factors, ...devices, ...roles], events }
 }
