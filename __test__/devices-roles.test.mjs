@@ -275,13 +275,29 @@ for (const policy of ['next', 'released']) {
         const stored = await storedOf(storage, ROLE)
         assert.ok(stored.find((r) => r.id === `USER:${org.userId(150)}:${superAdmin.id}`).updated_at >= grantAt - 1000)
 
+        // An admin deleted (no revoke event: Okta logs the deletion): their assignments go.
+        const gone = org.roleAssignments().filter((r) => r.principalType === 'USER' && r.principalIndex === 0)
+        org.deleteUser(org.userId(0))
+        for (const r of gone) {
+          org.roleAssignments().splice(org.roleAssignments().indexOf(r), 1)
+          removed.add(`USER:${org.userId(0)}:${r.id}`)
+        }
+        org.addEvents([{ eventType: 'user.lifecycle.delete.initiated', published: org.clock(), target: [{ id: org.userId(0), type: 'User' }] }])
+        sim.resetLog()
+        rec = await server.run()
+        assert.equal(rec.ok, true, String(rec.error))
+        await check('run 3 (an admin deleted)')
+        assert.deepEqual(sim.requests.filter((r) => r.bucket === 'roles').map((r) => r.status), [404], 'the deleted admin is read once (404)')
+
         // A quiet run reads no roles at all.
         sim.resetLog()
         rec = await server.run()
         assert.equal(rec.ok, true, String(rec.error))
-        await check('run 3')
+        await check('run 4')
         assert.equal(sim.requests.filter((r) => r.bucket === 'roles').length, 0)
-        assert.deepEqual(warnings(logger), [])
+        // The one warning: the deleted admin's 404 (a fan-out logs a failed read, then skips it).
+        const warned = warnings(logger)
+        assert.deepEqual(warned.map((w) => [w.event, w.fields.status, w.fields.page?.endsWith(`/api/v1/users/${org.userId(0)}/roles`)]), [['fetch page failed', 404, true]])
         storage.close()
       })
     })
@@ -304,4 +320,25 @@ test('okta_admin_role_assignment: a token without okta.roles.read skips admin ro
     assert.equal((await storedOf(storage, 'okta_device')).length, sim.org.deviceCount, 'devices still sync')
     storage.close()
   })
+})
+
+test('okta_admin_role_assignment: an assignees next link to another origin is not followed', { timeout: 30_000 }, async () => {
+  for (const assigneesPaging of ['both', 'body']) {
+    await withSim({ users: 300, groups: 3, events: 10, linkOrigin: 'https://elsewhere.example', assigneesPaging, rateLimits: { roles: FAST, logs: FAST } }, async (sim) => {
+      for (let i = 20; i < 140; i++) sim.org.grantRole({ userId: sim.org.userId(i), type: 'READ_ONLY_ADMIN' })
+      const storage = await openDb()
+      const { connector } = connectorFor(sim, { resources: ['adminRoles'] })
+      const rec = await new ServerRunner(connector, storage, { dashboards: { roles: rolesDashboard } }).run()
+      assert.equal(rec.ok, true, String(rec.error))
+      assert.equal(sim.requests.filter((r) => r.path === '/api/v1/iam/assignees/users').length, 1, `${assigneesPaging}: the first page only`)
+      const first = sim.org.roleAssigneeIndexes().slice(0, 100).map((i) => sim.org.userId(i))
+      const principals = new Set((await storedOf(storage, ROLE)).filter((r) => r.attributes.principalType === 'USER').map((r) => r.attributes.principalId))
+      // The first page's admins, and those the grant events (just before the run) name.
+      const named = new Set(Array.from({ length: 120 }, (_, k) => sim.org.userId(20 + k)))
+      const own = new Set(sim.org.roleAssignments().filter((r) => r.principalType === 'USER').map((r) => sim.org.userId(r.principalIndex)))
+      assert.ok(first.filter((id) => own.has(id)).every((id) => principals.has(id)), 'every admin of the first page')
+      assert.deepEqual([...principals].filter((id) => !first.includes(id) && !named.has(id)), [], 'no admin of the unfollowed page but through its events')
+      storage.close()
+    })
+  }
 })

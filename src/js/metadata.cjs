@@ -853,7 +853,7 @@ module.exports = {
       "permission": "read admin roles (okta.roles.read)",
       "oauthScope": "okta.roles.read",
       "default": false,
-      "notes": "Opt-in. The first enumeration lists the users Okta reports as role assignees and reads each one's roles (admins only, not every user); the roles a user holds through a group are stored once, as the group's assignment. After it, each run reads the System Log's privilege grants and revocations since the last run and re-reads only the users and groups they name. rawdash cannot delete one entity: an assignment no longer held is kept with status REMOVED (filter widgets on status)."
+      "notes": "Opt-in. The first enumeration lists the users Okta reports as role assignees and reads each one's roles (admins only, not every user); the roles a user holds through a group are stored once, as the group's assignment. After it, each run reads the System Log's privilege grants and revocations (and user and group deletions) since the last run and re-reads only the users and groups they name; a deleted one's assignments become REMOVED. rawdash cannot delete one entity: an assignment no longer held is kept with status REMOVED (filter widgets on status)."
     },
     "okta_sync_state": {
       "shape": "entity",

@@ -41,8 +41,9 @@ pub const ROLE_STATUSES: [&str; 3] = ["ACTIVE", "INACTIVE", "REMOVED"];
 /// Who holds an assignment.
 pub const PRINCIPAL_TYPES: [&str; 2] = ["USER", "GROUP"];
 
-/// The System Log filter selecting role grants and revocations.
-pub const ROLE_EVENT_FILTER: &str = "eventType eq \"user.account.privilege.grant\" or eventType eq \"user.account.privilege.revoke\" or eventType eq \"group.privilege.grant\" or eventType eq \"group.privilege.revoke\"";
+/// The System Log filter selecting role grants and revocations, and deletions of
+/// users and groups (a deleted admin's assignments go without a revoke event).
+pub const ROLE_EVENT_FILTER: &str = "eventType eq \"user.account.privilege.grant\" or eventType eq \"user.account.privilege.revoke\" or eventType eq \"group.privilege.grant\" or eventType eq \"group.privilege.revoke\" or eventType eq \"user.lifecycle.delete.initiated\" or eventType eq \"group.lifecycle.delete\"";
 
 pub(super) const SPEC: Spec = Spec {
   setting: "adminRoles",
@@ -86,7 +87,7 @@ pub(super) const SPEC: Spec = Spec {
       push_down: false,
     },
   ],
-  notes: Some("Opt-in. The first enumeration lists the users Okta reports as role assignees and reads each one's roles (admins only, not every user); the roles a user holds through a group are stored once, as the group's assignment. After it, each run reads the System Log's privilege grants and revocations since the last run and re-reads only the users and groups they name. rawdash cannot delete one entity: an assignment no longer held is kept with status REMOVED (filter widgets on status)."),
+  notes: Some("Opt-in. The first enumeration lists the users Okta reports as role assignees and reads each one's roles (admins only, not every user); the roles a user holds through a group are stored once, as the group's assignment. After it, each run reads the System Log's privilege grants and revocations (and user and group deletions) since the last run and re-reads only the users and groups they name; a deleted one's assignments become REMOVED. rawdash cannot delete one entity: an assignment no longer held is kept with status REMOVED (filter widgets on status)."),
   responses: "admin_roles",
   permission: "read admin roles (okta.roles.read)",
   scope: "okta.roles.read",
