@@ -4,8 +4,14 @@
 // from the Rust doc comments. Do not edit index.d.ts directly.
 import type { z } from 'zod'
 
+// BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices' | 'adminRoles'
+/** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */
+export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_device' | 'okta_admin_role_assignment' | 'okta_sync_state'
+/** The raw response schema tags (`schemas` keys). */
+export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices' | 'admin_roles'
+// END resource names
 
 /** A secret reference resolved through the host's secrets or the environment. */
 export interface SecretRef {
@@ -211,36 +217,46 @@ export interface OktaFactorRecord {
   updated_at: number
 }
 
-/** An `okta_group_member` entity (opt-in resource `group_members`): id `<groupId>:<userId>`; `status` is `REMOVED` once the group no longer lists the user. */
-export interface OktaGroupMemberRecord {
-  type: 'okta_group_member'
+/** An `okta_device` entity as stored (opt-in resource `devices`). */
+export interface OktaDeviceRecord {
+  type: 'okta_device'
   id: string
   attributes: {
-    groupId: string
-    userId: string
-    login: string | null
-    userStatus: string | null
-    status: 'ACTIVE' | 'REMOVED'
-    removedAt: number | null
+    status: string | null
+    displayName: string | null
+    platform: string | null
+    manufacturer: string | null
+    model: string | null
+    osVersion: string | null
+    registered: boolean | null
+    managed: boolean | null
+    userIds: string[]
+    createdAt: number | null
+    lastUpdatedAt: number | null
   }
   updated_at: number
 }
 
-/** An `okta_app_assignment` entity (opt-in resource `app_assignments`): id `<appId>:user:<userId>` or `<appId>:group:<groupId>`; `status` is `REMOVED` once the app no longer lists it. */
-export interface OktaAppAssignmentRecord {
-  type: 'okta_app_assignment'
+/**
+ * An `okta_admin_role_assignment` entity as stored (opt-in resource `adminRoles`): one
+ * admin role held by a user or a group (id `<principalType>:<principalId>:<assignment id>`);
+ * `status` is `REMOVED` once it is no longer held.
+ */
+export interface OktaAdminRoleAssignmentRecord {
+  type: 'okta_admin_role_assignment'
   id: string
   attributes: {
-    appId: string
     principalType: 'USER' | 'GROUP'
     principalId: string
-    scope: string | null
-    assignmentStatus: string | null
-    userName: string | null
-    priority: number | null
-    status: 'ACTIVE' | 'REMOVED'
-    assignedAt: number | null
-    removedAt: number | null
+    assignee: string
+    roleType: string | null
+    roleLabel: string | null
+    roleId: string | null
+    resourceSetId: string | null
+    assignmentType: 'USER' | 'GROUP'
+    status: string | null
+    createdAt: number | null
+    lastUpdatedAt: number | null
   }
   updated_at: number
 }
@@ -406,15 +422,15 @@ export declare const configFields: z.ZodObject<{
       scopes: z.ZodOptional<z.ZodArray<z.ZodString>>
     }>
   >
-  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors'; group_members: 'group_members'; app_assignments: 'app_assignments' }>>>
+  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ [K in OktaResource]: K }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name, plus `okta_sync_state`, the connector's own bookkeeping entity. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_sync_state', ResourceDefinition>
+export declare const resources: Record<OktaResourceName, ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
-export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments', z.ZodTypeAny>
+export declare const schemas: Record<OktaResponseTag, z.ZodTypeAny>
 
 /**
  * Validates user config with the `configFields` rules and returns it normalized
@@ -498,7 +514,7 @@ export declare class OktaClient {
    * or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
    * are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
    * settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
-   * factorsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+   * fanOutStates?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
    * what was planned from them (planned once).
    */
   sync(request: any): PageStream

@@ -43,8 +43,8 @@ describe('widget schema', () => {
     assert.match(validateMetrics(dash(badField), resources)[0], /filter field "department" is not a field of entity "okta_user"/)
     const badGroup = defineMetric({ connector: okta, shape: 'event', name: 'okta_auth_event', fn: 'count', groupBy: { field: 'published', granularity: 'day' } })
     assert.match(validateMetrics(dash(badGroup), resources)[0], /groupBy field "published"/)
-    const unknown = defineMetric({ connector: okta, shape: 'entity', entityType: 'okta_device', fn: 'count' })
-    assert.match(validateMetrics(dash(unknown), resources)[0], /unknown entity "okta_device"/)
+    const unknown = defineMetric({ connector: okta, shape: 'entity', entityType: 'okta_policy', fn: 'count' })
+    assert.match(validateMetrics(dash(unknown), resources)[0], /unknown entity "okta_policy"/)
     const wrongShape = defineMetric({ connector: okta, shape: 'event', name: 'okta_user', fn: 'count' })
     assert.match(validateMetrics(dash(wrongShape), resources)[0], /is a "entity"/)
   })
@@ -132,7 +132,7 @@ function readmeWidgetBlocks() {
  * defineConfig(...)`) gives its dashboards; a fragment (statements, then `key: widget,`
  * entries for "the widgets of the dashboard above") gives one dashboard of its entries.
  */
-function evaluateBlock(block) {
+function evaluateBlock(block, index) {
   const js = ts.transpileModule(block, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText
   const env = { defineConfig: (c) => c, defineDashboard, defineMetric, secret: (name) => ({ $secret: name }) }
   if (/export default/.test(js)) {
@@ -145,7 +145,8 @@ function evaluateBlock(block) {
   assert.ok(first >= 0, `a README widgets block this test cannot read:\n${block}`)
   const code = `const okta = { name: 'okta' };\n${lines.slice(0, first).join('\n')}\nreturn { ${lines.slice(first).join('\n')} }`
   const widgets = new Function(...Object.keys(env), code)(...Object.values(env))
-  return { readme_fragment: { widgets } }
+  // One dashboard per fragment: two fragments must not hide each other's widgets.
+  return { [`readme_fragment_${index}`]: { widgets } }
 }
 
 test("the README's widgets are widgets rawdash accepts, and compute over a real sync what the org holds", { timeout: 60_000 }, async () => {
@@ -153,10 +154,10 @@ test("the README's widgets are widgets rawdash accepts, and compute over a real 
   assert.ok(blocks.length >= 1)
   const problems = []
   const dashboards = {}
-  for (const block of blocks) {
+  for (const [index, block] of blocks.entries()) {
     let parsed
     try {
-      parsed = evaluateBlock(block)
+      parsed = evaluateBlock(block, index)
     } catch (err) {
       problems.push(`a README block is not a dashboard rawdash accepts: ${err.message}`)
       continue
@@ -179,9 +180,9 @@ test("the README's widgets are widgets rawdash accepts, and compute over a real 
   }
   const valid = Object.fromEntries(Object.entries(dashboards).map(([n, d]) => [n, { widgets: Object.fromEntries(Object.entries(d.widgets).filter(([, w]) => widgetSchemas[w.kind])) }]))
 
-  await withSim({ users: 60, groups: 8, events: 1500, seed: 13, eventSpanMs: 20 * 86_400_000 }, async (sim) => {
+  await withSim({ users: 60, groups: 8, events: 1500, devices: 40, seed: 13, eventSpanMs: 20 * 86_400_000 }, async (sim) => {
     const storage = new MemoryStorage()
-    const { connector } = connectorFor(sim, { resources: ['users', 'groups', 'auth_events', 'apps', 'factors'] })
+    const { connector } = connectorFor(sim, { resources: ['users', 'groups', 'auth_events', 'apps', 'factors', 'devices', 'admin_roles'] })
     const server = new ServerRunner(connector, storage, { dashboards: valid })
     const run = await server.run()
     assert.equal(run.ok, true, String(run.error))
@@ -200,7 +201,7 @@ test("the README's widgets are widgets rawdash accepts, and compute over a real 
   assert.deepEqual(problems, [])
 })
 
-/** What the org holds, as the records a correct sync stores (users, groups, sign-ins, apps, factors). */
+/** What the org holds, as the records a correct sync stores (users, groups, sign-ins, apps, factors, devices, admin roles). */
 function expectedTruthRecords(sim) {
   const { users, groups, events } = expectedRecords(sim.org)
   const apps = [...sim.org.appsList()].map((a) => ({ type: 'okta_app', id: a.id, attributes: { status: a.status, name: a.name, label: a.label, signOnMode: a.signOnMode }, updated_at: 0 }))
@@ -208,5 +209,17 @@ function expectedTruthRecords(sim) {
   for (const u of sim.org.users()) {
     for (const f of sim.org.factors(u.id) ?? []) factors.push({ type: 'okta_factor', id: f.id, attributes: { userId: u.id, factorType: f.factorType, provider: f.provider, status: f.status }, updated_at: 0 })
   }
-  return { entities: [...users, ...groups, ...apps, ...factors], events }
+  const devices = [...sim.org.devices('userSummary')].map((d) => ({
+    type: 'okta_device',
+    id: d.id,
+    attributes: { status: d.status, platform: d.profile.platform, managed: d._embedded.users.length ? d._embedded.users.some((u) => u.managementStatus === 'MANAGED') : null },
+    updated_at: 0,
+  }))
+  const roles = sim.org.roleAssignments().map((r) => ({
+    type: 'okta_admin_role_assignment',
+    id: `${r.principalType}:${r.id}`,
+    attributes: { status: r.status, roleType: r.type, principalType: r.principalType },
+    updated_at: 0,
+  }))
+  return { entities: [...users, ...groups, ...apps, ...factors, ...devices, ...roles], events }
 }

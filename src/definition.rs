@@ -54,14 +54,50 @@ fn resource_json(r: Resource) -> Value {
   out
 }
 
+/// The setting names of `resources`, as a list in a sentence.
+fn settings_text(resources: &[Resource]) -> String {
+  resources
+    .iter()
+    .map(|r| r.setting_name())
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// The distinct OAuth scopes of the resource table, in table order.
+fn oauth_scopes() -> String {
+  let mut scopes: Vec<&str> = Vec::new();
+  for r in Resource::ALL {
+    if !scopes.contains(&r.scope()) {
+      scopes.push(r.scope());
+    }
+  }
+  scopes.join(", ")
+}
+
+/// The resources whose complete listings record their start (`listingStates`).
+fn listing_resources() -> impl Iterator<Item = Resource> {
+  Resource::ALL
+    .into_iter()
+    .filter(|r| r.spec().shape == Shape::Entity && matches!(r.spec().runner, Runner::Chain))
+}
+
+/// The state record ids of the fan-out resources.
+fn fan_out_state_ids() -> Vec<&'static str> {
+  Resource::ALL
+    .iter()
+    .filter_map(|r| r.fan_out())
+    .map(|f| f.state_id)
+    .collect()
+}
+
 /// The labels, descriptions and placeholders of the user-facing config fields (what
 /// rawdash's setup forms show), by field; the rules are [`crate::config::rules`].
 fn field_meta() -> Value {
   json!({
     "host": { "label": "Org host", "description": "The domain your users sign in to, e.g. acme.okta.com or acme.oktapreview.com: the host only, without https:// or a path.", "placeholder": "acme.okta.com", "secret": false },
     "apiToken": { "label": "API token", "description": "An Okta API token (SSWS) created under Security > API > Tokens by a read-only admin (Read-Only Administrator is enough). Give it as a secret reference, e.g. secret('OKTA_API_TOKEN'); never paste the token into the config. Give either apiToken or oauth.", "placeholder": "00aBcD...", "secret": true },
-    "oauth": { "label": "OAuth 2.0 service app", "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read).", "secret": false },
-    "resources": { "label": "Resources", "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.", "secret": false },
+    "oauth": { "label": "OAuth 2.0 service app", "description": format!("Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. {{ clientId, privateKey: {{ $secret: 'OKTA_PRIVATE_KEY' }} (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }}. Scopes default to what the enabled resources need ({}).", oauth_scopes()), "secret": false },
+    "resources": { "label": "Resources", "description": format!("What to sync, any of: {}. Leave it out to sync what your dashboards use, or {} when they name nothing.", settings_text(&Resource::ALL), settings_text(&Resource::DEFAULT)), "secret": false },
     "rateLimitShare": { "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false },
     "requestTimeoutMs": { "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false },
     "syncBudgetSeconds": { "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false },
@@ -98,7 +134,7 @@ fn config_fields() -> Vec<Value> {
 fn sync_state_json() -> Value {
   json!({
     "shape": "entity",
-    "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors, group_members, app_assignments: the fan-outs' progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
+    "description": format!("The connector's own bookkeeping, not Okta data: one entity per progress record (id {}: the System Log backfill's covered time ranges; {}: a fan-out's progress; {}: when the last complete listing began). Not a resource to select or chart.", crate::engine::backfill::STATE_ID, fan_out_state_ids().join(", "), listing_resources().map(Resource::setting_name).collect::<Vec<_>>().join(", ")),
     "fields": [
       { "name": "version", "description": "Format version of the progress record." },
       { "name": "host", "description": "The Okta org host the progress belongs to (progress for another host is ignored)." }
@@ -155,16 +191,13 @@ pub fn definition() -> Value {
     "errors": errors,
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
     "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
-    "factorsState": { "type": STATE_TYPE, "id": Resource::Factors.fan_out().map(|f| f.state_id), "phase": Resource::Factors.setting_name() },
-    // Where each fan-out keeps its progress (see engine/fanout.rs), by phase.
+    // Where each fan-out keeps its progress (see engine/fanout.rs).
     "fanOutStates": Resource::ALL
       .iter()
       .filter_map(|r| r.fan_out().map(|f| json!({ "phase": r.setting_name(), "type": STATE_TYPE, "id": f.state_id })))
       .collect::<Vec<_>>(),
     // Where each entity listing records its last complete start (see sync.rs).
-    "listingStates": Resource::ALL
-      .iter()
-      .filter(|r| r.spec().shape == Shape::Entity && matches!(r.spec().runner, Runner::Chain))
+    "listingStates": listing_resources()
       .map(|r| json!({ "phase": r.setting_name(), "type": STATE_TYPE, "id": r.setting_name() }))
       .collect::<Vec<_>>(),
     "defaultSyncBudgetSeconds": DEFAULT_SYNC_BUDGET_SECONDS,
@@ -192,9 +225,63 @@ pub fn metadata_module() -> String {
   )
 }
 
+/// Where the hand-written part of `index.d.ts` lives, relative to the crate root.
+pub const TYPES_PATH: &str = "src/js/types.d.ts";
+
+/// The markers around the generated block of [`TYPES_PATH`].
+const TYPES_BEGIN: &str =
+  "// BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)\n";
+const TYPES_END: &str = "// END resource names\n";
+
+/// The resource name unions of `index.d.ts`, generated from the resource table so no
+/// TypeScript list of resources is kept by hand: the settings (`OktaResource`), the
+/// `resources` keys (`OktaResourceName`) and the `schemas` tags (`OktaResponseTag`).
+pub fn resource_types() -> String {
+  let union = |names: Vec<&str>| names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(" | ");
+  let settings = Resource::ALL.iter().map(|r| r.setting_name()).collect();
+  let mut names: Vec<&str> = Resource::ALL.iter().map(|r| r.resource_name()).collect();
+  names.push(STATE_TYPE);
+  let tags = Resource::ALL.iter().map(|r| r.spec().responses).collect();
+  format!(
+    "{TYPES_BEGIN}/** The resources a config can select. */\n\
+     export type OktaResource = {}\n\
+     /** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */\n\
+     export type OktaResourceName = {}\n\
+     /** The raw response schema tags (`schemas` keys). */\n\
+     export type OktaResponseTag = {}\n\
+     {TYPES_END}",
+    union(settings),
+    union(names),
+    union(tags)
+  )
+}
+
+/// `text` with its generated block replaced by [`resource_types`], or None when the
+/// markers are missing.
+pub fn with_resource_types(text: &str) -> Option<String> {
+  let begin = text.find(TYPES_BEGIN)?;
+  let end = text[begin..].find(TYPES_END)? + begin + TYPES_END.len();
+  Some(format!("{}{}{}", &text[..begin], resource_types(), &text[end..]))
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn metadata_types_are_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(TYPES_PATH);
+    let got = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+    let want = with_resource_types(&got).expect("the generated block's markers in src/js/types.d.ts");
+    if std::env::var_os("UPDATE_METADATA").is_some() {
+      std::fs::write(&path, &want).unwrap();
+      return;
+    }
+    assert!(
+      got == want,
+      "the resource names in {TYPES_PATH} are stale: run `npm run metadata` (then `npm run build`) and commit"
+    );
+  }
 
   #[test]
   fn metadata_module_is_current() {

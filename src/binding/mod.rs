@@ -275,7 +275,7 @@ impl OktaClient {
   /// or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
   /// are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
   /// settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
-  /// factorsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+  /// fanOutStates?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
   /// what was planned from them (planned once).
   #[napi]
   pub fn sync(&self, request: Value) -> napi::Result<PageStream, String> {

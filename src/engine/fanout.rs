@@ -523,7 +523,7 @@ impl Runner<'_> {
           return None;
         }
       };
-      let raw_next = next_link(listing.links.iter().map(String::as_str));
+      let raw_next = next_link(listing.links.iter().map(String::as_str)).or_else(|| body_next_link(&listing.body));
       let next = raw_next
         .as_deref()
         .and_then(|raw| sanitize_page_url(raw, self.ctx.http.origin(), fan.parent.path()))
@@ -838,6 +838,20 @@ impl Runner<'_> {
   }
 }
 
+/// The `next` link a JSON object page carries in its body (`_links.next.href`), for
+/// parent lists that page that way (Okta's IAM lists, e.g. the role assignees) when no
+/// `Link` header names one. The URL is checked like a header's.
+fn body_next_link(body: &[u8]) -> Option<String> {
+  if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+    return None;
+  }
+  let page: Value = serde_json::from_slice(body).ok()?;
+  page
+    .pointer("/_links/next/href")
+    .and_then(Value::as_str)
+    .map(str::to_string)
+}
+
 /// A fan-out phase: the enumeration (or what remains of it), then the change read.
 /// Stops at the run budget's deadline with a `fan-out incomplete` log, or quietly
 /// at the chunk budget.
@@ -946,6 +960,20 @@ mod tests {
     );
     assert_eq!(plan.state, FanOutState::fresh(fan, &origin(), 5_000));
     assert_eq!(warnings[0].0, "sync state ignored");
+  }
+
+  #[test]
+  fn a_body_next_link_is_read_from_object_pages_only() {
+    assert_eq!(
+      body_next_link(
+        br#" {"value":[],"_links":{"next":{"href":"https://acme.okta.com/api/v1/iam/assignees/users?after=x"}}}"#
+      )
+      .as_deref(),
+      Some("https://acme.okta.com/api/v1/iam/assignees/users?after=x")
+    );
+    assert_eq!(body_next_link(br#"{"value":[],"_links":{"next":{"href":5}}}"#), None);
+    assert_eq!(body_next_link(br#"[{"_links":{"next":{"href":"x"}}}]"#), None);
+    assert_eq!(body_next_link(b"{not json"), None);
   }
 
   #[test]

@@ -277,12 +277,8 @@ class OktaConnector {
         const phases = new Set(client.phases(request))
         const read = (spec) => (phases.has(spec.phase) ? readSyncState(storage, logger, spec) : null)
         request.backfillState = await read(definition.backfillState)
-        request.factorsState = await read(definition.factorsState)
         request.fanOutStates = {}
-        // (the factors state is read once, as factorsState)
-        for (const spec of definition.fanOutStates ?? []) {
-          if (spec.phase !== definition.factorsState.phase) request.fanOutStates[spec.phase] = await read(spec)
-        }
+        for (const spec of definition.fanOutStates) request.fanOutStates[spec.phase] = await read(spec)
         request.entityStates = {}
         for (const spec of definition.listingStates) request.entityStates[spec.phase] = await read(spec)
       }

@@ -86,7 +86,7 @@ module.exports = {
     {
       "name": "oauth",
       "label": "OAuth 2.0 service app",
-      "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read).",
+      "description": "Instead of apiToken: sign in as an Okta API Services app with private_key_jwt and DPoP. { clientId, privateKey: { $secret: 'OKTA_PRIVATE_KEY' } (PEM PKCS#8 or a JWK; RSA or EC P-256), keyId?, scopes? }. Scopes default to what the enabled resources need (okta.users.read, okta.groups.read, okta.logs.read, okta.apps.read, okta.devices.read, okta.roles.read).",
       "secret": false,
       "required": false,
       "rule": {
@@ -180,7 +180,7 @@ module.exports = {
     {
       "name": "resources",
       "label": "Resources",
-      "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.",
+      "description": "What to sync, any of: users, groups, auth_events, apps, factors, group_members, app_assignments, devices, admin_roles. Leave it out to sync what your dashboards use, or users, groups, auth_events when they name nothing.",
       "secret": false,
       "required": false,
       "rule": {
@@ -195,16 +195,18 @@ module.exports = {
             "apps",
             "factors",
             "group_members",
-            "app_assignments"
+            "app_assignments",
+            "devices",
+            "admin_roles"
           ],
           "messages": {
-            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\".",
-            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\"."
+            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\".",
+            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\"."
           }
         },
         "messages": {
-          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\".",
-          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\" (omit the field for all)."
+          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\".",
+          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\" (omit the field for all)."
         }
       }
     },
@@ -830,9 +832,206 @@ module.exports = {
       "default": false,
       "notes": "Opt-in. Okta has no bulk listing of assignments: the first enumeration reads every app's assigned users (up to 500 a page) and groups (up to 200 a page), paced in the apps bucket, on the run budget with its progress kept in storage, so it spans host runs. After it, each run reads the System Log's app assignment events since the last run and re-reads only the apps they name. rawdash cannot delete one entity: an assignment that ended is kept with status REMOVED (filter widgets on status eq ACTIVE)."
     },
+    "okta_device": {
+      "shape": "entity",
+      "description": "Every device registered with Okta (Okta Verify, FastPass) with its platform, maker, model, status, whether it is registered and managed, and its users: for device inventory and posture by platform.",
+      "endpoint": "GET /api/v1/devices",
+      "fields": [
+        {
+          "name": "status",
+          "description": "ACTIVE, CREATED, SUSPENDED or DEACTIVATED."
+        },
+        {
+          "name": "displayName",
+          "description": "The device's name, or null."
+        },
+        {
+          "name": "platform",
+          "description": "ANDROID, IOS, MACOS or WINDOWS (kept as Okta gives it)."
+        },
+        {
+          "name": "manufacturer",
+          "description": "The device maker, e.g. Apple, or null."
+        },
+        {
+          "name": "model",
+          "description": "The device model, e.g. MacBookPro18,3, or null."
+        },
+        {
+          "name": "osVersion",
+          "description": "The operating system version, or null."
+        },
+        {
+          "name": "registered",
+          "description": "Whether the device is registered with Okta, or null."
+        },
+        {
+          "name": "managed",
+          "description": "Whether any of its users manages it through a device management system (managementStatus MANAGED), or null without users."
+        },
+        {
+          "name": "userIds",
+          "description": "Okta ids of the device's users (at most 100), empty when none."
+        },
+        {
+          "name": "createdAt",
+          "description": "When the device was registered (Unix ms), or null."
+        },
+        {
+          "name": "lastUpdatedAt",
+          "description": "When it last changed (Unix ms), or null."
+        }
+      ],
+      "filterable": [
+        {
+          "field": "status",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "ACTIVE",
+            "CREATED",
+            "SUSPENDED",
+            "DEACTIVATED"
+          ]
+        },
+        {
+          "field": "platform",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "ANDROID",
+            "IOS",
+            "MACOS",
+            "WINDOWS"
+          ]
+        }
+      ],
+      "responses": "devices",
+      "setting": "devices",
+      "scope": {
+        "types": [
+          "okta_device"
+        ]
+      },
+      "bucket": "devices",
+      "label": "devices",
+      "permission": "read devices (okta.devices.read)",
+      "oauthScope": "okta.devices.read",
+      "default": false,
+      "notes": "Opt-in: synced when the config's resources or the host's widgets name it. A full sync lists every device with its users embedded (expand=userSummary) and rewrites the set; an incremental sync reads the devices changed since the last run (search lastUpdated gt). A deleted device leaves at the next full sync; a deactivated one stays with status DEACTIVATED."
+    },
+    "okta_admin_role_assignment": {
+      "shape": "entity",
+      "description": "Every admin role assignment of the org: which users and groups hold Super Administrator, Organization Administrator, Read-Only Administrator, custom roles and the others: for privileged-access reviews.",
+      "endpoint": "GET /api/v1/iam/assignees/users",
+      "fields": [
+        {
+          "name": "principalType",
+          "description": "USER or GROUP: who holds the role."
+        },
+        {
+          "name": "principalId",
+          "description": "Okta id of the user or group."
+        },
+        {
+          "name": "assignee",
+          "description": "principalType:principalId, e.g. USER:00u1 (what the fan-out re-reads)."
+        },
+        {
+          "name": "roleType",
+          "description": "SUPER_ADMIN, ORG_ADMIN, READ_ONLY_ADMIN, ..., or CUSTOM."
+        },
+        {
+          "name": "roleLabel",
+          "description": "The role's name, e.g. Super Administrator."
+        },
+        {
+          "name": "roleId",
+          "description": "The custom role's id (CUSTOM only), or null."
+        },
+        {
+          "name": "resourceSetId",
+          "description": "The custom role's resource set, or null."
+        },
+        {
+          "name": "assignmentType",
+          "description": "USER (assigned to the user) or GROUP (to a group)."
+        },
+        {
+          "name": "status",
+          "description": "ACTIVE, INACTIVE, or REMOVED once it is no longer held."
+        },
+        {
+          "name": "createdAt",
+          "description": "When the role was assigned (Unix ms), or null."
+        },
+        {
+          "name": "lastUpdatedAt",
+          "description": "When it last changed (Unix ms), or null."
+        }
+      ],
+      "filterable": [
+        {
+          "field": "roleType",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "SUPER_ADMIN",
+            "ORG_ADMIN",
+            "APP_ADMIN",
+            "USER_ADMIN",
+            "HELP_DESK_ADMIN",
+            "READ_ONLY_ADMIN",
+            "MOBILE_ADMIN",
+            "API_ACCESS_MANAGEMENT_ADMIN",
+            "REPORT_ADMIN",
+            "GROUP_MEMBERSHIP_ADMIN",
+            "ACCESS_CERTIFICATIONS_ADMIN",
+            "CUSTOM"
+          ]
+        },
+        {
+          "field": "principalType",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "USER",
+            "GROUP"
+          ]
+        },
+        {
+          "field": "status",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "ACTIVE",
+            "INACTIVE",
+            "REMOVED"
+          ]
+        }
+      ],
+      "responses": "admin_roles",
+      "setting": "admin_roles",
+      "scope": {
+        "types": [
+          "okta_admin_role_assignment"
+        ]
+      },
+      "bucket": "roles",
+      "label": "admin role assignments",
+      "permission": "read admin roles (okta.roles.read)",
+      "oauthScope": "okta.roles.read",
+      "default": false,
+      "notes": "Opt-in. The first enumeration lists the users Okta reports as role assignees and reads each one's roles (admins only, not every user); the roles a user holds through a group are stored once, as the group's assignment. After it, each run reads the System Log's privilege grants and revocations (and user and group deletions) since the last run and re-reads only the users and groups they name; a deleted one's assignments become REMOVED. rawdash cannot delete one entity: an assignment no longer held is kept with status REMOVED (filter widgets on status)."
+    },
     "okta_sync_state": {
       "shape": "entity",
-      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors, group_members, app_assignments: the fan-outs' progress; users, groups, apps: when the last complete listing began). Not a resource to select or chart.",
+      "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors, group_members, app_assignments, admin_roles: a fan-out's progress; users, groups, apps, devices: when the last complete listing began). Not a resource to select or chart.",
       "fields": [
         {
           "name": "version",
@@ -946,11 +1145,6 @@ module.exports = {
     "id": "auth_events",
     "phase": "auth_events"
   },
-  "factorsState": {
-    "type": "okta_sync_state",
-    "id": "factors",
-    "phase": "factors"
-  },
   "fanOutStates": [
     {
       "phase": "factors",
@@ -966,6 +1160,11 @@ module.exports = {
       "phase": "app_assignments",
       "type": "okta_sync_state",
       "id": "app_assignments"
+    },
+    {
+      "phase": "admin_roles",
+      "type": "okta_sync_state",
+      "id": "admin_roles"
     }
   ],
   "listingStates": [
@@ -983,6 +1182,11 @@ module.exports = {
       "phase": "apps",
       "type": "okta_sync_state",
       "id": "apps"
+    },
+    {
+      "phase": "devices",
+      "type": "okta_sync_state",
+      "id": "devices"
     }
   ],
   "defaultSyncBudgetSeconds": 240

@@ -214,6 +214,34 @@ const schemas = {
       credentials: z.looseObject({ userName: ts }).nullish(),
     }),
   ),
+  devices: z.array(
+    z.looseObject({
+      id,
+      status: ts,
+      created: ts,
+      lastUpdated: ts,
+      profile: z
+        .looseObject({ displayName: ts, platform: ts, manufacturer: ts, model: ts, osVersion: ts, registered: z.boolean().nullish() })
+        .nullish(),
+      _embedded: z
+        .looseObject({ users: z.array(z.looseObject({ managementStatus: ts, user: z.looseObject({ id: ts }).nullish() })).nullish() })
+        .nullish(),
+    }),
+  ),
+  admin_roles: z.array(
+    z.looseObject({
+      id,
+      type: ts,
+      label: ts,
+      role: ts,
+      'resource-set': ts,
+      status: ts,
+      assignmentType: ts,
+      created: ts,
+      lastUpdated: ts,
+      _links: z.looseObject({ assignee: z.looseObject({ href: ts }).nullish() }).nullish(),
+    }),
+  ),
   auth_events: z.array(
     z.looseObject({
       uuid: id,

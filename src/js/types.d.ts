@@ -4,8 +4,14 @@
 // from the Rust doc comments. Do not edit index.d.ts directly.
 import type { z } from 'zod'
 
+// BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles'
+/** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */
+export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_device' | 'okta_admin_role_assignment' | 'okta_sync_state'
+/** The raw response schema tags (`schemas` keys). */
+export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles'
+// END resource names
 
 /** A secret reference resolved through the host's secrets or the environment. */
 export interface SecretRef {
@@ -222,6 +228,22 @@ export interface OktaGroupMemberRecord {
     userStatus: string | null
     status: 'ACTIVE' | 'REMOVED'
     removedAt: number | null
+/** An `okta_device` entity as stored (opt-in resource `devices`). */
+export interface OktaDeviceRecord {
+  type: 'okta_device'
+  id: string
+  attributes: {
+    status: string | null
+    displayName: string | null
+    platform: string | null
+    manufacturer: string | null
+    model: string | null
+    osVersion: string | null
+    registered: boolean | null
+    managed: boolean | null
+    userIds: string[]
+    createdAt: number | null
+    lastUpdatedAt: number | null
   }
   updated_at: number
 }
@@ -241,6 +263,26 @@ export interface OktaAppAssignmentRecord {
     status: 'ACTIVE' | 'REMOVED'
     assignedAt: number | null
     removedAt: number | null
+/**
+ * An `okta_admin_role_assignment` entity as stored (opt-in resource `admin_roles`): one
+ * admin role held by a user or a group (id `<principalType>:<principalId>:<assignment id>`);
+ * `status` is `REMOVED` once it is no longer held.
+ */
+export interface OktaAdminRoleAssignmentRecord {
+  type: 'okta_admin_role_assignment'
+  id: string
+  attributes: {
+    principalType: 'USER' | 'GROUP'
+    principalId: string
+    assignee: string
+    roleType: string | null
+    roleLabel: string | null
+    roleId: string | null
+    resourceSetId: string | null
+    assignmentType: 'USER' | 'GROUP'
+    status: string | null
+    createdAt: number | null
+    lastUpdatedAt: number | null
   }
   updated_at: number
 }
@@ -407,6 +449,7 @@ export declare const configFields: z.ZodObject<{
     }>
   >
   resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors'; group_members: 'group_members'; app_assignments: 'app_assignments' }>>>
+  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ [K in OktaResource]: K }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
@@ -415,6 +458,9 @@ export declare const configFields: z.ZodObject<{
 export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_sync_state', ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
 export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments', z.ZodTypeAny>
+export declare const resources: Record<OktaResourceName, ResourceDefinition>
+/** zod schemas of the raw API responses by tag. */
+export declare const schemas: Record<OktaResponseTag, z.ZodTypeAny>
 
 /**
  * Validates user config with the `configFields` rules and returns it normalized

@@ -12,8 +12,10 @@
 //! [`Resource::module`], simulator data and tests (README, "Adding a resource").
 
 mod app_assignments;
+mod admin_roles;
 mod apps;
 mod auth_events;
+mod devices;
 mod factors;
 mod group_members;
 mod groups;
@@ -50,12 +52,18 @@ pub enum Resource {
   GroupMembers,
   /// App assignments -> `okta_app_assignment` entities (opt-in; a fan-out over apps).
   AppAssignments,
+  /// Registered devices with their users -> `okta_device` entities (opt-in).
+  Devices,
+  /// Admin role assignments of users and groups -> `okta_admin_role_assignment`
+  /// entities (opt-in; a fan-out over the role assignees, kept current by the
+  /// System Log's privilege events).
+  AdminRoles,
 }
 
 impl Resource {
   /// All resources in phase order. New resources go last, so a TypeScript-package
   /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 7] = [
+  pub const ALL: [Resource; 9] = [
     Resource::Users,
     Resource::Groups,
     Resource::AuthEvents,
@@ -63,6 +71,8 @@ impl Resource {
     Resource::Factors,
     Resource::GroupMembers,
     Resource::AppAssignments,
+    Resource::Devices,
+    Resource::AdminRoles,
   ];
 
   /// What a sync covers when neither the settings nor the host name resources: the
@@ -79,6 +89,8 @@ impl Resource {
       Resource::Factors => &factors::Factors,
       Resource::GroupMembers => &group_members::GroupMembers,
       Resource::AppAssignments => &app_assignments::AppAssignments,
+      Resource::Devices => &devices::Devices,
+      Resource::AdminRoles => &admin_roles::AdminRoles,
     }
   }
 

@@ -10,7 +10,7 @@ export interface SimRateLimit {
 }
 
 /** An Okta rate-limit bucket of the simulator. */
-export type SimBucket = 'users' | 'groups' | 'logs' | 'apps' | 'factors' | 'other'
+export type SimBucket = 'users' | 'groups' | 'logs' | 'apps' | 'factors' | 'devices' | 'roles' | 'other'
 
 /** A number for every bucket, or per bucket with a `default`. */
 export type PerBucket = number | Partial<Record<SimBucket | 'default', number>>

@@ -11,7 +11,7 @@ const crypto = require('crypto');
 const TOKEN_PATH = '/oauth2/v1/token';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The scope each rate-limit bucket's endpoints need. */
-const SCOPE_BY_BUCKET = { users: 'okta.users.read', factors: 'okta.users.read', groups: 'okta.groups.read', logs: 'okta.logs.read', apps: 'okta.apps.read' };
+const SCOPE_BY_BUCKET = { users: 'okta.users.read', factors: 'okta.users.read', groups: 'okta.groups.read', logs: 'okta.logs.read', apps: 'okta.apps.read', devices: 'okta.devices.read', roles: 'okta.roles.read' };
 const IAT_WINDOW_S = 60;
 
 class OAuthError extends Error {

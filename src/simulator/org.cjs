@@ -15,6 +15,28 @@ const K = {
   userAdded: 9, groupAdded: 10, eventAdded: 11, type: 12, appData: 13, factor: 14, factorId: 15,
   factorAdded: 16, groupStats: 17,
 };
+// Device streams (kept apart from the numbers above so other kinds can be added there).
+const KD = { device: 31, deviceId: 32, role: 33 };
+
+// Standard admin roles (GET /api/v1/users/{id}/roles `type` and `label`).
+const ROLE_LABELS = {
+  SUPER_ADMIN: 'Super Administrator',
+  ORG_ADMIN: 'Organization Administrator',
+  APP_ADMIN: 'Application Administrator',
+  USER_ADMIN: 'Group Administrator',
+  HELP_DESK_ADMIN: 'Help Desk Administrator',
+  READ_ONLY_ADMIN: 'Read-Only Administrator',
+  REPORT_ADMIN: 'Report Administrator',
+};
+
+// Device models by platform (GET /api/v1/devices profile fields).
+const DEVICE_MODELS = [
+  { platform: 'MACOS', manufacturer: 'Apple', model: 'MacBookPro18,3', osVersion: '14.4.1', name: 'MacBook Pro' },
+  { platform: 'WINDOWS', manufacturer: 'Dell Inc.', model: 'Latitude 7440', osVersion: '10.0.22631', name: 'Latitude' },
+  { platform: 'IOS', manufacturer: 'Apple', model: 'iPhone15,2', osVersion: '17.4.1', name: 'iPhone' },
+  { platform: 'ANDROID', manufacturer: 'Google', model: 'Pixel 8', osVersion: '14', name: 'Pixel' },
+  { platform: 'MACOS', manufacturer: 'Apple', model: 'Mac14,2', osVersion: '13.6.4', name: 'MacBook Air' },
+];
 
 const USER_ID_CACHE = 100000;
 
@@ -23,6 +45,7 @@ const ORG_DEFAULTS = {
   groups: 40,
   events: 2000,
   apps: 12,
+  devices: 24,
   seed: 1,
   eventSpanMs: 5 * DAY,
   // The generated events end this long before `now` (the newest stretch has none).
@@ -117,6 +140,7 @@ class Org {
     this.initialGroups = nonNegInt(o.groups, 'groups');
     this.initialEvents = nonNegInt(o.events, 'events');
     this.initialApps = nonNegInt(o.apps, 'apps');
+    this.initialDevices = nonNegInt(o.devices, 'devices');
 
     const s = seedToUint32(o.seed);
     this.s = s;
@@ -160,6 +184,13 @@ class Org {
     this.deletedApps = new Set();
     this.accessVersion = 0; // bumped on every change that can alter an access list (caches key on it)
     this.accessCache = new Map();
+    this.deviceKey = hash3(s, KD.deviceId, 0);
+    this.addedDevices = []; // { addedAt, userIndex, model }
+    this.deviceOverrides = new Map(); // device index -> { status, lastUpdated }
+    this.deletedDevices = new Set();
+    this.roleKey = hash3(s, KD.role, 0);
+    this.roleSeq = 0;
+    this._roles = null; // role assignments, built on first use (see roleAssignments)
   }
 
   get userCount() { return this.initialUsers + this.addedUsers.length; }
@@ -555,6 +586,279 @@ class Org {
     list.push({ patch: structuredClone(patch), unset: [...unset] });
     this.appPatches.set(i, list);
     return this.app(i);
+  }
+
+  // -------------------------------------------------------------- devices
+
+  get deviceCount() { return this.initialDevices + this.addedDevices.length; }
+
+  deviceId(i) { return makeId('guo', this.deviceKey, i, hash3(this.s, KD.deviceId, i + 1)); }
+
+  deviceIndex(id, includeDeleted = false) {
+    const i = idToIndex(id, 'guo', this.deviceKey);
+    if (!(i >= 0 && i < this.deviceCount && this.deviceId(i) === id)) return -1;
+    return includeDeleted || !this.deletedDevices.has(i) ? i : -1;
+  }
+
+  /** The user index a device belongs to (generated devices spread over the first users). */
+  deviceUserIndex(i) {
+    if (i >= this.initialDevices) return this.addedDevices[i - this.initialDevices].userIndex;
+    return this.initialUsers > 0 ? (i * 7 + 3) % this.initialUsers : -1;
+  }
+
+  /**
+   * Device i as GET /api/v1/devices serves it; `expand` 'userSummary' or 'user' embeds
+   * its users (`_embedded.users[]`: `{ created, managementStatus, screenLockType, user }`),
+   * a user deleted since is left out.
+   */
+  device(i, expand = null) {
+    if (!(i >= 0 && i < this.deviceCount) || this.deletedDevices.has(i)) return undefined;
+    const r = new Rng(hash3(this.s, KD.device, i));
+    const added = i >= this.initialDevices ? this.addedDevices[i - this.initialDevices] : null;
+    const def = added ? added.model : DEVICE_MODELS[r.int(DEVICE_MODELS.length)];
+    let status = added ? 'ACTIVE' : i % 9 === 4 ? 'DEACTIVATED' : i % 11 === 5 ? 'SUSPENDED' : i % 13 === 7 ? 'CREATED' : 'ACTIVE';
+    let created, lastUpdated;
+    if (added) {
+      created = lastUpdated = added.addedAt;
+    } else {
+      const createdAgo = r.range(DAY, 400 * DAY);
+      created = this.now - createdAgo;
+      lastUpdated = this.now - r.int(Math.min(60 * DAY, createdAgo));
+    }
+    const managementStatus = r.chance(0.5) ? 'MANAGED' : 'NOT_MANAGED';
+    const change = this.deviceOverrides.get(i);
+    if (change) {
+      if (change.status) status = change.status;
+      if (change.lastUpdated != null) lastUpdated = change.lastUpdated;
+    }
+    const id = this.deviceId(i);
+    const href = `${this.origin}/api/v1/devices/${id}`;
+    const displayName = `${def.name} ${i}`;
+    const device = {
+      id,
+      status,
+      created: iso(created),
+      lastUpdated: iso(lastUpdated),
+      profile: {
+        displayName,
+        platform: def.platform,
+        manufacturer: def.manufacturer,
+        model: def.model,
+        osVersion: def.osVersion,
+        serialNumber: r.chars(12, ALNUM).toUpperCase(),
+        registered: status !== 'CREATED',
+        secureHardwarePresent: r.chance(0.7),
+        diskEncryptionType: def.platform === 'ANDROID' ? 'USER' : 'ALL_INTERNAL_VOLUMES',
+      },
+      resourceType: 'UDDevice',
+      resourceDisplayName: { value: displayName, sensitive: false },
+      resourceAlternateId: null,
+      resourceId: id,
+      _links: { self: { href }, users: { href: `${href}/users` } },
+    };
+    if (expand === 'userSummary' || expand === 'user') {
+      const ui = this.deviceUserIndex(i);
+      const user = ui >= 0 ? this.user(ui) : undefined;
+      const users = [];
+      if (user) {
+        const summary = expand === 'user' ? user : {
+          id: user.id,
+          realmId: null,
+          profile: { firstName: user.profile.firstName, lastName: user.profile.lastName, login: user.profile.login, email: user.profile.email },
+          _links: user._links,
+        };
+        users.push({ created: iso(created), managementStatus, screenLockType: 'BIOMETRIC', user: summary });
+      }
+      device._embedded = { users };
+    }
+    return device;
+  }
+
+  *devices(expand = null) {
+    for (let i = 0; i < this.deviceCount; i++) {
+      const d = this.device(i, expand);
+      if (d) yield d;
+    }
+  }
+
+  _deviceIndexOrThrow(id, what) {
+    const i = typeof id === 'number' ? id : this.deviceIndex(id);
+    if (!(i >= 0 && i < this.deviceCount) || this.deletedDevices.has(i)) throw new Error(`${what}: unknown device ${id}`);
+    return i;
+  }
+
+  /** Sets a device's status (Okta's lifecycle: activate, deactivate, suspend...) and bumps lastUpdated. */
+  updateDevice(id, change = {}) {
+    const i = this._deviceIndexOrThrow(id, 'updateDevice');
+    const before = this.device(i);
+    const at = Math.max(this.clock(), Date.parse(before.lastUpdated) + 1);
+    this.deviceOverrides.set(i, { ...(this.deviceOverrides.get(i) || {}), ...change, lastUpdated: at });
+    return this.device(i, 'userSummary');
+  }
+
+  /** Deletes a device (Okta deletes only DEACTIVATED ones): gone from /devices. Returns it as it was. */
+  deleteDevice(id) {
+    const i = this._deviceIndexOrThrow(id, 'deleteDevice');
+    const before = this.device(i, 'userSummary');
+    this.deletedDevices.add(i);
+    return before;
+  }
+
+  /** Registers n new ACTIVE devices of `userId` (a platform of DEVICE_MODELS optional); returns them. */
+  addDevices(n = 1, { userId = null, platform = null } = {}) {
+    const at = this.clock();
+    const userIndex = userId == null ? 0 : this._userIndexOrThrow(userId, 'addDevices');
+    const model = DEVICE_MODELS.find((m) => platform == null || m.platform === platform);
+    if (!model) throw new Error(`addDevices: unknown platform ${platform}`);
+    const out = [];
+    for (let k = 0; k < n; k++) {
+      this.addedDevices.push({ addedAt: at, userIndex, model });
+      out.push(this.device(this.deviceCount - 1, 'userSummary'));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------- admin roles
+
+  /**
+   * The org's admin role assignments: `{ id, principalType, principalIndex, type, label,
+   * role?, resourceSet?, status, created, lastUpdated }`, plus the members of the groups
+   * that hold roles (`roleGroupMembers`: group index -> user indexes). Seeded on first
+   * use: two super admins, an org admin, a read-only admin, a custom role, and a group
+   * holding READ_ONLY_ADMIN whose first member also has a role of their own.
+   */
+  roleAssignments() {
+    if (this._roles) return this._roles;
+    this._roles = [];
+    this.roleGroupMembers = new Map();
+    const at = this.now - 30 * DAY;
+    const u = (i) => (i < this.initialUsers ? i : -1);
+    const seed = [
+      ['USER', u(0), 'SUPER_ADMIN'], ['USER', u(1), 'SUPER_ADMIN'], ['USER', u(1), 'ORG_ADMIN'],
+      ['USER', u(2), 'READ_ONLY_ADMIN'], ['USER', u(3), 'CUSTOM'], ['USER', u(6), 'HELP_DESK_ADMIN'],
+    ];
+    for (const [kind, i, type] of seed) if (i >= 0) this._addRole(kind, i, type, at);
+    const g = this.initialGroups > 2 ? 2 : -1;
+    if (g >= 0) {
+      this._addRole('GROUP', g, 'READ_ONLY_ADMIN', at);
+      this.roleGroupMembers.set(g, [6, 7, 8].filter((i) => i < this.initialUsers));
+    }
+    return this._roles;
+  }
+
+  _addRole(principalType, principalIndex, type, at) {
+    const n = this.roleSeq++;
+    const role = {
+      id: makeId('irb', this.roleKey, n, hash3(this.s, KD.role, n + 1)),
+      principalType, principalIndex, type,
+      label: type === 'CUSTOM' ? 'Help Desk Plus' : ROLE_LABELS[type] || type,
+      status: 'ACTIVE', created: at, lastUpdated: at,
+    };
+    if (type === 'CUSTOM') {
+      role.role = makeId('cr0', this.roleKey, 0, hash3(this.s, KD.role, 999));
+      role.resourceSet = makeId('iam', this.roleKey, 0, hash3(this.s, KD.role, 998));
+    }
+    this._roles.push(role);
+    return role;
+  }
+
+  _principalId(kind, i) { return kind === 'GROUP' ? this.groupId(i) : this.userId(i); }
+
+  /** One assignment as Okta serves it; `viaGroup` on a user's list marks one held through a group. */
+  _roleJson(role) {
+    const assignee = role.principalType === 'GROUP' ? 'groups' : 'users';
+    const out = {
+      id: role.id,
+      label: role.label,
+      type: role.type,
+      status: role.status,
+      created: iso(role.created),
+      lastUpdated: iso(role.lastUpdated),
+      assignmentType: role.principalType,
+      _links: { assignee: { href: `${this.origin}/api/v1/${assignee}/${this._principalId(role.principalType, role.principalIndex)}` } },
+    };
+    if (role.role) {
+      out.role = role.role;
+      out['resource-set'] = role.resourceSet;
+      out._links.role = { href: `${this.origin}/api/v1/iam/roles/${role.role}` };
+      out._links['resource-set'] = { href: `${this.origin}/api/v1/iam/resource-sets/${role.resourceSet}` };
+    }
+    return out;
+  }
+
+  /** GET /api/v1/users/{id}/roles: the user's own roles, then those of its groups (assignmentType GROUP). */
+  userRoles(userId) {
+    const i = this._userIndexOrThrow(userId, 'userRoles');
+    const roles = this.roleAssignments();
+    const own = roles.filter((r) => r.principalType === 'USER' && r.principalIndex === i);
+    const groups = [...this.roleGroupMembers].filter(([g, members]) => members.includes(i) && !this.deletedGroups.has(g)).map(([g]) => g);
+    const inherited = roles.filter((r) => r.principalType === 'GROUP' && groups.includes(r.principalIndex));
+    return [...own, ...inherited].map((r) => this._roleJson(r));
+  }
+
+  /** GET /api/v1/groups/{id}/roles. */
+  groupRoles(groupId) {
+    const g = typeof groupId === 'number' ? groupId : this.groupIndex(groupId);
+    if (g < 0) throw new Error(`groupRoles: unknown group ${groupId}`);
+    return this.roleAssignments().filter((r) => r.principalType === 'GROUP' && r.principalIndex === g).map((r) => this._roleJson(r));
+  }
+
+  /**
+   * The user indexes GET /api/v1/iam/assignees/users lists, in index order: users with a
+   * role of their own, and (`includeGroupMembers`) members of groups holding one.
+   */
+  roleAssigneeIndexes(includeGroupMembers = true) {
+    const roles = this.roleAssignments();
+    const out = new Set(roles.filter((r) => r.principalType === 'USER').map((r) => r.principalIndex));
+    if (includeGroupMembers) {
+      for (const r of roles) if (r.principalType === 'GROUP' && !this.deletedGroups.has(r.principalIndex)) for (const m of this.roleGroupMembers.get(r.principalIndex) || []) out.add(m);
+    }
+    return [...out].filter((i) => !this.deletedUsers.has(i)).sort((a, b) => a - b);
+  }
+
+  /**
+   * Assigns an admin role to a user (`{ userId }`) or a group (`{ groupId, members? }`:
+   * user ids of the group's members) and logs user.account.privilege.grant /
+   * group.privilege.grant. Returns the assignment as Okta serves it.
+   */
+  grantRole({ userId = null, groupId = null, type = 'READ_ONLY_ADMIN', members = null } = {}) {
+    this.roleAssignments();
+    const at = this.clock();
+    const group = groupId != null;
+    const i = group ? this.groupIndex(groupId) : this._userIndexOrThrow(userId, 'grantRole');
+    if (i < 0) throw new Error(`grantRole: unknown group ${groupId}`);
+    const role = this._addRole(group ? 'GROUP' : 'USER', i, type, at);
+    if (group && members) this.roleGroupMembers.set(i, members.map((id) => this._userIndexOrThrow(id, 'grantRole')));
+    this._roleEvent(role, 'grant', at);
+    return this._roleJson(role);
+  }
+
+  /** Unassigns a role assignment (by id) and logs the revoke event. Returns it as it was. */
+  revokeRole(assignmentId) {
+    const roles = this.roleAssignments();
+    const k = roles.findIndex((r) => r.id === assignmentId);
+    if (k < 0) throw new Error(`revokeRole: unknown role assignment ${assignmentId}`);
+    const [role] = roles.splice(k, 1);
+    this._roleEvent(role, 'revoke', this.clock());
+    return this._roleJson(role);
+  }
+
+  _roleEvent(role, kind, at) {
+    const group = role.principalType === 'GROUP';
+    const id = this._principalId(role.principalType, role.principalIndex);
+    const target = group
+      ? { id, type: 'UserGroup', alternateId: 'unknown', displayName: this.group(role.principalIndex)?.profile.name ?? id, detailEntry: null }
+      : { id, type: 'User', alternateId: this.userNames(role.principalIndex).login, displayName: id, detailEntry: null };
+    return this.addEvents([{
+      eventType: group ? `group.privilege.${kind}` : `user.account.privilege.${kind}`,
+      displayMessage: group ? `${kind === 'grant' ? 'Grant' : 'Revoke'} group privilege` : `${kind === 'grant' ? 'Grant' : 'Revoke'} user privilege`,
+      published: at,
+      severity: 'INFO',
+      outcome: { result: 'SUCCESS', reason: null },
+      actor: { id: this.userId(0) },
+      target: [target],
+      debugContext: { debugData: { privilegeGranted: role.label } },
+    }])[0];
   }
 
   // -------------------------------------------------------------- factors

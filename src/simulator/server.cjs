@@ -1,6 +1,6 @@
 'use strict';
 // The Okta simulator HTTP server: /api/v1/users, /api/v1/groups, /api/v1/logs,
-// /api/v1/apps and /api/v1/users/{id}/factors over a lazy org, with Okta-style auth, rate limits, paging links, gzip,
+// /api/v1/apps, /api/v1/devices and /api/v1/users/{id}/factors over a lazy org, with Okta-style auth, rate limits, paging links, gzip,
 // injectable faults, a bounded request log and /__sim/ control endpoints.
 
 const http = require('http');
@@ -10,7 +10,7 @@ const { compileFilter, FilterError, parseIsoDate } = require('./filter.cjs');
 const { hash3, seedToUint32, Rng } = require('./rng.cjs');
 const { OAuthServer, TOKEN_PATH } = require('./oauth.cjs');
 
-const BUCKETS = ['users', 'groups', 'logs', 'apps', 'factors'];
+const BUCKETS = ['users', 'groups', 'logs', 'apps', 'factors', 'devices', 'roles'];
 const DEFAULT_RATE_LIMITS = {
   users: { limit: 600, windowMs: 60000 },
   groups: { limit: 500, windowMs: 60000 },
@@ -19,6 +19,8 @@ const DEFAULT_RATE_LIMITS = {
   token: { limit: 600, windowMs: 60000 },
   apps: { limit: 100, windowMs: 60000 },
   factors: { limit: 600, windowMs: 60000 },
+  devices: { limit: 300, windowMs: 60000 },
+  roles: { limit: 300, windowMs: 60000 },
   // Anything else under the API (unknown paths): Okta's catch-all bucket.
   other: { limit: 1000, windowMs: 60000 },
 };
@@ -27,6 +29,8 @@ const DATE_ATTRS = new Set(['lastUpdated', 'created', 'activated', 'statusChange
 const USER_EQ_ATTRS = new Set(['status', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName', 'type.id']);
 const GROUP_EQ_ATTRS = new Set(['type', 'id']);
 const APP_EQ_ATTRS = new Set(['status', 'name']);
+// GET /api/v1/devices `search` (SCIM): status, id, lastUpdated and the profile's properties.
+const DEVICE_SEARCH_ATTR = /^(status|id|lastUpdated|created|profile\.[A-Za-z]+)$/;
 const TIME_OPS = new Set(['eq', 'gt', 'ge', 'lt', 'le']);
 // Attributes of the cheap event view (see Org.eventView): filters on these skip building full events.
 const EVENT_VIEW_ATTRS = new Set(['eventType', 'outcome.result', 'outcome.reason', 'actor.id', 'published']);
@@ -117,6 +121,7 @@ class Simulator {
     this.org = new Org({
       users: o.users, groups: o.groups, events: o.events, apps: o.apps, seed: o.seed, now: o.now,
       eventSpanMs: o.eventSpanMs, quietMs: o.quietMs, clock: o.clock, maxGroupMembers: o.maxGroupMembers,
+      devices: o.devices,
     });
     // Logs semantics (default since, 90/180-day limits) use the org's clock; rate-limit
     // windows and headers always use real time.
@@ -138,6 +143,11 @@ class Simulator {
       logNextShiftMs: HOUR,
       logShuffle: false,
       onResponse: null,
+      // GET /api/v1/iam/assignees/users, where Okta's docs are silent: whether users who
+      // hold a role only through a group are listed (true), and where the next link is
+      // ('both': a Link header and the body's _links.next; 'body': the body only).
+      assigneesIncludeGroupMembers: true,
+      assigneesPaging: 'both',
     };
     // OAuth 2.0 service apps (see oauth.cjs): options.oauth = { clients, ... }.
     this.oauth = new OAuthServer(this, o.oauth || {});
@@ -195,6 +205,11 @@ class Simulator {
     if (partial.linkPath !== undefined) o.linkPath = partial.linkPath;
     if (partial.logLimit !== undefined) o.logLimit = partial.logLimit;
     if (partial.childPageLimit !== undefined) o.childPageLimit = partial.childPageLimit == null ? null : Number(partial.childPageLimit);
+    if (partial.assigneesIncludeGroupMembers !== undefined) o.assigneesIncludeGroupMembers = !!partial.assigneesIncludeGroupMembers;
+    if (partial.assigneesPaging !== undefined) {
+      if (!['both', 'body'].includes(partial.assigneesPaging)) throw new TypeError(`assigneesPaging must be both or body (got ${partial.assigneesPaging})`);
+      o.assigneesPaging = partial.assigneesPaging;
+    }
     if (partial.logNextSince !== undefined) o.logNextSince = partial.logNextSince == null ? 'keep' : logNextSinceOption(partial.logNextSince, 'logNextSince');
     if (partial.logNextShiftMs !== undefined) {
       if (!(Number(partial.logNextShiftMs) > 0)) throw new TypeError('logNextShiftMs must be a positive number of ms');
@@ -531,6 +546,10 @@ class Simulator {
   }
 
   _route(url, path) {
+    if (path === '/api/v1/devices') return this._listDevices(url);
+    if (path === '/api/v1/iam/assignees/users') return this._listRoleAssignees(url);
+    const roles = /^\/api\/v1\/(users|groups)\/([^/]+)\/roles$/.exec(path);
+    if (roles) return this._roles(roles[1], decodeURIComponent(roles[2]));
     const f = /^\/api\/v1\/users\/([^/]+)\/factors(?:\/([^/]+))?$/.exec(path);
     if (f) return this._factors(decodeURIComponent(f[1]), f[2] == null ? null : decodeURIComponent(f[2]));
     const access = /^\/api\/v1\/(groups|apps)\/([^/]+)\/(users|groups)$/.exec(path);
@@ -756,6 +775,61 @@ class Simulator {
       limit,
       predicate: (a) => preds.every((p) => p(a)),
     });
+  }
+
+  /** GET /api/v1/devices: `search` (SCIM), `expand=userSummary|user` embeds each device's users. */
+  _listDevices(url) {
+    const q = url.searchParams;
+    const limit = parseLimit(q.get('limit'), 200, 200);
+    const search = q.get('search');
+    const expand = q.get('expand');
+    const preds = [];
+    if (search) {
+      preds.push(compileFilter(search, { dateAttrs: DATE_ATTRS, allowed: (attr) => DEVICE_SEARCH_ATTR.test(attr) }));
+    }
+    const org = this.org;
+    return this._listEntities(url, {
+      count: org.deviceCount,
+      get: (i) => org.device(i),
+      indexOf: (id) => org.deviceIndex(id, true),
+      limit,
+      predicate: (d) => preds.every((p) => p(d)),
+      present: expand === 'userSummary' || expand === 'user' ? (d) => org.device(org.deviceIndex(d.id), expand) : null,
+    });
+  }
+
+  /** GET /api/v1/users/{id}/roles or /api/v1/groups/{id}/roles: no paging. */
+  _roles(kind, id) {
+    const org = this.org;
+    if (kind === 'users') {
+      if (org.userIndex(id) < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${id} (User)`);
+      return { body: JSON.stringify(org.userRoles(id)) };
+    }
+    if (org.groupIndex(id) < 0) throw new ApiError(404, 'E0000007', `Not found: Resource not found: ${id} (UserGroup)`);
+    return { body: JSON.stringify(org.groupRoles(id)) };
+  }
+
+  /** GET /api/v1/iam/assignees/users: `{ value: [{ id, orn, _links }], _links: { next? } }`. */
+  _listRoleAssignees(url) {
+    const org = this.org;
+    const limit = parseLimit(url.searchParams.get('limit'), 100, 100);
+    const all = org.roleAssigneeIndexes(this.options.assigneesIncludeGroupMembers).map((i) => org.userId(i));
+    const after = url.searchParams.get('after');
+    const start = after ? all.indexOf(after) + 1 : 0;
+    if (after && start === 0) throw new ApiError(400, 'E0000001', 'Api validation failed: after', ['after: Invalid paging cursor.']);
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    const links = this._links(url, more ? page[page.length - 1] : null);
+    const next = links.find((l) => l.endsWith('rel="next"'));
+    const body = {
+      value: page.map((id) => ({
+        id,
+        orn: `orn:okta:directory:00o1sim:users:${id}`,
+        _links: { self: { href: `${org.origin}/api/v1/users/${id}` }, roles: { href: `${org.origin}/api/v1/users/${id}/roles` } },
+      })),
+      _links: next ? { next: { href: next.slice(1, next.indexOf('>')) } } : {},
+    };
+    return { body: JSON.stringify(body), links: this.options.assigneesPaging === 'both' ? links : [] };
   }
 
   _listLogs(url) {
@@ -1045,6 +1119,7 @@ function expands(url, what) {
 }
 
 const FACTORS_PATH = /^\/api\/v1\/users\/[^/]+\/factors(?:\/|$)/;
+const ROLES_PATH = /^\/api\/v1\/(users|groups)\/[^/]+\/roles$/;
 
 /** `SSWS <valid>` / `SSWS <other>` for API tokens, `<scheme> <token>` otherwise. */
 function redactAuthorization(value, token) {
@@ -1057,10 +1132,12 @@ function redactAuthorization(value, token) {
 function bucketOf(path) {
   if (path === TOKEN_PATH) return 'token';
   if (FACTORS_PATH.test(path)) return 'factors';
+  if (path.startsWith('/api/v1/iam/') || ROLES_PATH.test(path)) return 'roles';
   if (path === '/api/v1/users' || path.startsWith('/api/v1/users/')) return 'users';
   if (path === '/api/v1/groups' || path.startsWith('/api/v1/groups/')) return 'groups';
   if (path === '/api/v1/logs' || path.startsWith('/api/v1/logs/')) return 'logs';
   if (path === '/api/v1/apps' || path.startsWith('/api/v1/apps/')) return 'apps';
+  if (path === '/api/v1/devices' || path.startsWith('/api/v1/devices/')) return 'devices';
   return 'other';
 }
 

@@ -46,11 +46,8 @@ pub struct SyncRequest {
   pub backfill: Option<bool>,
   /// The stored backfill state entity (`null`: none stored yet).
   pub backfill_state: Option<Value>,
-  /// The stored factors state entity (`null`: none stored yet).
-  pub factors_state: Option<Value>,
-  /// The stored state entity of each fan-out phase, by setting name
-  /// (`group_members`, ...; `null`: none stored yet). The factors phase reads
-  /// `factors_state` when this does not name it.
+  /// The stored state entity of each fan-out phase, by setting name (`factors`):
+  /// its enumeration progress and change-event position (`null`: none stored yet).
   pub fan_out_states: Option<Value>,
   /// The run budget in ms (`syncBudgetSeconds`).
   pub budget_ms: Option<f64>,
@@ -264,20 +261,6 @@ pub fn selected_resources(req: &SyncRequest) -> Vec<Resource> {
   settings.into_iter().filter(wanted).collect()
 }
 
-/// The stored state record of a fan-out phase: its entry in `fan_out_states`, or
-/// (factors) the older `factors_state`.
-fn fan_out_state(req: &SyncRequest, resource: Resource) -> Option<&Value> {
-  let named = req
-    .fan_out_states
-    .as_ref()
-    .and_then(|states| states.get(resource.setting_name()))
-    .filter(|v| !v.is_null());
-  match named {
-    Some(record) => Some(record),
-    None if resource == Resource::Factors => req.factors_state.as_ref(),
-    None => None,
-  }
-}
 
 /// Plans a sync (pure): phase selection, start URLs, cursor resume, clearing.
 pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError> {
@@ -369,7 +352,11 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       let plan = fanout::plan_fan_out(
         resource,
         fan,
-        fan_out_state(req, resource),
+        req
+          .fan_out_states
+          .as_ref()
+          .and_then(|s| s.get(resource.setting_name()))
+          .filter(|record| !record.is_null()),
         origin,
         now_ms,
         started_ms.saturating_add(budget_ms),
