@@ -43,6 +43,8 @@ export interface SimulatorBehaviour {
   linkPath?: string | Partial<Record<SimBucket, string>> | null
   /** Most requests kept in `sim.requests`. */
   logLimit?: number
+  /** Caps the page size of /groups/{id}/users, /apps/{id}/users and /apps/{id}/groups below what was asked (a server serving less). */
+  childPageLimit?: number | null
   /**
    * What the `next` link of a BOUNDED System Log request (one with `until`) does with
    * `since`, which Okta does not document: `'keep'` (default: every parameter carried
@@ -72,6 +74,8 @@ export interface SimulatorOptions extends SimulatorBehaviour {
   port?: number
   users?: number
   groups?: number
+  /** Caps how many members a generated group starts with (not Everyone, which has every user); default no cap. */
+  maxGroupMembers?: number
   /** System Log events (about 85% of them sign-in event types). */
   events?: number
   /**
@@ -162,8 +166,36 @@ export interface SimFactorChanges {
   patchApp(app: string | number, patch: Record<string, unknown>, options?: SimPatchOptions): Record<string, any>
 }
 
+/**
+ * Access changes: group memberships and app assignments (each appends the System Log
+ * events Okta logs: `group.user_membership.add`/`.remove` with `application.user_membership.*`
+ * for the apps the group is assigned to, `application.user_membership.add`/`.remove`,
+ * `group.application_assignment.add`/`.remove`, `application.lifecycle.delete`); ids or
+ * indexes; on `sim.org`, on the simulator and as POST /__sim/<name>.
+ */
+export interface SimAccessChanges {
+  /** Adds a user to a group (not Everyone) and moves its lastMembershipUpdated; false if already a member. */
+  addGroupMember(group: string | number, user: string | number): boolean
+  /** Removes a user from a group (not Everyone); false if not a member. */
+  removeGroupMember(group: string | number, user: string | number): boolean
+  assignUserToApp(app: string | number, user: string | number): boolean
+  unassignUserFromApp(app: string | number, user: string | number): boolean
+  assignGroupToApp(app: string | number, group: string | number): boolean
+  unassignGroupFromApp(app: string | number, group: string | number): boolean
+  /** Deletes an app: gone from /apps and its lists (404). */
+  deleteApp(app: string | number): boolean
+}
+
 /** The generated org (raw Okta JSON objects). */
-export interface SimOrg extends SimFactorChanges {
+export interface SimOrg extends SimFactorChanges, SimAccessChanges {
+  /** User indexes of a group's members, ascending (consistent with its stats usersCount). */
+  groupMemberIndexes(group: number): number[]
+  /** Group indexes assigned to an app, ascending. */
+  appGroupIndexes(app: number): number[]
+  /** User indexes assigned to an app directly. */
+  appDirectUserIndexes(app: number): number[]
+  /** An app's assigned users as [userIndex, scope] (USER when direct, else GROUP). */
+  appUserScopes(app: number): Array<[number, 'USER' | 'GROUP']>
   readonly now: number
   /** Index positions of users (deleted users included); `liveUserCount` counts those that exist. */
   readonly userCount: number
@@ -203,12 +235,12 @@ export interface SimOrg extends SimFactorChanges {
   addGroups(n: number): Array<Record<string, any>>
   /** Renames or re-describes a group and bumps its lastUpdated. Returns it. */
   updateGroup(id: string | number, change: { profile?: { name?: string; description?: string | null } }): Record<string, any>
-  /** Deletes a group: gone from /groups. Returns it as it was. */
+  /** Deletes a group: gone from /groups (logs group.lifecycle.delete and its app unassignments). Returns it as it was. */
   deleteGroup(id: string | number): Record<string, any>
 }
 
 /** A running simulator. */
-export interface Simulator extends SimFactorChanges {
+export interface Simulator extends SimFactorChanges, SimAccessChanges {
   /** `http://127.0.0.1:PORT`: the base URL to give the connector. */
   readonly url: string
   /** The token it accepts. */
