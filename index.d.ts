@@ -6,11 +6,11 @@ import type { z } from 'zod'
 
 // BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices' | 'adminRoles'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles'
 /** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */
-export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_device' | 'okta_admin_role_assignment' | 'okta_sync_state'
+export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_device' | 'okta_admin_role_assignment' | 'okta_sync_state'
 /** The raw response schema tags (`schemas` keys). */
-export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'devices' | 'admin_roles'
+export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles'
 // END resource names
 
 /** A secret reference resolved through the host's secrets or the environment. */
@@ -217,6 +217,21 @@ export interface OktaFactorRecord {
   updated_at: number
 }
 
+/** An `okta_group_member` entity (opt-in resource `group_members`): id `<groupId>:<userId>`; `status` is `REMOVED` once the group no longer lists the user. */
+export interface OktaGroupMemberRecord {
+  type: 'okta_group_member'
+  id: string
+  attributes: {
+    groupId: string
+    userId: string
+    login: string | null
+    userStatus: string | null
+    status: 'ACTIVE' | 'REMOVED'
+    removedAt: number | null
+  }
+  updated_at: number
+}
+
 /** An `okta_device` entity as stored (opt-in resource `devices`). */
 export interface OktaDeviceRecord {
   type: 'okta_device'
@@ -237,8 +252,27 @@ export interface OktaDeviceRecord {
   updated_at: number
 }
 
+/** An `okta_app_assignment` entity (opt-in resource `app_assignments`): id `<appId>:user:<userId>` or `<appId>:group:<groupId>`; `status` is `REMOVED` once the app no longer lists it. */
+export interface OktaAppAssignmentRecord {
+  type: 'okta_app_assignment'
+  id: string
+  attributes: {
+    appId: string
+    principalType: 'USER' | 'GROUP'
+    principalId: string
+    scope: string | null
+    assignmentStatus: string | null
+    userName: string | null
+    priority: number | null
+    status: 'ACTIVE' | 'REMOVED'
+    assignedAt: number | null
+    removedAt: number | null
+  }
+  updated_at: number
+}
+
 /**
- * An `okta_admin_role_assignment` entity as stored (opt-in resource `adminRoles`): one
+ * An `okta_admin_role_assignment` entity as stored (opt-in resource `admin_roles`): one
  * admin role held by a user or a group (id `<principalType>:<principalId>:<assignment id>`);
  * `status` is `REMOVED` once it is no longer held.
  */
@@ -422,12 +456,16 @@ export declare const configFields: z.ZodObject<{
       scopes: z.ZodOptional<z.ZodArray<z.ZodString>>
     }>
   >
+  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors'; group_members: 'group_members'; app_assignments: 'app_assignments' }>>>
   resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ [K in OktaResource]: K }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
 }>
 /** Resource definitions keyed by resource name, plus `okta_sync_state`, the connector's own bookkeeping entity. */
+export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_sync_state', ResourceDefinition>
+/** zod schemas of the raw API responses by tag. */
+export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments', z.ZodTypeAny>
 export declare const resources: Record<OktaResourceName, ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
 export declare const schemas: Record<OktaResponseTag, z.ZodTypeAny>

@@ -228,6 +228,10 @@ export interface OktaGroupMemberRecord {
     userStatus: string | null
     status: 'ACTIVE' | 'REMOVED'
     removedAt: number | null
+  }
+  updated_at: number
+}
+
 /** An `okta_device` entity as stored (opt-in resource `devices`). */
 export interface OktaDeviceRecord {
   type: 'okta_device'
@@ -263,6 +267,10 @@ export interface OktaAppAssignmentRecord {
     status: 'ACTIVE' | 'REMOVED'
     assignedAt: number | null
     removedAt: number | null
+  }
+  updated_at: number
+}
+
 /**
  * An `okta_admin_role_assignment` entity as stored (opt-in resource `admin_roles`): one
  * admin role held by a user or a group (id `<principalType>:<principalId>:<assignment id>`);
