@@ -64,6 +64,7 @@ fn field_meta() -> Value {
     "resources": { "label": "Resources", "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.", "secret": false },
     "rateLimitShare": { "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false },
     "requestTimeoutMs": { "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false },
+    "logEvents": { "label": "System Log events", "description": "What okta_log_event (resources: log_events) stores: System Log families (admin, lifecycle, security, app_access, mfa) and/or exact event types such as user.account.lock. Leave it out for every family. The families' event types are listed in the README and in definition().logEventFamilies.", "secret": false },
     "syncBudgetSeconds": { "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false },
   })
 }
@@ -153,8 +154,21 @@ pub fn definition() -> Value {
     "configRules": crate::config::rules::checks_to_json(),
     "resources": resources,
     "errors": errors,
-    // Where the System Log backfill keeps its progress in storage (see backfill.rs).
-    "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
+    // Where the System Log backfill keeps its progress in storage (see backfill.rs);
+    // `phases`: every phase the backfill can run as (it reads the record for any).
+    "backfillState": {
+      "type": STATE_TYPE,
+      "id": crate::engine::backfill::STATE_ID,
+      "phase": Resource::AuthEvents.setting_name(),
+      "phases": Resource::ALL.iter().filter(|r| r.log_feed().is_some()).map(|r| r.setting_name()).collect::<Vec<_>>(),
+    },
+    // The System Log families of the logEvents setting (okta_log_event), the one catalog.
+    "logEventFamilies": crate::resources::FAMILIES.iter().map(|f| json!({
+      "name": f.name,
+      "description": f.description,
+      "targets": f.targets.iter().map(|t| t.prefix()).collect::<Vec<_>>(),
+      "types": f.types,
+    })).collect::<Vec<_>>(),
     "factorsState": { "type": STATE_TYPE, "id": Resource::Factors.fan_out().map(|f| f.state_id), "phase": Resource::Factors.setting_name() },
     // Where each entity listing records its last complete start (see sync.rs).
     "listingStates": Resource::ALL

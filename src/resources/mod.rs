@@ -15,6 +15,7 @@ mod apps;
 mod auth_events;
 mod factors;
 mod groups;
+mod log_events;
 pub mod mapping;
 mod users;
 
@@ -22,9 +23,12 @@ use serde_json::Value;
 use url::Url;
 
 pub use apps::{APP_SIGN_ON_MODES, APP_STATUSES};
-pub use auth_events::{log_range_url, AUTH_EVENT_FILTER, EVENT_RESULTS};
+pub use auth_events::{log_query_url, log_range_url, AUTH_EVENT_FILTER, EVENT_RESULTS, SIGN_IN_EVENT_TYPES};
 pub use factors::{FACTOR_EVENT_FILTER, FACTOR_STATUSES, FACTOR_TYPES};
 pub use groups::GROUP_TYPES;
+pub use log_events::{
+  family_of, log_event_filter, log_events_item_pattern, map_log_page, selected_log_types, Family, LogRoute, TargetKind, FAMILIES, OTHER_FAMILY,
+};
 pub use mapping::{format_ms, parse_ms, MapOptions, MappedPage, PageParseError};
 pub use users::{all_statuses_filter, USER_STATUSES};
 
@@ -42,17 +46,22 @@ pub enum Resource {
   /// Enrolled MFA factors of every user -> `okta_factor` entities (opt-in; one
   /// request per user, so it spans host runs like the System Log backfill).
   Factors,
+  /// System Log events beyond sign-ins (admin, lifecycle, security, app access,
+  /// MFA: the `logEvents` setting) -> `okta_log_event` events (opt-in; read by the
+  /// same backfill as sign-ins, in the same requests).
+  LogEvents,
 }
 
 impl Resource {
   /// All resources in phase order. New resources go last, so a TypeScript-package
   /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 5] = [
+  pub const ALL: [Resource; 6] = [
     Resource::Users,
     Resource::Groups,
     Resource::AuthEvents,
     Resource::Apps,
     Resource::Factors,
+    Resource::LogEvents,
   ];
 
   /// What a sync covers when neither the settings nor the host name resources: the
@@ -67,6 +76,7 @@ impl Resource {
       Resource::AuthEvents => &auth_events::AuthEvents,
       Resource::Apps => &apps::Apps,
       Resource::Factors => &factors::Factors,
+      Resource::LogEvents => &log_events::LogEvents,
     }
   }
 
@@ -81,6 +91,11 @@ impl Resource {
       Runner::FanOut(fan) => Some(fan),
       _ => None,
     }
+  }
+
+  /// How the System Log backfill feeds the resource, for one it feeds.
+  pub fn log_feed(self) -> Option<&'static LogFeed> {
+    self.module().log_feed()
   }
 
   /// The name used in `settings.resources` and in cursors' `phase`.
@@ -169,6 +184,29 @@ pub trait ResourceModule: Sync {
   /// Adds the resource's query to its first-page URL, which already has the path
   /// and `limit` (Okta takes `filter` expressions joined with [`and`]).
   fn first_page_url(&self, url: Url, q: &FirstRequest) -> Url;
+
+  /// How the System Log backfill feeds the resource (event resources it runs).
+  fn log_feed(&self) -> Option<&'static LogFeed> {
+    None
+  }
+}
+
+/// How the System Log backfill feeds an event resource: which event types it stores
+/// and how one event becomes its record. One log read serves every resource with a
+/// feed: its filter is the union of their types, and each event of a page goes to
+/// the resources that store its type.
+pub struct LogFeed {
+  /// The System Log event types the resource stores, given the `logEvents` setting
+  /// (None: not given).
+  pub event_types: fn(Option<&[String]>) -> Vec<String>,
+  /// Adds the resource's record of one event, published at the given instant (ms).
+  pub(crate) push: fn(&auth_events::RawEvent, i64, &mut mapping::Collector),
+}
+
+impl std::fmt::Debug for LogFeed {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.write_str("LogFeed")
+  }
 }
 
 /// How a resource's records are stored.
@@ -309,6 +347,8 @@ pub struct FirstRequest {
   pub log_since: Option<String>,
   /// A value of the row's push-down field from the host's single widget filter.
   pub push_down: Option<String>,
+  /// The System Log event types to read (`okta_log_event` without backfill storage).
+  pub log_types: Vec<String>,
 }
 
 /// Joins two filter expressions as `(<a>) and (<b>)` (spec section 3).
