@@ -25,7 +25,7 @@ const openDb = () => SqliteStorage.open(path.join(dir, `db${dbCount++}.sqlite`))
 
 // ---------------------------------------------------------------- the catalog and the reference mapping
 
-const FAMILIES = definition.logEventFamilies
+const FAMILIES = definition().logEventFamilies
 const familyOf = (type) => FAMILIES.find((f) => f.types.includes(type))
 /** The event types a logEvents setting selects (the README's rule). */
 function selectedTypes(logEvents = FAMILIES.map((f) => f.name)) {
@@ -38,7 +38,8 @@ function selectedTypes(logEvents = FAMILIES.map((f) => f.name)) {
 }
 
 const str = (v) => (typeof v === 'string' ? v : null)
-const cut = (v) => (typeof v === 'string' ? (v.length > 256 ? `${v.slice(0, 256)}...` : v) : null)
+// Cut to 256 characters (code points), marked with an ellipsis.
+const cut = (v) => (typeof v === 'string' ? (Array.from(v).length > 256 ? `${Array.from(v).slice(0, 256).join('')}\u2026` : v) : null)
 const KIND = { targetUser: (t) => t === 'User', targetApp: (t) => t === 'AppInstance', targetGroup: (t) => t === 'UserGroup', targetPolicy: (t) => typeof t === 'string' && t.startsWith('Policy') }
 
 /** The documented okta_log_event record of a raw event (README "Resources and records"). */
