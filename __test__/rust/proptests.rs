@@ -32,7 +32,8 @@ fn arb_resource() -> impl Strategy<Value = Resource> {
   select(
     Resource::ALL
       .into_iter()
-      .filter(|r| *r != Resource::Factors)
+      // Factors and log events have their own mapping tests (log_events.rs, the JS suites).
+      .filter(|r| *r != Resource::Factors && *r != Resource::LogEvents)
       .collect::<Vec<_>>(),
   )
 }
@@ -739,6 +740,7 @@ fn expected_push_down(resource: Resource, specs: &Value) -> Option<String> {
     Resource::Groups => ("type", &GROUP_TYPES),
     Resource::Apps => ("status", &APP_STATUSES),
     Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
     Resource::AuthEvents => return None,
   };
   let list = specs.get(resource.resource_name())?.as_array()?;
@@ -779,6 +781,7 @@ proptest! {
       Resource::Groups => prop_assert!(got.iter().all(|v| GROUP_TYPES.contains(&v.as_str()))),
       Resource::Apps => prop_assert!(got.iter().all(|v| APP_STATUSES.contains(&v.as_str()))),
       Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
       Resource::AuthEvents => prop_assert!(got.is_none()),
     }
     prop_assert_eq!(resource.push_down_value(None), None);
@@ -794,7 +797,7 @@ proptest! {
     let origin = Url::parse(origin_cases()[o].origin).unwrap();
     let since = since.and_then(format_ms);
     let push_down = resource.push_down_value(Some(&specs));
-    let q = FirstRequest { updated_since: since.clone(), log_since: since.clone(), push_down: push_down.clone() };
+    let q = FirstRequest { updated_since: since.clone(), log_since: since.clone(), push_down: push_down.clone(), log_types: Vec::new() };
     let url = resource.first_page_url(&origin, &q);
     assert_on_origin(&url, &origin, resource.path())?;
     let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
@@ -809,6 +812,7 @@ proptest! {
         Resource::Groups => GROUP_TYPES.to_vec(),
         Resource::Apps => APP_STATUSES.to_vec(),
         Resource::Factors => unreachable!("arb_resource leaves out factors"),
+        Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
         Resource::AuthEvents => vec![
           "user.session.start",
           "user.authentication.auth_via_mfa",
@@ -848,6 +852,7 @@ proptest! {
         prop_assert_eq!(pairs.len(), 1 + usize::from(expected.is_some()));
       }
       Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
       Resource::AuthEvents => {
         let mut expected = vec![
           ("limit".to_string(), "1000".to_string()),
@@ -976,6 +981,7 @@ fn fields_of(resource: Resource) -> &'static [(&'static str, Field)] {
     Resource::Groups => GROUP_FIELDS,
     Resource::Apps => APP_FIELDS,
     Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
     Resource::AuthEvents => EVENT_FIELDS,
   }
 }
@@ -1089,6 +1095,7 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
     Resource::Groups => vec![vec!["profile"], vec!["profile", "name"], vec!["type"], vec!["zz"]],
     Resource::Apps => vec![vec!["label"], vec!["id"], vec!["settings", "app"], vec!["zz"]],
     Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
     Resource::AuthEvents => vec![
       vec!["client"],
       vec!["client", "geographicalContext", "country"],
@@ -1102,6 +1109,7 @@ fn arb_item(resource: Resource) -> impl Strategy<Value = RawItem> {
     Resource::Groups => vec!["id", "type"],
     Resource::Apps => vec!["id", "label"],
     Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
     Resource::AuthEvents => vec!["uuid", "published", "client"],
   };
   let object = (
@@ -1263,6 +1271,7 @@ fn expected_records(resource: Resource, items: &[RawItem], opts: MapOptions) -> 
         });
       }
       Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
       Resource::AuthEvents => {
         let Some(published) = time(v, "published") else {
           anomalies += 1;
@@ -1356,6 +1365,7 @@ fn check_shape(resource: Resource, record: &Value) -> Result<(), TestCaseError> 
     Resource::Groups => (&["type", "id", "attributes", "updated_at"], GROUP_ATTRS),
     Resource::Apps => (&["type", "id", "attributes", "updated_at"], APP_ATTRS),
     Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
     Resource::AuthEvents => (&["name", "start_ts", "end_ts", "attributes"], EVENT_ATTRS),
   };
   prop_assert_eq!(keys(record), top.to_vec());
@@ -1383,6 +1393,7 @@ fn check_shape(resource: Resource, record: &Value) -> Result<(), TestCaseError> 
       prop_assert!(record["updated_at"].is_i64());
     }
     Resource::Factors => unreachable!("arb_resource leaves out factors"),
+    Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
     Resource::AuthEvents => {
       prop_assert!(record["start_ts"].is_i64());
       prop_assert!(record["end_ts"].is_null());
@@ -1685,6 +1696,7 @@ proptest! {
       Resource::Groups => ("\"id\":\"00g1\"", &["type", "created", "lastUpdated"]),
       Resource::Apps => ("\"id\":\"0oa1\"", &["label", "status", "created"]),
       Resource::Factors => unreachable!("arb_resource leaves out factors"),
+      Resource::LogEvents => unreachable!("arb_resource leaves out log events"),
       Resource::AuthEvents => ("\"uuid\":\"e1\",\"published\":\"2024-01-01T00:00:00.000Z\"", &["displayMessage", "severity", "eventType"]),
     };
     let body = format!("[{{{key_field},\"{}\":\"{escape}\"}}]", fields[field]);

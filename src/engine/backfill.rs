@@ -190,6 +190,9 @@ impl Coverage {
   }
 }
 
+/// A covered range `[from, to)` in Unix ms.
+type Range = (i64, i64);
+
 /// One stream of the backfill: an event resource and one System Log event type it
 /// stores. Its coverage says that every event of the type in those ranges is stored
 /// as that resource's record.
@@ -294,9 +297,14 @@ impl BackfillState {
     for (key, c) in self.coverage.iter().take(MAX_STREAMS) {
       groups.entry(c.ranges()).or_default().push(key.text());
     }
-    let mut groups: Vec<(&[(i64, i64)], Vec<String>)> = groups.into_iter().collect();
+    let mut groups: Vec<(&[Range], Vec<String>)> = groups.into_iter().collect();
     // The largest group first (ties: the one covering most).
-    groups.sort_by_key(|(r, keys)| (std::cmp::Reverse(keys.len()), std::cmp::Reverse(r.iter().map(|(a, b)| b - a).sum::<i64>())));
+    groups.sort_by_key(|(r, keys)| {
+      (
+        std::cmp::Reverse(keys.len()),
+        std::cmp::Reverse(r.iter().map(|(a, b)| b - a).sum::<i64>()),
+      )
+    });
     let mut groups = groups.into_iter();
     let (main_ranges, main_types) = groups.next().unwrap_or((&[], Vec::new()));
     let main = Coverage(main_ranges.to_vec());
@@ -360,7 +368,9 @@ impl BackfillState {
       state.coverage.insert(key, covered.clone());
     }
     if let Some(partial) = attrs.get("partial").filter(|p| !p.is_null()) {
-      let groups = partial.as_array().ok_or("partial is not a list of { types, covered }")?;
+      let groups = partial
+        .as_array()
+        .ok_or("partial is not a list of { types, covered }")?;
       for group in groups.iter().take(MAX_STREAMS) {
         let covered = ranges_of(group.get("covered"))?;
         for key in stream_list(group.get("types").unwrap_or(&Value::Null))? {
@@ -407,7 +417,6 @@ pub fn slices(from: i64, to: i64) -> Vec<(i64, i64)> {
   }
   out
 }
-
 
 /// What the backfill planner needs.
 #[derive(Debug, Clone)]
@@ -486,7 +495,12 @@ pub struct PlanNotes {
 /// The missing stretches of `[from, ends[k])` of each stream `k`, merged: oldest
 /// first, each with the streams missing it (adjacent stretches missing the same
 /// streams are one).
-fn combined_gaps(state: &BackfillState, streams: &[StreamKey], from: i64, ends: &[i64]) -> Vec<(i64, i64, Vec<StreamKey>)> {
+fn combined_gaps(
+  state: &BackfillState,
+  streams: &[StreamKey],
+  from: i64,
+  ends: &[i64],
+) -> Vec<(i64, i64, Vec<StreamKey>)> {
   let per: Vec<Vec<(i64, i64)>> = streams
     .iter()
     .zip(ends)
@@ -593,10 +607,7 @@ pub fn plan_backfill(lead: Resource, input: &BackfillInputs<'_>, notes: &mut Pla
     )
   };
   // Gaps end where the edge starts, or, once the edge is read, at each covered top.
-  let ends: Vec<i64> = streams
-    .iter()
-    .map(|k| edge_since.or(top(k)).unwrap_or(now))
-    .collect();
+  let ends: Vec<i64> = streams.iter().map(|k| edge_since.or(top(k)).unwrap_or(now)).collect();
   let mut merged = combined_gaps(&state, &streams, window_start, &ends);
   merged.reverse();
   let gaps = merged
@@ -651,8 +662,14 @@ pub fn progress(plan: &BackfillPlan, now_ms: i64) -> Value {
 /// read newest first of the streams missing it.
 #[derive(Debug, Clone)]
 enum Chain {
-  Edge { since: i64 },
-  Gap { from: i64, to: i64, streams: Arc<Vec<StreamKey>> },
+  Edge {
+    since: i64,
+  },
+  Gap {
+    from: i64,
+    to: i64,
+    streams: Arc<Vec<StreamKey>>,
+  },
 }
 
 /// A read's filter (the union of its streams' types) and where its events go.
@@ -680,7 +697,13 @@ fn explain_rejection(error: OktaError, streams: &[StreamKey]) -> OktaError {
   let said = error
     .okta
     .as_ref()
-    .map(|b| format!("{} {}", b.error_summary.clone().unwrap_or_default(), b.error_causes.join(" ")))
+    .map(|b| {
+      format!(
+        "{} {}",
+        b.error_summary.clone().unwrap_or_default(),
+        b.error_causes.join(" ")
+      )
+    })
     .unwrap_or_default();
   let rejected = streams
     .iter()
@@ -821,9 +844,8 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       // While older gaps wait, a short edge page means the edge has caught up with
       // what Okta had: skip the confirming empty page and claim only up to the
       // newest event seen (the next run's look-back re-reads from there).
-      let short_edge_page = !plan.gaps.is_empty()
-        && page.mapped.raw_items > 0
-        && page.mapped.raw_items < resource.page_limit() as usize;
+      let short_edge_page =
+        !plan.gaps.is_empty() && page.mapped.raw_items > 0 && page.mapped.raw_items < resource.page_limit() as usize;
       // Whether this chain goes on with the page's next link.
       let mut follow = true;
       match chain {

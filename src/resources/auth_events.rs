@@ -322,6 +322,9 @@ mod tests {
 
   #[test]
   fn the_filter_is_the_sign_in_types() {
-    assert_eq!(AUTH_EVENT_FILTER, super::super::any_of("eventType", SIGN_IN_EVENT_TYPES));
+    assert_eq!(
+      AUTH_EVENT_FILTER,
+      super::super::any_of("eventType", SIGN_IN_EVENT_TYPES)
+    );
   }
 }

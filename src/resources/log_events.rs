@@ -656,7 +656,12 @@ mod tests {
     }
     assert_eq!(family_of("system.brand.new.thing"), OTHER_FAMILY);
     let pattern = regex_lite::Regex::new(&log_events_item_pattern()).unwrap();
-    for ok in ["admin", "mfa", "user.account.lock", "user.authentication.auth_via_AD_agent"] {
+    for ok in [
+      "admin",
+      "mfa",
+      "user.account.lock",
+      "user.authentication.auth_via_AD_agent",
+    ] {
       assert!(pattern.is_match(ok), "{ok}");
     }
     for bad in ["secruity", "user", "user..lock", "user.lock\" or true", "", "a.b c"] {
@@ -673,7 +678,10 @@ mod tests {
     assert_eq!(s(&["admin", "secruity"]), Err("secruity".to_string()));
     let all = selected_log_types(None).unwrap();
     assert_eq!(all.len(), FAMILIES.iter().map(|f| f.types.len()).sum::<usize>());
-    assert_eq!(log_event_filter(&["a.b", "bad\"", "c.d"]), "eventType eq \"a.b\" or eventType eq \"c.d\"");
+    assert_eq!(
+      log_event_filter(&["a.b", "bad\"", "c.d"]),
+      "eventType eq \"a.b\" or eventType eq \"c.d\""
+    );
   }
 
   #[test]
@@ -694,13 +702,23 @@ mod tests {
     ])
     .to_string();
     let sign_in: BTreeSet<String> = ["user.authentication.sso".to_string()].into();
-    let logs: BTreeSet<String> = ["user.account.privilege.grant", "user.authentication.sso", "new.okta.type"]
-      .iter()
-      .map(|s| s.to_string())
-      .collect();
+    let logs: BTreeSet<String> = [
+      "user.account.privilege.grant",
+      "user.authentication.sso",
+      "new.okta.type",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let routes = [
-      LogRoute { resource: Resource::AuthEvents, types: &sign_in },
-      LogRoute { resource: Resource::LogEvents, types: &logs },
+      LogRoute {
+        resource: Resource::AuthEvents,
+        types: &sign_in,
+      },
+      LogRoute {
+        resource: Resource::LogEvents,
+        types: &logs,
+      },
     ];
     let page = map_log_page(body.as_bytes(), &routes, MapOptions::default()).unwrap();
     let out = records(&page);
@@ -710,7 +728,12 @@ mod tests {
       .collect();
     assert_eq!(
       names,
-      [("okta_log_event", "u1"), ("okta_auth_event", "u2"), ("okta_log_event", "u2"), ("okta_log_event", "u3")]
+      [
+        ("okta_log_event", "u1"),
+        ("okta_auth_event", "u2"),
+        ("okta_log_event", "u2"),
+        ("okta_log_event", "u3")
+      ]
     );
     assert_eq!(page.raw_items, 4);
     assert_eq!(page.published_range.unwrap().1 - page.published_range.unwrap().0, 3000);

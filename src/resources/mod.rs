@@ -27,7 +27,8 @@ pub use auth_events::{log_query_url, log_range_url, AUTH_EVENT_FILTER, EVENT_RES
 pub use factors::{FACTOR_EVENT_FILTER, FACTOR_STATUSES, FACTOR_TYPES};
 pub use groups::GROUP_TYPES;
 pub use log_events::{
-  family_of, log_event_filter, log_events_item_pattern, map_log_page, selected_log_types, Family, LogRoute, TargetKind, FAMILIES, OTHER_FAMILY,
+  family_of, log_event_filter, log_events_item_pattern, map_log_page, selected_log_types, Family, LogRoute, TargetKind,
+  FAMILIES, OTHER_FAMILY,
 };
 pub use mapping::{format_ms, parse_ms, MapOptions, MappedPage, PageParseError};
 pub use users::{all_statuses_filter, USER_STATUSES};
