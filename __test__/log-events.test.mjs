@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { withSim, connectorFor, captureLogger, expectedEvent, runSync, SIGN_IN_EVENT_TYPES, LOG_READINGS, rng } from './helpers.mjs'
+import { withSim, connectorFor, captureLogger, expectedEvent, runSync, withoutBackfill, SIGN_IN_EVENT_TYPES, LOG_READINGS, rng } from './helpers.mjs'
 import { ServerRunner } from '../src/js/host.mjs'
 import { SqliteStorage } from './support/sqlite-storage.mjs'
 import { defineMetric, defineDashboard, computeMetric, computeOver, widgetMetrics, validateMetrics } from './support/rawdash-widgets.mjs'
@@ -351,4 +351,18 @@ test('the README documents every family type, every record field and the securit
   for (const f of FAMILIES) for (const t of f.types) assert.ok(readme.includes(`\`${t}\``), `${f.name}: ${t}`)
   for (const { name } of resources.okta_log_event.fields) assert.ok(readme.includes(name), name)
   for (const title of Object.values(securityDashboard.widgets).map((w) => w.title).filter((t) => !t.startsWith('Sign-ins'))) assert.ok(readme.includes(title), title)
+})
+
+test('without backfill storage, okta_log_event is its own filtered Link chain: exactly the selected types', { timeout: 60_000 }, async () => {
+  await withSim({ users: 40, groups: 4, events: 3000, seed: 64, eventSpanMs: 3 * DAY, logFamilies: true }, async (sim) => {
+    const storage = await openDb()
+    const logger = captureLogger()
+    const { connector } = connectorFor(sim, { resources: ['auth_events', 'log_events'], logEvents: ['lifecycle', 'mfa'] }, { logger })
+    const since = new Date(Date.now() - 5 * DAY).toISOString()
+    const handle = withoutBackfill(storage)
+    assert.equal((await runSync(connector, handle, { mode: 'full', since })).done, true)
+    assert.equal(logger.named('backfill unavailable').length, 1)
+    await assertExact(storage, truth(sim.org, { types: selectedTypes(['lifecycle', 'mfa']) }), 'chains')
+    storage.close()
+  })
 })

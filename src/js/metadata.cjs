@@ -25,7 +25,7 @@ module.exports = {
     },
     "rateLimit": "Okta limits each endpoint per minute for the whole org (/api/v1/logs can be as low as 20-120 a minute). The connector paces itself from the X-Rate-Limit headers and by default uses at most half of each endpoint's limit (rateLimitShare).",
     "limitations": [
-      "Only sign-in event types (and, for factors, factor lifecycle events) are read from the System Log.",
+      "Only sign-in event types, the logEvents selection (okta_log_event) and, for factors, factor lifecycle events are read from the System Log.",
       "The System Log keeps 90 days; older sign-ins cannot be synced.",
       "Group memberships and application assignments are not synced."
     ]
@@ -180,7 +180,7 @@ module.exports = {
     {
       "name": "resources",
       "label": "Resources",
-      "description": "What to sync: users, groups, auth_events (sign-in events from the System Log) and apps. Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.",
+      "description": "What to sync: users, groups, auth_events (sign-in events from the System Log), apps, factors and log_events (the System Log's admin, lifecycle, security, app access and MFA events; see logEvents). Leave it out to sync what your dashboards use, or users, groups and auth_events when they name nothing.",
       "secret": false,
       "required": false,
       "rule": {
