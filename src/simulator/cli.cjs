@@ -116,7 +116,7 @@ Options:
                             also OKTA_SIM_LOG_NEXT
   --log-next-shift-ms MS    how much later a shifted since is (default 3600000)
   --log-shuffle             System Log pages out of published order
-  --log-families            also generate admin, lifecycle, security, app-access and MFA events
+  --log-families            also admin, lifecycle, security, app, MFA events
   --options JSON            any startSimulator() options as JSON
   -h, --help                this help
 
