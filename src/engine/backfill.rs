@@ -675,7 +675,11 @@ enum Chain {
 /// A read's filter (the union of its streams' types) and where its events go.
 fn routes_of(streams: &[StreamKey]) -> (String, Vec<(Resource, BTreeSet<String>)>) {
   let types: BTreeSet<&str> = streams.iter().map(|k| k.event_type.as_str()).collect();
-  let types: Vec<&str> = types.into_iter().collect();
+  // The sign-in types first, in the spec's order, so a sign-ins-only read sends
+  // exactly the sign-in filter (spec section 3); the others sorted after them.
+  let sign_in = |t: &str| SIGN_IN_EVENT_TYPES.iter().position(|s| *s == t);
+  let mut types: Vec<&str> = types.into_iter().collect();
+  types.sort_by_key(|t| (sign_in(t).unwrap_or(usize::MAX), *t));
   let mut routes: Vec<(Resource, BTreeSet<String>)> = Vec::new();
   for k in streams {
     match routes.iter_mut().find(|(r, _)| *r == k.resource) {
@@ -1323,6 +1327,9 @@ mod tests {
     let (filter, routes) = routes_of(&plan.gaps[0].streams);
     assert_eq!(filter.matches(" or ").count(), 5);
     assert_eq!(routes.len(), 2);
+    assert!(filter.starts_with(AUTH_EVENT_FILTER), "{filter}");
+    let (sign_ins, _) = routes_of(&keys());
+    assert_eq!(sign_ins, AUTH_EVENT_FILTER);
   }
 
   #[test]
