@@ -476,7 +476,8 @@ test('output fits 80 columns, plurals are right, and the demo explains the sign-
   assert.equal(demo.code, 0, demo.all)
   fitsColumns(demo.all)
   const signIns = count(demo.stdout, /^Sign-in events\s+([\d,]+)/m)
-  assert.match(flat(demo.stdout), new RegExp(`2,000 System Log events over 3 days \\(seed 4\\); ${signIns.toLocaleString('en-US')} of the events are sign-ins \\(\\d+%\\), the only event types the connector syncs`))
+  assert.match(flat(demo.stdout), new RegExp(`2,000 System Log events over 3 days \\(seed 4\\); ${signIns.toLocaleString('en-US')} of the events are sign-ins \\(\\d+%\\), the rest: admin, lifecycle, security, app-access and MFA events \\(the security section\\)`))
+  assert.match(demo.stdout, /^Security \(System Log\)\s+[\d,]+/m)
   assert.match(demo.stderr, /groups: done, 1 record in 1 page/)
   for (const help of [['--help'], ['demo', '--help'], ['check', '--help'], ['sync', '--help']]) fitsColumns((await cli(help)).stdout)
 

@@ -18,7 +18,7 @@ import { withSim, connectorFor, MemoryStorage, runSync } from './helpers.mjs'
 const require = createRequire(import.meta.url)
 const PRELOAD = fileURLToPath(new URL('./fixtures/no-native/preload.cjs', import.meta.url))
 const USE = fileURLToPath(new URL('./fixtures/no-native/use.mjs', import.meta.url))
-const SIGNED_IN = ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_sync_state', 'okta_user']
+const SIGNED_IN = ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_log_event', 'okta_sync_state', 'okta_user']
 
 function runWithoutNative(mode) {
   return new Promise((resolve) => {
@@ -42,10 +42,10 @@ for (const mode of ['esm', 'cjs']) {
     // The same issues the native checker reports (config.test.mjs compares them).
     assert.deepEqual(report.badIssues.map((i) => i.path.join('.')), ['host', 'apiToken', 'resources.0'])
     assert.equal(report.badIssues[0].message, schemasModule.HOST_MESSAGE)
-    assert.deepEqual(report.jsonSchema, ['apiToken', 'host', 'oauth', 'rateLimitShare', 'requestTimeoutMs', 'resources', 'syncBudgetSeconds'])
+    assert.deepEqual(report.jsonSchema, ['apiToken', 'host', 'logEvents', 'oauth', 'rateLimitShare', 'requestTimeoutMs', 'resources', 'syncBudgetSeconds'])
     assert.deepEqual(report.resources, SIGNED_IN)
     assert.equal(report.staticResources, true)
-    assert.deepEqual(report.schemas, ['admin_roles', 'app_assignments', 'apps', 'auth_events', 'devices', 'factors', 'group_members', 'groups', 'users'])
+    assert.deepEqual(report.schemas, ['admin_roles', 'app_assignments', 'apps', 'auth_events', 'devices', 'factors', 'group_members', 'groups', 'log_events', 'users'])
     assert.equal(report.usersSchemaParses, true)
     assert.deepEqual(report.responses.okta_user, ['users'])
     assert.deepEqual(report.responses.okta_sync_state, [])
@@ -73,7 +73,7 @@ test('okta_sync_state is declared, but no resource to select, list or sync', () 
   assert.ok(!DEFAULT_RESOURCES.includes('okta_sync_state') && !DEFAULT_RESOURCES.includes('sync_state'))
   // Not selectable in settings.resources, by any validator.
   const selectable = configFields.shape.resources.unwrap().element.options
-  assert.deepEqual(selectable, ['users', 'groups', 'auth_events', 'apps', 'factors', 'group_members', 'app_assignments', 'devices', 'admin_roles'])
+  assert.deepEqual(selectable, ['users', 'groups', 'auth_events', 'apps', 'factors', 'group_members', 'app_assignments', 'devices', 'admin_roles', 'log_events'])
   for (const name of ['okta_sync_state', 'sync_state']) {
     const input = { host: 'acme.okta.com', apiToken: { $secret: 'T' }, resources: [name] }
     assert.equal(configFields.safeParse(input).success, false)
@@ -94,7 +94,7 @@ test('a host asking for okta_sync_state (a widget on it) syncs nothing for it', 
 
 test('every entity type and event name a sync stores is declared in resources (rawdash\'s connector test)', async () => {
   await withSim({ users: 60, groups: 6, apps: 4, devices: 8, events: 300 }, async (sim) => {
-    const { connector } = connectorFor(sim, { resources: ['users', 'groups', 'auth_events', 'apps', 'factors', 'devices', 'admin_roles'] })
+    const { connector } = connectorFor(sim, { resources: ['users', 'groups', 'auth_events', 'apps', 'factors', 'devices', 'admin_roles', 'log_events'] })
     const storage = new MemoryStorage()
     const run = await runSync(connector, storage, { mode: 'full' })
     assert.equal(run.done, true)

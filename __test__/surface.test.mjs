@@ -73,7 +73,7 @@ test('id, doc and statics', () => {
   assert.ok(esm.doc.auth.setup.length > 0)
   assert.ok(esm.doc.limitations.length > 0)
   assert.equal(OktaConnector.resources, esm.resources)
-  assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['admin_roles', 'app_assignments', 'apps', 'auth_events', 'devices', 'factors', 'group_members', 'groups', 'users'])
+  assert.deepEqual(Object.keys(OktaConnector.schemas).sort(), ['admin_roles', 'app_assignments', 'apps', 'auth_events', 'devices', 'factors', 'group_members', 'groups', 'log_events', 'users'])
   // Exactly one of the two is needed (the config rules enforce it), so each is optional.
   assert.deepEqual(OktaConnector.credentials.apiToken.auth, 'optional')
   assert.deepEqual(OktaConnector.credentials.oauth.auth, 'optional')
@@ -86,7 +86,7 @@ test('id, doc and statics', () => {
 
 test('resources match spec section 2', () => {
   const r = esm.resources
-  assert.deepEqual(Object.keys(r).sort(), ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_sync_state', 'okta_user'])
+  assert.deepEqual(Object.keys(r).sort(), ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_log_event', 'okta_sync_state', 'okta_user'])
   // The connector's own bookkeeping is declared (rawdash requires every stored type to
   // be) as an entity without an endpoint or responses.
   assert.equal(r.okta_sync_state.shape, 'entity')

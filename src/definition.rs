@@ -100,6 +100,7 @@ fn field_meta() -> Value {
     "resources": { "label": "Resources", "description": format!("What to sync, any of: {}. Leave it out to sync what your dashboards use, or {} when they name nothing.", settings_text(&Resource::ALL), settings_text(&Resource::DEFAULT)), "secret": false },
     "rateLimitShare": { "label": "Rate-limit share", "description": format!("Largest share (0-1] of each Okta endpoint's rate limit the connector may use, leaving the rest to the org's other integrations. Default {DEFAULT_RATE_LIMIT_SHARE}."), "secret": false },
     "requestTimeoutMs": { "label": "Request timeout (ms)", "description": format!("Per-request timeout in milliseconds (1000-300000). Default {DEFAULT_REQUEST_TIMEOUT_MS}: System Log queries can take up to 30 s."), "secret": false },
+    "logEvents": { "label": "System Log events", "description": "What okta_log_event (resources: log_events) stores: System Log families (admin, lifecycle, security, app_access, mfa) and/or exact event types such as user.account.lock. Leave it out for every family. The families' event types are listed in the README and in definition().logEventFamilies.", "secret": false },
     "syncBudgetSeconds": { "label": "Sync budget (s)", "description": format!("Seconds one host run may spend reading the System Log (10-3600). Default {DEFAULT_SYNC_BUDGET_SECONDS}, inside rawdash's 300 s run: when it is used up the run ends successfully with what it stored, and the next run continues the sign-in history where it stopped."), "secret": false },
   })
 }
@@ -180,7 +181,7 @@ pub fn definition() -> Value {
       },
       "rateLimit": "Okta limits each endpoint per minute for the whole org (/api/v1/logs can be as low as 20-120 a minute). The connector paces itself from the X-Rate-Limit headers and by default uses at most half of each endpoint's limit (rateLimitShare).",
       "limitations": [
-        "Only sign-in event types (and, for factors, factor lifecycle events) are read from the System Log.",
+        "Only sign-in event types, the logEvents selection (okta_log_event) and, for factors, factor lifecycle events are read from the System Log.",
         "The System Log keeps 90 days; older sign-ins cannot be synced.",
         "Group memberships and application assignments are read one request chain per group or app on their first enumeration (opt-in group_members, app_assignments); later runs re-read only the groups and apps that changed."
       ]
@@ -189,8 +190,21 @@ pub fn definition() -> Value {
     "configRules": crate::config::rules::checks_to_json(),
     "resources": resources,
     "errors": errors,
-    // Where the System Log backfill keeps its progress in storage (see backfill.rs).
-    "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
+    // Where the System Log backfill keeps its progress in storage (see backfill.rs);
+    // `phases`: every phase the backfill can run as (it reads the record for any).
+    "backfillState": {
+      "type": STATE_TYPE,
+      "id": crate::engine::backfill::STATE_ID,
+      "phase": Resource::AuthEvents.setting_name(),
+      "phases": Resource::ALL.iter().filter(|r| r.log_feed().is_some()).map(|r| r.setting_name()).collect::<Vec<_>>(),
+    },
+    // The System Log families of the logEvents setting (okta_log_event), the one catalog.
+    "logEventFamilies": crate::resources::FAMILIES.iter().map(|f| json!({
+      "name": f.name,
+      "description": f.description,
+      "targets": f.targets.iter().map(|t| t.prefix()).collect::<Vec<_>>(),
+      "types": f.types,
+    })).collect::<Vec<_>>(),
     // Where each fan-out keeps its progress (see engine/fanout.rs).
     "fanOutStates": Resource::ALL
       .iter()

@@ -13,6 +13,7 @@ const SIM = path.join(here, '../../src/simulator/cli.cjs')
 const DRIVER = path.join(here, 'driver.mjs')
 const BACKFILL_DRIVER = path.join(here, 'backfill-driver.mjs')
 const ACCESS_DRIVER = path.join(here, 'access-driver.mjs')
+const SECURITY_DRIVER = path.join(here, 'security-driver.mjs')
 const args = process.argv.slice(2)
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null
 const quick = args.includes('--quick')
@@ -339,8 +340,57 @@ async function access() {
   }
 }
 
+async function security() {
+  // Issue 18: sign-ins and every System Log family in one backfill (one filter, one
+  // read), with the backfill scenario's limits: logs 5 requests a second (share 0.5),
+  // an 8 s run budget in a 10 s host timeout, 29 days of events.
+  const DAY = 24 * 3600 * 1000
+  const org = quick ? { events: 60000 } : { events: 152000 }
+  const logs = { limit: 5, windowMs: 1000 }
+  const budgetMs = 8000
+  const sim = await startSim(['--users', '2000', '--groups', '100', '--events', org.events, '--event-span-ms', 29 * DAY, '--log-families', 'true', '--rate-limit', `logs=${logs.limit}/${logs.windowMs}`].map(String))
+  try {
+    const r = await drive(sim, false, SECURITY_DRIVER, { budgetMs, timeoutMs: 10000, windowMs: 30 * DAY, maxRuns: 30 })
+    const s = await sim.stats()
+    // The fewest pages the selected events fill: sign-ins plus the log events of other types.
+    const minPages = Math.ceil((r.signIns + r.logOnly) / 1000)
+    const pagesPerRun = (budgetMs / logs.windowMs) * Math.max(1, Math.floor(logs.limit * SHARE))
+    const floorRuns = Math.ceil(minPages / pagesPerRun)
+    const logPages = s.byBucket.logs?.requests ?? 0
+    const result = {
+      scenario: 'security',
+      org,
+      signInEvents: r.signIns,
+      logEvents: r.logEvents,
+      perFamily: r.perFamily,
+      runs: r.runs.length,
+      floorRuns,
+      allRunsSucceeded: r.runs.every((x) => x.ok),
+      duplicates: r.duplicates,
+      logPages,
+      minPages,
+      pagesRatio: +(logPages / minPages).toFixed(3),
+      status429: s.status429,
+      wallMs: r.wallMs,
+      pass: r.runs.length <= floorRuns + 1 && r.runs.every((x) => x.ok) && r.duplicates === 0 && logPages / minPages <= TARGET_PAGES_RATIO,
+    }
+    table(`security: sign-ins and every System Log family in one backfill, logs ${logs.limit} requests per ${logs.windowMs} ms (share ${SHARE}), run budget ${budgetMs / 1000} s in a 10 s host timeout`, [
+      ['sign-in events', result.signInEvents],
+      ['log events per family', Object.entries(result.perFamily).map(([k, v]) => `${k} ${v}`).join(', ')],
+      ['runs to complete', `${result.runs}  (rate-limit floor ${floorRuns}; target <= ${floorRuns + 1}); every run succeeded: ${result.allRunsSucceeded}`],
+      ['log pages fetched', `${logPages}  (minimum ${minPages} for the selected events: ratio ${result.pagesRatio}, target <= ${TARGET_PAGES_RATIO})`],
+      ['duplicates', result.duplicates],
+      ['429 responses', result.status429],
+      ['verdict', verdict(result.pass)],
+    ])
+    results.push(result)
+  } finally {
+    await sim.stop()
+  }
+}
+
 console.log(`@rawdash/connector-okta benchmark on ${os.cpus().length} CPUs, Node ${process.version}${quick ? ' (quick)' : ''}`)
-for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale], ['backfill', backfill], ['factors', factors], ['access', access]]) {
+for (const [name, fn] of [['throughput', throughput], ['rate-limited', rateLimited], ['scale', scale], ['backfill', backfill], ['factors', factors], ['access', access], ['security', security]]) {
   if (!only || only === name) await fn()
 }
 console.log('')

@@ -796,7 +796,7 @@ proptest! {
     let origin = Url::parse(origin_cases()[o].origin).unwrap();
     let since = since.and_then(format_ms);
     let push_down = resource.push_down_value(Some(&specs));
-    let q = FirstRequest { updated_since: since.clone(), log_since: since.clone(), push_down: push_down.clone() };
+    let q = FirstRequest { updated_since: since.clone(), log_since: since.clone(), push_down: push_down.clone(), log_types: Vec::new() };
     let url = resource.first_page_url(&origin, &q);
     assert_on_origin(&url, &origin, resource.path())?;
     let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();

@@ -36,7 +36,9 @@ const CONNECTION_HELP = `Connection (flags win over the environment):
   --base-url URL       send requests here instead of https://HOST, e.g. the
                        simulator (node src/simulator/cli.cjs)
                                                            [env OKTA_BASE_URL]
-  --resources LIST     comma-separated: users,groups,auth_events,apps,factors,group_members,app_assignments
+  --resources LIST     comma-separated: users,groups,auth_events,apps,factors,
+                       group_members,app_assignments,devices,admin_roles,
+                       log_events
                        (default: users,groups,auth_events)
   --rate-limit-share N share (0-1] of each endpoint's rate limit (default 0.5)
   --timeout-ms N       per-request timeout in ms (1000-300000)`

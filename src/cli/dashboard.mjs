@@ -121,6 +121,21 @@ export async function computeDashboard(storage, { resources = ['users', 'groups'
       byType: [...usersByType].map(([t, s]) => [t, s.size]).sort((a, b) => b[1] - a[1]),
     }
   }
+  if (resources.includes('log_events')) {
+    // The security section: System Log events beyond sign-ins, by family, and the
+    // admin grants, lockouts and threats the README's widgets chart.
+    const events = await storage.queryEvents({ name: 'okta_log_event' })
+    const of = (type) => events.filter((ev) => ev.attributes?.eventType === type).length
+    data.security = {
+      total: events.length,
+      byFamily: [...countBy(events, (ev) => ev.attributes?.family)].sort((x, y) => y[1] - x[1]),
+      adminGrants: of('user.account.privilege.grant'),
+      lockouts: of('user.account.lock'),
+      threats: of('security.threat.detected'),
+      blocked: of('security.request.blocked'),
+      topTypes: [...countBy(events, (ev) => ev.attributes?.eventType)].sort((x, y) => y[1] - x[1]).slice(0, 5),
+    }
+  }
   if (resources.includes('apps')) {
     const apps = await storage.queryEntities({ type: 'okta_app' })
     const activeApps = apps.filter((a) => a.attributes?.status === 'ACTIVE')
@@ -211,6 +226,16 @@ export function renderDashboard(data, info) {
     out.push(`${c.bold('MFA enrollment')}  ${pct(m.enrolled, m.activeUsers)} ${c.dim(`of active users (${num(m.enrolled)} of ${num(m.activeUsers)}) have an active factor`)}`)
     out.push(...barRows(m.byType.slice(0, 8), m.activeUsers, { c, labelWidth: 20, cells: 24, color: c.green }))
     out.push(c.dim('  by factor type: active users with an active factor of that type'))
+    out.push('')
+  }
+  if (data.security) {
+    const x = data.security
+    out.push(`${c.bold('Security (System Log)')}  ${num(x.total)} ${c.dim('admin, lifecycle, security, app access and MFA events')}`)
+    out.push(...barRows(x.byFamily, x.total, { c, labelWidth: 20, cells: 24, color: c.yellow }))
+    out.push(`  ${padEnd('Admin grants', 20)} ${padStart(num(x.adminGrants), 6)}  ${c.dim('user.account.privilege.grant')}`)
+    out.push(`  ${padEnd('Accounts locked out', 20)} ${padStart(num(x.lockouts), 6)}  ${c.dim('user.account.lock')}`)
+    out.push(`  ${padEnd('Threats detected', 20)} ${padStart(num(x.threats), 6)}  ${c.dim(`security.threat.detected (+${num(x.blocked)} requests blocked)`)}`)
+    if (x.topTypes.length) out.push(c.dim(`    top types: ${x.topTypes.map(([t, n]) => `${cut(safe(String(t)), 36)} (${num(n)})`).join(', ')}`))
     out.push('')
   }
   if (data.apps) {

@@ -6,8 +6,9 @@ import { num, pct, plural } from './ui.mjs'
 
 const require = createRequire(import.meta.url)
 const DAY = 86_400_000
-// The demo shows the opt-in resources too: apps, and MFA enrollment from factors.
-const RESOURCES = [...DEFAULT_RESOURCES, 'apps', 'factors']
+// The demo shows the opt-in resources too: apps, MFA enrollment from factors, and a
+// security section from the System Log's other families (log_events).
+const RESOURCES = [...DEFAULT_RESOURCES, 'apps', 'factors', 'log_events']
 
 /** Simulator settings that make pacing visible: latency, tight limits, one 429. */
 function realisticNetwork(fast) {
@@ -41,6 +42,7 @@ export async function demo(argv, io) {
     events: org.events,
     seed: org.seed,
     eventSpanMs: org.days * DAY,
+    logFamilies: true,
     ...realisticNetwork(values.fast),
   })
   try {
@@ -67,7 +69,7 @@ export async function demo(argv, io) {
       resources: RESOURCES,
       window: { from: Date.parse(since), to: sim.org.now + DAY },
       title: `Okta identity dashboard · ${host} (simulated)`,
-      subtitle: `${plural(org.users, 'user')}, ${plural(org.groups, 'group')}, ${plural(org.events, 'System Log event')} over ${plural(org.days, 'day')} (seed ${org.seed}); ${num(events)} of the events are sign-ins (${pct(events, org.events, 0)}), the only event types the connector syncs (the rest: sign-outs, policy checks, group and user changes, token grants)`,
+      subtitle: `${plural(org.users, 'user')}, ${plural(org.groups, 'group')}, ${plural(org.events, 'System Log event')} over ${plural(org.days, 'day')} (seed ${org.seed}); ${num(events)} of the events are sign-ins (${pct(events, org.events, 0)}), the rest: admin, lifecycle, security, app-access and MFA events (the security section), sign-outs, policy checks, token grants`,
       notes: values.fast
         ? ['simulator: no latency, default rate limits (factor reads, one per user, at up to 400/s)']
         : [

@@ -282,6 +282,11 @@ fn build() -> Rules {
   };
   let (timeout_min, timeout_max) = super::REQUEST_TIMEOUT_RANGE_MS;
   let (budget_min, budget_max) = super::SYNC_BUDGET_RANGE_SECONDS;
+  let families = crate::resources::FAMILIES
+    .iter()
+    .map(|f| f.name)
+    .collect::<Vec<_>>()
+    .join(", ");
   let oauth_fields = vec![
     Field {
       name: "clientId",
@@ -433,6 +438,24 @@ fn build() -> Rules {
           super::DEFAULT_SYNC_BUDGET_SECONDS
         ),
       ),
+    },
+    Field {
+      name: "logEvents",
+      required: false,
+      rule: Rule {
+        kind: Kind::List {
+          item: Box::new(Rule {
+            kind: text(true, Some(Pattern::new(crate::resources::log_events_item_pattern(), ""))),
+            messages: Messages::one(format!(
+              "Expected a System Log family ({families}) or an exact event type such as \"user.account.lock\" (letters, digits and _ between dots)."
+            )),
+          }),
+          min_items: 1,
+        },
+        messages: Messages::one(format!(
+          "Expected a non-empty array of System Log families ({families}) and/or event types such as \"user.account.lock\" (omit it for every family)."
+        )),
+      },
     },
   ];
   Rules {
@@ -784,7 +807,7 @@ mod tests {
   fn every_pattern_compiles() {
     let mut seen = Vec::new();
     patterns(&rules().fields, &mut seen);
-    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen.len(), 6, "{seen:?}");
     assert!(rules().secret_name.regex.is_some());
   }
 
@@ -860,7 +883,8 @@ mod tests {
         "resources",
         "rateLimitShare",
         "requestTimeoutMs",
-        "syncBudgetSeconds"
+        "syncBudgetSeconds",
+        "logEvents"
       ]
     );
     assert_eq!(fields[0]["rule"]["messages"]["invalid"], HOST_MESSAGE);

@@ -154,6 +154,22 @@ impl PhaseCtx {
   /// Fetches `url` of `resource`, maps it, and works out its next link; logs the
   /// page. Failures are sent to the writer.
   pub(crate) async fn fetch(&self, resource: Resource, url: &Url, map: MapOptions, index: u64) -> Fetch {
+    self
+      .fetch_with(resource, url, index, |body| resource.map_page(body, map), |error| error)
+      .await
+  }
+
+  /// [`PhaseCtx::fetch`] with the page's own mapping (`map`), and `explain` to
+  /// reword a failure before the writer gets it (the backfill names a rejected
+  /// event type).
+  pub(crate) async fn fetch_with(
+    &self,
+    resource: Resource,
+    url: &Url,
+    index: u64,
+    map: impl Fn(&[u8]) -> Result<crate::resources::MappedPage, crate::resources::PageParseError>,
+    explain: impl FnOnce(OktaError) -> OktaError,
+  ) -> Fetch {
     let (stop, waits) = self.request_tokens(index == 0);
     if let Err(error) = self.http.chain_page(resource, url) {
       let _ = self.tx.send(StreamItem::Failed { resource, error }).await;
@@ -162,7 +178,7 @@ impl PhaseCtx {
     let fetched = self
       .http
       .get_page(resource, url, &self.cancel, stop, waits, &self.log, |page| {
-        resource.map_page(&page.body, map).map_err(|e| {
+        map(&page.body).map_err(|e| {
           OktaError::new(
             ErrorCode::BadResponse,
             format!(
@@ -178,9 +194,7 @@ impl PhaseCtx {
       Ok(ok) => ok,
       Err(error) if error.code == ErrorCode::Aborted => return Fetch::Stopped,
       Err(error) => {
-        let error = error
-          .at(resource.resource_name(), url.as_str())
-          .redact(self.http.secrets());
+        let error = explain(error.at(resource.resource_name(), url.as_str())).redact(self.http.secrets());
         let item = if error.code == ErrorCode::Forbidden {
           StreamItem::Skipped { resource, error }
         } else {

@@ -113,16 +113,27 @@ async function resolveSecretRef(name, ctx, field) {
 
 /** Adds to `known` the uuids of `records` already in storage (one range query). */
 async function alreadyStored(storage, name, records, known) {
-  let start = Infinity
-  let end = -Infinity
+  // A page may carry the records of several event names (one System Log read feeds
+  // several resources): one range query per name, keys by name and uuid.
+  const byName = new Map()
   for (const r of records) {
-    if (r.start_ts < start) start = r.start_ts
-    if (r.start_ts > end) end = r.start_ts
+    const n = r.name ?? name
+    let range = byName.get(n)
+    if (!range) byName.set(n, (range = { start: Infinity, end: -Infinity }))
+    if (r.start_ts < range.start) range.start = r.start_ts
+    if (r.start_ts > range.end) range.end = r.start_ts
   }
-  const existing = await storage.queryEvents({ name, start, end })
   const set = known ?? new Set()
-  for (const e of existing ?? []) if (e?.attributes?.uuid) set.add(e.attributes.uuid)
+  for (const [n, { start, end }] of byName) {
+    const existing = await storage.queryEvents({ name: n, start, end })
+    for (const e of existing ?? []) if (e?.attributes?.uuid) set.add(storedKey(e.name ?? n, e.attributes.uuid))
+  }
   return set
+}
+
+/** The key `alreadyStored` keeps an event under: its name and uuid. */
+function storedKey(name, uuid) {
+  return `${name}\u0000${uuid}`
 }
 
 /** Okta connector for rawdash: users, groups and System Log sign-in events. */
@@ -262,6 +273,7 @@ class OktaConnector {
       fetchSpecs: options.fetchSpecs ?? null,
       requiredWindowMs: options.requiredWindowMs ?? null,
       settingsResources: this.#settings.resources ?? null,
+      settingsLogEvents: this.#settings.logEvents ?? null,
       eventLookbackMs: options.mode === 'latest' && options.since && typeof storage.queryEvents === 'function' ? EVENT_LOOKBACK_MS : 0,
       nowMs: Date.now(),
       backfill,
@@ -275,7 +287,7 @@ class OktaConnector {
       // selection): a drop-in config reads no factors state.
       if (backfill) {
         const phases = new Set(client.phases(request))
-        const read = (spec) => (phases.has(spec.phase) ? readSyncState(storage, logger, spec) : null)
+        const read = (spec) => ((spec.phases ?? [spec.phase]).some((p) => phases.has(p)) ? readSyncState(storage, logger, spec) : null)
         request.backfillState = await read(definition.backfillState)
         request.fanOutStates = {}
         for (const spec of definition.fanOutStates) request.fanOutStates[spec.phase] = await read(spec)
@@ -366,7 +378,7 @@ class OktaConnector {
         if (item.writing) state[phase] = item.writing
         for (const b of item.batches) {
           const slice = records.slice(b.from, b.to)
-          const batch = stored && isEvent ? slice.filter((r) => !stored.has(r.attributes.uuid)) : slice
+          const batch = stored && isEvent ? slice.filter((r) => !stored.has(storedKey(r.name ?? item.resource, r.attributes.uuid))) : slice
           if (batch.length || b.clear) {
             if (isEvent) await storage.events(batch, b.clear ?? { names: [] })
             else await storage.entities(batch, b.clear ?? { types: [] })

@@ -25,7 +25,7 @@ module.exports = {
     },
     "rateLimit": "Okta limits each endpoint per minute for the whole org (/api/v1/logs can be as low as 20-120 a minute). The connector paces itself from the X-Rate-Limit headers and by default uses at most half of each endpoint's limit (rateLimitShare).",
     "limitations": [
-      "Only sign-in event types (and, for factors, factor lifecycle events) are read from the System Log.",
+      "Only sign-in event types, the logEvents selection (okta_log_event) and, for factors, factor lifecycle events are read from the System Log.",
       "The System Log keeps 90 days; older sign-ins cannot be synced.",
       "Group memberships and application assignments are read one request chain per group or app on their first enumeration (opt-in group_members, app_assignments); later runs re-read only the groups and apps that changed."
     ]
@@ -180,7 +180,7 @@ module.exports = {
     {
       "name": "resources",
       "label": "Resources",
-      "description": "What to sync, any of: users, groups, auth_events, apps, factors, group_members, app_assignments, devices, admin_roles. Leave it out to sync what your dashboards use, or users, groups, auth_events when they name nothing.",
+      "description": "What to sync, any of: users, groups, auth_events, apps, factors, group_members, app_assignments, devices, admin_roles, log_events. Leave it out to sync what your dashboards use, or users, groups, auth_events when they name nothing.",
       "secret": false,
       "required": false,
       "rule": {
@@ -197,16 +197,17 @@ module.exports = {
             "group_members",
             "app_assignments",
             "devices",
-            "admin_roles"
+            "admin_roles",
+            "log_events"
           ],
           "messages": {
-            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\".",
-            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\"."
+            "type": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\", \"log_events\".",
+            "invalid": "Expected one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\", \"log_events\"."
           }
         },
         "messages": {
-          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\".",
-          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\" (omit the field for all)."
+          "type": "Expected an array of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\", \"log_events\".",
+          "invalid": "Expected at least one of \"users\", \"groups\", \"auth_events\", \"apps\", \"factors\", \"group_members\", \"app_assignments\", \"devices\", \"admin_roles\", \"log_events\" (omit the field for all)."
         }
       }
     },
@@ -261,6 +262,34 @@ module.exports = {
         "messages": {
           "type": "Expected a whole number of seconds from 10 to 3600 (default 240, within rawdash's 300 s run).",
           "invalid": "Expected a whole number of seconds from 10 to 3600 (default 240, within rawdash's 300 s run)."
+        }
+      }
+    },
+    {
+      "name": "logEvents",
+      "label": "System Log events",
+      "description": "What okta_log_event (resources: log_events) stores: System Log families (admin, lifecycle, security, app_access, mfa) and/or exact event types such as user.account.lock. Leave it out for every family. The families' event types are listed in the README and in definition().logEventFamilies.",
+      "secret": false,
+      "required": false,
+      "rule": {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string",
+          "trim": true,
+          "minLength": 1,
+          "pattern": {
+            "source": "^(admin|lifecycle|security|app_access|mfa|[A-Za-z0-9_]+([.][A-Za-z0-9_]+)+)$",
+            "flags": ""
+          },
+          "messages": {
+            "type": "Expected a System Log family (admin, lifecycle, security, app_access, mfa) or an exact event type such as \"user.account.lock\" (letters, digits and _ between dots).",
+            "invalid": "Expected a System Log family (admin, lifecycle, security, app_access, mfa) or an exact event type such as \"user.account.lock\" (letters, digits and _ between dots)."
+          }
+        },
+        "messages": {
+          "type": "Expected a non-empty array of System Log families (admin, lifecycle, security, app_access, mfa) and/or event types such as \"user.account.lock\" (omit it for every family).",
+          "invalid": "Expected a non-empty array of System Log families (admin, lifecycle, security, app_access, mfa) and/or event types such as \"user.account.lock\" (omit it for every family)."
         }
       }
     }
@@ -1029,6 +1058,217 @@ module.exports = {
       "default": false,
       "notes": "Opt-in. The first enumeration lists the users Okta reports as role assignees and reads each one's roles (admins only, not every user); the roles a user holds through a group are stored once, as the group's assignment. After it, each run reads the System Log's privilege grants and revocations (and user and group deletions) since the last run and re-reads only the users and groups they name; a deleted one's assignments become REMOVED. rawdash cannot delete one entity: an assignment no longer held is kept with status REMOVED (filter widgets on status)."
     },
+    "okta_log_event": {
+      "shape": "event",
+      "description": "System Log events beyond sign-ins, one per event of the families in the logEvents setting (admin, lifecycle, security, app_access, mfa, or exact event types): who granted admin rights, which accounts were created, suspended or locked out, which threats Okta detected, which apps people sign in to.",
+      "endpoint": "GET /api/v1/logs",
+      "fields": [
+        {
+          "name": "eventType",
+          "description": "System Log event type, e.g. user.account.privilege.grant."
+        },
+        {
+          "name": "family",
+          "description": "admin, lifecycle, security, app_access, mfa, or other (a type in no family)."
+        },
+        {
+          "name": "result",
+          "description": "Outcome: SUCCESS, FAILURE, ALLOW, DENY, CHALLENGE, SKIPPED, UNKNOWN."
+        },
+        {
+          "name": "reason",
+          "description": "Outcome reason, or null."
+        },
+        {
+          "name": "severity",
+          "description": "DEBUG, INFO, WARN or ERROR."
+        },
+        {
+          "name": "actorId",
+          "description": "Okta id of the actor."
+        },
+        {
+          "name": "actorType",
+          "description": "Actor type: User, PublicClientApp, SystemPrincipal, ..."
+        },
+        {
+          "name": "actorAlternateId",
+          "description": "The actor's login or other alternate id."
+        },
+        {
+          "name": "actorDisplayName",
+          "description": "The actor's display name."
+        },
+        {
+          "name": "targetUserId",
+          "description": "First User target's id (families admin, lifecycle, security, app_access, mfa, other), or null."
+        },
+        {
+          "name": "targetUserType",
+          "description": "Its type (User), or null."
+        },
+        {
+          "name": "targetUserDisplayName",
+          "description": "Its display name, or null."
+        },
+        {
+          "name": "targetAppId",
+          "description": "First AppInstance target's id (admin, security, app_access, other), or null."
+        },
+        {
+          "name": "targetAppType",
+          "description": "Its type (AppInstance), or null."
+        },
+        {
+          "name": "targetAppDisplayName",
+          "description": "Its display name (the app's label), or null."
+        },
+        {
+          "name": "targetGroupId",
+          "description": "First UserGroup target's id (admin, lifecycle, other), or null."
+        },
+        {
+          "name": "targetGroupType",
+          "description": "Its type (UserGroup), or null."
+        },
+        {
+          "name": "targetGroupDisplayName",
+          "description": "Its display name, or null."
+        },
+        {
+          "name": "targetPolicyId",
+          "description": "First PolicyEntity/PolicyRule target's id (admin, other), or null."
+        },
+        {
+          "name": "targetPolicyType",
+          "description": "Its type (PolicyEntity or PolicyRule), or null."
+        },
+        {
+          "name": "targetPolicyDisplayName",
+          "description": "Its display name, or null."
+        },
+        {
+          "name": "ipAddress",
+          "description": "Client IP address."
+        },
+        {
+          "name": "country",
+          "description": "Client country from geolocation."
+        },
+        {
+          "name": "city",
+          "description": "Client city from geolocation."
+        },
+        {
+          "name": "os",
+          "description": "Client operating system from the user agent."
+        },
+        {
+          "name": "browser",
+          "description": "Client browser from the user agent."
+        },
+        {
+          "name": "transactionId",
+          "description": "The request's transaction id (events of one request share it)."
+        },
+        {
+          "name": "displayMessage",
+          "description": "Okta's one-line description of the event."
+        },
+        {
+          "name": "threatSuspected",
+          "description": "debugData.threatSuspected as true/false, or null."
+        },
+        {
+          "name": "riskLevel",
+          "description": "Risk level from debugData (LOW, MEDIUM, HIGH), or null."
+        },
+        {
+          "name": "risk",
+          "description": "debugData.risk as Okta wrote it (at most 256 characters), or null."
+        },
+        {
+          "name": "behaviors",
+          "description": "debugData.behaviors (at most 256 characters), or null."
+        },
+        {
+          "name": "threatDetections",
+          "description": "debugData.threatDetections (ThreatInsight, at most 256 characters), or null."
+        },
+        {
+          "name": "privilegeGranted",
+          "description": "debugData.privilegeGranted: the admin role granted (at most 256 characters), or null."
+        },
+        {
+          "name": "requestUri",
+          "description": "debugData.requestUri (at most 256 characters), or null."
+        },
+        {
+          "name": "uuid",
+          "description": "The event's uuid (one record per event)."
+        }
+      ],
+      "filterable": [
+        {
+          "field": "family",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "admin",
+            "lifecycle",
+            "security",
+            "app_access",
+            "mfa",
+            "other"
+          ]
+        },
+        {
+          "field": "eventType",
+          "ops": [
+            "eq"
+          ]
+        },
+        {
+          "field": "result",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "SUCCESS",
+            "FAILURE",
+            "ALLOW",
+            "DENY",
+            "CHALLENGE"
+          ]
+        },
+        {
+          "field": "severity",
+          "ops": [
+            "eq"
+          ],
+          "values": [
+            "DEBUG",
+            "INFO",
+            "WARN",
+            "ERROR"
+          ]
+        }
+      ],
+      "responses": "log_events",
+      "setting": "log_events",
+      "scope": {
+        "names": [
+          "okta_log_event"
+        ]
+      },
+      "bucket": "logs",
+      "label": "log events",
+      "permission": "read the System Log (okta.logs.read)",
+      "oauthScope": "okta.logs.read",
+      "default": false,
+      "notes": "Opt-in: synced when the config's resources or the host's widgets name it; the logEvents setting selects families and/or exact event types (default: every family). Read by the sign-in events' System Log backfill in the same requests (one filter for both), with progress kept per event type, so adding a family reads only the new types' history and removing one keeps what was stored."
+    },
     "okta_sync_state": {
       "shape": "entity",
       "description": "The connector's own bookkeeping, not Okta data: one entity per progress record (id auth_events: the System Log backfill's covered time ranges; factors, group_members, app_assignments, admin_roles: a fan-out's progress; users, groups, apps, devices: when the last complete listing began). Not a resource to select or chart.",
@@ -1143,8 +1383,140 @@ module.exports = {
   "backfillState": {
     "type": "okta_sync_state",
     "id": "auth_events",
-    "phase": "auth_events"
+    "phase": "auth_events",
+    "phases": [
+      "auth_events",
+      "log_events"
+    ]
   },
+  "logEventFamilies": [
+    {
+      "name": "admin",
+      "description": "Admin actions: privilege grants and revocations, admin role and group assignments, API tokens, app (OAuth client) lifecycle, policy and rule changes, identity providers and network zones.",
+      "targets": [
+        "targetUser",
+        "targetApp",
+        "targetGroup",
+        "targetPolicy"
+      ],
+      "types": [
+        "user.account.privilege.grant",
+        "user.account.privilege.revoke",
+        "group.privilege.grant",
+        "group.privilege.revoke",
+        "iam.role.create",
+        "iam.role.delete",
+        "iam.resourceset.bindings.add",
+        "iam.resourceset.bindings.delete",
+        "system.api_token.create",
+        "system.api_token.revoke",
+        "application.lifecycle.create",
+        "application.lifecycle.update",
+        "application.lifecycle.activate",
+        "application.lifecycle.deactivate",
+        "application.lifecycle.delete",
+        "policy.lifecycle.create",
+        "policy.lifecycle.update",
+        "policy.lifecycle.activate",
+        "policy.lifecycle.deactivate",
+        "policy.lifecycle.delete",
+        "policy.rule.add",
+        "policy.rule.update",
+        "policy.rule.activate",
+        "policy.rule.deactivate",
+        "policy.rule.delete",
+        "system.idp.lifecycle.create",
+        "system.idp.lifecycle.update",
+        "system.idp.lifecycle.delete",
+        "zone.create",
+        "zone.update",
+        "zone.delete"
+      ]
+    },
+    {
+      "name": "lifecycle",
+      "description": "Account lifecycle: user create, activate, deactivate, suspend, unsuspend, delete, password and profile changes, group membership changes.",
+      "targets": [
+        "targetUser",
+        "targetGroup"
+      ],
+      "types": [
+        "user.lifecycle.create",
+        "user.lifecycle.activate",
+        "user.lifecycle.reactivate",
+        "user.lifecycle.deactivate",
+        "user.lifecycle.suspend",
+        "user.lifecycle.unsuspend",
+        "user.lifecycle.delete.initiated",
+        "user.lifecycle.delete.completed",
+        "user.account.update_password",
+        "user.account.reset_password",
+        "user.account.update_profile",
+        "group.user_membership.add",
+        "group.user_membership.remove",
+        "group.lifecycle.create",
+        "group.lifecycle.delete"
+      ]
+    },
+    {
+      "name": "security",
+      "description": "Security: threats detected (ThreatInsight), blocked requests, account lockouts and unlocks, impersonation, session revocation, suspicious-activity reports.",
+      "targets": [
+        "targetUser",
+        "targetApp"
+      ],
+      "types": [
+        "security.threat.detected",
+        "security.attack.start",
+        "security.attack.end",
+        "security.request.blocked",
+        "user.account.lock",
+        "user.account.lock.limit",
+        "user.account.unlock",
+        "user.account.unlock_by_admin",
+        "user.session.impersonation.initiate",
+        "user.session.impersonation.grant",
+        "user.session.impersonation.end",
+        "user.session.clear",
+        "user.account.report_suspicious_activity_by_enduser"
+      ]
+    },
+    {
+      "name": "app_access",
+      "description": "App access: single sign-on into each app, denied app access, app assignment changes.",
+      "targets": [
+        "targetUser",
+        "targetApp"
+      ],
+      "types": [
+        "user.authentication.sso",
+        "app.generic.unauth_app_access_attempt",
+        "application.user_membership.add",
+        "application.user_membership.remove"
+      ]
+    },
+    {
+      "name": "mfa",
+      "description": "MFA: factor enroll/activate, deactivate, reset, suspend, update, and org authenticator changes.",
+      "targets": [
+        "targetUser"
+      ],
+      "types": [
+        "user.mfa.factor.activate",
+        "user.mfa.factor.deactivate",
+        "user.mfa.factor.reset_all",
+        "user.mfa.factor.suspend",
+        "user.mfa.factor.unsuspend",
+        "user.mfa.factor.update",
+        "system.mfa.factor.activate",
+        "system.mfa.factor.deactivate",
+        "security.authenticator.lifecycle.create",
+        "security.authenticator.lifecycle.update",
+        "security.authenticator.lifecycle.activate",
+        "security.authenticator.lifecycle.deactivate"
+      ]
+    }
+  ],
   "fanOutStates": [
     {
       "phase": "factors",

@@ -263,6 +263,28 @@ const schemas = {
         .nullish(),
     }),
   ),
+  log_events: z.array(
+    z.looseObject({
+      uuid: id,
+      published: z.string(),
+      eventType: ts,
+      severity: ts,
+      displayMessage: ts,
+      outcome: z.looseObject({ result: ts, reason: ts }).nullish(),
+      actor: z.looseObject({ id: ts, type: ts, alternateId: ts, displayName: ts }).nullish(),
+      client: z
+        .looseObject({
+          ipAddress: ts,
+          geographicalContext: z.looseObject({ country: ts, city: ts }).nullish(),
+          userAgent: z.looseObject({ os: ts, browser: ts }).nullish(),
+        })
+        .nullish(),
+      transaction: z.looseObject({ id: ts }).nullish(),
+      // Any shape: the connector maps the first target of each kind it knows.
+      target: z.unknown(),
+      debugContext: z.looseObject({ debugData: z.looseObject({}).nullish() }).nullish(),
+    }),
+  ),
 }
 
 /**

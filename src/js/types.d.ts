@@ -6,11 +6,11 @@ import type { z } from 'zod'
 
 // BEGIN resource names (generated from the Rust table by `npm run metadata`: do not edit)
 /** The resources a config can select. */
-export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles'
+export type OktaResource = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles' | 'log_events'
 /** The stored resource names (`resources` keys), the bookkeeping `okta_sync_state` included. */
-export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_device' | 'okta_admin_role_assignment' | 'okta_sync_state'
+export type OktaResourceName = 'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_device' | 'okta_admin_role_assignment' | 'okta_log_event' | 'okta_sync_state'
 /** The raw response schema tags (`schemas` keys). */
-export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles'
+export type OktaResponseTag = 'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments' | 'devices' | 'admin_roles' | 'log_events'
 // END resource names
 
 /** A secret reference resolved through the host's secrets or the environment. */
@@ -38,7 +38,15 @@ export interface OktaSettings {
    * stored; the next run continues the sign-in history where it stopped.
    */
   syncBudgetSeconds?: number
+  /**
+   * What `okta_log_event` (resources: `log_events`) stores: System Log families
+   * and/or exact event types (e.g. `user.account.lock`). Default: every family.
+   */
+  logEvents?: Array<OktaLogEventFamily | string>
 }
+
+/** The System Log families of the `logEvents` setting. */
+export type OktaLogEventFamily = 'admin' | 'lifecycle' | 'security' | 'app_access' | 'mfa'
 
 /**
  * OAuth 2.0 service-app sign-in (client credentials with `private_key_jwt`, DPoP
@@ -327,6 +335,51 @@ export interface OktaAuthEventRecord {
   }
 }
 
+/** An `okta_log_event` event as stored: every attribute is present, `null` when Okta gave none. */
+export interface OktaLogEventRecord {
+  name: 'okta_log_event'
+  start_ts: number
+  end_ts: null
+  attributes: {
+    eventType: string | null
+    family: OktaLogEventFamily | 'other'
+    result: string | null
+    reason: string | null
+    severity: string | null
+    actorId: string | null
+    actorType: string | null
+    actorAlternateId: string | null
+    actorDisplayName: string | null
+    targetUserId: string | null
+    targetUserType: string | null
+    targetUserDisplayName: string | null
+    targetAppId: string | null
+    targetAppType: string | null
+    targetAppDisplayName: string | null
+    targetGroupId: string | null
+    targetGroupType: string | null
+    targetGroupDisplayName: string | null
+    targetPolicyId: string | null
+    targetPolicyType: string | null
+    targetPolicyDisplayName: string | null
+    ipAddress: string | null
+    country: string | null
+    city: string | null
+    os: string | null
+    browser: string | null
+    transactionId: string | null
+    displayMessage: string | null
+    threatSuspected: boolean | null
+    riskLevel: string | null
+    risk: string | null
+    behaviors: string | null
+    threatDetections: string | null
+    privilegeGranted: string | null
+    requestUri: string | null
+    uuid: string | null
+  }
+}
+
 /** The storage handle a host passes to `sync()`: the writers and readers the connector uses. */
 export interface StorageHandle {
   entity(e: { type: string; id: string; attributes: Record<string, unknown>; updated_at: number }): Promise<void> | void
@@ -456,16 +509,13 @@ export declare const configFields: z.ZodObject<{
       scopes: z.ZodOptional<z.ZodArray<z.ZodString>>
     }>
   >
-  resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ users: 'users'; groups: 'groups'; auth_events: 'auth_events'; apps: 'apps'; factors: 'factors'; group_members: 'group_members'; app_assignments: 'app_assignments' }>>>
   resources: z.ZodOptional<z.ZodArray<z.ZodEnum<{ [K in OktaResource]: K }>>>
   rateLimitShare: z.ZodOptional<z.ZodNumber>
   requestTimeoutMs: z.ZodOptional<z.ZodNumber>
   syncBudgetSeconds: z.ZodOptional<z.ZodNumber>
+  logEvents: z.ZodOptional<z.ZodArray<z.ZodString>>
 }>
 /** Resource definitions keyed by resource name, plus `okta_sync_state`, the connector's own bookkeeping entity. */
-export declare const resources: Record<'okta_user' | 'okta_group' | 'okta_auth_event' | 'okta_app' | 'okta_factor' | 'okta_group_member' | 'okta_app_assignment' | 'okta_sync_state', ResourceDefinition>
-/** zod schemas of the raw API responses by tag. */
-export declare const schemas: Record<'users' | 'groups' | 'auth_events' | 'apps' | 'factors' | 'group_members' | 'app_assignments', z.ZodTypeAny>
 export declare const resources: Record<OktaResourceName, ResourceDefinition>
 /** zod schemas of the raw API responses by tag. */
 export declare const schemas: Record<OktaResponseTag, z.ZodTypeAny>

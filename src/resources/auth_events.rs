@@ -1,12 +1,13 @@
 //! Sign-in events (`okta_auth_event`): the System Log, read by the backfill runner.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use url::Url;
 
 use super::mapping::{
   for_each_item, map_body, ms, nested, text, Collector, Event, MapOptions, MappedPage, PageParseError,
 };
-use super::{Filterable, FirstRequest, ResourceModule, Runner, Shape, Spec};
+use super::{Filterable, FirstRequest, LogFeed, ResourceModule, Runner, Shape, Spec};
 use crate::error::truncate;
 use crate::okta::models::{Obj, Text};
 
@@ -76,6 +77,8 @@ pub struct Actor<'a> {
   pub actor_type: Text<'a>,
   #[serde(borrow, default, rename = "displayName")]
   pub display_name: Text<'a>,
+  #[serde(borrow, default, rename = "alternateId")]
+  pub alternate_id: Text<'a>,
 }
 
 /// `event.authenticationContext`.
@@ -96,6 +99,8 @@ pub struct AuthenticationContext<'a> {
 pub struct GeographicalContext<'a> {
   #[serde(borrow, default)]
   pub country: Text<'a>,
+  #[serde(borrow, default)]
+  pub city: Text<'a>,
 }
 
 /// `event.client.userAgent`.
@@ -104,6 +109,16 @@ pub struct GeographicalContext<'a> {
 pub struct UserAgent<'a> {
   #[serde(borrow, default)]
   pub browser: Text<'a>,
+  #[serde(borrow, default)]
+  pub os: Text<'a>,
+}
+
+/// `event.transaction`.
+#[derive(Debug, Default, Deserialize)]
+#[allow(missing_docs)]
+pub struct Transaction<'a> {
+  #[serde(borrow, default)]
+  pub id: Text<'a>,
 }
 
 /// `event.client`.
@@ -140,6 +155,15 @@ pub struct RawEvent<'a> {
   pub authentication_context: Obj<AuthenticationContext<'a>>,
   #[serde(borrow, default)]
   pub client: Obj<Client<'a>>,
+  #[serde(borrow, default)]
+  pub transaction: Obj<Transaction<'a>>,
+  /// `event.target`, kept raw: only the log-event mapping reads it (any shape).
+  #[serde(borrow, default)]
+  pub target: Option<&'a RawValue>,
+  /// `event.debugContext`, kept raw: only the log-event mapping reads it, and only
+  /// the few fields it maps, so a huge `debugData` costs a scan, not a copy.
+  #[serde(borrow, default, rename = "debugContext")]
+  pub debug_context: Option<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -179,6 +203,13 @@ fn map_event(e: &RawEvent, index: usize, opts: MapOptions, c: &mut Collector) {
   {
     return; // Outside the slice being read: another slice stores it.
   }
+  push_sign_in(e, published, c);
+}
+
+/// Adds the sign-in record of `e` (published at `published`): the one mapping of
+/// `okta_auth_event`, used by its own pages and by the System Log backfill's shared
+/// pages ([`super::log_events::map_log_page`]).
+pub(super) fn push_sign_in(e: &RawEvent, published: i64, c: &mut Collector) {
   if let Some(uuid) = e.uuid.get() {
     if !c.first_time(uuid) {
       return c.skip(format!("event {} appears twice in the page", truncate(uuid, 64)));
@@ -215,12 +246,17 @@ fn map_event(e: &RawEvent, index: usize, opts: MapOptions, c: &mut Collector) {
 /// (ascending, no `until`: Okta keeps linking `next`, late events included) when
 /// `until` is None, else a bounded one up to `until` (exclusive), newest first.
 pub fn log_range_url(origin: &Url, since: &str, until: Option<&str>) -> Url {
+  log_query_url(origin, AUTH_EVENT_FILTER, since, until)
+}
+
+/// [`log_range_url`] with any System Log `filter` (the backfill's shared reads).
+pub fn log_query_url(origin: &Url, filter: &str, since: &str, until: Option<&str>) -> Url {
   let mut url = origin.clone();
   url.set_path(SPEC.path);
   {
     let mut pairs = url.query_pairs_mut();
     pairs.append_pair("limit", &SPEC.page_limit.to_string());
-    pairs.append_pair("filter", AUTH_EVENT_FILTER);
+    pairs.append_pair("filter", filter);
     pairs.append_pair("since", since);
     match until {
       None => pairs.append_pair("sortOrder", "ASCENDING"),
@@ -229,6 +265,25 @@ pub fn log_range_url(origin: &Url, since: &str, until: Option<&str>) -> Url {
   }
   url
 }
+
+/// The sign-in event types of [`AUTH_EVENT_FILTER`], in its order.
+pub const SIGN_IN_EVENT_TYPES: [&str; 5] = [
+  "user.session.start",
+  "user.authentication.auth_via_mfa",
+  "user.authentication.sso",
+  "user.session.access_admin_app",
+  "user.authentication.auth_unauth_app",
+];
+
+fn sign_in_types(_log_events: Option<&[String]>) -> Vec<String> {
+  SIGN_IN_EVENT_TYPES.iter().map(|t| t.to_string()).collect()
+}
+
+/// How the System Log backfill feeds this resource: the five sign-in types.
+pub(super) static FEED: LogFeed = LogFeed {
+  event_types: sign_in_types,
+  push: push_sign_in,
+};
 
 /// The sign-in events module.
 pub(super) struct AuthEvents;
@@ -244,6 +299,10 @@ impl ResourceModule for AuthEvents {
     })
   }
 
+  fn log_feed(&self) -> Option<&'static LogFeed> {
+    Some(&FEED)
+  }
+
   fn first_page_url(&self, mut url: Url, q: &FirstRequest) -> Url {
     {
       let mut pairs = url.query_pairs_mut();
@@ -254,5 +313,18 @@ impl ResourceModule for AuthEvents {
       }
     }
     url
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn the_filter_is_the_sign_in_types() {
+    assert_eq!(
+      AUTH_EVENT_FILTER,
+      super::super::any_of("eventType", SIGN_IN_EVENT_TYPES)
+    );
   }
 }

@@ -19,6 +19,7 @@ mod devices;
 mod factors;
 mod group_members;
 mod groups;
+mod log_events;
 pub mod mapping;
 mod users;
 
@@ -27,10 +28,14 @@ use url::Url;
 
 pub use app_assignments::{APP_ASSIGNMENT_EVENT_FILTER, ASSIGNMENT_STATUSES, PRINCIPAL_TYPES};
 pub use apps::{APP_SIGN_ON_MODES, APP_STATUSES};
-pub use auth_events::{log_range_url, AUTH_EVENT_FILTER, EVENT_RESULTS};
+pub use auth_events::{log_query_url, log_range_url, AUTH_EVENT_FILTER, EVENT_RESULTS, SIGN_IN_EVENT_TYPES};
 pub use factors::{FACTOR_EVENT_FILTER, FACTOR_STATUSES, FACTOR_TYPES};
 pub use group_members::{GROUP_MEMBERSHIP_EVENT_FILTER, MEMBERSHIP_STATUSES};
 pub use groups::GROUP_TYPES;
+pub use log_events::{
+  family_of, log_event_filter, log_events_item_pattern, map_log_page, selected_log_types, Family, LogRoute, TargetKind,
+  FAMILIES, OTHER_FAMILY,
+};
 pub use mapping::{format_ms, parse_ms, MapOptions, MappedPage, PageParseError};
 pub use users::{all_statuses_filter, USER_STATUSES};
 
@@ -58,12 +63,16 @@ pub enum Resource {
   /// entities (opt-in; a fan-out over the role assignees, kept current by the
   /// System Log's privilege events).
   AdminRoles,
+  /// System Log events beyond sign-ins (admin, lifecycle, security, app access,
+  /// MFA: the `logEvents` setting) -> `okta_log_event` events (opt-in; read by the
+  /// same backfill as sign-ins, in the same requests).
+  LogEvents,
 }
 
 impl Resource {
   /// All resources in phase order. New resources go last, so a TypeScript-package
   /// cursor (which knows only the first three) resumes them from their start.
-  pub const ALL: [Resource; 9] = [
+  pub const ALL: [Resource; 10] = [
     Resource::Users,
     Resource::Groups,
     Resource::AuthEvents,
@@ -73,6 +82,7 @@ impl Resource {
     Resource::AppAssignments,
     Resource::Devices,
     Resource::AdminRoles,
+    Resource::LogEvents,
   ];
 
   /// What a sync covers when neither the settings nor the host name resources: the
@@ -91,6 +101,7 @@ impl Resource {
       Resource::AppAssignments => &app_assignments::AppAssignments,
       Resource::Devices => &devices::Devices,
       Resource::AdminRoles => &admin_roles::AdminRoles,
+      Resource::LogEvents => &log_events::LogEvents,
     }
   }
 
@@ -105,6 +116,11 @@ impl Resource {
       Runner::FanOut(fan) => Some(fan),
       _ => None,
     }
+  }
+
+  /// How the System Log backfill feeds the resource, for one it feeds.
+  pub fn log_feed(self) -> Option<&'static LogFeed> {
+    self.module().log_feed()
   }
 
   /// The name used in `settings.resources` and in cursors' `phase`.
@@ -193,6 +209,29 @@ pub trait ResourceModule: Sync {
   /// Adds the resource's query to its first-page URL, which already has the path
   /// and `limit` (Okta takes `filter` expressions joined with [`and`]).
   fn first_page_url(&self, url: Url, q: &FirstRequest) -> Url;
+
+  /// How the System Log backfill feeds the resource (event resources it runs).
+  fn log_feed(&self) -> Option<&'static LogFeed> {
+    None
+  }
+}
+
+/// How the System Log backfill feeds an event resource: which event types it stores
+/// and how one event becomes its record. One log read serves every resource with a
+/// feed: its filter is the union of their types, and each event of a page goes to
+/// the resources that store its type.
+pub struct LogFeed {
+  /// The System Log event types the resource stores, given the `logEvents` setting
+  /// (None: not given).
+  pub event_types: fn(Option<&[String]>) -> Vec<String>,
+  /// Adds the resource's record of one event, published at the given instant (ms).
+  pub(crate) push: fn(&auth_events::RawEvent, i64, &mut mapping::Collector),
+}
+
+impl std::fmt::Debug for LogFeed {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.write_str("LogFeed")
+  }
 }
 
 /// How a resource's records are stored.
@@ -352,6 +391,8 @@ pub struct FirstRequest {
   pub log_since: Option<String>,
   /// A value of the row's push-down field from the host's single widget filter.
   pub push_down: Option<String>,
+  /// The System Log event types to read (`okta_log_event` without backfill storage).
+  pub log_types: Vec<String>,
 }
 
 /// Joins two filter expressions as `(<a>) and (<b>)` (spec section 3).

@@ -7,7 +7,7 @@
 // Control endpoints (no auth): GET /__sim/stats, GET /__sim/requests, GET /__sim/org,
 // POST /__sim/options, POST /__sim/reset, POST /__sim/{addUsers,updateUser,deleteUser,addGroups,
 // updateGroup,deleteGroup,addEvents,
-// enrollFactor,deactivateFactor,resetFactors,updateFactor,patchFactor,patchApp}.
+// enrollFactor,deactivateFactor,resetFactors,updateFactor,patchFactor,patchApp,userLifecycle}.
 
 const { startSimulator } = require('./index.cjs');
 
@@ -71,6 +71,7 @@ function optionsFromArgs(args) {
   set('logNextSince', args['log-next']);
   set('logNextShiftMs', num('log-next-shift-ms'));
   set('logShuffle', args['log-shuffle'] != null ? args['log-shuffle'] === 'true' : undefined);
+  set('logFamilies', args['log-families'] != null ? args['log-families'] === 'true' : undefined);
   return o;
 }
 
@@ -115,6 +116,7 @@ Options:
                             also OKTA_SIM_LOG_NEXT
   --log-next-shift-ms MS    how much later a shifted since is (default 3600000)
   --log-shuffle             System Log pages out of published order
+  --log-families            also admin, lifecycle, security, app, MFA events
   --options JSON            any startSimulator() options as JSON
   -h, --help                this help
 

@@ -219,6 +219,74 @@ const EVENT_TYPES = weightedTable([
   }],
 ]);
 
+// The System Log families beyond sign-ins (the org's `logFamilies` option): some of
+// the generated non-sign-in events become one of these, so sign-in streams and
+// their counts stay as they are. `lifecycle: true` entries take their type from the
+// target user's status (LIFECYCLE_BY_STATUS): a lifecycle event matches the state.
+const ok = weightedTable([[1, ['SUCCESS', null]]]);
+const FAMILY_EVENT_TYPES = weightedTable([
+  [6, { eventType: 'user.account.privilege.grant', displayMessage: 'Grant user privilege', outcomes: ok, legacy: {}, auth: 'none', target: 'adminGrant' }],
+  [2, { eventType: 'user.account.privilege.revoke', displayMessage: 'Revoke user privilege', outcomes: ok, legacy: {}, auth: 'none', target: 'adminGrant' }],
+  [2, { eventType: 'group.privilege.grant', displayMessage: 'Grant group privilege', outcomes: ok, legacy: {}, auth: 'none', target: 'group' }],
+  [3, { eventType: 'policy.lifecycle.update', displayMessage: 'Update policy', outcomes: ok, legacy: {}, auth: 'none', target: 'policy' }],
+  [3, { eventType: 'policy.rule.update', displayMessage: 'Update policy rule', outcomes: ok, legacy: {}, auth: 'none', target: 'policy' }],
+  [2, { eventType: 'application.lifecycle.update', displayMessage: 'Update application', outcomes: ok, legacy: {}, auth: 'none', target: 'appOnly' }],
+  [1, { eventType: 'system.api_token.create', displayMessage: 'Create API token', outcomes: ok, legacy: {}, auth: 'none', target: 'apiToken' }],
+  [16, { eventType: 'user.lifecycle.activate', displayMessage: 'Activate Okta user', outcomes: ok, legacy: {}, auth: 'none', target: 'user', lifecycle: true }],
+  [4, { eventType: 'group.user_membership.remove', displayMessage: 'Remove user from group membership', outcomes: ok, legacy: {}, auth: 'none', target: 'userAndGroup' }],
+  [3, { eventType: 'user.account.update_profile', displayMessage: 'Update user profile for Okta', outcomes: ok, legacy: {}, auth: 'none', target: 'user' }],
+  [8, {
+    eventType: 'security.threat.detected', displayMessage: 'Request from suspicious actor',
+    outcomes: weightedTable([[7, ['DENY', ['Request blocked by ThreatInsight']]], [3, ['ALLOW', ['ThreatInsight log-only mode']]]]),
+    legacy: {}, auth: 'none', target: 'threat', severity: 'WARN',
+  }],
+  [4, { eventType: 'security.request.blocked', displayMessage: 'Request blocked by a network zone', outcomes: weightedTable([[1, ['DENY', ['Blocked IP']]]]), legacy: {}, auth: 'none', target: 'threat', severity: 'WARN' }],
+  [2, { eventType: 'user.session.impersonation.initiate', displayMessage: 'Initiate impersonation session', outcomes: ok, legacy: {}, auth: 'none', target: 'user' }],
+  [2, { eventType: 'user.session.clear', displayMessage: 'Clear user session', outcomes: ok, legacy: {}, auth: 'none', target: 'user' }],
+  [1, { eventType: 'user.account.report_suspicious_activity_by_enduser', displayMessage: 'User report suspicious activity', outcomes: ok, legacy: {}, auth: 'none', target: 'user', severity: 'WARN' }],
+  [6, { eventType: 'application.user_membership.add', displayMessage: 'Add user to application membership', outcomes: ok, legacy: {}, auth: 'none', target: 'userAndApp' }],
+  [2, { eventType: 'application.user_membership.remove', displayMessage: 'Remove user from application membership', outcomes: ok, legacy: {}, auth: 'none', target: 'userAndApp' }],
+  [3, { eventType: 'system.mfa.factor.activate', displayMessage: 'Activate factor for the org', outcomes: ok, legacy: {}, auth: 'none', target: 'none' }],
+  [1, { eventType: 'security.authenticator.lifecycle.update', displayMessage: 'Update authenticator', outcomes: ok, legacy: {}, auth: 'none', target: 'none' }],
+]);
+
+// The lifecycle event a user's (generated) status follows from, by status.
+const LIFECYCLE_BY_STATUS = {
+  ACTIVE: ['user.lifecycle.activate', 'user.lifecycle.unsuspend', 'user.lifecycle.reactivate', 'user.account.unlock'],
+  STAGED: ['user.lifecycle.create'],
+  PROVISIONED: ['user.lifecycle.create'],
+  RECOVERY: ['user.account.reset_password'],
+  PASSWORD_EXPIRED: ['user.account.reset_password'],
+  LOCKED_OUT: ['user.account.lock'],
+  SUSPENDED: ['user.lifecycle.suspend'],
+  DEPROVISIONED: ['user.lifecycle.deactivate'],
+};
+
+// The status each status-setting event type leaves its target user in (tests check it).
+const STATUS_AFTER_EVENT = {
+  'user.lifecycle.activate': 'ACTIVE',
+  'user.lifecycle.unsuspend': 'ACTIVE',
+  'user.lifecycle.reactivate': 'ACTIVE',
+  'user.account.unlock': 'ACTIVE',
+  'user.account.lock': 'LOCKED_OUT',
+  'user.lifecycle.suspend': 'SUSPENDED',
+  'user.lifecycle.deactivate': 'DEPROVISIONED',
+};
+
+const LIFECYCLE_MESSAGES = {
+  'user.lifecycle.activate': 'Activate Okta user',
+  'user.lifecycle.unsuspend': 'Unsuspend Okta user',
+  'user.lifecycle.reactivate': 'Reactivate Okta user',
+  'user.account.unlock': 'User account unlock',
+  'user.lifecycle.create': 'Create Okta user',
+  'user.account.reset_password': 'Fired when the user\'s Okta password is reset',
+  'user.account.lock': 'Max sign in attempts exceeded',
+  'user.lifecycle.suspend': 'Suspend Okta user',
+  'user.lifecycle.deactivate': 'Deactivate Okta user',
+};
+
+const ADMIN_ROLES = ['Super administrator', 'Organization administrator', 'Read-only administrator', 'Help desk administrator', 'Application administrator'];
+
 const MFA_FACTORS = [
   { credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'OTP', factor: 'Okta Verify' },
   { credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'ASSERTION', factor: 'Okta FastPass' },
@@ -232,5 +300,6 @@ const MFA_FACTORS = [
 module.exports = {
   FIRST_NAMES, LAST_NAMES, USER_STATUSES, CREDENTIAL_PROVIDERS, DEPARTMENTS, GROUP_KINDS, GROUP_TYPES,
   APPS, LOCATIONS, USER_AGENTS, SIGN_IN_EVENT_TYPES, EVENT_TYPES, MFA_FACTORS,
+  FAMILY_EVENT_TYPES, LIFECYCLE_BY_STATUS, STATUS_AFTER_EVENT, LIFECYCLE_MESSAGES, ADMIN_ROLES,
   MORE_APPS, FACTOR_TYPES, FACTOR_STATUSES, FACTOR_COUNTS, DEVICES, FACTOR_EVENTS,
 };

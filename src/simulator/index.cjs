@@ -4,11 +4,12 @@
 //
 //   const { startSimulator, generateOrg } = require('./src/simulator/index.cjs');
 //   const sim = await startSimulator({ users: 250, groups: 40, events: 2000, apps: 12, seed: 1 });
+//   // logFamilies: true adds admin, lifecycle, security, app-access and MFA events.
 //   // sim.url, sim.token, sim.org, sim.requests, sim.stats(), sim.setOptions({...}),
-//   // sim.setOptions({ logNextSince: 'keep'|'drop'|'shift', logShuffle, onResponse, ... }),
+//   // sim.setOptions({ logNextSince: 'keep'|'drop'|'shift', logShuffle, logRejectEventTypes, onResponse, ... }),
 //   // sim.resetLog(), sim.addUsers(n), sim.updateUser(id, {status, profile}),
 //   // sim.deleteUser(id), sim.addGroups(n), sim.updateGroup(id, {profile}), sim.deleteGroup(id),
-//   // sim.addEvents([partialEvent]), sim.enrollFactor(userId, partial),
+//   // sim.addEvents([partialEvent]), sim.userLifecycle(userId, eventType), sim.enrollFactor(userId, partial),
 //   // sim.deactivateFactor(userId, factorId), sim.resetFactors(userId),
 //   // sim.updateFactor(userId, factorId, change), sim.patchFactor(...), sim.patchApp(...),
 //   // await sim.close()

@@ -60,6 +60,8 @@ export interface SimulatorBehaviour {
   logNextShiftMs?: number
   /** Events inside each System Log page out of `published` order (a shuffle fixed by the seed). */
   logShuffle?: boolean
+  /** Event types a System Log filter may not name: such a request gets a 400 (E0000031) naming the type. */
+  logRejectEventTypes?: string[]
   /**
    * Test hook, called once each response has been sent, with its request-log entry
    * (`status`, `bucket`, `path`, `query`, `next`: whether a next link was served, and for
@@ -92,6 +94,12 @@ export interface SimulatorOptions extends SimulatorBehaviour {
   eventSpanMs?: number
   /** The generated events end this long before `now` (default 60000): a newest stretch with no events. */
   quietMs?: number
+  /**
+   * Some generated non-sign-in events become admin, lifecycle, security, app-access
+   * and MFA events (realistic targets, debug data and outcomes; a lifecycle event
+   * follows its user's status). Sign-in events are the same with or without it.
+   */
+  logFamilies?: boolean
 }
 
 /** One request the simulator served. */
@@ -259,6 +267,8 @@ export interface Simulator extends SimFactorChanges, SimAccessChanges {
   updateGroup(id: string | number, change: { profile?: { name?: string; description?: string | null } }): unknown
   deleteGroup(id: string | number): unknown
   addEvents(events: Array<Record<string, unknown>>): unknown
+  /** Sets a user's status by a lifecycle event type (user.lifecycle.suspend, user.account.lock, ...) and logs the event. */
+  userLifecycle(userId: string, eventType: string): Record<string, any>
   close(): Promise<void>
 }
 

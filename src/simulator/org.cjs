@@ -51,7 +51,12 @@ const ORG_DEFAULTS = {
   // The generated events end this long before `now` (the newest stretch has none).
   quietMs: MINUTE,
   origin: 'http://127.0.0.1',
+  // Some generated non-sign-in events become admin, lifecycle, security, app-access
+  // and MFA events (data.cjs FAMILY_EVENT_TYPES); sign-in events stay as they are.
+  logFamilies: false,
 };
+
+const SIGN_IN_TYPES = new Set(D.SIGN_IN_EVENT_TYPES);
 
 // ISO 8601 with milliseconds, as Okta writes them. The date part is cached per day
 // because formatting millions of event timestamps is on the serving hot path.
@@ -141,6 +146,7 @@ class Org {
     this.initialEvents = nonNegInt(o.events, 'events');
     this.initialApps = nonNegInt(o.apps, 'apps');
     this.initialDevices = nonNegInt(o.devices, 'devices');
+    this.logFamilies = !!o.logFamilies;
 
     const s = seedToUint32(o.seed);
     this.s = s;
@@ -1387,11 +1393,23 @@ class Org {
   /** The cheap part of a generated event: type, outcome, actor (enough for most filters). */
   eventCore(p) {
     const r = new Rng(hash3(this.s, K.event, p));
-    const type = r.weighted(D.EVENT_TYPES);
+    let type = r.weighted(D.EVENT_TYPES);
+    let eventType = type.eventType;
+    let targetUser = -1;
+    // Sign-in events draw nothing more: their stream is the same with or without families.
+    if (this.logFamilies && !SIGN_IN_TYPES.has(eventType) && r.chance(0.6)) {
+      type = r.weighted(D.FAMILY_EVENT_TYPES);
+      eventType = type.eventType;
+      if (type.lifecycle && this.initialUsers > 0) {
+        // The event the target's generated status follows from.
+        targetUser = r.int(this.initialUsers);
+        eventType = r.pick(D.LIFECYCLE_BY_STATUS[this.user(targetUser, true).status] || [eventType]);
+      }
+    }
     const [result, reasons] = r.weighted(type.outcomes);
     const reason = reasons ? r.pick(reasons) : null;
     const actorIndex = this.initialUsers > 0 ? r.int(this.initialUsers) : -1;
-    return { r, type, result, reason, actorIndex };
+    return { r, type, eventType, targetUser, result, reason, actorIndex };
   }
 
   /** A minimal object with eventType, outcome, actor.id and published, for filter evaluation. */
@@ -1400,7 +1418,7 @@ class Org {
     const c = this.eventCore(p);
     // actor.id and published cost the most; skip them when the filter does not read them.
     return {
-      eventType: c.type.eventType,
+      eventType: c.eventType,
       outcome: { result: c.result, reason: c.reason },
       actor: withActor ? { id: c.actorIndex >= 0 ? this.userId(c.actorIndex) : this.adminAppId } : undefined,
       published: withPublished ? iso(this.publishedMs(p)) : undefined,
@@ -1434,6 +1452,8 @@ class Org {
   /** Builds a generated event's JSON directly (much faster than building and stringifying objects). */
   buildEventJson(p, core, published) {
     const { r, type, result, reason, actorIndex } = core;
+    const eventType = core.eventType ?? type.eventType;
+    const displayMessage = type.lifecycle ? D.LIFECYCLE_MESSAGES[eventType] ?? type.displayMessage : type.displayMessage;
     let actorJson;
     let actorLogin = 'unknown';
     let actorName = 'unknown';
@@ -1493,10 +1513,30 @@ class Org {
         target = `[{"id":"${this.policyId}","type":"PolicyEntity","alternateId":"unknown","displayName":"Default Policy","detailEntry":{"policyType":"OktaSignOn"}},`
           + `{"id":"${this.policyRuleId}","type":"PolicyRule","alternateId":"${this.policyId}","displayName":"Default Rule","detailEntry":null}]`;
         break;
+      case 'group':
+        if (this.initialGroups > 0) {
+          const g = this.group(r.int(this.initialGroups));
+          target = `[{"id":"${g.id}","type":"UserGroup","alternateId":"unknown","displayName":${S(g.profile.name)},"detailEntry":null}]`;
+        } else target = '[]';
+        break;
+      case 'appOnly':
+        target = `[${app.targetJson}]`;
+        break;
+      case 'userAndApp':
+        target = this.initialUsers > 0 ? `[${this._userRef(r.int(this.initialUsers), 'User')},${app.targetJson}]` : `[${app.targetJson}]`;
+        break;
+      case 'apiToken':
+        target = `[{"id":"00T${r.chars(17)}","type":"Token","alternateId":"unknown","displayName":"rawdash","detailEntry":null}]`;
+        break;
+      case 'threat':
+        target = 'null';
+        break;
+      case 'adminGrant':
       case 'user':
       case 'userAndGroup': {
         const parts = [];
-        if (this.initialUsers > 0) parts.push(this._userRef(r.int(this.initialUsers), 'User'));
+        if (core.targetUser >= 0) parts.push(this._userRef(core.targetUser, 'User'));
+        else if (this.initialUsers > 0) parts.push(this._userRef(r.int(this.initialUsers), 'User'));
         if (type.target === 'userAndGroup' && this.initialGroups > 0) {
           const g = this.group(r.int(this.initialGroups));
           parts.push(`{"id":"${g.id}","type":"UserGroup","alternateId":"unknown","displayName":${S(g.profile.name)},"detailEntry":null}`);
@@ -1513,7 +1553,13 @@ class Org {
 
     const requestUri = type.auth === 'mfa' || type.auth === 'password' ? '/idp/idx/challenge/answer'
       : type.target === 'app' ? `/app/${app.name}/${app.id}/sso/saml` : '/api/v1/authn';
-    let debugData = `{"requestId":"${requestId}","requestUri":"${requestUri}","url":"${requestUri}?","threatSuspected":"false"`;
+    const threat = type.target === 'threat';
+    let debugData = `{"requestId":"${requestId}","requestUri":"${requestUri}","url":"${requestUri}?","threatSuspected":"${threat}"`;
+    if (threat) {
+      debugData += `,"threatDetections":"${r.pick(['{Password Spray=HIGH}', '{Brute Force=MEDIUM}', '{Credential Stuffing=HIGH}'])}","risk":"{reasons=Known malicious IP, level=HIGH}"`;
+    } else if (type.target === 'adminGrant') {
+      debugData += `,"privilegeGranted":${S(r.pick(D.ADMIN_ROLES))}`;
+    }
     if (type.auth !== 'none') {
       debugData += `,"dtHash":"${r.chars(64, HEX)}"`;
       if (r.chance(0.3)) debugData += ',"behaviors":"{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}"';
@@ -1523,7 +1569,7 @@ class Org {
     const device = ua.raw.startsWith('OktaVerify')
       ? `{"id":"guo${r.chars(17)}","name":"MacBook Pro","os_platform":"OSX","os_version":"14.4.1","managed":false,"registered":true,"device_integrator":null,"disk_encryption_type":"ALL_INTERNAL_VOLUMES","screen_lock_type":"BIOMETRIC","jailbreak":null,"secure_hardware_present":true}`
       : 'null';
-    const warn = result === 'FAILURE' || result === 'DENY' || type.eventType === 'user.account.lock';
+    const warn = type.severity === 'WARN' || result === 'FAILURE' || result === 'DENY' || eventType === 'user.account.lock';
     const zone = r.chance(0.9) ? '"null"' : '"OFF_NETWORK"';
     const securityContext = loc ? (r.chance(0.02) ? loc.secJsonProxy : loc.secJson)
       : '{"asNumber":null,"asOrg":null,"isp":null,"domain":null,"isProxy":null}';
@@ -1532,7 +1578,7 @@ class Org {
       + `,"client":{"userAgent":${ua.json},"zone":${zone},"device":"${ua.device}","id":null,"ipAddress":"${ip}","geographicalContext":${geo}}`
       + `,"device":${device}`
       + `,"authenticationContext":{"authenticationProvider":${S(authenticationProvider)},"credentialProvider":${S(credentialProvider)},"credentialType":${S(credentialType)},"issuer":${issuer},"interface":null,"authenticationStep":0,"externalSessionId":${S(externalSessionId)}}`
-      + `,"displayMessage":${S(type.displayMessage)},"eventType":${S(type.eventType)}`
+      + `,"displayMessage":${S(displayMessage)},"eventType":${S(eventType)}`
       + `,"outcome":{"result":${S(result)},"reason":${S(reason)}}`
       + `,"published":"${iso(published)}"`
       + `,"securityContext":${securityContext}`
@@ -1543,6 +1589,27 @@ class Org {
       + `,"uuid":"${this.eventUuid(p)}","version":"0"`
       + `,"request":{"ipChain":[{"ip":"${ip}","geographicalContext":${geo},"version":"V4","source":null}]}`
       + `,"target":${target}}`;
+  }
+
+  /**
+   * Applies a status-setting lifecycle event to a user (data.cjs STATUS_AFTER_EVENT:
+   * user.lifecycle.suspend, user.account.lock, ...): changes the user's status and
+   * logs the event, so the System Log and /users agree. Returns the event.
+   */
+  userLifecycle(userId, eventType) {
+    const status = D.STATUS_AFTER_EVENT[eventType];
+    if (!status) throw new Error(`userLifecycle: ${eventType} sets no status (one of ${Object.keys(D.STATUS_AFTER_EVENT).join(', ')})`);
+    const i = this._userIndexOrThrow(userId, 'userLifecycle');
+    this.updateUser(i, { status });
+    const { login, firstName, lastName } = this.userNames(i);
+    return this.addEvents([{
+      eventType,
+      displayMessage: D.LIFECYCLE_MESSAGES[eventType],
+      severity: eventType === 'user.account.lock' ? 'WARN' : 'INFO',
+      outcome: { result: 'SUCCESS', reason: null },
+      actor: { id: this.userId(0) },
+      target: [{ id: this.userId(i), type: 'User', alternateId: login, displayName: `${firstName} ${lastName}`, detailEntry: null }],
+    }])[0];
   }
 
   *events() {

@@ -121,7 +121,7 @@ class Simulator {
     this.org = new Org({
       users: o.users, groups: o.groups, events: o.events, apps: o.apps, seed: o.seed, now: o.now,
       eventSpanMs: o.eventSpanMs, quietMs: o.quietMs, clock: o.clock, maxGroupMembers: o.maxGroupMembers,
-      devices: o.devices,
+      devices: o.devices, logFamilies: o.logFamilies,
     });
     // Logs semantics (default since, 90/180-day limits) use the org's clock; rate-limit
     // windows and headers always use real time.
@@ -142,6 +142,8 @@ class Simulator {
       logNextSince: process.env.OKTA_SIM_LOG_NEXT ? logNextSinceOption(process.env.OKTA_SIM_LOG_NEXT, 'OKTA_SIM_LOG_NEXT') : 'keep',
       logNextShiftMs: HOUR,
       logShuffle: false,
+      // Event types a System Log filter may not name: 400 naming the type.
+      logRejectEventTypes: [],
       onResponse: null,
       // GET /api/v1/iam/assignees/users, where Okta's docs are silent: whether users who
       // hold a role only through a group are listed (true), and where the next link is
@@ -216,6 +218,7 @@ class Simulator {
       o.logNextShiftMs = Number(partial.logNextShiftMs);
     }
     if (partial.logShuffle !== undefined) o.logShuffle = !!partial.logShuffle;
+    if (partial.logRejectEventTypes !== undefined) o.logRejectEventTypes = [...(partial.logRejectEventTypes || [])].map(String);
     if (partial.onResponse !== undefined) {
       if (partial.onResponse !== null && typeof partial.onResponse !== 'function') throw new TypeError('onResponse must be a function or null');
       o.onResponse = partial.onResponse;
@@ -282,6 +285,7 @@ class Simulator {
   deleteGroup(id) { return this.org.deleteGroup(id); }
   deleteUser(id) { return this.org.deleteUser(id); }
   addEvents(events) { return this.org.addEvents(events); }
+  userLifecycle(userId, eventType) { return this.org.userLifecycle(userId, eventType); }
   enrollFactor(userId, partial) { return this.org.enrollFactor(userId, partial); }
   deactivateFactor(userId, factorId) { return this.org.deactivateFactor(userId, factorId); }
   resetFactors(userId) { return this.org.resetFactors(userId); }
@@ -856,6 +860,10 @@ class Simulator {
       throw new ApiError(400, 'E0000001', "Api validation failed: 'since' must be before 'until'");
     }
     const filter = q.get('filter');
+    const rejected = filter && this.options.logRejectEventTypes.find((t) => filter.includes(`eventType eq "${t}"`));
+    if (rejected) {
+      throw new ApiError(400, 'E0000031', 'Invalid search criteria.', [`filter: The event type '${rejected}' is not a valid event type.`]);
+    }
     const pred = filter ? compileFilter(filter, { dateAttrs: DATE_ATTRS }) : null;
     const viewOnly = pred && [...pred.attributes].every((a) => EVENT_VIEW_ATTRS.has(a));
     const viewActor = !!pred && pred.attributes.has('actor.id');
@@ -1110,6 +1118,7 @@ const CONTROL_METHODS = [
   'addUsers', 'updateUser', 'deleteUser', 'addGroups', 'updateGroup', 'deleteGroup', 'addEvents',
   'enrollFactor', 'deactivateFactor', 'resetFactors', 'updateFactor', 'patchFactor', 'patchApp',
   'addGroupMember', 'removeGroupMember', 'assignUserToApp', 'unassignUserFromApp', 'assignGroupToApp', 'unassignGroupFromApp', 'deleteApp',
+  'userLifecycle',
 ];
 
 /** Whether `expand` (a comma list) asks for `what`. */

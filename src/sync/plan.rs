@@ -13,7 +13,7 @@ use crate::engine::fanout::{self, FanOutPlan};
 use crate::engine::phase::{ChainStart, Listing};
 use crate::engine::state::{iso, origin_key, ListingState, RunInfo, ENTITY_LOOKBACK_MS, ENTITY_LOOKBACK_NO_STATE_MS};
 use crate::error::{ErrorCode, OktaError};
-use crate::resources::{format_ms, parse_ms, FirstRequest, MapOptions, Resource, Runner, Shape, AUTH_EVENT_FILTER};
+use crate::resources::{format_ms, parse_ms, selected_log_types, FirstRequest, MapOptions, Resource, Runner, Shape};
 
 /// Okta returns no System Log data older than 90 days and rejects `since` more than
 /// 180 days back; older bounds are clamped to this so wide dashboard windows work.
@@ -35,6 +35,9 @@ pub struct SyncRequest {
   pub fetch_specs: Option<Value>,
   /// `settings.resources` (absent = all).
   pub settings_resources: Option<Vec<String>>,
+  /// `settings.logEvents`: the families and event types `okta_log_event` stores
+  /// (absent = every family).
+  pub settings_log_events: Option<Vec<String>>,
   /// Incremental syncs re-read this far before `since` (Okta's indexing delay) and
   /// keep events at or before `since` for the writer to check against storage: late
   /// events are stored, ones already stored are not (0 = off: the strict rule).
@@ -95,6 +98,16 @@ fn log_window(req: &SyncRequest, name: &str) -> LogWindow {
   match widest {
     Some(w) => LogWindow::Widest(w.saturating_add(backfill::WINDOW_BUFFER_MS)),
     None => LogWindow::Unnamed,
+  }
+}
+
+/// The widest of two event resources' windows.
+fn wider(a: LogWindow, b: LogWindow) -> LogWindow {
+  match (a, b) {
+    (LogWindow::Unbounded, _) | (_, LogWindow::Unbounded) => LogWindow::Unbounded,
+    (LogWindow::Widest(x), LogWindow::Widest(y)) => LogWindow::Widest(x.max(y)),
+    (LogWindow::Widest(x), LogWindow::Unnamed) | (LogWindow::Unnamed, LogWindow::Widest(x)) => LogWindow::Widest(x),
+    (LogWindow::Unnamed, LogWindow::Unnamed) => LogWindow::Unnamed,
   }
 }
 
@@ -338,7 +351,15 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
 
   let mut phases = Vec::new();
   let mut done = Vec::new();
-  for resource in selected_resources(req) {
+  let selected = selected_resources(req);
+  // Every selected event resource the backfill feeds is read by one backfill: the
+  // first of them is its phase.
+  let fed: Vec<Resource> = selected
+    .iter()
+    .copied()
+    .filter(|r| matches!(r.spec().runner, Runner::Backfill) && r.log_feed().is_some())
+    .collect();
+  for resource in selected {
     if future_since.is_some() && (!full || resource.spec().shape == Shape::Event) {
       done.push(resource);
       continue;
@@ -370,6 +391,16 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       continue;
     }
     if matches!(resource.spec().runner, Runner::Backfill) && backfill_on {
+      if fed.first() != Some(&resource) {
+        // Read by the lead's backfill, in the same requests.
+        done.push(resource);
+        continue;
+      }
+      let streams = backfill::streams_of(&fed, req.settings_log_events.as_deref());
+      let window = fed
+        .iter()
+        .map(|r| log_window(req, r.resource_name()))
+        .fold(LogWindow::Unnamed, wider);
       let (edge_done, edge_from) = match cursor.position(resource) {
         Position::Done => {
           done.push(resource);
@@ -380,14 +411,15 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       };
       let mut notes = PlanNotes::default();
       let planned = backfill::plan_backfill(
+        resource,
         &BackfillInputs {
           now_ms,
           full,
           since_ms,
-          log_window: log_window(req, resource.resource_name()),
+          log_window: window,
           record: req.backfill_state.as_ref(),
           host: &host,
-          filter: AUTH_EVENT_FILTER,
+          streams: &streams,
           run: cursor.run,
           edge_done,
           edge_from,
@@ -413,6 +445,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
       // and re-read in full mode (the TypeScript package's behaviour).
       let query = FirstRequest {
         log_since: log_since.clone(),
+        log_types: selected_log_types(req.settings_log_events.as_deref()).unwrap_or_default(),
         ..FirstRequest::default()
       };
       let map = MapOptions {
@@ -471,6 +504,7 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     let query = FirstRequest {
       updated_since: updated_since.and_then(format_ms),
       log_since: None,
+      log_types: Vec::new(),
       // A pushed-down filter is only safe where the scope is replaced: in an
       // incremental listing `status eq "ACTIVE"` never returns a user who left it.
       push_down: if complete {
