@@ -255,6 +255,8 @@ export interface StorageHandle {
   queryEntities?(q: { type: string }): Promise<Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>> | Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>
   /** Without it, the System Log backfill and the factor fan-out cannot keep progress across runs. */
   getEntity?(type: string, id: string): Promise<{ id: string; attributes?: Record<string, unknown> } | null | undefined> | { id: string; attributes?: Record<string, unknown> } | null | undefined
+  /** Without it (or without queryEvents/queryEntities), the daily metrics and the MFA snapshot are not written (one `metrics unavailable` warning). */
+  metrics?(list: Array<{ name: string; ts: number; value: number | null; attributes: Record<string, unknown> }>, scope?: { names?: string[]; replaceWindow?: { start: number; end: number } }): Promise<void> | void
 }
 
 /** The host's error kinds: branch on these, never on message text. */
@@ -450,6 +452,13 @@ export declare class OktaClient {
    */
   endCall(input: CallEndInput): CallEndOutput
   /**
+   * Computes metric samples for a declared metrics operation (pure, in Rust):
+   * `{ op: 'day', start, partial, rows }` (rows: stored events projected onto the
+   * operation's fields, `[start_ts, ...fields]`) gives the day's samples; `{ op:
+   * 'snapshot', nowMs, reads: [userRows, factorRows] }` gives `{ samples, patches }`.
+   */
+  metricSamples(input: any): any
+  /**
    * The phases (setting names) a sync with these options covers, in phase order:
    * the planner's selection, so the writer reads only the stored states it needs.
    */
@@ -464,7 +473,7 @@ export declare class OktaClient {
    * or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
    * are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
    * settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
-   * factorsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+   * factorsState?, metricsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
    * what was planned from them (planned once).
    */
   sync(request: any): PageStream

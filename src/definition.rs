@@ -115,6 +115,10 @@ pub fn definition() -> Value {
     resources.insert(r.resource_name().into(), resource_json(r));
   }
   resources.insert(STATE_TYPE.into(), sync_state_json());
+  // The computed daily metrics (shape metric; see engine/metrics.rs).
+  for (name, metric) in crate::engine::metrics::resource_definitions() {
+    resources.insert(name.into(), metric);
+  }
   let errors: Vec<Value> = ErrorCode::ALL
     .iter()
     .map(|c| json!({ "code": c.as_str(), "kind": c.kind().as_str() }))
@@ -156,6 +160,8 @@ pub fn definition() -> Value {
     // Where the System Log backfill keeps its progress in storage (see backfill.rs).
     "backfillState": { "type": STATE_TYPE, "id": crate::engine::backfill::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
     "factorsState": { "type": STATE_TYPE, "id": Resource::Factors.fan_out().map(|f| f.state_id), "phase": Resource::Factors.setting_name() },
+    // Where the daily metrics record which days are computed (see engine/metrics.rs).
+    "metricsState": { "type": STATE_TYPE, "id": crate::engine::metrics::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
     // Where each entity listing records its last complete start (see sync.rs).
     "listingStates": Resource::ALL
       .iter()

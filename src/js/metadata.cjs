@@ -318,6 +318,14 @@ module.exports = {
         {
           "name": "activatedAt",
           "description": "When the user was activated (Unix ms), or null."
+        },
+        {
+          "name": "mfaEnrolled",
+          "description": "With factors synced: whether the user has at least one ACTIVE factor (kept by the factors phase; absent without factors)."
+        },
+        {
+          "name": "activeFactorTypes",
+          "description": "With factors synced: the factor types of the user's ACTIVE factors, sorted (kept by the factors phase; absent without factors)."
         }
       ],
       "filterable": [
@@ -671,6 +679,163 @@ module.exports = {
       ],
       "filterable": [],
       "bookkeeping": true
+    },
+    "okta_daily_active_users": {
+      "shape": "metric",
+      "description": "Distinct users (actor ids) with a successful sign-in (user.session.start, outcome SUCCESS) per UTC day.",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "users",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_sign_ins": {
+      "shape": "metric",
+      "description": "Sign-in attempts (user.session.start events, any outcome) per UTC day.",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "attempts",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_sign_in_failures": {
+      "shape": "metric",
+      "description": "Failed sign-in attempts (user.session.start with outcome FAILURE or DENY) per UTC day; anonymous attempts count.",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "attempts",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_sign_in_failure_rate": {
+      "shape": "metric",
+      "description": "Failed / all sign-in attempts (user.session.start) per UTC day, 0-1 (0 on a day without attempts).",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "ratio",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_mfa_coverage": {
+      "shape": "metric",
+      "description": "Share (0-1) of ACTIVE users with at least one ACTIVE factor, a daily snapshot from the stored factors.",
+      "endpoint": "computed from stored okta_user and okta_factor entities",
+      "unit": "ratio",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "Written at the end of each factors phase once every user's factors were read: the current UTC day's sample is replaced (partial: true until the day ends), earlier days keep their last snapshot.",
+      "bookkeeping": true
+    },
+    "okta_mfa_phishing_resistant_coverage": {
+      "shape": "metric",
+      "description": "Share (0-1) of ACTIVE users with an ACTIVE phishing-resistant factor (webauthn, u2f, signed_nonce: Okta Verify FastPass, x509: smart card), a daily snapshot.",
+      "endpoint": "computed from stored okta_user and okta_factor entities",
+      "unit": "ratio",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "Written at the end of each factors phase once every user's factors were read: the current UTC day's sample is replaced (partial: true until the day ends), earlier days keep their last snapshot.",
+      "bookkeeping": true
+    },
+    "okta_mfa_factor_users": {
+      "shape": "metric",
+      "description": "ACTIVE users with an ACTIVE factor of the sample's factorType, a daily snapshot (one sample per factor type).",
+      "endpoint": "computed from stored okta_user and okta_factor entities",
+      "unit": "users",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "factorType",
+          "description": "The factor type (push, signed_nonce, webauthn, ...)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "Written at the end of each factors phase once every user's factors were read: the current UTC day's sample is replaced (partial: true until the day ends), earlier days keep their last snapshot.",
+      "bookkeeping": true
     }
   },
   "errors": [
@@ -776,6 +941,11 @@ module.exports = {
     "type": "okta_sync_state",
     "id": "factors",
     "phase": "factors"
+  },
+  "metricsState": {
+    "type": "okta_sync_state",
+    "id": "metrics",
+    "phase": "auth_events"
   },
   "listingStates": [
     {

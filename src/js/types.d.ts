@@ -255,6 +255,8 @@ export interface StorageHandle {
   queryEntities?(q: { type: string }): Promise<Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>> | Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>
   /** Without it, the System Log backfill and the factor fan-out cannot keep progress across runs. */
   getEntity?(type: string, id: string): Promise<{ id: string; attributes?: Record<string, unknown> } | null | undefined> | { id: string; attributes?: Record<string, unknown> } | null | undefined
+  /** Without it (or without queryEvents/queryEntities), the daily metrics and the MFA snapshot are not written (one `metrics unavailable` warning). */
+  metrics?(list: Array<{ name: string; ts: number; value: number | null; attributes: Record<string, unknown> }>, scope?: { names?: string[]; replaceWindow?: { start: number; end: number } }): Promise<void> | void
 }
 
 /** The host's error kinds: branch on these, never on message text. */
