@@ -243,6 +243,11 @@ test('MFA: the snapshot and each user\'s mfaEnrolled/activeFactorTypes equal the
     const full = await server.run()
     assert.equal(full.mode, 'full')
     await assertMfa(storage, sim, 'after a full users listing')
+    // A sync of the users alone (a tick whose widgets name only okta_user): no
+    // factors phase re-applies them, the listing must keep them itself.
+    const usersOnly = await runSync(connector, storage, { mode: 'full', resources: ['okta_user'] })
+    assert.equal(usersOnly.done, true)
+    await assertMfa(storage, sim, 'after a users-only full listing')
     // A user without factors enrolls one; an enrolled one is reset.
     const users = [...sim.org.users()].filter((u) => u.status === 'ACTIVE')
     const bare = users.find((u) => sim.org.factors(u.id).every((f) => f.status !== 'ACTIVE'))
