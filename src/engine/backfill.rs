@@ -22,9 +22,9 @@ use serde_json::{json, Value};
 use url::Url;
 
 use crate::engine::cursor::Position;
+use crate::engine::metrics::MetricDays;
 use crate::engine::phase::{wall_ms, Fetch, PhaseCtx};
 use crate::engine::state::{iso, ms_of, origin_key, state_attributes, RunInfo, STATE_TYPE};
-use crate::engine::metrics::MetricDays;
 use crate::engine::wire::{CheckStored, PageOut, StreamItem};
 use crate::log::{cut80, Level, LogEvent};
 use crate::resources::{format_ms, log_range_url, parse_ms, MapOptions, Resource, AUTH_EVENT_FILTER};

@@ -56,10 +56,26 @@ pub const USER_MFA_ATTRIBUTES: [&str; 2] = ["mfaEnrolled", "activeFactorTypes"];
 
 /// The daily sign-in metrics: `(name, description, unit)`.
 pub const DAY_METRICS: [(&str, &str, &str); 4] = [
-  ("okta_daily_active_users", "Distinct users (actor ids) with a successful sign-in (user.session.start, outcome SUCCESS) per UTC day.", "users"),
-  ("okta_sign_ins", "Sign-in attempts (user.session.start events, any outcome) per UTC day.", "attempts"),
-  ("okta_sign_in_failures", "Failed sign-in attempts (user.session.start with outcome FAILURE or DENY) per UTC day; anonymous attempts count.", "attempts"),
-  ("okta_sign_in_failure_rate", "Failed / all sign-in attempts (user.session.start) per UTC day, 0-1 (0 on a day without attempts).", "ratio"),
+  (
+    "okta_daily_active_users",
+    "Distinct users (actor ids) with a successful sign-in (user.session.start, outcome SUCCESS) per UTC day.",
+    "users",
+  ),
+  (
+    "okta_sign_ins",
+    "Sign-in attempts (user.session.start events, any outcome) per UTC day.",
+    "attempts",
+  ),
+  (
+    "okta_sign_in_failures",
+    "Failed sign-in attempts (user.session.start with outcome FAILURE or DENY) per UTC day; anonymous attempts count.",
+    "attempts",
+  ),
+  (
+    "okta_sign_in_failure_rate",
+    "Failed / all sign-in attempts (user.session.start) per UTC day, 0-1 (0 on a day without attempts).",
+    "ratio",
+  ),
 ];
 /// The MFA snapshot metrics: `(name, description, unit)`.
 pub const MFA_METRICS: [(&str, &str, &str); 3] = [
@@ -104,7 +120,10 @@ pub fn day_start(ms: i64) -> i64 {
 pub fn resource_definitions() -> Vec<(&'static str, Value)> {
   let dim = |name: &str, description: &str| json!({ "name": name, "description": description });
   let partial = dim("partial", "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final.");
-  let dimension = dim("dimension", "Which breakdown the sample is: total (the day's number), credentialType or country.");
+  let dimension = dim(
+    "dimension",
+    "Which breakdown the sample is: total (the day's number), credentialType or country.",
+  );
   let mut out = Vec::new();
   for (name, description, unit) in DAY_METRICS {
     out.push((
@@ -130,7 +149,10 @@ pub fn resource_definitions() -> Vec<(&'static str, Value)> {
   for (name, description, unit) in MFA_METRICS {
     let mut dims = vec![partial.clone()];
     if name == "okta_mfa_factor_users" {
-      dims.insert(0, dim("factorType", "The factor type (push, signed_nonce, webauthn, ...)."));
+      dims.insert(
+        0,
+        dim("factorType", "The factor type (push, signed_nonce, webauthn, ...)."),
+      );
     }
     out.push((
       name,
@@ -167,15 +189,29 @@ impl MetricsState {
       return Ok(MetricsState::default());
     };
     let mut state = MetricsState::default();
-    for range in attrs.get("computed").and_then(Value::as_array).into_iter().flatten().take(400) {
+    for range in attrs
+      .get("computed")
+      .and_then(Value::as_array)
+      .into_iter()
+      .flatten()
+      .take(400)
+    {
       let pair = range.as_array().filter(|p| p.len() == 2);
       match pair.and_then(|p| Some((ms_of(&p[0])?, ms_of(&p[1])?))) {
         Some((a, b)) if a < b => state.computed.add(a, b),
         _ => return Err("computed holds a range that is not [from, to] in ms".into()),
       }
     }
-    for day in attrs.get("pending").and_then(Value::as_array).into_iter().flatten().take(400) {
-      state.pending.insert(day_start(ms_of(day).ok_or("pending holds a value that is not a day in ms")?));
+    for day in attrs
+      .get("pending")
+      .and_then(Value::as_array)
+      .into_iter()
+      .flatten()
+      .take(400)
+    {
+      state.pending.insert(day_start(
+        ms_of(day).ok_or("pending holds a value that is not a day in ms")?,
+      ));
     }
     Ok(state)
   }
@@ -263,7 +299,13 @@ impl MetricDays {
       Ok(state) => (state, None),
       Err(reason) => (MetricsState::default(), Some(reason)),
     };
-    (MetricDays { state, host: host.to_string() }, reason)
+    (
+      MetricDays {
+        state,
+        host: host.to_string(),
+      },
+      reason,
+    )
   }
 
   /// A page holding events published within `range` (oldest, newest) is about to be
@@ -371,7 +413,12 @@ impl<'a> Tally<'a> {
     } else {
       self.failures as f64 / self.attempts as f64
     };
-    let values = [self.actives.len() as f64, self.attempts as f64, self.failures as f64, rate];
+    let values = [
+      self.actives.len() as f64,
+      self.attempts as f64,
+      self.failures as f64,
+      rate,
+    ];
     for ((name, _, _), value) in DAY_METRICS.iter().zip(values) {
       out.push(json!({ "name": name, "ts": ts, "value": value, "attributes": attributes }));
     }
@@ -404,13 +451,21 @@ pub fn day_samples(start: i64, partial: bool, rows: &[Value]) -> Vec<Value> {
     let mut other: Option<Tally> = None;
     for (n, (value, tally)) in groups.into_iter().enumerate() {
       if n < DIMENSION_CAP {
-        tally.samples(start, &json!({ "dimension": dim, (dim): value, "partial": partial }), &mut out);
+        tally.samples(
+          start,
+          &json!({ "dimension": dim, (dim): value, "partial": partial }),
+          &mut out,
+        );
       } else {
         other.get_or_insert_with(Tally::default).merge(tally);
       }
     }
     if let Some(other) = other {
-      other.samples(start, &json!({ "dimension": dim, (dim): OTHER_VALUE, "partial": partial }), &mut out);
+      other.samples(
+        start,
+        &json!({ "dimension": dim, (dim): OTHER_VALUE, "partial": partial }),
+        &mut out,
+      );
     }
   }
   out
@@ -457,14 +512,22 @@ pub fn mfa_snapshot(now_ms: i64, users: &[Value], factors: &[Value]) -> Value {
     }
   }
   let ts = day_start(now_ms);
-  let share = |n: u64| if active_users == 0 { 0.0 } else { n as f64 / active_users as f64 };
+  let share = |n: u64| {
+    if active_users == 0 {
+      0.0
+    } else {
+      n as f64 / active_users as f64
+    }
+  };
   let attrs = json!({ "partial": true });
   let mut samples = vec![
     json!({ "name": MFA_METRICS[0].0, "ts": ts, "value": share(enrolled), "attributes": attrs }),
     json!({ "name": MFA_METRICS[1].0, "ts": ts, "value": share(resistant), "attributes": attrs }),
   ];
   for (kind, n) in per_type {
-    samples.push(json!({ "name": MFA_METRICS[2].0, "ts": ts, "value": n, "attributes": { "factorType": kind, "partial": true } }));
+    samples.push(
+      json!({ "name": MFA_METRICS[2].0, "ts": ts, "value": n, "attributes": { "factorType": kind, "partial": true } }),
+    );
   }
   json!({ "samples": samples, "patches": patches })
 }
@@ -473,12 +536,20 @@ pub fn mfa_snapshot(now_ms: i64, users: &[Value], factors: &[Value]) -> Value {
 /// gives the day's samples; `{ op: "snapshot", nowMs, reads: [users, factors] }` the
 /// MFA snapshot. `Err` names what is malformed.
 pub fn compute(input: &Value) -> Result<Value, String> {
-  let rows = |v: Option<&Value>, what: &str| v.and_then(Value::as_array).cloned().ok_or(format!("{what} is not a list of rows"));
+  let rows = |v: Option<&Value>, what: &str| {
+    v.and_then(Value::as_array)
+      .cloned()
+      .ok_or(format!("{what} is not a list of rows"))
+  };
   match input.get("op").and_then(Value::as_str) {
     Some("day") => {
       let start = input.get("start").and_then(ms_of).ok_or("start is not a day in ms")?;
       let partial = input.get("partial").and_then(Value::as_bool).unwrap_or(false);
-      Ok(Value::Array(day_samples(start, partial, &rows(input.get("rows"), "rows")?)))
+      Ok(Value::Array(day_samples(
+        start,
+        partial,
+        &rows(input.get("rows"), "rows")?,
+      )))
     }
     Some("snapshot") => {
       let now = input.get("nowMs").and_then(ms_of).ok_or("nowMs is not a time in ms")?;
@@ -505,7 +576,7 @@ mod tests {
     samples
       .iter()
       .find(|s| {
-        s["name"] == name && s["attributes"]["dimension"] == dim && key.map_or(true, |k| s["attributes"][dim] == k)
+        s["name"] == name && s["attributes"]["dimension"] == dim && key.is_none_or(|k| s["attributes"][dim] == k)
       })
       .and_then(|s| s["value"].as_f64())
       .unwrap_or(f64::NAN)
@@ -519,7 +590,14 @@ mod tests {
       ev(D + 3, SIGN_IN_EVENT, "SUCCESS", Some("u2"), "ASSERTION", None),
       ev(D + 4, SIGN_IN_EVENT, "FAILURE", None, "PASSWORD", Some("DE")),
       ev(D + 5, SIGN_IN_EVENT, "DENY", Some("u3"), "PASSWORD", Some("DE")),
-      ev(D + 6, "user.authentication.sso", "SUCCESS", Some("u9"), "PASSWORD", Some("US")),
+      ev(
+        D + 6,
+        "user.authentication.sso",
+        "SUCCESS",
+        Some("u9"),
+        "PASSWORD",
+        Some("US"),
+      ),
       json!("not a row"),
     ];
     let s = day_samples(D, false, &rows);
@@ -529,7 +607,10 @@ mod tests {
     assert_eq!(value(&s, "okta_sign_in_failure_rate", "total", None), 0.4);
     assert_eq!(value(&s, "okta_sign_ins", "country", Some(NONE_VALUE)), 1.0);
     assert_eq!(value(&s, "okta_sign_in_failures", "country", Some("DE")), 2.0);
-    assert_eq!(value(&s, "okta_daily_active_users", "credentialType", Some("PASSWORD")), 1.0);
+    assert_eq!(
+      value(&s, "okta_daily_active_users", "credentialType", Some("PASSWORD")),
+      1.0
+    );
     assert!(s.iter().all(|x| x["ts"] == D && x["attributes"]["partial"] == false));
     // A total sample carries no dimension attribute.
     let total = s.iter().find(|x| x["attributes"]["dimension"] == "total").unwrap();
@@ -540,12 +621,26 @@ mod tests {
   fn an_empty_day_is_zero_not_a_gap_and_the_cap_folds_rare_values() {
     let s = day_samples(D, true, &[]);
     assert_eq!(s.len(), 4);
-    assert!(s.iter().all(|x| x["value"] == 0.0 && x["attributes"]["partial"] == true));
+    assert!(s
+      .iter()
+      .all(|x| x["value"] == 0.0 && x["attributes"]["partial"] == true));
     let rows: Vec<Value> = (0..30)
-      .map(|i| ev(D + i, SIGN_IN_EVENT, "SUCCESS", Some("u"), "PASSWORD", Some(&format!("C{i:02}"))))
+      .map(|i| {
+        ev(
+          D + i,
+          SIGN_IN_EVENT,
+          "SUCCESS",
+          Some("u"),
+          "PASSWORD",
+          Some(&format!("C{i:02}")),
+        )
+      })
       .collect();
     let s = day_samples(D, false, &rows);
-    let countries = s.iter().filter(|x| x["name"] == "okta_sign_ins" && x["attributes"]["dimension"] == "country").count();
+    let countries = s
+      .iter()
+      .filter(|x| x["name"] == "okta_sign_ins" && x["attributes"]["dimension"] == "country")
+      .count();
     assert_eq!(countries, DIMENSION_CAP + 1);
     assert_eq!(value(&s, "okta_sign_ins", "country", Some(OTHER_VALUE)), 10.0);
     assert_eq!(value(&s, "okta_daily_active_users", "country", Some(OTHER_VALUE)), 1.0);
@@ -558,23 +653,33 @@ mod tests {
     covered.add(D - 3 * DAY_MS + 5, now);
     let (mut days, _) = MetricDays::new(None, "h");
     // D-3 is not complete (starts 5 ms late); D-2 and D-1 are; today is partial.
-    let MetricsOp::Days { days: list, state } = days.finish(&covered, now) else { panic!() };
+    let MetricsOp::Days { days: list, state } = days.finish(&covered, now) else {
+      panic!()
+    };
     assert_eq!(list, vec![(D - 2 * DAY_MS, false), (D - DAY_MS, false), (D, true)]);
     // The record reads back; the next run computes only today, unless a page touched
     // a computed day.
     let (mut again, reason) = MetricDays::new(Some(&state), "h");
     assert_eq!(reason, None);
     assert!(again.touch(Some((now - 60_000, now)), now).is_none());
-    let MetricsOp::Days { days: list, .. } = again.clone().finish(&covered, now) else { panic!() };
+    let MetricsOp::Days { days: list, .. } = again.clone().finish(&covered, now) else {
+      panic!()
+    };
     assert_eq!(list, vec![(D, true)]);
-    let Some(MetricsOp::Days { days: none, state: marked }) = again.touch(Some((D - 60_000, D + 60_000)), now) else {
+    let Some(MetricsOp::Days {
+      days: none,
+      state: marked,
+    }) = again.touch(Some((D - 60_000, D + 60_000)), now)
+    else {
       panic!()
     };
     assert!(none.is_empty());
     assert_eq!(marked["attributes"]["pending"], json!([D - DAY_MS]));
     // An abort before the metrics: the pending mark survives in storage.
     let (mut after_abort, _) = MetricDays::new(Some(&marked), "h");
-    let MetricsOp::Days { days: list, .. } = after_abort.finish(&covered, now) else { panic!() };
+    let MetricsOp::Days { days: list, .. } = after_abort.finish(&covered, now) else {
+      panic!()
+    };
     assert_eq!(list, vec![(D - DAY_MS, false), (D, true)]);
     // Another host's record is not used.
     assert!(MetricDays::new(Some(&state), "other").1.is_some());
@@ -602,8 +707,16 @@ mod tests {
     assert_eq!(s[0]["ts"], D);
     let push = s.iter().find(|x| x["attributes"]["factorType"] == "push").unwrap();
     assert_eq!(push["value"], 2);
-    let patched: Vec<&str> = out["patches"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let patched: Vec<&str> = out["patches"]
+      .as_array()
+      .unwrap()
+      .iter()
+      .map(|p| p["id"].as_str().unwrap())
+      .collect();
     assert_eq!(patched, vec!["u2", "u4"]);
-    assert_eq!(out["patches"][0]["set"]["activeFactorTypes"], json!(["push", "webauthn"]));
+    assert_eq!(
+      out["patches"][0]["set"]["activeFactorTypes"],
+      json!(["push", "webauthn"])
+    );
   }
 }

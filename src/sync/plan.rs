@@ -613,17 +613,29 @@ mod tests {
     r.resources = Some(vec!["okta_daily_active_users".into()]);
     r.fetch_specs = Some(json!({ "okta_daily_active_users": [{ "requiredWindowMs": 14.0 * 86_400_000.0 }] }));
     let plan = plan_sync(&r, &origin()).unwrap();
-    assert_eq!(plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(), [Resource::AuthEvents]);
+    assert_eq!(
+      plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
+      [Resource::AuthEvents]
+    );
     let backfill = plan.phases[0].backfill().unwrap();
     assert_eq!(backfill.target_start, 1_717_200_000_000 - 15 * 86_400_000);
-    assert!(plan.metric_days.is_some(), "the backfill carries the metrics bookkeeping");
+    assert!(
+      plan.metric_days.is_some(),
+      "the backfill carries the metrics bookkeeping"
+    );
     assert!(plan.keep.is_empty(), "no factors: okta_user records unchanged");
     // An MFA metric widget reads users and factors; the users listing keeps the MFA attributes.
     r.resources = Some(vec!["okta_mfa_coverage".into()]);
     let plan = plan_sync(&r, &origin()).unwrap();
-    assert_eq!(plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(), [Resource::Users, Resource::Factors]);
+    assert_eq!(
+      plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
+      [Resource::Users, Resource::Factors]
+    );
     assert!(plan.metric_days.is_none());
-    assert_eq!(plan.to_json()["keep"], json!({ "okta_user": ["mfaEnrolled", "activeFactorTypes"] }));
+    assert_eq!(
+      plan.to_json()["keep"],
+      json!({ "okta_user": ["mfaEnrolled", "activeFactorTypes"] })
+    );
   }
 
   fn filter_of(url: &Url) -> Option<String> {
