@@ -56,14 +56,20 @@ function counted(storage) {
 
 const backfillState = (storage) => storage.getEntity('okta_sync_state', 'auth_events')
 
-/** The stored day samples equal the org's for every complete day and today (partial); none twice. */
-async function assertDayMetrics(storage, sim, where) {
+/**
+ * The stored day samples equal the org's for every day they cover, none twice,
+ * nothing final that is not a complete day, today there and partial; with `all`,
+ * every complete day is there (a run gives the metrics a share of its budget, so a
+ * backfill's days may take a few more runs).
+ */
+async function assertDayMetrics(storage, sim, where, { all = true } = {}) {
   const samples = (await storage.queryMetrics()).filter((s) => DAY_METRICS.includes(s.name))
   const keys = samples.map(sampleKey)
   assert.equal(new Set(keys).size, keys.length, `${where}: a sample is stored twice`)
   const covered = (await backfillState(storage)).attributes.covered
   const now = Date.now()
-  const want = expectedDaySamples(sim.org, covered, now)
+  const storedDays = new Set(samples.map((s) => s.ts))
+  const want = expectedDaySamples(sim.org, covered, now).filter((s) => all || storedDays.has(s.ts))
   const byKey = (list) => new Map(list.map((s) => [sampleKey(s), s.value]))
   const got = byKey(samples)
   const expected = byKey(want)
@@ -76,7 +82,7 @@ async function assertDayMetrics(storage, sim, where) {
   assert.equal(got.size, expected.size, `${where}: ${got.size} samples stored, ${expected.size} expected`)
   const today = samples.filter((s) => s.ts === dayStart(now))
   assert.ok(today.length > 0 && today.every((s) => s.attributes.partial === true), `${where}: today is there and partial`)
-  return { complete, samples }
+  return { complete, samples, finalDays }
 }
 
 // About 21,000 sign-in events over 12 days; 5 log pages a second, a run's budget
@@ -94,7 +100,8 @@ for (const policy of ['next', 'released']) {
         const server = new ServerRunner(connector, handle, { timeoutMs: 3000, dashboards: metricDashboard(14), policy, cadenceMs: 3_600_000 })
         // Run 1: the newest days are complete and computed, today is partial.
         assert.equal((await server.run()).ok, true)
-        const first = await assertDayMetrics(storage, sim, 'run 1')
+        // (The metrics get a twentieth of the run budget: today first, complete days as time allows.)
+        const first = await assertDayMetrics(storage, sim, 'run 1', { all: false })
         assert.ok(first.complete.size >= 1, 'some day is complete after run 1')
         assert.ok(logger.named('backfill incomplete').length >= 1, 'the window needs more runs')
         // A run the host aborts mid-way, then runs until the backfill completes.
@@ -111,9 +118,14 @@ for (const policy of ['next', 'released']) {
           const thisRun = reads.slice(before)
           assert.equal(new Set(thisRun).size, thisRun.length, `run ${runs + 2}: a day read twice`)
           assert.ok(written && thisRun.length <= written.fields.days, `run ${runs + 2}: ${thisRun.length} day reads for ${written?.fields.days} days`)
-          await assertDayMetrics(storage, sim, `run ${runs + 2}`)
+          await assertDayMetrics(storage, sim, `run ${runs + 2}`, { all: false })
         }
         assert.equal(logger.named('backfill complete').length, 1, 'the backfill completes')
+        // Days the runs' metrics share did not reach yet follow in the next runs.
+        for (let more = 0; (logger.named('metrics written').at(-1)?.fields.remaining ?? 0) > 0 && more < 12; more++) {
+          assert.equal((await server.run()).ok, true)
+          await assertDayMetrics(storage, sim, `catch-up run ${more + 1}`, { all: false })
+        }
         const { complete } = await assertDayMetrics(storage, sim, 'backfill complete')
         assert.ok(complete.size >= 12, `every day of the window is complete (${complete.size})`)
         // Every complete day was read about once overall (the aborted run may repeat some).
@@ -125,7 +137,10 @@ for (const policy of ['next', 'released']) {
         server.lastBackfillAt = null
         assert.equal((await server.run()).ok, true)
         const steady = reads.slice(before)
-        assert.deepEqual(steady, [dayStart(Date.now())], 'an incremental run touches only the current day')
+        const today = dayStart(Date.now())
+        // Yesterday only right after midnight, when the edge's 5-minute look-back reaches it.
+        const nearMidnight = Date.now() - today < 15 * 60_000
+        assert.ok(steady[0] === today && steady.every((d) => d === today || (nearMidnight && d === today - DAY)), `an incremental run touches only the current day: ${steady.map((d) => new Date(d).toISOString())}`)
         await assertDayMetrics(storage, sim, 'steady run')
         storage.close()
       })

@@ -617,7 +617,7 @@ async fn finish_backfill(
   }
   // Metrics hook: the days this run completed or changed, and today's partial one.
   if let Some(mut m) = metrics {
-    let op = m.finish(&plan.state.covered, now);
+    let op = m.finish(&plan.state.covered, now, plan.deadline_ms - plan.run.started_ms);
     if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
       return;
     }

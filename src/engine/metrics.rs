@@ -54,6 +54,10 @@ pub const PHISHING_RESISTANT: [&str; 4] = ["webauthn", "u2f", "signed_nonce", "x
 /// The `okta_user` attributes the factor phase keeps (the users listing preserves them).
 pub const USER_MFA_ATTRIBUTES: [&str; 2] = ["mfaEnrolled", "activeFactorTypes"];
 
+/// The daily metrics of a run may take 1/20 (5%) of its System Log budget: no new
+/// day starts after that (the first always does); the rest waits for the next runs.
+pub const METRICS_BUDGET_DIVISOR: i64 = 20;
+
 /// The daily sign-in metrics: `(name, description, unit)`.
 pub const DAY_METRICS: [(&str, &str, &str); 4] = [
   (
@@ -238,10 +242,13 @@ pub enum MetricsOp {
   /// Recompute these UTC days from the stored events (`(day start, partial)`), then
   /// write `state` (may be only the state: a pending mark before a page).
   Days {
-    /// The days, oldest first.
-    days: Vec<(i64, bool)>,
-    /// The metrics record to write after them.
+    /// The days: the current one first, then newest first.
+    days: Vec<DayJob>,
+    /// The metrics record to write after all of them.
     state: Value,
+    /// No new day starts after this (ms), except the first: days left are computed
+    /// by the next runs (None: no limit).
+    deadline_ms: Option<i64>,
   },
   /// Read the stored users and factors, write today's MFA snapshot and the users'
   /// MFA attributes that changed.
@@ -255,14 +262,15 @@ impl MetricsOp {
   /// The declared operation, as JSON for the writer (`kind: "metrics"`).
   pub fn to_json(&self) -> Value {
     match self {
-      MetricsOp::Days { days, state } => json!({
+      MetricsOp::Days { days, state, deadline_ms } => json!({
         "kind": "metrics",
         "op": "days",
         "event": Resource::AuthEvents.resource_name(),
         "fields": EVENT_FIELDS,
         "names": DAY_METRICS.iter().map(|m| m.0).collect::<Vec<_>>(),
-        "days": days.iter().map(|&(start, partial)| json!({ "start": start, "end": start + DAY_MS - 1, "partial": partial })).collect::<Vec<_>>(),
+        "days": days.iter().map(|d| json!({ "start": d.start, "end": d.start + DAY_MS - 1, "partial": d.partial, "state": d.state_after })).collect::<Vec<_>>(),
         "state": state,
+        "deadlineMs": deadline_ms,
       }),
       MetricsOp::Snapshot { now_ms } => {
         let start = day_start(*now_ms);
@@ -324,40 +332,66 @@ impl MetricDays {
     changed.then(|| MetricsOp::Days {
       days: Vec::new(),
       state: self.state.to_record(&self.host, now_ms),
+      deadline_ms: None,
     })
   }
 
   /// The end of the run's backfill: the complete days not computed yet, the pending
   /// ones, and the current day (partial, when covered from its start), to compute.
-  pub fn finish(&mut self, covered: &Coverage, now_ms: i64) -> MetricsOp {
+  pub fn finish(&mut self, covered: &Coverage, now_ms: i64, budget_ms: i64) -> MetricsOp {
     let today = day_start(now_ms);
-    let mut days = Vec::new();
     let (first, top) = match (covered.ranges().first(), covered.top()) {
       (Some(&(from, _)), Some(top)) => (day_start(from), top),
       _ => (today, today),
     };
-    let mut day = first;
-    while day < today {
+    // The current day first (partial, when covered from its start), then the
+    // complete days to (re)compute, newest first: what a dashboard shows first.
+    let mut wanted = Vec::new();
+    let upto = top.min(now_ms);
+    if upto > today && covered.covered_ms(today, upto) == upto - today {
+      wanted.push((today, true));
+    }
+    let mut day = today - DAY_MS;
+    while day >= first {
       let complete = covered.covered_ms(day, day + DAY_MS) == DAY_MS;
       let computed = self.state.computed.covered_ms(day, day + DAY_MS) == DAY_MS;
       if complete && (!computed || self.state.pending.contains(&day)) {
-        days.push((day, false));
-        self.state.computed.add(day, day + DAY_MS);
+        wanted.push((day, false));
       }
-      day += DAY_MS;
+      day -= DAY_MS;
     }
-    let upto = top.min(now_ms);
-    if upto > today && covered.covered_ms(today, upto) == upto - today {
-      days.push((today, true));
-    }
-    self.state.pending.clear();
     // Only days Okta still keeps are worth remembering.
     self.state.computed.clamp(today - 100 * DAY_MS, today);
+    let mut days = Vec::with_capacity(wanted.len());
+    for (start, partial) in wanted {
+      if !partial {
+        self.state.computed.add(start, start + DAY_MS);
+        self.state.pending.remove(&start);
+      }
+      days.push(DayJob {
+        start,
+        partial,
+        state_after: self.state.to_record(&self.host, now_ms),
+      });
+    }
     MetricsOp::Days {
       days,
       state: self.state.to_record(&self.host, now_ms),
+      deadline_ms: Some(now_ms + (budget_ms / METRICS_BUDGET_DIVISOR).max(0)),
     }
   }
+}
+
+/// One day to compute, and the metrics record to write once its samples landed (a
+/// run that stops after it keeps what it did).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayJob {
+  /// Start of the UTC day (ms).
+  pub start: i64,
+  /// The current day: its samples say `partial: true`.
+  pub partial: bool,
+  /// The metrics record once this day is written.
+  pub state_after: Value,
 }
 
 /// One stored event as the writer projects it: `[start_ts, ...EVENT_FIELDS]`.
@@ -651,36 +685,33 @@ mod tests {
     let now = D + 10 * 3_600_000;
     let mut covered = Coverage::default();
     covered.add(D - 3 * DAY_MS + 5, now);
-    let (mut days, _) = MetricDays::new(None, "h");
-    // D-3 is not complete (starts 5 ms late); D-2 and D-1 are; today is partial.
-    let MetricsOp::Days { days: list, state } = days.finish(&covered, now) else {
-      panic!()
+    let days_of = |op: MetricsOp| match op {
+      MetricsOp::Days { days, state, deadline_ms } => (days.iter().map(|d| (d.start, d.partial)).collect::<Vec<_>>(), state, days, deadline_ms),
+      MetricsOp::Snapshot { .. } => panic!("not a days op"),
     };
-    assert_eq!(list, vec![(D - 2 * DAY_MS, false), (D - DAY_MS, false), (D, true)]);
+    let (mut days, _) = MetricDays::new(None, "h");
+    // D-3 is not complete (starts 5 ms late); D-2 and D-1 are; today (partial) first.
+    let (list, state, jobs, deadline) = days_of(days.finish(&covered, now, 200_000));
+    assert_eq!(list, vec![(D, true), (D - DAY_MS, false), (D - 2 * DAY_MS, false)]);
+    assert_eq!(deadline, Some(now + 10_000), "a twentieth of the run budget");
+    // Each day's record counts the days written so far: a stop after D-1 keeps it.
+    assert_eq!(jobs[1].state_after["attributes"]["computed"], json!([[D - DAY_MS, D]]));
+    let (mut stopped, _) = MetricDays::new(Some(&jobs[1].state_after), "h");
+    assert_eq!(days_of(stopped.finish(&covered, now, 0)).0, vec![(D, true), (D - 2 * DAY_MS, false)]);
     // The record reads back; the next run computes only today, unless a page touched
     // a computed day.
     let (mut again, reason) = MetricDays::new(Some(&state), "h");
     assert_eq!(reason, None);
     assert!(again.touch(Some((now - 60_000, now)), now).is_none());
-    let MetricsOp::Days { days: list, .. } = again.clone().finish(&covered, now) else {
-      panic!()
-    };
-    assert_eq!(list, vec![(D, true)]);
-    let Some(MetricsOp::Days {
-      days: none,
-      state: marked,
-    }) = again.touch(Some((D - 60_000, D + 60_000)), now)
-    else {
-      panic!()
-    };
-    assert!(none.is_empty());
+    assert_eq!(days_of(again.clone().finish(&covered, now, 0)).0, vec![(D, true)]);
+    let (none, marked, _, deadline) = days_of(again.touch(Some((D - 60_000, D + 60_000)), now).expect("a mark"));
+    assert!(none.is_empty() && deadline.is_none());
     assert_eq!(marked["attributes"]["pending"], json!([D - DAY_MS]));
     // An abort before the metrics: the pending mark survives in storage.
     let (mut after_abort, _) = MetricDays::new(Some(&marked), "h");
-    let MetricsOp::Days { days: list, .. } = after_abort.finish(&covered, now) else {
-      panic!()
-    };
-    assert_eq!(list, vec![(D - DAY_MS, false), (D, true)]);
+    let (list, state, _, _) = days_of(after_abort.finish(&covered, now, 0));
+    assert_eq!(list, vec![(D, true), (D - DAY_MS, false)]);
+    assert_eq!(state["attributes"]["pending"], json!([]));
     // Another host's record is not used.
     assert!(MetricDays::new(Some(&state), "other").1.is_some());
   }

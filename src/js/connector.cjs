@@ -528,8 +528,9 @@ async function replaceScope(storage, { type, keep, marker, batch }, logger, sign
 /**
  * Runs a declared metrics operation. `days`: per day one ranged `queryEvents`, the
  * events projected onto the declared fields, samples from the native
- * `metricSamples`, written with `replaceWindow` over that day; then the declared
- * state. `snapshot`: reads the declared entity types, writes the native snapshot's
+ * `metricSamples`, written with `replaceWindow` over that day, then that day's
+ * declared state; no new day after the declared deadline (the first always runs);
+ * the final state once all are done. `snapshot`: reads the declared entity types, writes the native snapshot's
  * samples over the declared window and upserts the entities it patches. Returns
  * false when aborted mid-way.
  */
@@ -538,18 +539,24 @@ async function runMetrics(storage, client, op, { logger, signal, keptIndexes }) 
   let samples = 0
   const project = (fields, head) => (r) => [head(r), ...fields.map((f) => r.attributes?.[f] ?? null)]
   if (op.op === 'days') {
+    let done = 0
     for (const day of op.days) {
+      // The declared share of the run: later days wait for the next run.
+      if (done > 0 && op.deadlineMs != null && Date.now() >= op.deadlineMs) break
       const events = (await storage.queryEvents({ name: op.event, start: day.start, end: day.end })) ?? []
       const list = client.metricSamples({ op: 'day', start: day.start, partial: day.partial, rows: events.map(project(op.fields, (e) => e.start_ts)) })
       await storage.metrics(list, { names: op.names, replaceWindow: { start: day.start, end: day.end } })
-      samples += list.length
       if (signal?.aborted) return false
+      await storage.entity(day.state)
+      if (signal?.aborted) return false
+      samples += list.length
+      done++
     }
-    if (op.state) {
+    if (done === op.days.length && op.state) {
       await storage.entity(op.state)
       if (signal?.aborted) return false
     }
-    if (op.days.length) logger.info('metrics written', { days: op.days.length, samples, partial: op.days.filter((d) => d.partial).length, duration_ms: Date.now() - started })
+    if (op.days.length) logger.info('metrics written', { days: done, samples, partial: op.days.slice(0, done).filter((d) => d.partial).length, remaining: op.days.length - done, duration_ms: Date.now() - started })
     return true
   }
   const read = []
