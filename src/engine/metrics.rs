@@ -262,7 +262,11 @@ impl MetricsOp {
   /// The declared operation, as JSON for the writer (`kind: "metrics"`).
   pub fn to_json(&self) -> Value {
     match self {
-      MetricsOp::Days { days, state, deadline_ms } => json!({
+      MetricsOp::Days {
+        days,
+        state,
+        deadline_ms,
+      } => json!({
         "kind": "metrics",
         "op": "days",
         "event": Resource::AuthEvents.resource_name(),
@@ -686,7 +690,16 @@ mod tests {
     let mut covered = Coverage::default();
     covered.add(D - 3 * DAY_MS + 5, now);
     let days_of = |op: MetricsOp| match op {
-      MetricsOp::Days { days, state, deadline_ms } => (days.iter().map(|d| (d.start, d.partial)).collect::<Vec<_>>(), state, days, deadline_ms),
+      MetricsOp::Days {
+        days,
+        state,
+        deadline_ms,
+      } => (
+        days.iter().map(|d| (d.start, d.partial)).collect::<Vec<_>>(),
+        state,
+        days,
+        deadline_ms,
+      ),
       MetricsOp::Snapshot { .. } => panic!("not a days op"),
     };
     let (mut days, _) = MetricDays::new(None, "h");
@@ -697,7 +710,10 @@ mod tests {
     // Each day's record counts the days written so far: a stop after D-1 keeps it.
     assert_eq!(jobs[1].state_after["attributes"]["computed"], json!([[D - DAY_MS, D]]));
     let (mut stopped, _) = MetricDays::new(Some(&jobs[1].state_after), "h");
-    assert_eq!(days_of(stopped.finish(&covered, now, 0)).0, vec![(D, true), (D - 2 * DAY_MS, false)]);
+    assert_eq!(
+      days_of(stopped.finish(&covered, now, 0)).0,
+      vec![(D, true), (D - 2 * DAY_MS, false)]
+    );
     // The record reads back; the next run computes only today, unless a page touched
     // a computed day.
     let (mut again, reason) = MetricDays::new(Some(&state), "h");
