@@ -246,9 +246,12 @@ pub enum MetricsOp {
     days: Vec<DayJob>,
     /// The metrics record to write after all of them.
     state: Value,
-    /// No new day starts after this (ms), except the first: days left are computed
-    /// by the next runs (None: no limit).
+    /// No new day starts after this (ms) once `min_days` are done: days left are
+    /// computed by the next runs (None: no limit).
     deadline_ms: Option<i64>,
+    /// Days written whatever the deadline: the current day and one complete day, so
+    /// every run makes progress on the complete days however slow the storage.
+    min_days: usize,
   },
   /// Read the stored users and factors, write today's MFA snapshot and the users'
   /// MFA attributes that changed.
@@ -266,6 +269,7 @@ impl MetricsOp {
         days,
         state,
         deadline_ms,
+        min_days,
       } => json!({
         "kind": "metrics",
         "op": "days",
@@ -275,6 +279,7 @@ impl MetricsOp {
         "days": days.iter().map(|d| json!({ "start": d.start, "end": d.start + DAY_MS - 1, "partial": d.partial, "state": d.state_after })).collect::<Vec<_>>(),
         "state": state,
         "deadlineMs": deadline_ms,
+        "minDays": min_days,
       }),
       MetricsOp::Snapshot { now_ms } => {
         let start = day_start(*now_ms);
@@ -337,6 +342,7 @@ impl MetricDays {
       days: Vec::new(),
       state: self.state.to_record(&self.host, now_ms),
       deadline_ms: None,
+      min_days: 0,
     })
   }
 
@@ -366,6 +372,7 @@ impl MetricDays {
     }
     // Only days Okta still keeps are worth remembering.
     self.state.computed.clamp(today - 100 * DAY_MS, today);
+    let min_days = 1 + usize::from(wanted.first().is_some_and(|d| d.1));
     let mut days = Vec::with_capacity(wanted.len());
     for (start, partial) in wanted {
       if !partial {
@@ -382,6 +389,7 @@ impl MetricDays {
       days,
       state: self.state.to_record(&self.host, now_ms),
       deadline_ms: Some(now_ms + (budget_ms / METRICS_BUDGET_DIVISOR).max(0)),
+      min_days,
     }
   }
 }
@@ -694,6 +702,7 @@ mod tests {
         days,
         state,
         deadline_ms,
+        ..
       } => (
         days.iter().map(|d| (d.start, d.partial)).collect::<Vec<_>>(),
         state,

@@ -529,7 +529,7 @@ async function replaceScope(storage, { type, keep, marker, batch }, logger, sign
  * Runs a declared metrics operation. `days`: per day one ranged `queryEvents`, the
  * events projected onto the declared fields, samples from the native
  * `metricSamples`, written with `replaceWindow` over that day, then that day's
- * declared state; no new day after the declared deadline (the first always runs);
+ * declared state; no new day after the declared deadline once `minDays` are done;
  * the final state once all are done. `snapshot`: reads the declared entity types, writes the native snapshot's
  * samples over the declared window and upserts the entities it patches. Returns
  * false when aborted mid-way.
@@ -542,7 +542,7 @@ async function runMetrics(storage, client, op, { logger, signal, keptIndexes }) 
     let done = 0
     for (const day of op.days) {
       // The declared share of the run: later days wait for the next run.
-      if (done > 0 && op.deadlineMs != null && Date.now() >= op.deadlineMs) break
+      if (done >= (op.minDays ?? 1) && op.deadlineMs != null && Date.now() >= op.deadlineMs) break
       const events = (await storage.queryEvents({ name: op.event, start: day.start, end: day.end })) ?? []
       const list = client.metricSamples({ op: 'day', start: day.start, partial: day.partial, rows: events.map(project(op.fields, (e) => e.start_ts)) })
       await storage.metrics(list, { names: op.names, replaceWindow: { start: day.start, end: day.end } })
