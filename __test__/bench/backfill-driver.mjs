@@ -38,10 +38,7 @@ try {
     }
     if (events.complete > 0) break
   }
-  // One steady run after the window is complete: metrics cost of an incremental run.
-  events.metricsMs = 0
-  const steady = await server.run()
-  const steadyRun = { ok: steady.ok, mode: steady.mode, ms: steady.ms, metricsMs: events.metricsMs }
+
   const wallMs = Date.now() - t0
   const counts = await storage.eventUuidCounts()
   const stored = [...counts.values()].reduce((a, b) => a + b, 0)
@@ -62,7 +59,6 @@ try {
   process.stdout.write(
     JSON.stringify({
       runs,
-      steadyRun,
       wallMs,
       stored,
       distinct: counts.size,
