@@ -174,8 +174,39 @@ export interface OktaUserRecord {
     lastLogin: number | null
     createdAt: number | null
     activatedAt: number | null
+    /** With factors synced: the user has at least one ACTIVE factor (kept by the factors phase). */
+    mfaEnrolled?: boolean
+    /** With factors synced: the types of the user's ACTIVE factors, sorted. */
+    activeFactorTypes?: string[]
   }
   updated_at: number
+}
+
+/** A daily sign-in metric sample as stored (`ts`: start of the UTC day). */
+export interface OktaSignInMetricSample {
+  name: 'okta_daily_active_users' | 'okta_sign_ins' | 'okta_sign_in_failures' | 'okta_sign_in_failure_rate'
+  ts: number
+  value: number
+  attributes: {
+    /** `total` (the day's number), or the breakdown this sample is. */
+    dimension: 'total' | 'credentialType' | 'country'
+    credentialType?: string
+    country?: string
+    /** The current day, rewritten each run. */
+    partial: boolean
+  }
+}
+
+/** A daily MFA snapshot sample as stored (with factors synced). */
+export interface OktaMfaMetricSample {
+  name: 'okta_mfa_coverage' | 'okta_mfa_phishing_resistant_coverage' | 'okta_mfa_factor_users'
+  ts: number
+  value: number
+  attributes: {
+    /** On okta_mfa_factor_users samples. */
+    factorType?: string
+    partial: boolean
+  }
 }
 
 /** An `okta_group` entity as stored. */
@@ -392,6 +423,8 @@ export interface StorageHandle {
   queryEntities?(q: { type: string }): Promise<Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>> | Array<{ id: string; attributes?: Record<string, unknown>; updated_at?: number }>
   /** Without it, the System Log backfill and the factor fan-out cannot keep progress across runs. */
   getEntity?(type: string, id: string): Promise<{ id: string; attributes?: Record<string, unknown> } | null | undefined> | { id: string; attributes?: Record<string, unknown> } | null | undefined
+  /** Without it (or without queryEvents/queryEntities), the daily metrics and the MFA snapshot are not written (one `metrics unavailable` warning). */
+  metrics?(list: Array<{ name: string; ts: number; value: number | null; attributes: Record<string, unknown> }>, scope?: { names?: string[]; replaceWindow?: { start: number; end: number } }): Promise<void> | void
 }
 
 /** The host's error kinds: branch on these, never on message text. */
@@ -588,6 +621,13 @@ export declare class OktaClient {
    */
   endCall(input: CallEndInput): CallEndOutput
   /**
+   * Computes metric samples for a declared metrics operation (pure, in Rust):
+   * `{ op: 'day', start, partial, rows }` (rows: stored events projected onto the
+   * operation's fields, `[start_ts, ...fields]`) gives the day's samples; `{ op:
+   * 'snapshot', nowMs, reads: [userRows, factorRows] }` gives `{ samples, patches }`.
+   */
+  metricSamples(input: any): any
+  /**
    * The phases (setting names) a sync with these options covers, in phase order:
    * the planner's selection, so the writer reads only the stored states it needs.
    */
@@ -602,7 +642,7 @@ export declare class OktaClient {
    * or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
    * are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
    * settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
-   * fanOutStates?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+   * factorsState?, metricsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
    * what was planned from them (planned once).
    */
   sync(request: any): PageStream

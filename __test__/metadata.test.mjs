@@ -19,6 +19,8 @@ const require = createRequire(import.meta.url)
 const PRELOAD = fileURLToPath(new URL('./fixtures/no-native/preload.cjs', import.meta.url))
 const USE = fileURLToPath(new URL('./fixtures/no-native/use.mjs', import.meta.url))
 const SIGNED_IN = ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_log_event', 'okta_sync_state', 'okta_user']
+// The computed daily metrics (shape metric): declared, never selected or synced by name.
+const METRICS = ['okta_daily_active_users', 'okta_mfa_coverage', 'okta_mfa_factor_users', 'okta_mfa_phishing_resistant_coverage', 'okta_sign_in_failure_rate', 'okta_sign_in_failures', 'okta_sign_ins']
 
 function runWithoutNative(mode) {
   return new Promise((resolve) => {
@@ -43,7 +45,7 @@ for (const mode of ['esm', 'cjs']) {
     assert.deepEqual(report.badIssues.map((i) => i.path.join('.')), ['host', 'apiToken', 'resources.0'])
     assert.equal(report.badIssues[0].message, schemasModule.HOST_MESSAGE)
     assert.deepEqual(report.jsonSchema, ['apiToken', 'host', 'logEvents', 'oauth', 'rateLimitShare', 'requestTimeoutMs', 'resources', 'syncBudgetSeconds'])
-    assert.deepEqual(report.resources, SIGNED_IN)
+    assert.deepEqual(report.resources, [...SIGNED_IN, ...METRICS].sort())
     assert.equal(report.staticResources, true)
     assert.deepEqual(report.schemas, ['admin_roles', 'app_assignments', 'apps', 'auth_events', 'devices', 'factors', 'group_members', 'groups', 'log_events', 'users'])
     assert.equal(report.usersSchemaParses, true)

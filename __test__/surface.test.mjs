@@ -86,7 +86,10 @@ test('id, doc and statics', () => {
 
 test('resources match spec section 2', () => {
   const r = esm.resources
-  assert.deepEqual(Object.keys(r).sort(), ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_log_event', 'okta_sync_state', 'okta_user'])
+  assert.deepEqual(Object.keys(r).sort(), ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_daily_active_users', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_log_event', 'okta_mfa_coverage', 'okta_mfa_factor_users', 'okta_mfa_phishing_resistant_coverage', 'okta_sign_in_failure_rate', 'okta_sign_in_failures', 'okta_sign_ins', 'okta_sync_state', 'okta_user'])
+  // The computed metrics are rawdash metric resources: dimensions as their fields.
+  assert.equal(r.okta_daily_active_users.shape, 'metric')
+  assert.deepEqual(r.okta_daily_active_users.dimensions.map((d) => d.name), ['dimension', 'credentialType', 'country', 'partial'])
   // The connector's own bookkeeping is declared (rawdash requires every stored type to
   // be) as an entity without an endpoint or responses.
   assert.equal(r.okta_sync_state.shape, 'entity')
@@ -99,7 +102,7 @@ test('resources match spec section 2', () => {
   assert.deepEqual(r.okta_user.filterable, [
     { field: 'status', ops: ['eq'], values: ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED', 'DEPROVISIONED'] },
   ])
-  assert.deepEqual(r.okta_user.fields.map((f) => f.name), ['status', 'email', 'login', 'firstName', 'lastName', 'lastLogin', 'createdAt', 'activatedAt'])
+  assert.deepEqual(r.okta_user.fields.map((f) => f.name), ['status', 'email', 'login', 'firstName', 'lastName', 'lastLogin', 'createdAt', 'activatedAt', 'mfaEnrolled', 'activeFactorTypes'])
   assert.deepEqual(Object.keys(r.okta_user.responses), ['users'])
   assert.equal(r.okta_group.shape, 'entity')
   assert.equal(r.okta_group.endpoint, 'GET /api/v1/groups')
@@ -125,7 +128,9 @@ test('resources match spec section 2', () => {
   for (const def of Object.values(r)) {
     assert.ok(def.description.length > 10)
     // The table's machine keys stay internal: rawdash's resource definition shape only.
-    for (const key of Object.keys(def)) assert.ok(['shape', 'description', 'endpoint', 'fields', 'filterable', 'notes', 'responses'].includes(key), key)
+    // (A metric resource: rawdash's metric keys instead of fields.)
+    const allowed = def.shape === 'metric' ? ['shape', 'description', 'endpoint', 'unit', 'granularity', 'dimensions', 'measures', 'notes'] : ['shape', 'description', 'endpoint', 'fields', 'filterable', 'notes', 'responses']
+    for (const key of Object.keys(def)) assert.ok(allowed.includes(key), key)
   }
 })
 

@@ -10,6 +10,7 @@ import { resources } from '../src/js/index.mjs'
 import { MemoryStorage } from '../src/js/host.mjs'
 import { ServerRunner } from '../src/js/host.mjs'
 import { withSim, connectorFor, expectedRecords } from './helpers.mjs'
+import { expectedDaySamples, expectedMfaSamples, expectedUserMfa } from './support/metrics-truth.mjs'
 
 const okta = { name: 'okta' }
 const DAY = 86_400_000
@@ -188,6 +189,9 @@ test("the README's widgets are widgets rawdash accepts, and compute over a real 
     assert.equal(run.ok, true, String(run.error))
     const now = Date.now()
     const truth = expectedTruthRecords(sim)
+    // The computed metrics: every day the stored backfill covers completely, today's partial one, today's MFA snapshot.
+    const covered = (await storage.getEntity('okta_sync_state', 'auth_events')).attributes.covered
+    truth.metrics = [...expectedDaySamples(sim.org, covered, now), ...expectedMfaSamples(sim.org, now)]
     for (const [name, d] of Object.entries(valid)) {
       for (const [id, w] of Object.entries(d.widgets)) {
         for (const metric of widgetMetrics(w)) {
@@ -203,7 +207,10 @@ test("the README's widgets are widgets rawdash accepts, and compute over a real 
 
 /** What the org holds, as the records a correct sync stores (users, groups, sign-ins, apps, factors, devices, admin roles). */
 function expectedTruthRecords(sim) {
-  const { users, groups, events } = expectedRecords(sim.org)
+  const { users: listed, groups, events } = expectedRecords(sim.org)
+  // With factors synced, each user carries the factor phase's MFA attributes.
+  const mfa = expectedUserMfa(sim.org)
+  const users = listed.map((u) => ({ ...u, attributes: { ...u.attributes, ...mfa.get(u.id) } }))
   const apps = [...sim.org.appsList()].map((a) => ({ type: 'okta_app', id: a.id, attributes: { status: a.status, name: a.name, label: a.label, signOnMode: a.signOnMode }, updated_at: 0 }))
   const factors = []
   for (const u of sim.org.users()) {

@@ -152,6 +152,10 @@ pub fn definition() -> Value {
     resources.insert(r.resource_name().into(), resource_json(r));
   }
   resources.insert(STATE_TYPE.into(), sync_state_json());
+  // The computed daily metrics (shape metric; see engine/metrics.rs).
+  for (name, metric) in crate::engine::metrics::resource_definitions() {
+    resources.insert(name.into(), metric);
+  }
   let errors: Vec<Value> = ErrorCode::ALL
     .iter()
     .map(|c| json!({ "code": c.as_str(), "kind": c.kind().as_str() }))
@@ -205,6 +209,8 @@ pub fn definition() -> Value {
       "targets": f.targets.iter().map(|t| t.prefix()).collect::<Vec<_>>(),
       "types": f.types,
     })).collect::<Vec<_>>(),
+    // Where the daily metrics record which days are computed (see engine/metrics.rs).
+    "metricsState": { "type": STATE_TYPE, "id": crate::engine::metrics::STATE_ID, "phase": Resource::AuthEvents.setting_name() },
     // Where each fan-out keeps its progress (see engine/fanout.rs).
     "fanOutStates": Resource::ALL
       .iter()

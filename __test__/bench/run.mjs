@@ -227,6 +227,10 @@ async function backfill() {
       singleEventsPerSecond: r.singlePerSecond,
       status429: s.status429,
       wallMs: r.wallMs,
+      // Daily metrics: time spent per run next to the run's sync time (goal < 5%).
+      metricsMsPerRun: r.runs.map((x) => x.metricsMs),
+      syncMsPerRun: r.runs.map((x) => x.ms),
+      metricsShare: +(r.runs.reduce((a, x) => a + x.metricsMs, 0) / Math.max(1, r.runs.reduce((a, x) => a + x.ms, 0))).toFixed(4),
       pass: r.runs.length <= floorRuns + 1 && r.runs.every((x) => x.ok) && r.duplicates === 0 && logPages / minPages <= TARGET_PAGES_RATIO && r.batchedPerSecond >= TARGET_EVENTS_PER_SECOND,
     }
     table(`backfill: rawdash's server loop over SQLite, logs ${logs.limit} requests per ${logs.windowMs} ms (share ${SHARE}), run budget ${budgetMs / 1000} s in a 10 s host timeout`, [
@@ -237,6 +241,7 @@ async function backfill() {
       ['duplicates', result.duplicates],
       ['events written per second', `batched ${result.batchedEventsPerSecond}  vs per-record ${result.singleEventsPerSecond}  (target >= ${TARGET_EVENTS_PER_SECOND})`],
       ['429 responses', result.status429],
+      ['metrics per run', `${r.runs.map((x) => `${x.metricsMs} ms of ${x.ms} ms`).join(', ')}  (${(result.metricsShare * 100).toFixed(2)}% of sync time; goal < 5%)`],
       ['verdict', verdict(result.pass)],
     ])
     results.push(result)

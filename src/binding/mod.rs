@@ -251,6 +251,18 @@ impl OktaClient {
     })
   }
 
+  /// Computes metric samples for a declared metrics operation (pure, in Rust):
+  /// `{ op: 'day', start, partial, rows }` (rows: stored events projected onto the
+  /// operation's fields, `[start_ts, ...fields]`) gives the day's samples; `{ op:
+  /// 'snapshot', nowMs, reads: [userRows, factorRows] }` gives `{ samples, patches }`.
+  #[napi]
+  pub fn metric_samples(&self, input: Value) -> napi::Result<Value, String> {
+    guard(|| {
+      crate::engine::metrics::compute(&input)
+        .map_err(|e| OktaError::new(ErrorCode::Internal, format!("invalid metrics input: {e}")))
+    })
+  }
+
   /// The phases (setting names) a sync with these options covers, in phase order:
   /// the planner's selection, so the writer reads only the stored states it needs.
   #[napi]
@@ -275,7 +287,7 @@ impl OktaClient {
   /// or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
   /// are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
   /// settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
-  /// fanOutStates?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+  /// fanOutStates?, metricsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
   /// what was planned from them (planned once).
   #[napi]
   pub fn sync(&self, request: Value) -> napi::Result<PageStream, String> {

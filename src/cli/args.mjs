@@ -234,7 +234,7 @@ const FIELD_FLAG = {
 
 const FIELD_FIX = {
   host: 'pass the org host only, e.g. --host acme.okta.com (or OKTA_HOST=acme.okta.com)',
-  resources: `use --resources with any of ${Object.keys(RESOURCE_NAMES).join(',')}`,
+  resources: `use --resources with any of ${Object.keys(RESOURCE_NAMES).join(', ')}`,
   apiToken: 'set OKTA_API_TOKEN to the token from Security > API > Tokens in the Okta Admin Console',
   baseUrl: 'give an origin only, e.g. --base-url http://127.0.0.1:8123 (no path, query or credentials)',
   rateLimitShare: 'use a number above 0 and at most 1, e.g. --rate-limit-share 0.5',

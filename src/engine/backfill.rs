@@ -38,9 +38,10 @@ use serde_json::{json, Value};
 use url::Url;
 
 use crate::engine::cursor::Position;
+use crate::engine::metrics::MetricDays;
 use crate::engine::phase::{wall_ms, Fetch, PhaseCtx};
 use crate::engine::state::{iso, ms_of, origin_key, state_attributes, RunInfo, STATE_TYPE};
-use crate::engine::wire::{CheckStored, PageOut};
+use crate::engine::wire::{CheckStored, PageOut, StreamItem};
 use crate::error::{ErrorCode, OktaError};
 use crate::log::{cut80, Level, LogEvent};
 use crate::resources::{
@@ -767,7 +768,10 @@ fn link_keeps_query(next: &Url, current: &Url) -> Result<(), &'static str> {
 /// slice is stored or paid for), or ended where the lower bound its requests really
 /// applied lies at or below the slice. What a chain could not prove is read again
 /// at once as a new bounded query. Stops at the run budget's deadline with a
-pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
+/// `backfill incomplete` log, or quietly at the chunk budget. `metrics`: the daily
+/// metrics' bookkeeping, told which days each page touches and, at the end, which
+/// days to compute.
+pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan, mut metrics: Option<MetricDays>) {
   let resource = plan.lead;
   let origin = ctx.http.origin().clone();
   let host = origin_key(&origin);
@@ -826,7 +830,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       let mut page = match fetched {
         Fetch::Page(page) => *page,
         Fetch::Failed => return,
-        Fetch::Stopped => return finish_backfill(&ctx, &plan, (edge_done, edge_from), index, false).await,
+        Fetch::Stopped => return finish_backfill(&ctx, &plan, (edge_done, edge_from), index, false, metrics).await,
       };
       if let Some(next) = &page.next {
         if let Err(reason) = link_keeps_query(next, &url) {
@@ -844,6 +848,12 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       }
       let at = Position::Backfill { edge_done, edge_from };
       let range = page.mapped.published_range;
+      // Metrics hook: computed days this page's events land in are marked first.
+      if let Some(op) = metrics.as_mut().and_then(|m| m.touch(range, wall_ms())) {
+        if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
+          return;
+        }
+      }
       let state = &mut plan.state;
       // While older gaps wait, a short edge page means the edge has caught up with
       // what Okta had: skip the confirming empty page and claim only up to the
@@ -948,7 +958,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan) {
       fields,
     });
   }
-  finish_backfill(&ctx, &plan, (edge_done, edge_from), index, true).await
+  finish_backfill(&ctx, &plan, (edge_done, edge_from), index, true, metrics).await
 }
 
 /// Ends the backfill for this run (all read, or the run budget is used up: the
@@ -959,6 +969,7 @@ async fn finish_backfill(
   (edge_done, edge_from): (bool, Option<i64>),
   index: u64,
   complete: bool,
+  metrics: Option<MetricDays>,
 ) {
   if ctx.cancel.is_cancelled() {
     return;
@@ -975,6 +986,16 @@ async fn finish_backfill(
       event: "backfill incomplete",
       fields,
     });
+  }
+  // Metrics hook: the days this run completed or changed, and today's partial one.
+  if let Some(mut m) = metrics {
+    // The metrics count sign-in events: their days are complete when every sign-in
+    // stream of this sync covers them.
+    let sign_ins: Vec<StreamKey> = plan.streams.iter().filter(|k| k.resource == Resource::AuthEvents).cloned().collect();
+    let op = m.finish(&plan.state.covered(&sign_ins), now, plan.deadline_ms - plan.run.started_ms);
+    if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
+      return;
+    }
   }
   let _ = ctx
     .send(PageOut::phase_done(

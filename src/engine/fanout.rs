@@ -891,6 +891,13 @@ pub(crate) async fn run_fan_out(ctx: PhaseCtx, plan: FanOutPlan) {
       }),
     });
   }
+  // Metrics hook: today's MFA snapshot, once the stored children are complete.
+  if runner.plan.fan.snapshot_when_current && runner.plan.state.stage == Stage::Current {
+    let op = crate::engine::metrics::MetricsOp::Snapshot { now_ms: now };
+    if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
+      return;
+    }
+  }
   let position = Position::Stored;
   let _ = ctx
     .send(PageOut::phase_done(runner.plan.resource, runner.items, position))

@@ -4,6 +4,7 @@
 //! - [`phase`]: the phase context, one page's fetch step, the Link-chain runner;
 //! - [`backfill`]: the System Log backfill (coverage, slices, the runner);
 //! - [`fanout`]: parent list -> child lists (factors), resumed from stored state;
+//! - [`metrics`]: daily sign-in metrics and the MFA snapshot (which days, the samples);
 //! - [`state`]: `okta_sync_state` records and the host run;
 //! - [`cursor`]: the cursor positions of phases;
 //! - [`wire`]: what the writer receives.
@@ -13,6 +14,7 @@
 pub mod backfill;
 pub mod cursor;
 pub mod fanout;
+pub mod metrics;
 pub mod phase;
 pub mod state;
 pub mod wire;

@@ -231,6 +231,8 @@ pub enum StreamItem {
   Page(Box<PageOut>),
   /// A log event for the host logger.
   Log(LogEvent),
+  /// A storage operation on metric samples (see [`crate::engine::metrics`]).
+  Metrics(Box<crate::engine::metrics::MetricsOp>),
   /// A phase failed after retries; the writer decides (throw or transientError).
   Failed {
     /// The phase.
@@ -256,6 +258,7 @@ impl StreamItem {
       StreamItem::Log(l) => {
         crate::ascii_json::to_vec(&json!({ "kind": "log", "level": l.level, "event": l.event, "fields": l.fields }))
       }
+      StreamItem::Metrics(op) => crate::ascii_json::to_vec(&op.to_json()),
       StreamItem::Failed { resource, error } => crate::ascii_json::to_vec(
         &json!({ "kind": "error", "phase": resource.setting_name(), "error": error.to_json() }),
       ),

@@ -164,6 +164,7 @@ class OktaConnector {
   #client = null
   #logger
   #warnedNoBackfill = false
+  #warnedNoMetrics = false
   // The last transient failure of the current run (thrown once the run budget is
   // used up without progress).
   #lastFailure = null
@@ -291,6 +292,7 @@ class OktaConnector {
         request.backfillState = await read(definition.backfillState)
         request.fanOutStates = {}
         for (const spec of definition.fanOutStates) request.fanOutStates[spec.phase] = await read(spec)
+        if (definition.metricsState) request.metricsState = await read(definition.metricsState)
         request.entityStates = {}
         for (const spec of definition.listingStates) request.entityStates[spec.phase] = await read(spec)
       }
@@ -338,6 +340,11 @@ class OktaConnector {
     // Stored fan-out children by parent and type, read once a chunk when a batch
     // declaring removals arrives.
     const childIndexes = {}
+    // Attributes the plan keeps on rewritten entities (plan.keep), by type: the
+    // stored values by id, read once a chunk when a batch of that type arrives.
+    const keep = plan.keep ?? {}
+    const keptIndexes = {}
+    const canKeep = typeof storage.queryEntities === 'function'
     try {
       pages: for await (const raw of stream) {
         if (signal?.aborted) break
@@ -351,6 +358,20 @@ class OktaConnector {
         if (item.kind === 'error') {
           failure = new OktaConnectorError(item.error)
           break
+        }
+        if (item.kind === 'metrics') {
+          // A declared metrics operation (MetricsOp in Rust): ranged reads, samples
+          // computed natively, idempotent replaceWindow writes.
+          if (typeof storage.metrics !== 'function' || typeof storage.queryEvents !== 'function' || typeof storage.queryEntities !== 'function') {
+            if (!this.#warnedNoMetrics) {
+              this.#warnedNoMetrics = true
+              logger.warn('metrics unavailable', { reason: 'the storage handle has no metrics (or no queryEvents/queryEntities): daily metrics and the MFA snapshot are not written' })
+            }
+            continue
+          }
+          const finished = await runMetrics(storage, client, item, { logger, signal, keptIndexes })
+          if (!finished) break
+          continue
         }
         if (item.kind === 'skipped') {
           // A 403 on one resource: the token's admin lacks that permission. The other
@@ -379,6 +400,11 @@ class OktaConnector {
         for (const b of item.batches) {
           const slice = records.slice(b.from, b.to)
           const batch = stored && isEvent ? slice.filter((r) => !stored.has(storedKey(r.name ?? item.resource, r.attributes.uuid))) : slice
+          const kept = !isEvent && canKeep ? keep[item.resource] : null
+          if (kept && batch.length) {
+            const index = (keptIndexes[item.resource] ??= await indexKept(storage, item.resource, kept))
+            keepStored(batch, index, kept)
+          }
           if (batch.length || b.clear) {
             if (isEvent) await storage.events(batch, b.clear ?? { names: [] })
             else await storage.entities(batch, b.clear ?? { types: [] })
@@ -510,6 +536,86 @@ async function replaceScope(storage, { type, keep, marker, batch }, logger, sign
   }
   logger.info('stale records replaced', { resource: type, removed, kept: kept.length, duration_ms: Date.now() - started })
   return true
+}
+
+/**
+ * Runs a declared metrics operation. `days`: per day one ranged `queryEvents`, the
+ * events projected onto the declared fields, samples from the native
+ * `metricSamples`, written with `replaceWindow` over that day, then that day's
+ * declared state; no new day after the declared deadline once `minDays` are done;
+ * the final state once all are done. `snapshot`: reads the declared entity types, writes the native snapshot's
+ * samples over the declared window and upserts the entities it patches. Returns
+ * false when aborted mid-way.
+ */
+async function runMetrics(storage, client, op, { logger, signal, keptIndexes }) {
+  const started = Date.now()
+  let samples = 0
+  const project = (fields, head) => (r) => [head(r), ...fields.map((f) => r.attributes?.[f] ?? null)]
+  if (op.op === 'days') {
+    let done = 0
+    for (const day of op.days) {
+      // The declared share of the run: later days wait for the next run.
+      if (done >= (op.minDays ?? 1) && op.deadlineMs != null && Date.now() >= op.deadlineMs) break
+      const events = (await storage.queryEvents({ name: op.event, start: day.start, end: day.end })) ?? []
+      const list = client.metricSamples({ op: 'day', start: day.start, partial: day.partial, rows: events.map(project(op.fields, (e) => e.start_ts)) })
+      await storage.metrics(list, { names: op.names, replaceWindow: { start: day.start, end: day.end } })
+      if (signal?.aborted) return false
+      await storage.entity(day.state)
+      if (signal?.aborted) return false
+      samples += list.length
+      done++
+    }
+    if (done === op.days.length && op.state) {
+      await storage.entity(op.state)
+      if (signal?.aborted) return false
+    }
+    if (op.days.length) logger.info('metrics written', { days: done, samples, partial: op.days.slice(0, done).filter((d) => d.partial).length, remaining: op.days.length - done, duration_ms: Date.now() - started })
+    return true
+  }
+  const read = []
+  for (const r of op.reads) read.push((await storage.queryEntities({ type: r.type })) ?? [])
+  const out = client.metricSamples({ op: 'snapshot', nowMs: op.nowMs, reads: op.reads.map((r, i) => read[i].map(project(r.fields, (e) => e.id))) })
+  await storage.metrics(out.samples, { names: op.names, replaceWindow: op.window })
+  if (signal?.aborted) return false
+  const byId = new Map(read[0].map((e) => [e.id, e]))
+  const patched = []
+  for (const p of out.patches) {
+    const e = byId.get(p.id)
+    if (e) patched.push({ type: op.patch, id: p.id, attributes: { ...e.attributes, ...p.set }, updated_at: e.updated_at ?? 0 })
+    keptIndexes[op.patch]?.set(p.id, p.set)
+  }
+  for (let i = 0; i < patched.length; i += op.batch) {
+    await storage.entities(patched.slice(i, i + op.batch), { types: [] })
+    if (signal?.aborted) return false
+  }
+  logger.info('metrics written', { snapshot: op.names.length, samples: out.samples.length, patched: patched.length, duration_ms: Date.now() - started })
+  return true
+}
+
+/** The declared `attributes` of stored entities of `type`, by id. */
+async function indexKept(storage, type, attributes) {
+  const index = new Map()
+  for (const e of (await storage.queryEntities({ type })) ?? []) {
+    const values = {}
+    let any = false
+    for (const a of attributes) {
+      if (e?.attributes?.[a] !== undefined) {
+        values[a] = e.attributes[a]
+        any = true
+      }
+    }
+    if (any) index.set(e.id, values)
+  }
+  return index
+}
+
+/** Copies the kept stored attributes into records that do not carry them. */
+function keepStored(records, index, attributes) {
+  for (const r of records) {
+    const stored = index.get(r.id)
+    if (!stored) continue
+    for (const a of attributes) if (r.attributes[a] === undefined && stored[a] !== undefined) r.attributes[a] = stored[a]
+  }
 }
 
 /** Stored entities of the declared type by their parent (`removals.parentField`). */

@@ -33,6 +33,8 @@ class MemoryStorage {
     // Events by hour of start_ts, so range queries (the connector's duplicate checks)
     // stay cheap at a million events.
     this.eventIndex = new Map()
+    // Metric samples (the connector's computed daily metrics), in write order.
+    this.metricList = []
     this.counts = { entity: 0, event: 0, cleared: 0, dropped: 0 }
     this.inFlight = 0
     this.maxInFlight = 0
@@ -172,14 +174,40 @@ class MemoryStorage {
     const read = (method) => (a, b) => root[method](a, b)
     const handle = {}
     for (const m of ['entity', 'event', 'entities', 'events', 'metric', 'metrics', 'edge', 'edges', 'distribution', 'distributions']) handle[m] = guard(m)
-    for (const m of ['queryEvents', 'getEntity', 'queryEntities']) if (typeof root[m] === 'function') handle[m] = read(m)
+    for (const m of ['queryEvents', 'getEntity', 'queryEntities', 'queryMetrics']) if (typeof root[m] === 'function') handle[m] = read(m)
     return handle
   }
 
-  // Plural writers of other shapes (metrics, edges, distributions) exist on real
-  // handles; the Okta connector never calls them.
-  async metric() {}
-  async metrics() {}
+  /** Appends one metric sample `{ name, ts, value, attributes }`. */
+  async metric(m) {
+    if (this._dropped()) return
+    return this._track(() => {
+      if (this.keep) this.metricList.push(m)
+    })
+  }
+
+  /**
+   * Replaces the samples of `scope.names` (else of the names in `list`), only those
+   * with start <= ts <= end when `scope.replaceWindow` is given, then appends `list`.
+   */
+  async metrics(list, scope) {
+    if (this._dropped()) return
+    for (const m of list) assertJsonValue(m.attributes ?? {}, `metric ${m.name} attributes`)
+    return this._track(() => {
+      const names = new Set(scope?.names ?? list.map((m) => m.name))
+      const win = scope?.replaceWindow
+      this.metricList = this.metricList.filter((m) => !names.has(m.name) || (win && (m.ts < win.start || m.ts > win.end)))
+      if (this.keep) this.metricList.push(...list)
+    })
+  }
+
+  /** Metric samples by name and `ts` range (inclusive), ordered by ts. */
+  async queryMetrics({ name, start, end } = {}) {
+    return this.metricList.filter((m) => (name === undefined || m.name === name) && (start === undefined || m.ts >= start) && (end === undefined || m.ts <= end)).sort((a, b) => a.ts - b.ts)
+  }
+
+  // Plural writers of other shapes (edges, distributions) exist on real handles;
+  // the Okta connector never calls them.
   async edge() {}
   async edges() {}
   async distribution() {}

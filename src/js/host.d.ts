@@ -26,6 +26,14 @@ export interface EntityRecord {
   updated_at: number
 }
 
+/** A metric sample (`storage.metrics(list, scope)`): `ts` in Unix ms. */
+export interface MetricSample {
+  name: string
+  ts: number
+  value: number | null
+  attributes: Record<string, unknown>
+}
+
 /** A stored event (`storage.event(e)`). */
 export interface EventRecord {
   name: string
@@ -78,6 +86,10 @@ export declare class MemoryStorage {
   getEntity(type: string, id: string): Promise<EntityRecord | null>
   /** Every entity, or those of one type. */
   queryEntities(q?: { type?: string }): Promise<EntityRecord[]>
+  /** Replaces metric samples of the scope's names (only `start <= ts <= end` with `replaceWindow`), then appends `list`. */
+  metrics(list: MetricSample[], scope?: { names?: string[]; replaceWindow?: { start: number; end: number } }): Promise<void>
+  /** Metric samples by name and `ts` range (inclusive), ordered by ts. */
+  queryMetrics(q?: { name?: string; start?: number; end?: number }): Promise<MetricSample[]>
   /** A handle on the same data whose writes are dropped once `signal` aborts. */
   guarded(signal?: AbortSignal): GuardedStorage
 }

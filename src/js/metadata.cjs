@@ -351,6 +351,14 @@ module.exports = {
         {
           "name": "activatedAt",
           "description": "When the user was activated (Unix ms), or null."
+        },
+        {
+          "name": "mfaEnrolled",
+          "description": "With factors synced: whether the user has at least one ACTIVE factor (kept by the factors phase; absent without factors)."
+        },
+        {
+          "name": "activeFactorTypes",
+          "description": "With factors synced: the factor types of the user's ACTIVE factors, sorted (kept by the factors phase; absent without factors)."
         }
       ],
       "filterable": [
@@ -1284,6 +1292,163 @@ module.exports = {
       ],
       "filterable": [],
       "bookkeeping": true
+    },
+    "okta_daily_active_users": {
+      "shape": "metric",
+      "description": "Distinct users (actor ids) with a successful sign-in (user.session.start, outcome SUCCESS) per UTC day.",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "users",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_sign_ins": {
+      "shape": "metric",
+      "description": "Sign-in attempts (user.session.start events, any outcome) per UTC day.",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "attempts",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_sign_in_failures": {
+      "shape": "metric",
+      "description": "Failed sign-in attempts (user.session.start with outcome FAILURE or DENY) per UTC day; anonymous attempts count.",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "attempts",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_sign_in_failure_rate": {
+      "shape": "metric",
+      "description": "Failed / all sign-in attempts (user.session.start) per UTC day, 0-1 (0 on a day without attempts).",
+      "endpoint": "computed from stored okta_auth_event events",
+      "unit": "ratio",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "dimension",
+          "description": "Which breakdown the sample is: total (the day's number), credentialType or country."
+        },
+        {
+          "name": "credentialType",
+          "description": "The events' credentialType, on credentialType samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "country",
+          "description": "The client's country, on country samples (the 20 most frequent a day; the rest as (other); (none) when absent)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "ts is the start of the UTC day. The total for a day is the sample with dimension total (no credentialType or country attribute): filter widgets on dimension eq total. A complete day is written once the System Log backfill covers it completely and rewritten when late events change it.",
+      "bookkeeping": true
+    },
+    "okta_mfa_coverage": {
+      "shape": "metric",
+      "description": "Share (0-1) of ACTIVE users with at least one ACTIVE factor, a daily snapshot from the stored factors.",
+      "endpoint": "computed from stored okta_user and okta_factor entities",
+      "unit": "ratio",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "Written at the end of each factors phase once every user's factors were read: the current UTC day's sample is replaced (partial: true until the day ends), earlier days keep their last snapshot.",
+      "bookkeeping": true
+    },
+    "okta_mfa_phishing_resistant_coverage": {
+      "shape": "metric",
+      "description": "Share (0-1) of ACTIVE users with an ACTIVE phishing-resistant factor (webauthn, u2f, signed_nonce: Okta Verify FastPass, x509: smart card), a daily snapshot.",
+      "endpoint": "computed from stored okta_user and okta_factor entities",
+      "unit": "ratio",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "Written at the end of each factors phase once every user's factors were read: the current UTC day's sample is replaced (partial: true until the day ends), earlier days keep their last snapshot.",
+      "bookkeeping": true
+    },
+    "okta_mfa_factor_users": {
+      "shape": "metric",
+      "description": "ACTIVE users with an ACTIVE factor of the sample's factorType, a daily snapshot (one sample per factor type).",
+      "endpoint": "computed from stored okta_user and okta_factor entities",
+      "unit": "users",
+      "granularity": "daily",
+      "dimensions": [
+        {
+          "name": "factorType",
+          "description": "The factor type (push, signed_nonce, webauthn, ...)."
+        },
+        {
+          "name": "partial",
+          "description": "true on the current UTC day's samples (rewritten every run until the day is complete), false once the day is final."
+        }
+      ],
+      "notes": "Written at the end of each factors phase once every user's factors were read: the current UTC day's sample is replaced (partial: true until the day ends), earlier days keep their last snapshot.",
+      "bookkeeping": true
     }
   },
   "errors": [
@@ -1389,156 +1554,11 @@ module.exports = {
       "log_events"
     ]
   },
-  "logEventFamilies": [
-    {
-      "name": "admin",
-      "description": "Admin actions: privilege grants and revocations, admin role and group assignments, API tokens, app (OAuth client) lifecycle, policy and rule changes, identity providers and network zones.",
-      "targets": [
-        "targetUser",
-        "targetApp",
-        "targetGroup",
-        "targetPolicy"
-      ],
-      "types": [
-        "user.account.privilege.grant",
-        "user.account.privilege.revoke",
-        "group.privilege.grant",
-        "group.privilege.revoke",
-        "iam.role.create",
-        "iam.role.delete",
-        "iam.resourceset.bindings.add",
-        "iam.resourceset.bindings.delete",
-        "system.api_token.create",
-        "system.api_token.revoke",
-        "application.lifecycle.create",
-        "application.lifecycle.update",
-        "application.lifecycle.activate",
-        "application.lifecycle.deactivate",
-        "application.lifecycle.delete",
-        "policy.lifecycle.create",
-        "policy.lifecycle.update",
-        "policy.lifecycle.activate",
-        "policy.lifecycle.deactivate",
-        "policy.lifecycle.delete",
-        "policy.rule.add",
-        "policy.rule.update",
-        "policy.rule.activate",
-        "policy.rule.deactivate",
-        "policy.rule.delete",
-        "system.idp.lifecycle.create",
-        "system.idp.lifecycle.update",
-        "system.idp.lifecycle.delete",
-        "zone.create",
-        "zone.update",
-        "zone.delete"
-      ]
-    },
-    {
-      "name": "lifecycle",
-      "description": "Account lifecycle: user create, activate, deactivate, suspend, unsuspend, delete, password and profile changes, group membership changes.",
-      "targets": [
-        "targetUser",
-        "targetGroup"
-      ],
-      "types": [
-        "user.lifecycle.create",
-        "user.lifecycle.activate",
-        "user.lifecycle.reactivate",
-        "user.lifecycle.deactivate",
-        "user.lifecycle.suspend",
-        "user.lifecycle.unsuspend",
-        "user.lifecycle.delete.initiated",
-        "user.lifecycle.delete.completed",
-        "user.account.update_password",
-        "user.account.reset_password",
-        "user.account.update_profile",
-        "group.user_membership.add",
-        "group.user_membership.remove",
-        "group.lifecycle.create",
-        "group.lifecycle.delete"
-      ]
-    },
-    {
-      "name": "security",
-      "description": "Security: threats detected (ThreatInsight), blocked requests, account lockouts and unlocks, impersonation, session revocation, suspicious-activity reports.",
-      "targets": [
-        "targetUser",
-        "targetApp"
-      ],
-      "types": [
-        "security.threat.detected",
-        "security.attack.start",
-        "security.attack.end",
-        "security.request.blocked",
-        "user.account.lock",
-        "user.account.lock.limit",
-        "user.account.unlock",
-        "user.account.unlock_by_admin",
-        "user.session.impersonation.initiate",
-        "user.session.impersonation.grant",
-        "user.session.impersonation.end",
-        "user.session.clear",
-        "user.account.report_suspicious_activity_by_enduser"
-      ]
-    },
-    {
-      "name": "app_access",
-      "description": "App access: single sign-on into each app, denied app access, app assignment changes.",
-      "targets": [
-        "targetUser",
-        "targetApp"
-      ],
-      "types": [
-        "user.authentication.sso",
-        "app.generic.unauth_app_access_attempt",
-        "application.user_membership.add",
-        "application.user_membership.remove"
-      ]
-    },
-    {
-      "name": "mfa",
-      "description": "MFA: factor enroll/activate, deactivate, reset, suspend, update, and org authenticator changes.",
-      "targets": [
-        "targetUser"
-      ],
-      "types": [
-        "user.mfa.factor.activate",
-        "user.mfa.factor.deactivate",
-        "user.mfa.factor.reset_all",
-        "user.mfa.factor.suspend",
-        "user.mfa.factor.unsuspend",
-        "user.mfa.factor.update",
-        "system.mfa.factor.activate",
-        "system.mfa.factor.deactivate",
-        "security.authenticator.lifecycle.create",
-        "security.authenticator.lifecycle.update",
-        "security.authenticator.lifecycle.activate",
-        "security.authenticator.lifecycle.deactivate"
-      ]
-    }
-  ],
-  "fanOutStates": [
-    {
-      "phase": "factors",
-      "type": "okta_sync_state",
-      "id": "factors"
-    },
-    {
-      "phase": "group_members",
-      "type": "okta_sync_state",
-      "id": "group_members"
-    },
-    {
-      "phase": "app_assignments",
-      "type": "okta_sync_state",
-      "id": "app_assignments"
-    },
-    {
-      "phase": "admin_roles",
-      "type": "okta_sync_state",
-      "id": "admin_roles"
-    }
-  ],
+  "metricsState": {
+    "type": "okta_sync_state",
+    "id": "metrics",
+    "phase": "auth_events"
+  },
   "listingStates": [
     {
       "phase": "users",

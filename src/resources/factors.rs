@@ -104,6 +104,7 @@ const FAN_OUT: FanOut = FanOut {
   removed: ("status", "REMOVED"),
   removed_stamp: "lastUpdatedAt",
   parents_per_batch: 25,
+  snapshot_when_current: true,
 };
 
 /// A factor from `GET /api/v1/users/{id}/factors`.

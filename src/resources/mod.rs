@@ -313,6 +313,9 @@ pub struct FanOut {
   pub removed_stamp: &'static str,
   /// Parents whose child lists go into one write (one batch and one state write).
   pub parents_per_batch: usize,
+  /// Once every parent's children are stored, each run ends by declaring the MFA
+  /// snapshot over the stored parents and children (`crate::engine::metrics`).
+  pub snapshot_when_current: bool,
 }
 
 impl PartialEq for FanOut {

@@ -45,6 +45,8 @@ pub(super) const SPEC: Spec = Spec {
     ("lastLogin", "Last sign-in time (Unix ms), or null."),
     ("createdAt", "When the user was created (Unix ms)."),
     ("activatedAt", "When the user was activated (Unix ms), or null."),
+    ("mfaEnrolled", "With factors synced: whether the user has at least one ACTIVE factor (kept by the factors phase; absent without factors)."),
+    ("activeFactorTypes", "With factors synced: the factor types of the user's ACTIVE factors, sorted (kept by the factors phase; absent without factors)."),
   ],
   filterable: &[Filterable {
     field: "status",

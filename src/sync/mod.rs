@@ -39,6 +39,7 @@ pub fn run(
   let (log_tx, log_rx) = mpsc::unbounded_channel::<StreamItem>();
   let first_waits = first_waits_token(&cancel, &stop);
   let mut streams: Vec<BoxStream<'static, StreamItem>> = Vec::new();
+  let mut metric_days = plan.metric_days;
   for phase in plan.phases {
     // Capacity 1: one page waits for the writer while the next is fetched.
     let (tx, rx) = mpsc::channel::<StreamItem>(1);
@@ -66,7 +67,7 @@ pub fn run(
       }
       PhaseRun::Backfill(plan) => {
         stop_at_deadline(&ctx, plan.deadline_ms);
-        tokio::spawn(crate::engine::backfill::run_backfill(ctx, plan));
+        tokio::spawn(crate::engine::backfill::run_backfill(ctx, plan, metric_days.take()));
       }
       PhaseRun::Chain(start) => {
         tokio::spawn(run_chain(ctx, start));

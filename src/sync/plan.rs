@@ -10,6 +10,7 @@ use url::Url;
 use crate::engine::backfill::{self, BackfillInputs, BackfillPlan, LogWindow, PlanNotes};
 use crate::engine::cursor::{self, Position};
 use crate::engine::fanout::{self, FanOutPlan};
+use crate::engine::metrics::{MetricDays, USER_MFA_ATTRIBUTES};
 use crate::engine::phase::{ChainStart, Listing};
 use crate::engine::state::{iso, origin_key, ListingState, RunInfo, ENTITY_LOOKBACK_MS, ENTITY_LOOKBACK_NO_STATE_MS};
 use crate::error::{ErrorCode, OktaError};
@@ -52,6 +53,8 @@ pub struct SyncRequest {
   /// The stored state entity of each fan-out phase, by setting name (`factors`):
   /// its enumeration progress and change-event position (`null`: none stored yet).
   pub fan_out_states: Option<Value>,
+  /// The stored daily metrics record (`null`: none stored yet).
+  pub metrics_state: Option<Value>,
   /// The run budget in ms (`syncBudgetSeconds`).
   pub budget_ms: Option<f64>,
   /// The host's `options.requiredWindowMs` (by resource name).
@@ -79,12 +82,16 @@ fn log_window(req: &SyncRequest, name: &str) -> LogWindow {
     .and_then(|w| w.get(name))
     .and_then(Value::as_f64)
     .and_then(valid);
-  let specs = req
-    .fetch_specs
-    .as_ref()
-    .and_then(|s| s.get(name))
-    .and_then(Value::as_array);
-  for spec in specs.into_iter().flatten() {
+  // Widgets over the metrics computed from these events ask for their window too.
+  let names = std::iter::once(name).chain(crate::engine::metrics::derived_from(name).iter().copied());
+  let specs = names.filter_map(|n| {
+    req
+      .fetch_specs
+      .as_ref()
+      .and_then(|s| s.get(n))
+      .and_then(Value::as_array)
+  });
+  for spec in specs.flatten() {
     match spec.get("requiredWindowMs") {
       // rawdash leaves the window out of a spec that wants everything.
       None | Some(Value::Null) => return LogWindow::Unbounded,
@@ -171,6 +178,11 @@ pub struct SyncPlan {
   pub warnings: Vec<(&'static str, Value)>,
   /// The host run (backfill syncs only).
   pub run: Option<RunInfo>,
+  /// The daily metrics bookkeeping, handed to the backfill runner (backfill syncs only).
+  pub metric_days: Option<MetricDays>,
+  /// Stored attributes the writer keeps on entities a listing rewrites, by type
+  /// (the factor phase's MFA attributes on `okta_user`, when factors are synced).
+  pub keep: Vec<(Resource, &'static [&'static str])>,
 }
 
 impl SyncPlan {
@@ -224,6 +236,7 @@ impl SyncPlan {
       "state": cursor::phases_json(&state),
       "run": self.run.as_ref().map(cursor::run_json),
       "warnings": warnings,
+      "keep": self.keep.iter().map(|(r, attrs)| (r.resource_name().to_string(), json!(attrs))).collect::<serde_json::Map<_, _>>(),
     })
   }
 }
@@ -268,7 +281,10 @@ pub fn selected_resources(req: &SyncRequest) -> Vec<Resource> {
       .collect(),
   };
   let wanted = |r: &Resource| match &req.resources {
-    Some(names) if !names.is_empty() => names.iter().any(|n| n == r.resource_name()),
+    // A widget over a computed metric asks for the resources it is computed from.
+    Some(names) if !names.is_empty() => names
+      .iter()
+      .any(|n| n == r.resource_name() || crate::engine::metrics::sources_of(n).contains(r)),
     _ => true,
   };
   settings.into_iter().filter(wanted).collect()
@@ -547,12 +563,34 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     failures: cursor.run.map_or(0, |r| r.failures),
     ..run
   });
+  // Daily metrics ride on the backfill: they need its coverage to know complete days.
+  let metric_days = phases.iter().any(|p| p.backfill().is_some()).then(|| {
+    let (days, reason) = MetricDays::new(req.metrics_state.as_ref(), &host);
+    if let Some(reason) = reason {
+      warnings.push(("sync state ignored", json!({ "resource": "metrics", "reason": reason })));
+    }
+    days
+  });
+  // With factors synced, okta_user carries the factor phase's MFA attributes, which
+  // the users listing (which cannot know them) must not wipe.
+  let factors_on = selected_resources(req).contains(&Resource::Factors)
+    || req
+      .settings_resources
+      .as_ref()
+      .is_some_and(|names| names.iter().any(|n| n == Resource::Factors.setting_name()));
+  let keep = if factors_on {
+    vec![(Resource::Users, &USER_MFA_ATTRIBUTES[..])]
+  } else {
+    Vec::new()
+  };
   Ok(SyncPlan {
     phases,
     done,
     dedupe_before,
     warnings,
     run,
+    metric_days,
+    keep,
   })
 }
 
@@ -606,6 +644,38 @@ mod tests {
       .collect();
     // No listing state: a rawdash run (<= 300 s) plus the consistency margin.
     assert_eq!(q[1].1, "lastUpdated gt \"2024-04-30T23:50:00.000Z\"");
+  }
+
+  #[test]
+  fn a_widget_over_a_daily_metric_reads_the_system_log_with_its_window_and_factors_keep_mfa_attributes() {
+    let mut r = req("full");
+    r.backfill = Some(true);
+    r.resources = Some(vec!["okta_daily_active_users".into()]);
+    r.fetch_specs = Some(json!({ "okta_daily_active_users": [{ "requiredWindowMs": 14.0 * 86_400_000.0 }] }));
+    let plan = plan_sync(&r, &origin()).unwrap();
+    assert_eq!(
+      plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
+      [Resource::AuthEvents]
+    );
+    let backfill = plan.phases[0].backfill().unwrap();
+    assert_eq!(backfill.target_start, 1_717_200_000_000 - 15 * 86_400_000);
+    assert!(
+      plan.metric_days.is_some(),
+      "the backfill carries the metrics bookkeeping"
+    );
+    assert!(plan.keep.is_empty(), "no factors: okta_user records unchanged");
+    // An MFA metric widget reads users and factors; the users listing keeps the MFA attributes.
+    r.resources = Some(vec!["okta_mfa_coverage".into()]);
+    let plan = plan_sync(&r, &origin()).unwrap();
+    assert_eq!(
+      plan.phases.iter().map(|p| p.resource).collect::<Vec<_>>(),
+      [Resource::Users, Resource::Factors]
+    );
+    assert!(plan.metric_days.is_none());
+    assert_eq!(
+      plan.to_json()["keep"],
+      json!({ "okta_user": ["mfaEnrolled", "activeFactorTypes"] })
+    );
   }
 
   fn filter_of(url: &Url) -> Option<String> {
