@@ -642,7 +642,7 @@ export declare class OktaClient {
    * or `{ kind: 'skipped', ... }`. Pages of one phase arrive in order. The options
    * are `{ mode, since?, cursor?, resources?, fetchSpecs?, requiredWindowMs?,
    * settingsResources?, eventLookbackMs?, nowMs?, backfill?, backfillState?,
-   * factorsState?, metricsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
+   * fanOutStates?, metricsState?, entityStates?, reconcile?, budgetMs? }`; the stream's `plan()` is
    * what was planned from them (planned once).
    */
   sync(request: any): PageStream

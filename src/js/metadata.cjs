@@ -1554,11 +1554,161 @@ module.exports = {
       "log_events"
     ]
   },
+  "logEventFamilies": [
+    {
+      "name": "admin",
+      "description": "Admin actions: privilege grants and revocations, admin role and group assignments, API tokens, app (OAuth client) lifecycle, policy and rule changes, identity providers and network zones.",
+      "targets": [
+        "targetUser",
+        "targetApp",
+        "targetGroup",
+        "targetPolicy"
+      ],
+      "types": [
+        "user.account.privilege.grant",
+        "user.account.privilege.revoke",
+        "group.privilege.grant",
+        "group.privilege.revoke",
+        "iam.role.create",
+        "iam.role.delete",
+        "iam.resourceset.bindings.add",
+        "iam.resourceset.bindings.delete",
+        "system.api_token.create",
+        "system.api_token.revoke",
+        "application.lifecycle.create",
+        "application.lifecycle.update",
+        "application.lifecycle.activate",
+        "application.lifecycle.deactivate",
+        "application.lifecycle.delete",
+        "policy.lifecycle.create",
+        "policy.lifecycle.update",
+        "policy.lifecycle.activate",
+        "policy.lifecycle.deactivate",
+        "policy.lifecycle.delete",
+        "policy.rule.add",
+        "policy.rule.update",
+        "policy.rule.activate",
+        "policy.rule.deactivate",
+        "policy.rule.delete",
+        "system.idp.lifecycle.create",
+        "system.idp.lifecycle.update",
+        "system.idp.lifecycle.delete",
+        "zone.create",
+        "zone.update",
+        "zone.delete"
+      ]
+    },
+    {
+      "name": "lifecycle",
+      "description": "Account lifecycle: user create, activate, deactivate, suspend, unsuspend, delete, password and profile changes, group membership changes.",
+      "targets": [
+        "targetUser",
+        "targetGroup"
+      ],
+      "types": [
+        "user.lifecycle.create",
+        "user.lifecycle.activate",
+        "user.lifecycle.reactivate",
+        "user.lifecycle.deactivate",
+        "user.lifecycle.suspend",
+        "user.lifecycle.unsuspend",
+        "user.lifecycle.delete.initiated",
+        "user.lifecycle.delete.completed",
+        "user.account.update_password",
+        "user.account.reset_password",
+        "user.account.update_profile",
+        "group.user_membership.add",
+        "group.user_membership.remove",
+        "group.lifecycle.create",
+        "group.lifecycle.delete"
+      ]
+    },
+    {
+      "name": "security",
+      "description": "Security: threats detected (ThreatInsight), blocked requests, account lockouts and unlocks, impersonation, session revocation, suspicious-activity reports.",
+      "targets": [
+        "targetUser",
+        "targetApp"
+      ],
+      "types": [
+        "security.threat.detected",
+        "security.attack.start",
+        "security.attack.end",
+        "security.request.blocked",
+        "user.account.lock",
+        "user.account.lock.limit",
+        "user.account.unlock",
+        "user.account.unlock_by_admin",
+        "user.session.impersonation.initiate",
+        "user.session.impersonation.grant",
+        "user.session.impersonation.end",
+        "user.session.clear",
+        "user.account.report_suspicious_activity_by_enduser"
+      ]
+    },
+    {
+      "name": "app_access",
+      "description": "App access: single sign-on into each app, denied app access, app assignment changes.",
+      "targets": [
+        "targetUser",
+        "targetApp"
+      ],
+      "types": [
+        "user.authentication.sso",
+        "app.generic.unauth_app_access_attempt",
+        "application.user_membership.add",
+        "application.user_membership.remove"
+      ]
+    },
+    {
+      "name": "mfa",
+      "description": "MFA: factor enroll/activate, deactivate, reset, suspend, update, and org authenticator changes.",
+      "targets": [
+        "targetUser"
+      ],
+      "types": [
+        "user.mfa.factor.activate",
+        "user.mfa.factor.deactivate",
+        "user.mfa.factor.reset_all",
+        "user.mfa.factor.suspend",
+        "user.mfa.factor.unsuspend",
+        "user.mfa.factor.update",
+        "system.mfa.factor.activate",
+        "system.mfa.factor.deactivate",
+        "security.authenticator.lifecycle.create",
+        "security.authenticator.lifecycle.update",
+        "security.authenticator.lifecycle.activate",
+        "security.authenticator.lifecycle.deactivate"
+      ]
+    }
+  ],
   "metricsState": {
     "type": "okta_sync_state",
     "id": "metrics",
     "phase": "auth_events"
   },
+  "fanOutStates": [
+    {
+      "phase": "factors",
+      "type": "okta_sync_state",
+      "id": "factors"
+    },
+    {
+      "phase": "group_members",
+      "type": "okta_sync_state",
+      "id": "group_members"
+    },
+    {
+      "phase": "app_assignments",
+      "type": "okta_sync_state",
+      "id": "app_assignments"
+    },
+    {
+      "phase": "admin_roles",
+      "type": "okta_sync_state",
+      "id": "admin_roles"
+    }
+  ],
   "listingStates": [
     {
       "phase": "users",

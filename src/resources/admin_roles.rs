@@ -112,6 +112,7 @@ const FAN_OUT: FanOut = FanOut {
   removed: ("status", "REMOVED"),
   removed_stamp: "lastUpdatedAt",
   parents_per_batch: 25,
+  snapshot_when_current: false,
 };
 
 /// `_links.assignee` of a role assignment.

@@ -111,6 +111,7 @@ const FAN_OUT: FanOut = FanOut {
   removed: ("status", "REMOVED"),
   removed_stamp: "removedAt",
   parents_per_batch: 10,
+  snapshot_when_current: false,
 };
 
 /// `appUser.credentials` (the part kept).

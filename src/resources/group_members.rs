@@ -87,6 +87,7 @@ const FAN_OUT: FanOut = FanOut {
   removed: ("status", "REMOVED"),
   removed_stamp: "removedAt",
   parents_per_batch: 25,
+  snapshot_when_current: false,
 };
 
 /// `user.profile` of a member (the part kept).
