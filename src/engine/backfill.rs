@@ -991,8 +991,17 @@ async fn finish_backfill(
   if let Some(mut m) = metrics {
     // The metrics count sign-in events: their days are complete when every sign-in
     // stream of this sync covers them.
-    let sign_ins: Vec<StreamKey> = plan.streams.iter().filter(|k| k.resource == Resource::AuthEvents).cloned().collect();
-    let op = m.finish(&plan.state.covered(&sign_ins), now, plan.deadline_ms - plan.run.started_ms);
+    let sign_ins: Vec<StreamKey> = plan
+      .streams
+      .iter()
+      .filter(|k| k.resource == Resource::AuthEvents)
+      .cloned()
+      .collect();
+    let op = m.finish(
+      &plan.state.covered(&sign_ins),
+      now,
+      plan.deadline_ms - plan.run.started_ms,
+    );
     if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
       return;
     }

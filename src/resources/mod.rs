@@ -11,8 +11,8 @@
 //! Adding a resource: a module here, its variant in [`Resource`] and one line in
 //! [`Resource::module`], simulator data and tests (README, "Adding a resource").
 
-mod app_assignments;
 mod admin_roles;
+mod app_assignments;
 mod apps;
 mod auth_events;
 mod devices;

@@ -290,7 +290,6 @@ pub fn selected_resources(req: &SyncRequest) -> Vec<Resource> {
   settings.into_iter().filter(wanted).collect()
 }
 
-
 /// Plans a sync (pure): phase selection, start URLs, cursor resume, clearing.
 pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError> {
   let full = match req.mode.as_ref().and_then(Value::as_str) {
