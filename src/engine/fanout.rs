@@ -410,6 +410,17 @@ struct Runner<'a> {
   items: u64,
 }
 
+/// The error of a parents page whose items cannot be read.
+fn unreadable_parents(fan: &FanOut, reason: &str) -> OktaError {
+  OktaError::new(
+    ErrorCode::BadResponse,
+    format!(
+      "Okta returned an unreadable {} page: {reason}.",
+      fan.parent.setting_name()
+    ),
+  )
+}
+
 impl Runner<'_> {
   async fn get(&mut self, resource: Resource, url: &Url) -> Result<FetchedPage, OktaError> {
     let (stop, waits) = self.ctx.request_tokens(self.requests == 0);
@@ -512,14 +523,7 @@ impl Runner<'_> {
       let users = match (fan.parent_ids)(&listing.body) {
         Ok(users) => users,
         Err(reason) => {
-          let error = OktaError::new(
-            ErrorCode::BadResponse,
-            format!(
-              "Okta returned an unreadable {} page: {reason}.",
-              fan.parent.setting_name()
-            ),
-          );
-          self.fail(&page, error).await;
+          self.fail(&page, unreadable_parents(fan, &reason)).await;
           return None;
         }
       };
@@ -737,14 +741,7 @@ impl Runner<'_> {
         let stamps = match parents_changed(&page.body) {
           Ok(stamps) => stamps,
           Err(reason) => {
-            let error = OktaError::new(
-              ErrorCode::BadResponse,
-              format!(
-                "Okta returned an unreadable {} page: {reason}.",
-                fan.parent.setting_name()
-              ),
-            );
-            self.fail(&page_url, error).await;
+            self.fail(&page_url, unreadable_parents(fan, &reason)).await;
             return None;
           }
         };
