@@ -73,9 +73,6 @@ pub const OKTA_DEFAULT_SPAN_MS: i64 = 7 * DAY_MS;
 pub const SLICE_MS: i64 = 6 * DAY_MS;
 /// rawdash adds this to a widget's window when it plans a backfill.
 pub const WINDOW_BUFFER_MS: i64 = DAY_MS;
-/// Covered ranges kept per stream; older fragments beyond this are dropped (they
-/// are only re-read if a window asks for them again).
-pub const MAX_RANGES: usize = 64;
 /// Streams kept in the record (selected and formerly selected); beyond this the
 /// record is not read further.
 pub const MAX_STREAMS: usize = 1024;
@@ -83,113 +80,7 @@ pub const MAX_STREAMS: usize = 1024;
 pub const CLOCK_SKEW_TOLERANCE_MS: i64 = 60_000;
 const DAY_MS: i64 = 24 * 3_600_000;
 
-/// Half-open time ranges `[from, to)` in Unix ms, sorted, disjoint and not touching.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Coverage(Vec<(i64, i64)>);
-
-impl Coverage {
-  /// The ranges, oldest first.
-  pub fn ranges(&self) -> &[(i64, i64)] {
-    &self.0
-  }
-
-  /// Adds `[from, to)`, merging with what it overlaps or touches.
-  pub fn add(&mut self, from: i64, to: i64) {
-    if from >= to {
-      return;
-    }
-    let (mut lo, mut hi) = (from, to);
-    let mut kept = Vec::with_capacity(self.0.len() + 1);
-    for &(a, b) in &self.0 {
-      if b < lo || a > hi {
-        kept.push((a, b));
-      } else {
-        lo = lo.min(a);
-        hi = hi.max(b);
-      }
-    }
-    kept.push((lo, hi));
-    kept.sort_unstable();
-    self.0 = kept;
-  }
-
-  /// The latest covered instant (exclusive), if anything is covered.
-  pub fn top(&self) -> Option<i64> {
-    self.0.last().map(|r| r.1)
-  }
-
-  /// The parts of `[from, to)` not covered, oldest first.
-  pub fn gaps(&self, from: i64, to: i64) -> Vec<(i64, i64)> {
-    let mut gaps = Vec::new();
-    let mut at = from;
-    for &(a, b) in &self.0 {
-      if b <= at {
-        continue;
-      }
-      if a >= to {
-        break;
-      }
-      if a > at {
-        gaps.push((at, a.min(to)));
-      }
-      at = b;
-      if at >= to {
-        break;
-      }
-    }
-    if at < to {
-      gaps.push((at, to));
-    }
-    gaps
-  }
-
-  /// How many ms of `[from, to)` are covered.
-  pub fn covered_ms(&self, from: i64, to: i64) -> i64 {
-    self.0.iter().map(|&(a, b)| (b.min(to) - a.max(from)).max(0)).sum()
-  }
-
-  /// Keeps only what lies within `[lo, hi)`.
-  pub fn clamp(&mut self, lo: i64, hi: i64) {
-    self.0 = self
-      .0
-      .iter()
-      .filter_map(|&(a, b)| {
-        let (a, b) = (a.max(lo), b.min(hi));
-        (a < b).then_some((a, b))
-      })
-      .collect();
-  }
-
-  /// Drops the oldest ranges beyond [`MAX_RANGES`].
-  fn bound(&mut self) {
-    if self.0.len() > MAX_RANGES {
-      let extra = self.0.len() - MAX_RANGES;
-      self.0.drain(..extra);
-    }
-  }
-}
-
-impl Coverage {
-  /// The ranges covered by both.
-  pub fn intersect(&self, other: &Coverage) -> Coverage {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < self.0.len() && j < other.0.len() {
-      let (a, b) = self.0[i];
-      let (c, d) = other.0[j];
-      let (lo, hi) = (a.max(c), b.min(d));
-      if lo < hi {
-        out.push((lo, hi));
-      }
-      if b < d {
-        i += 1;
-      } else {
-        j += 1;
-      }
-    }
-    Coverage(out)
-  }
-}
+pub use crate::engine::coverage::{Coverage, MAX_RANGES};
 
 /// A covered range `[from, to)` in Unix ms.
 type Range = (i64, i64);
@@ -850,7 +741,7 @@ pub(crate) async fn run_backfill(ctx: PhaseCtx, mut plan: BackfillPlan, mut metr
       let range = page.mapped.published_range;
       // Metrics hook: computed days this page's events land in are marked first.
       if let Some(op) = metrics.as_mut().and_then(|m| m.touch(range, wall_ms())) {
-        if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
+        if ctx.tx.send(StreamItem::Metrics(Box::new(op.to_json()))).await.is_err() {
           return;
         }
       }
@@ -1002,7 +893,7 @@ async fn finish_backfill(
       now,
       plan.deadline_ms - plan.run.started_ms,
     );
-    if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
+    if ctx.tx.send(StreamItem::Metrics(Box::new(op.to_json()))).await.is_err() {
       return;
     }
   }

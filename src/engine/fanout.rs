@@ -891,7 +891,7 @@ pub(crate) async fn run_fan_out(ctx: PhaseCtx, plan: FanOutPlan) {
   // Metrics hook: today's MFA snapshot, once the stored children are complete.
   if runner.plan.fan.snapshot_when_current && runner.plan.state.stage == Stage::Current {
     let op = crate::engine::metrics::MetricsOp::Snapshot { now_ms: now };
-    if ctx.tx.send(StreamItem::Metrics(Box::new(op))).await.is_err() {
+    if ctx.tx.send(StreamItem::Metrics(Box::new(op.to_json()))).await.is_err() {
       return;
     }
   }

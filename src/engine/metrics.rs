@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Value};
 
-use crate::engine::backfill::Coverage;
+use crate::engine::coverage::Coverage;
 use crate::engine::state::{ms_of, state_attributes, STATE_TYPE};
 use crate::resources::Resource;
 

@@ -231,8 +231,9 @@ pub enum StreamItem {
   Page(Box<PageOut>),
   /// A log event for the host logger.
   Log(LogEvent),
-  /// A storage operation on metric samples (see [`crate::engine::metrics`]).
-  Metrics(Box<crate::engine::metrics::MetricsOp>),
+  /// A storage operation on metric samples, as declared by `crate::engine::metrics`
+  /// (`MetricsOp::to_json`; carried as its JSON so this module needs no metrics type).
+  Metrics(Box<Value>),
   /// A phase failed after retries; the writer decides (throw or transientError).
   Failed {
     /// The phase.
@@ -258,7 +259,7 @@ impl StreamItem {
       StreamItem::Log(l) => {
         crate::ascii_json::to_vec(&json!({ "kind": "log", "level": l.level, "event": l.event, "fields": l.fields }))
       }
-      StreamItem::Metrics(op) => crate::ascii_json::to_vec(&op.to_json()),
+      StreamItem::Metrics(op) => crate::ascii_json::to_vec(op),
       StreamItem::Failed { resource, error } => crate::ascii_json::to_vec(
         &json!({ "kind": "error", "phase": resource.setting_name(), "error": error.to_json() }),
       ),
