@@ -264,7 +264,7 @@ test('without a loadable binary the metadata still loads; a connector\'s error n
   // The metadata still loads (rawdash's catalog needs no binary); a connector cannot be built.
   const metadata = await run(process.execPath, ['-e', "const m = require('@rawdash/connector-okta'); console.log(JSON.stringify([m.id, m.doc.displayName, Object.keys(m.resources).length, m.configFields.safeParse({ host: 'acme.okta.com', apiToken: { $secret: 'T' } }).success]))"], { cwd: bare })
   assert.equal(metadata.code, 0, metadata.stderr)
-  assert.deepEqual(JSON.parse(metadata.stdout), ['okta', 'Okta', 6, true])
+  assert.deepEqual(JSON.parse(metadata.stdout), ['okta', 'Okta', 18, true])
   const missing = await run(process.execPath, ['-e', "new (require('@rawdash/connector-okta').OktaConnector)({ host: 'acme.okta.com' }, { apiToken: 't' })"], { cwd: bare })
   assert.notEqual(missing.code, 0)
   assert.ok(missing.stderr.includes(`no native binary loaded for this platform (${PLATFORM})`), missing.stderr)
@@ -325,8 +325,8 @@ test('import and require: the default export is the class; named exports and sub
   assert.equal(e.configFieldsParses, true)
   assert.equal(e.configFieldsRejects, false)
   assert.deepEqual(e.jsonSchemaProperties.filter((k) => ['host', 'apiToken', 'resources'].includes(k)), ['apiToken', 'host', 'resources'])
-  assert.deepEqual(e.resources, ['okta_admin_role_assignment', 'okta_app', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_sync_state', 'okta_user'])
-  assert.deepEqual(e.schemas, ['admin_roles', 'apps', 'auth_events', 'devices', 'factors', 'groups', 'users'])
+  assert.deepEqual(e.resources, ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_daily_active_users', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_log_event', 'okta_mfa_coverage', 'okta_mfa_factor_users', 'okta_mfa_phishing_resistant_coverage', 'okta_sign_in_failure_rate', 'okta_sign_in_failures', 'okta_sign_ins', 'okta_sync_state', 'okta_user'])
+  assert.deepEqual(e.schemas, ['admin_roles', 'app_assignments', 'apps', 'auth_events', 'devices', 'factors', 'group_members', 'groups', 'log_events', 'users'])
   assert.equal(e.staticResourcesSame, true)
   assert.deepEqual(e.host, ['MemoryStorage', 'ServerRunner', 'defineConfig', 'instantiateConnector', 'runSync'])
 
@@ -337,7 +337,7 @@ test('import and require: the default export is the class; named exports and sub
   assert.equal(c.id, 'okta')
   assert.equal(c.staticId, 'okta')
   assert.equal(c.configFields, true)
-  assert.deepEqual(c.resources, ['okta_admin_role_assignment', 'okta_app', 'okta_auth_event', 'okta_device', 'okta_factor', 'okta_group', 'okta_sync_state', 'okta_user'])
+  assert.deepEqual(c.resources, ['okta_admin_role_assignment', 'okta_app', 'okta_app_assignment', 'okta_auth_event', 'okta_daily_active_users', 'okta_device', 'okta_factor', 'okta_group', 'okta_group_member', 'okta_log_event', 'okta_mfa_coverage', 'okta_mfa_factor_users', 'okta_mfa_phishing_resistant_coverage', 'okta_sign_in_failure_rate', 'okta_sign_in_failures', 'okta_sign_ins', 'okta_sync_state', 'okta_user'])
   assert.deepEqual(c.host, ['MemoryStorage', 'ServerRunner', 'defineConfig', 'instantiateConnector', 'runSync'])
   assert.equal(c.simulator, true)
   assert.equal(c.version, packed.version)
