@@ -4,7 +4,7 @@
 import OktaConnector from '../../src/js/index.mjs'
 import { MemoryStorage, runSync } from '../../src/js/host.mjs'
 
-const { url, token, keep, settings = {} } = JSON.parse(process.argv[2])
+const { url, token, keep, settings = {}, resources = null } = JSON.parse(process.argv[2])
 
 /** Counts records instead of keeping them (scale runs): memory stays the connector's. */
 class CountingStorage extends MemoryStorage {
@@ -25,7 +25,8 @@ const connector = new OktaConnector({ host: 'acme.okta.com', ...settings }, { ap
 const rssBefore = process.memoryUsage().rss
 const cpu0 = process.cpuUsage()
 const t0 = process.hrtime.bigint()
-const run = await runSync(connector, storage, { mode: 'full' })
+// `resources`: what a rawdash host names (the resources its widgets reference).
+const run = await runSync(connector, storage, { mode: 'full', ...(resources ? { resources: new Set(resources) } : {}) })
 const wallMs = Number(process.hrtime.bigint() - t0) / 1e6
 const cpu = process.cpuUsage(cpu0)
 const records = storage.counts.entity - stateWrites + storage.counts.event

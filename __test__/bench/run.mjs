@@ -71,7 +71,9 @@ async function throughput() {
   const org = quick ? { users: 4000, groups: 400, events: 40000 } : { users: 20000, groups: 2000, events: 200000 }
   const sim = await startSim(['--users', org.users, '--groups', org.groups, '--events', org.events, '--rate-limit', UNLIMITED].map(String))
   try {
-    const r = await drive(sim, true)
+    // As rawdash's server runs it for a dashboard over users, groups and sign-ins (no
+    // daily-metric widget, so no metrics are computed; the backfill scenario times those).
+    const r = await drive(sim, true, DRIVER, { resources: ['okta_user', 'okta_group', 'okta_auth_event'] })
     const usPerRecord = r.cpuUs / r.records
     const result = {
       scenario: 'throughput',
@@ -90,7 +92,7 @@ async function throughput() {
       peakRssMb: Math.round(r.peakRssMb),
       pass: usPerRecord <= TARGET_CPU_US_PER_RECORD && r.done && r.stats.crossings / Math.max(1, r.stats.pages) <= TARGET_CROSSINGS_PER_PAGE,
     }
-    table(`throughput: ${org.users} users, ${org.groups} groups, ${org.events} System Log events, no limits, no latency`, [
+    table(`throughput: ${org.users} users, ${org.groups} groups, ${org.events} System Log events, no limits, no latency; host names okta_user, okta_group, okta_auth_event`, [
       ['records stored', result.records],
       ['client CPU per record', `${result.cpuUsPerRecord} us  (target <= ${TARGET_CPU_US_PER_RECORD}: ratio ${result.ratioToTarget}; TypeScript package ${TS_CPU_US_PER_RECORD} us: ${result.speedupVsTypeScript}x less)`],
       ['records per second', result.recordsPerSecond],

@@ -563,7 +563,15 @@ pub fn plan_sync(req: &SyncRequest, origin: &Url) -> Result<SyncPlan, OktaError>
     ..run
   });
   // Daily metrics ride on the backfill: they need its coverage to know complete days.
-  let metric_days = phases.iter().any(|p| p.backfill().is_some()).then(|| {
+  // They re-read stored events day by day, so they run only where a widget can show
+  // them: when the host names a daily metric, or names nothing (every resource).
+  let metrics_wanted = match &req.resources {
+    Some(names) if !names.is_empty() => names
+      .iter()
+      .any(|n| crate::engine::metrics::derived_from(Resource::AuthEvents.resource_name()).contains(&n.as_str())),
+    _ => true,
+  };
+  let metric_days = (metrics_wanted && phases.iter().any(|p| p.backfill().is_some())).then(|| {
     let (days, reason) = MetricDays::new(req.metrics_state.as_ref(), &host);
     if let Some(reason) = reason {
       warnings.push(("sync state ignored", json!({ "resource": "metrics", "reason": reason })));
@@ -663,6 +671,12 @@ mod tests {
       "the backfill carries the metrics bookkeeping"
     );
     assert!(plan.keep.is_empty(), "no factors: okta_user records unchanged");
+    // Sign-in widgets without a daily-metric widget: no metrics work (no re-read of
+    // the stored events); a host naming nothing gets every resource, metrics included.
+    r.resources = Some(vec!["okta_auth_event".into()]);
+    assert!(plan_sync(&r, &origin()).unwrap().metric_days.is_none());
+    r.resources = None;
+    assert!(plan_sync(&r, &origin()).unwrap().metric_days.is_some());
     // An MFA metric widget reads users and factors; the users listing keeps the MFA attributes.
     r.resources = Some(vec!["okta_mfa_coverage".into()]);
     let plan = plan_sync(&r, &origin()).unwrap();
