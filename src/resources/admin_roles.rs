@@ -13,7 +13,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::mapping::{
-  for_each_item, map_body, ms, parse_ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
+  for_each_item, map_body, ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
 use super::{ChildList, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec};
 use crate::okta::models::{Obj, Text};
@@ -275,16 +275,7 @@ pub fn assignee_roles_url(origin: &Url, assignee: &str) -> Url {
 
 /// A polling read of role grants and revocations from `since` (ascending, no `until`).
 pub fn role_events_url(origin: &Url, since: &str) -> Url {
-  let mut url = origin.clone();
-  url.set_query(None);
-  url.set_path(Resource::AuthEvents.path());
-  url
-    .query_pairs_mut()
-    .append_pair("limit", &Resource::AuthEvents.page_limit().to_string())
-    .append_pair("filter", ROLE_EVENT_FILTER)
-    .append_pair("since", since)
-    .append_pair("sortOrder", "ASCENDING");
-  url
+  super::changes::log_poll_url(origin, ROLE_EVENT_FILTER, since)
 }
 
 /// The assignees of an assignees page (`{ value: [{ id }], _links }`) as `USER:<id>`.
@@ -307,12 +298,8 @@ fn assignees_of(body: &[u8]) -> Result<Vec<String>, String> {
 /// The privilege events of a System Log page: the users (`target` of type User) and
 /// groups (`UserGroup`) each names.
 fn changes_in(body: &[u8]) -> Result<Vec<ParentChange>, String> {
-  let items: Vec<Value> =
-    serde_json::from_slice(body).map_err(|e| format!("the System Log page is not a JSON array ({e})"))?;
-  let mut changes = Vec::with_capacity(items.len());
-  for e in &items {
-    let parents = e
-      .get("target")
+  super::changes::changes_with(body, |e| {
+    e.get("target")
       .and_then(Value::as_array)
       .into_iter()
       .flatten()
@@ -328,14 +315,8 @@ fn changes_in(body: &[u8]) -> Result<Vec<ParentChange>, String> {
           .filter(|id| !id.is_empty() && id.len() <= 256)?;
         Some(format!("{kind}:{id}"))
       })
-      .collect();
-    changes.push(ParentChange {
-      uuid: e.get("uuid").and_then(Value::as_str).map(str::to_string),
-      published: e.get("published").and_then(Value::as_str).and_then(parse_ms),
-      parents,
-    });
-  }
-  Ok(changes)
+      .collect()
+  })
 }
 
 /// The admin roles module.

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
+use super::changes::{changes_naming, log_poll_url};
 use super::mapping::{
-  for_each_item, map_body, ms, parse_ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
+  for_each_item, map_body, ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
 use super::{ChildList, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec};
 use crate::okta::models::{Obj, Text};
@@ -262,20 +263,6 @@ pub fn app_groups_url(origin: &Url, app_id: &str) -> Url {
   app_list_url(origin, app_id, "groups", APP_GROUPS_PAGE_LIMIT)
 }
 
-/// A polling System Log read of `filter` from `since` (ascending, no `until`).
-pub fn log_poll_url(origin: &Url, filter: &str, since: &str) -> Url {
-  let mut url = origin.clone();
-  url.set_query(None);
-  url.set_path(Resource::AuthEvents.path());
-  url
-    .query_pairs_mut()
-    .append_pair("limit", &Resource::AuthEvents.page_limit().to_string())
-    .append_pair("filter", filter)
-    .append_pair("since", since)
-    .append_pair("sortOrder", "ASCENDING");
-  url
-}
-
 /// A polling read of app assignment events from `since`.
 pub fn assignment_events_url(origin: &Url, since: &str) -> Url {
   log_poll_url(origin, APP_ASSIGNMENT_EVENT_FILTER, since)
@@ -291,36 +278,6 @@ fn apps_of(body: &[u8]) -> Result<Vec<String>, String> {
       .filter_map(|a| a.get("id").and_then(Value::as_str))
       .filter(|id| !id.is_empty() && id.len() <= 256)
       .map(str::to_string)
-      .collect(),
-  )
-}
-
-/// The change events of a System Log page with the `target` ids of the given types
-/// each names (an event naming none names no parent).
-pub fn changes_naming(body: &[u8], target_types: &[&str]) -> Result<Vec<ParentChange>, String> {
-  let items: Vec<Value> =
-    serde_json::from_slice(body).map_err(|e| format!("the System Log page is not a JSON array ({e})"))?;
-  Ok(
-    items
-      .iter()
-      .map(|e| ParentChange {
-        uuid: e.get("uuid").and_then(Value::as_str).map(str::to_string),
-        published: e.get("published").and_then(Value::as_str).and_then(parse_ms),
-        parents: e
-          .get("target")
-          .and_then(Value::as_array)
-          .into_iter()
-          .flatten()
-          .filter(|t| {
-            t.get("type")
-              .and_then(Value::as_str)
-              .is_some_and(|k| target_types.contains(&k))
-          })
-          .filter_map(|t| t.get("id").and_then(Value::as_str))
-          .filter(|id| !id.is_empty() && id.len() <= 256)
-          .map(str::to_string)
-          .collect(),
-      })
       .collect(),
   )
 }

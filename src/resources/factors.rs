@@ -7,7 +7,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::mapping::{
-  for_each_item, map_body, ms, parse_ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
+  for_each_item, map_body, ms, text, updated_at, Collector, Entity, MapOptions, MappedPage, PageParseError,
 };
 use super::{
   any_of, ChildList, FanOut, Filterable, FirstRequest, ParentChange, Resource, ResourceModule, Runner, Shape, Spec,
@@ -196,15 +196,7 @@ pub fn user_factors_url(origin: &Url, user_id: &str) -> Url {
 
 /// A polling read of factor lifecycle events from `since` (ascending, no `until`).
 pub fn factor_events_url(origin: &Url, since: &str) -> Url {
-  let mut url = origin.clone();
-  url.set_path(Resource::AuthEvents.path());
-  url
-    .query_pairs_mut()
-    .append_pair("limit", &Resource::AuthEvents.page_limit().to_string())
-    .append_pair("filter", FACTOR_EVENT_FILTER)
-    .append_pair("since", since)
-    .append_pair("sortOrder", "ASCENDING");
-  url
+  super::changes::log_poll_url(origin, FACTOR_EVENT_FILTER, since)
 }
 
 /// Users (their ids) of a users page whose factors are read (every status but DEPROVISIONED,
@@ -226,11 +218,7 @@ fn users_of(body: &[u8]) -> Result<Vec<String>, String> {
 /// The factor lifecycle events of a System Log page: the users each names (`target`
 /// entries of type User, else the actor).
 fn changes_in(body: &[u8]) -> Result<Vec<ParentChange>, String> {
-  let items: Vec<Value> =
-    serde_json::from_slice(body).map_err(|e| format!("the System Log page is not a JSON array ({e})"))?;
-  let mut changes = Vec::with_capacity(items.len());
-  for e in &items {
-    let mut users = Vec::new();
+  super::changes::changes_with(body, |e| {
     let targets: Vec<&str> = e
       .get("target")
       .and_then(Value::as_array)
@@ -239,21 +227,18 @@ fn changes_in(body: &[u8]) -> Result<Vec<ParentChange>, String> {
       .filter(|t| t.get("type").and_then(Value::as_str) == Some("User"))
       .filter_map(|t| t.get("id").and_then(Value::as_str))
       .collect();
-    if targets.is_empty() {
-      if let Some(actor) = e.pointer("/actor/id").and_then(Value::as_str) {
-        users.push(actor.to_string());
-      }
+    let mut users: Vec<String> = if targets.is_empty() {
+      e.pointer("/actor/id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .into_iter()
+        .collect()
     } else {
-      users.extend(targets.into_iter().map(str::to_string));
-    }
+      targets.into_iter().map(str::to_string).collect()
+    };
     users.retain(|u| !u.is_empty() && u.len() <= 256);
-    changes.push(ParentChange {
-      uuid: e.get("uuid").and_then(Value::as_str).map(str::to_string),
-      published: e.get("published").and_then(Value::as_str).and_then(parse_ms),
-      parents: users,
-    });
-  }
-  Ok(changes)
+    users
+  })
 }
 
 /// The factors module.
@@ -296,7 +281,10 @@ mod tests {
     assert_eq!(changes[0].parents, ["00uB"]);
     assert_eq!(changes[0].uuid.as_deref(), Some("e1"));
     assert_eq!(changes[1].parents, ["00uC"]);
-    assert_eq!(changes[1].published, parse_ms("2024-01-02T00:00:00.000Z"));
+    assert_eq!(
+      changes[1].published,
+      crate::resources::parse_ms("2024-01-02T00:00:00.000Z")
+    );
     assert!(users_of(b"{}").is_err());
   }
 }

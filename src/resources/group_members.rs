@@ -176,7 +176,7 @@ pub fn group_members_url(origin: &Url, group_id: &str) -> Url {
 
 /// A polling read of membership events from `since` (ascending, no `until`).
 pub fn membership_events_url(origin: &Url, since: &str) -> Url {
-  super::app_assignments::log_poll_url(origin, GROUP_MEMBERSHIP_EVENT_FILTER, since)
+  super::changes::log_poll_url(origin, GROUP_MEMBERSHIP_EVENT_FILTER, since)
 }
 
 /// The group ids of a groups page (an id-less item is skipped).
@@ -209,7 +209,7 @@ fn membership_stamps(body: &[u8]) -> Result<Vec<(String, Option<i64>)>, String> 
 /// The membership events of a System Log page: the groups each names (`target`
 /// entries of type UserGroup).
 fn changes_in(body: &[u8]) -> Result<Vec<ParentChange>, String> {
-  super::app_assignments::changes_naming(body, &["UserGroup"])
+  super::changes::changes_naming(body, &["UserGroup"])
 }
 
 /// The group memberships module.

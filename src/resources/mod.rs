@@ -15,6 +15,7 @@ mod admin_roles;
 mod app_assignments;
 mod apps;
 mod auth_events;
+mod changes;
 mod devices;
 mod factors;
 mod group_members;
