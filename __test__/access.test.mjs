@@ -202,7 +202,8 @@ test('memberships and assignments across host timeouts and aborted chunks, with 
         changed++
       }
     }
-    assert.ok(runs >= 3, `the enumeration took ${runs} runs`)
+    // More than one run (how many depends on the machine's speed: 2 on a fast one).
+    assert.ok(runs >= 2, `the enumeration took ${runs} runs`)
     assert.ok(server.runs.some((r) => !r.ok) || logger.named('fan-out incomplete').length > 0, 'some runs were cut short')
     // The next complete run picks up what changed since the enumeration started.
     const completeRun = async () => {
